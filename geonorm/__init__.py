@@ -1,0 +1,167 @@
+"""geonorm: turn the many ways people write geopolitical entities into
+canonical, typed entities.
+
+>>> import geonorm
+>>> geonorm.resolve("Bharat", kind="country").alpha3
+'IND'
+>>> geonorm.resolve("₹", kind="currency").code
+'INR'
+>>> [m.entity.id for m in geonorm.candidates("Congo", kind="country")]
+['country:CD', 'country:CG']
+
+Tables load lazily, per kind, on first use; importing geonorm reads no data.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from .model import (
+    KINDS,
+    Country,
+    Currency,
+    Entity,
+    Kind,
+    Match,
+    Organisation,
+    Person,
+    Role,
+    Weapon,
+)
+from .registry import KindResolver, Registry
+from .tables import TableError
+
+__all__ = [
+    "__version__",
+    "KINDS",
+    "Kind",
+    "Entity",
+    "Country",
+    "Currency",
+    "Organisation",
+    "Person",
+    "Role",
+    "Weapon",
+    "Match",
+    "Registry",
+    "KindResolver",
+    "TableError",
+    "resolve",
+    "candidates",
+    "entities",
+    "get",
+    "extract",
+    "countries",
+    "currencies",
+    "default_registry",
+]
+
+
+def _version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("geonorm")
+    except PackageNotFoundError:  # pragma: no cover - running from a bare checkout
+        return "0+unknown"
+
+
+__version__ = _version()
+
+#: The process-wide registry that the module-level functions use.
+default_registry = Registry()
+
+#: Countries: ISO 3166-1 states, Kosovo and dissolved states (ISO 3166-3).
+countries: KindResolver[Country] = default_registry.countries
+#: Currencies: ISO 4217, current and historic.
+currencies: KindResolver[Currency] = default_registry.currencies
+
+
+def resolve(
+    text: str,
+    kind: str | None = None,
+    *,
+    fuzzy: bool = False,
+    metonyms: bool = False,
+    **hints: Any,
+) -> Entity | None:
+    """The one best entity that ``text`` names, or None.
+
+    ``kind`` limits the search to one kind (``"country"``, ``"currency"``...);
+    with None every kind competes. None is returned when nothing matches, and
+    when the best candidates tie (an ambiguous name such as "Congo") without
+    a declared default; :func:`candidates` shows them.
+
+    ``fuzzy=True`` tolerates spelling mistakes (a bounded edit distance on
+    names of six letters or more). ``metonyms=True`` lets capital cities stand
+    for their country. Hints narrow the choice: ``country="PK"`` picks among
+    currencies that share a symbol.
+
+    Raises TypeError when ``text`` is not a str, ValueError for an unknown
+    kind or hint value. Empty or blank text gives None.
+
+    >>> import geonorm
+    >>> geonorm.resolve("Korea, Rep.", kind="country").alpha3
+    'KOR'
+    >>> geonorm.resolve("Washington", kind="country") is None
+    True
+    >>> geonorm.resolve("Washington", kind="country", metonyms=True).alpha3
+    'USA'
+    >>> geonorm.resolve("Phillipines", kind="country", fuzzy=True).alpha3
+    'PHL'
+    >>> geonorm.resolve("Rs", kind="currency", country="PK").code
+    'PKR'
+    """
+    return default_registry.resolve(text, kind, fuzzy=fuzzy, metonyms=metonyms, **hints)
+
+
+def candidates(
+    text: str,
+    kind: str | None = None,
+    *,
+    fuzzy: bool = False,
+    metonyms: bool = False,
+    **hints: Any,
+) -> list[Match]:
+    """Every entity ``text`` may name, best first.
+
+    Each :class:`Match` carries the entity, a score, the alias that matched
+    and how (``exact``, ``normalised``, ``code``, ``demonym``, ``metonym``,
+    ``fuzzy``). Arguments are those of :func:`resolve`.
+
+    >>> import geonorm
+    >>> [(m.entity.alpha2, m.weak) for m in geonorm.candidates("Korea", kind="country")]
+    [('KP', True), ('KR', True)]
+    """
+    return default_registry.candidates(text, kind, fuzzy=fuzzy, metonyms=metonyms, **hints)
+
+
+def entities(kind: str | None = None) -> Iterator[Entity]:
+    """Every entity of ``kind``, or of every kind when None.
+
+    >>> import geonorm
+    >>> sum(1 for c in geonorm.entities("country") if not c.historic) >= 250
+    True
+    """
+    return default_registry.entities(kind)
+
+
+def get(entity_id: str) -> Entity | None:
+    """The entity with this id (``"country:IN"``, ``"currency:EUR"``), or None.
+
+    >>> import geonorm
+    >>> geonorm.get("currency:EUR").name
+    'Euro'
+    >>> geonorm.get("country:ZZ") is None
+    True
+    """
+    return default_registry.get(entity_id)
+
+
+def extract(text: str, **options: Any) -> list[Any]:
+    """Find every entity mention in running text (reserved; not yet available).
+
+    Raises NotImplementedError in this version.
+    """
+    raise NotImplementedError("geonorm.extract is planned for a later release")

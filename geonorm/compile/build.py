@@ -1,0 +1,201 @@
+"""Validate the tables and build the index of every kind.
+
+``build()`` returns, per kind, the exact text of the JSON index file; the
+output depends only on the tables and on the pinned pycountry and babel data,
+so it is deterministic and can be checked for freshness.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import Any
+
+from .. import index as ix
+from ..tables import Record, TableError, TableFile, read_tables
+from ..text import fold, invert_comma, invert_parenthesis, key
+from . import sources
+from .assemble import Name, assemble
+
+__all__ = ["DATA_DIR", "INDEX_DIR", "build", "name_keys", "table_paths"]
+
+DATA_DIR = Path(__file__).resolve().parent.parent / "data"
+INDEX_DIR = DATA_DIR / "index"
+
+_CURATED_TYPES = {
+    "aliases": ix.STRONG,
+    "weak_aliases": ix.WEAK,
+    "demonyms": ix.DEMONYM,
+    "weak_demonyms": ix.WEAK_DEMONYM,
+    "capitals": ix.METONYM,
+    "weak_capitals": ix.WEAK_METONYM,
+}
+
+
+def name_keys(text: str) -> list[str]:
+    """Every key a country or currency name is indexed under."""
+    keys = [key(text)]
+    for variant in (invert_comma(text), invert_parenthesis(text)):
+        if variant:
+            keys.append(key(variant))
+    return keys
+
+
+def table_paths(kind_dir: str) -> list[Path]:
+    return sorted((DATA_DIR / kind_dir).glob("*.toml"))
+
+
+def _curated_names(rec: Record) -> list[Name]:
+    out = []
+    for field, type_ in _CURATED_TYPES.items():
+        for text in rec.strings(field):
+            out.append(Name(rec.id, text, type_, True, rec.where()))
+    if "name" in rec.fields:
+        out.append(Name(rec.id, rec.fields["name"], ix.STRONG, True, rec.where()))
+    return out
+
+
+def _records(files: Iterable[TableFile], kind: str) -> list[Record]:
+    return [r for tf in files for r in tf.records if r.kind == kind]
+
+
+def _not_names(files: Iterable[TableFile], kind: str) -> list[str]:
+    return [n for tf in files for n in tf.not_names.get(kind, ())]
+
+
+def _check_ref(rec: Record, field: str, value: str, known: Iterable[str] | dict[str, Any]) -> None:
+    if value not in known:
+        raise TableError(f"{rec.where()}: {field} {value!r} is not a known entity")
+
+
+def _countries(files: list[TableFile], all_locales: list[Any]) -> tuple[dict[str, dict[str, Any]], list[Name], list[str], set[str]]:
+    entities, names = sources.country_records(all_locales)
+    renamed: dict[str, str] = {}
+    for rec in _records(files, "country"):
+        if len(rec.id) == len("country:XXXX"):
+            iso = sources.historic_country(rec.id.split(":")[1])
+            if iso is None:
+                raise TableError(f"{rec.where()}: {rec.id} is not an ISO 3166-3 former country code")
+            if "name" not in rec.fields:
+                raise TableError(f"{rec.where()}: a dissolved state needs a 'name'")
+            entities[rec.id] = {
+                "id": rec.id, "name": rec.fields["name"], "alpha2": iso["alpha2"], "alpha3": iso["alpha3"],
+                "numeric": iso["numeric"], "official_name": iso["official_name"], "historic": True,
+                "successors": list(rec.strings("successors")),
+            }
+            names.append(Name(rec.id, iso["alpha3"], ix.CODE, True, rec.where()))
+            names.append(Name(rec.id, rec.id.split(":")[1], ix.CODE, True, rec.where()))
+        else:
+            if rec.id not in entities:
+                raise TableError(f"{rec.where()}: {rec.id} is not an ISO 3166-1 country")
+            if rec.strings("successors"):
+                raise TableError(f"{rec.where()}: only dissolved states have successors")
+            if "name" in rec.fields:
+                if rec.id in renamed:
+                    raise TableError(f"{rec.where()}: {rec.id} is already named in {renamed[rec.id]}")
+                renamed[rec.id] = rec.where()
+                entities[rec.id]["name"] = rec.fields["name"]
+        names.extend(_curated_names(rec))
+    for eid, ent in entities.items():
+        for succ in ent.get("successors", ()):
+            if succ not in entities:
+                raise TableError(f"{eid}: successor {succ!r} is not a known country")
+    soft = sources.region_names(all_locales)
+    return entities, names, _not_names(files, "country"), soft
+
+
+def _currencies(files: list[TableFile], all_locales: list[Any], countries: dict[str, Any]) -> tuple[dict[str, dict[str, Any]], list[Name], list[str], set[str]]:
+    entities, names = sources.currency_records(all_locales)
+    for rec in _records(files, "currency"):
+        if rec.id not in entities:
+            raise TableError(f"{rec.where()}: {rec.id} is not an ISO 4217 currency known to pycountry or CLDR")
+        ent = entities[rec.id]
+        if "name" in rec.fields:
+            ent["name"] = rec.fields["name"]
+        for country in rec.strings("countries"):
+            cid = f"country:{country}"
+            _check_ref(rec, "country", cid, countries)
+            if cid not in ent["countries"]:
+                ent["countries"].append(cid)
+        names.extend(_curated_names(rec))
+        for text in rec.strings("aliases") + rec.strings("weak_aliases"):
+            folded = fold(text)
+            if folded and not any(ch.isalnum() for ch in folded) and text not in ent["symbols"]:
+                ent["symbols"].append(text)
+    for ent in entities.values():
+        ent["countries"].sort()
+    return entities, names, _not_names(files, "currency"), set()
+
+
+def _emit(
+    kind: str,
+    entities: dict[str, dict[str, Any]],
+    names: list[Name],
+    keys_for: Callable[[str], Iterable[str]],
+    not_names: list[str],
+    soft_not: set[str],
+    versions: dict[str, str],
+) -> tuple[str, list[str]]:
+    def priority(eid: str) -> int:
+        return 0 if entities[eid].get("historic") else 1
+
+    kept, ties = assemble(
+        names, keys_for, not_names=not_names, soft_not_names=soft_not, priority=priority, kind=kind
+    )
+    not_keys = sorted({k for n in list(not_names) + sorted(soft_not) for k in keys_for(n)} - {""} - set(kept))
+    order = sorted(entities)
+    position = {eid: i for i, eid in enumerate(order)}
+    aliases: dict[str, dict[str, None]] = defaultdict(dict)
+    for eid in order:
+        aliases[eid][entities[eid]["name"]] = None
+    for k in sorted(kept):
+        for n in kept[k]:
+            aliases[n.entity][n.text] = None
+    alias_pos = {eid: {a: i for i, a in enumerate(al)} for eid, al in aliases.items()}
+    ent_out = []
+    for eid in order:
+        ent = dict(entities[eid])
+        ent["aliases"] = list(aliases[eid])
+        ent_out.append(ent)
+    lines = []
+    for k in sorted(kept):
+        entries = []
+        for n in kept[k]:
+            entry = [position[n.entity], alias_pos[n.entity][n.text], n.type]
+            if ix.is_acronym(fold(n.text)):
+                entry.append(1)
+            entries.append(entry)
+        lines.append(json.dumps(k, ensure_ascii=False) + ":" + json.dumps(entries, separators=(",", ":")))
+    head = {"format": ix.FORMAT, "kind": kind, "sources": versions, "not": not_keys}
+    text = (
+        "{"
+        + json.dumps(head, ensure_ascii=False, sort_keys=True)[1:-1]
+        + ',\n"entities":[\n'
+        + ",\n".join(json.dumps(e, ensure_ascii=False, sort_keys=True, separators=(",", ":")) for e in ent_out)
+        + '\n],\n"keys":{\n'
+        + ",\n".join(lines)
+        + "\n}}\n"
+    )
+    return text, ties
+
+
+def build() -> tuple[dict[str, str], list[str]]:
+    """Validate every table and return ``({kind: index text}, report lines)``."""
+    versions = sources.source_versions()
+    all_locales = sources.locales()
+    out: dict[str, str] = {}
+    report: list[str] = []
+
+    files = read_tables(table_paths("countries"))
+    entities, names, nots, soft = _countries(files, all_locales)
+    out["country"], ties = _emit("country", entities, names, name_keys, nots, soft, versions)
+    report += [f"country tie {t}" for t in ties]
+    countries = entities
+
+    files = read_tables(table_paths("currencies"))
+    entities, names, nots, soft = _currencies(files, all_locales, countries)
+    out["currency"], ties = _emit("currency", entities, names, name_keys, nots, soft, versions)
+    report += [f"currency tie {t}" for t in ties]
+    return out, report

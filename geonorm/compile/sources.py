@@ -1,0 +1,206 @@
+"""Names from the standards: ISO 3166 and ISO 4217 through pycountry, and
+every CLDR locale through babel. Used only by the compile step, never at
+import or resolve time.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+import datetime as dt
+from typing import Any
+
+from .. import index as ix
+from .assemble import Name
+
+__all__ = ["country_records", "currency_records", "region_names", "source_versions", "locales"]
+
+#: Currencies in use are read from CLDR as of this day, so the index does not
+#: change with the day the compile step runs.
+TENDER_AS_OF = dt.date(2026, 11, 1)
+# ISO 4217 entries that are not currencies people trade in.
+_NOT_MONEY = frozenset({"XAU", "XAG", "XPT", "XPD", "XTS", "XXX", "XBA", "XBB", "XBC", "XBD", "XSU", "XUA"})
+# CLDR territory codes that are not ISO 3166-1 countries (regions, groupings,
+# pseudo-locales, exceptionally reserved codes).
+_CLDR_KEEP_EXTRA = frozenset({"XK"})
+
+
+def source_versions() -> dict[str, str]:
+    import babel
+    import pycountry  # noqa: F401  (version read from metadata)
+    from importlib.metadata import version
+
+    return {"babel": babel.__version__, "pycountry": version("pycountry")}
+
+
+def locales() -> list[Any]:
+    from babel import Locale
+    from babel.localedata import locale_identifiers
+
+    return [Locale.parse(ident) for ident in sorted(locale_identifiers())]
+
+
+def _is_english(locale: Any) -> bool:
+    return str(locale) == "en"
+
+
+def _attr(obj: Any, name: str) -> str:
+    try:
+        value = getattr(obj, name)
+    except (AttributeError, KeyError):
+        return ""
+    return str(value) if value else ""
+
+
+def region_names(all_locales: list[Any]) -> set[str]:
+    """CLDR names of regions and groupings (Africa, Europe, European Union...)."""
+    names: set[str] = set()
+    for loc in all_locales:
+        for code, name in loc.territories.items():
+            if not code.isalpha() or code in {"EU", "EZ", "UN", "QO", "ZZ"}:
+                names.add(str(name))
+    return names
+
+
+def _display_name(country: Any, cldr: str) -> str:
+    """ISO's common name, else CLDR's English name unless it is a compound
+    form ("Congo - Kinshasa", "Myanmar (Burma)"), else ISO's name."""
+    common = _attr(country, "common_name")
+    if common:
+        return common
+    if cldr and not any(mark in cldr for mark in ("(", " - ", " SAR", "&", "St.")):
+        return cldr
+    return _attr(country, "name")
+
+
+def country_records(all_locales: list[Any]) -> tuple[dict[str, dict[str, Any]], list[Name]]:
+    """Entities and names for every ISO 3166-1 country and Kosovo."""
+    import pycountry
+
+    from babel import Locale
+
+    cldr_en = Locale.parse("en").territories
+    entities: dict[str, dict[str, Any]] = {}
+    names: list[Name] = []
+    for c in pycountry.countries:
+        eid = f"country:{c.alpha_2}"
+        entities[eid] = {
+            "id": eid,
+            "name": _display_name(c, str(cldr_en.get(c.alpha_2, ""))),
+            "alpha2": c.alpha_2,
+            "alpha3": c.alpha_3,
+            "numeric": c.numeric,
+            "official_name": _attr(c, "official_name") or _attr(c, "name"),
+            "historic": False,
+        }
+        for field in ("name", "official_name", "common_name"):
+            text = _attr(c, field)
+            if text:
+                names.append(Name(eid, text, ix.STRONG, False, "pycountry"))
+        for code in (c.alpha_2, c.alpha_3, c.numeric):
+            names.append(Name(eid, code, ix.CODE, False, "pycountry"))
+    entities["country:XK"] = {
+        "id": "country:XK", "name": "Kosovo", "alpha2": "XK", "alpha3": "XKX", "numeric": "",
+        "official_name": "Republic of Kosovo", "historic": False,
+    }
+    names.append(Name("country:XK", "XK", ix.CODE, False, "user-assigned code"))
+    names.append(Name("country:XK", "Kosovo", ix.STRONG, False, "cldr"))
+
+    counts: dict[tuple[str, str], int] = Counter()
+    english: set[tuple[str, str]] = set()
+    for loc in all_locales:
+        for code, name in loc.territories.items():
+            eid = f"country:{code}"
+            if eid not in entities:
+                continue
+            counts[(eid, str(name))] += 1
+            if _is_english(loc):
+                english.add((eid, str(name)))
+    for (eid, text), n in sorted(counts.items()):
+        names.append(Name(eid, text, ix.STRONG if (eid, text) in english else ix.LOCALE, False, "cldr", n))
+    return entities, names
+
+
+def historic_country(alpha4: str) -> dict[str, Any] | None:
+    """ISO 3166-3 facts for a former country, by its alpha-4 code."""
+    import pycountry
+
+    for h in pycountry.historic_countries:
+        if h.alpha_4 == alpha4:
+            return {
+                "alpha2": _attr(h, "alpha_2"),
+                "alpha3": _attr(h, "alpha_3"),
+                "numeric": _attr(h, "numeric"),
+                "official_name": _attr(h, "name"),
+                "withdrawn": _attr(h, "withdrawal_date"),
+            }
+    return None
+
+
+def currency_records(all_locales: list[Any]) -> tuple[dict[str, dict[str, Any]], list[Name]]:
+    """Entities and names for every current ISO 4217 currency and every
+    historic one CLDR names."""
+    import pycountry
+    from babel.numbers import get_territory_currencies
+
+    entities: dict[str, dict[str, Any]] = {}
+    names: list[Name] = []
+    for cur in pycountry.currencies:
+        if cur.alpha_3 in _NOT_MONEY:
+            continue
+        eid = f"currency:{cur.alpha_3}"
+        entities[eid] = {
+            "id": eid, "name": _attr(cur, "name"), "code": cur.alpha_3, "numeric": _attr(cur, "numeric"),
+            "historic": False, "symbols": [], "countries": [],
+        }
+        names.append(Name(eid, _attr(cur, "name"), ix.STRONG, False, "pycountry"))
+        names.append(Name(eid, cur.alpha_3, ix.CODE, False, "pycountry"))
+        if _attr(cur, "numeric"):
+            names.append(Name(eid, cur.numeric, ix.CODE, False, "pycountry"))
+
+    english = next(loc for loc in all_locales if _is_english(loc))
+    for code, name in sorted(english.currencies.items()):
+        eid = f"currency:{code}"
+        if eid in entities or code in _NOT_MONEY or not (len(code) == 3 and code.isalpha() and code.isupper()):
+            continue
+        entities[eid] = {
+            "id": eid, "name": str(name), "code": code, "numeric": "", "historic": True,
+            "symbols": [], "countries": [],
+        }
+        names.append(Name(eid, code, ix.CODE, False, "cldr"))
+
+    counts: dict[tuple[str, str], int] = Counter()
+    english_names: set[tuple[str, str]] = set()
+    symbols: dict[str, Counter[str]] = defaultdict(Counter)
+    for loc in all_locales:
+        is_en = _is_english(loc)
+        plural = loc._data["currency_names_plural"]
+        for code, name in loc.currencies.items():
+            eid = f"currency:{code}"
+            if eid not in entities:
+                continue
+            texts = {str(name)}
+            forms = plural.get(code)
+            if forms:
+                texts.update(str(v) for v in forms.values())
+            for text in texts:
+                counts[(eid, text)] += 1
+                if is_en:
+                    english_names.add((eid, text))
+        for code, sym in loc.currency_symbols.items():
+            eid = f"currency:{code}"
+            if eid in entities and sym and str(sym) != code:
+                symbols[eid][str(sym)] += 1
+    for (eid, text), n in sorted(counts.items()):
+        names.append(Name(eid, text, ix.STRONG if (eid, text) in english_names else ix.LOCALE, False, "cldr", n))
+    for eid, syms in sorted(symbols.items()):
+        for sym, n in sorted(syms.items()):
+            names.append(Name(eid, sym, ix.LOCALE, False, "cldr symbol", n))
+        entities[eid]["symbols"] = sorted(syms, key=lambda s: (-syms[s], s))
+
+    territories = {str(c.alpha_2) for c in pycountry.countries} | {"XK"}
+    for terr in sorted(territories):
+        for code in get_territory_currencies(terr, start_date=TENDER_AS_OF, tender=True):
+            eid = f"currency:{code}"
+            if eid in entities and f"country:{terr}" not in entities[eid]["countries"]:
+                entities[eid]["countries"].append(f"country:{terr}")
+    return entities, names

@@ -1,0 +1,96 @@
+"""Bounded typo tolerance: a symmetric-deletion index (as in SymSpell).
+
+Only keys of at least :data:`MIN_LENGTH` ASCII characters take part, and the
+edit distance allowed grows with the length of the indexed name (1 from 6
+characters, 2 from 9). A query costs a few hundred dictionary look-ups and a
+handful of exact distance checks, never a scan over every name.
+
+>>> idx = FuzzyIndex(["philippines", "afghanistan", "china"])
+>>> idx.search("phillipines")
+[('philippines', 2)]
+>>> idx.search("chino")
+[]
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+__all__ = ["FuzzyIndex", "distance", "allowed_distance", "MIN_LENGTH"]
+
+MIN_LENGTH = 6
+_MAX_QUERY = 60
+
+
+def allowed_distance(length: int) -> int:
+    """Edits tolerated for a name of ``length`` characters."""
+    if length >= 9:
+        return 2
+    if length >= MIN_LENGTH:
+        return 1
+    return 0
+
+
+def _deletes(word: str, depth: int) -> set[str]:
+    out = {word}
+    frontier = {word}
+    for _ in range(depth):
+        nxt = set()
+        for w in frontier:
+            for i in range(len(w)):
+                nxt.add(w[:i] + w[i + 1 :])
+        out |= nxt
+        frontier = nxt
+    return out
+
+
+def distance(a: str, b: str, limit: int) -> int:
+    """Optimal string alignment distance, or ``limit + 1`` when larger."""
+    if abs(len(a) - len(b)) > limit:
+        return limit + 1
+    prev2: list[int] = []
+    prev = list(range(len(b) + 1))
+    for i in range(1, len(a) + 1):
+        cur = [i] + [0] * len(b)
+        best = cur[0]
+        for j in range(1, len(b) + 1):
+            cost = 0 if a[i - 1] == b[j - 1] else 1
+            v = min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + cost)
+            if i > 1 and j > 1 and a[i - 1] == b[j - 2] and a[i - 2] == b[j - 1]:
+                v = min(v, prev2[j - 2] + 1)
+            cur[j] = v
+            best = min(best, v)
+        if best > limit:
+            return limit + 1
+        prev2, prev = prev, cur
+    return prev[-1]
+
+
+class FuzzyIndex:
+    """Deletion neighbourhoods of a fixed set of keys."""
+
+    def __init__(self, keys: Iterable[str]) -> None:
+        self._deletes: dict[str, list[str]] = {}
+        for k in sorted(set(keys)):
+            if len(k) < MIN_LENGTH or not k.isascii():
+                continue
+            for d in _deletes(k, allowed_distance(len(k))):
+                self._deletes.setdefault(d, []).append(k)
+
+    def __len__(self) -> int:
+        return len(self._deletes)
+
+    def search(self, query: str) -> list[tuple[str, int]]:
+        """Indexed keys within their allowed distance of ``query``, nearest first."""
+        if len(query) < MIN_LENGTH - 1 or len(query) > _MAX_QUERY or not query.isascii():
+            return []
+        found: dict[str, int] = {}
+        for d in _deletes(query, 2):
+            for k in self._deletes.get(d, ()):
+                if k in found:
+                    continue
+                limit = allowed_distance(len(k))
+                dist = distance(query, k, limit)
+                if 0 < dist <= limit:
+                    found[k] = dist
+        return sorted(found.items(), key=lambda kv: (kv[1], kv[0]))

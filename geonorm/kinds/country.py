@@ -1,0 +1,46 @@
+"""Countries: ISO 3166-1 states and ISO 3166-3 dissolved states."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from ..model import Country
+from .base import KindSpec, TableLookup
+
+__all__ = ["CountrySpec"]
+
+
+class CountrySpec(KindSpec[Country]):
+    kind = "country"
+    entity_class = Country
+
+    def build_entities(self, raw: Sequence[Mapping[str, Any]], lookup: TableLookup) -> list[Country]:
+        current: dict[str, Country] = {}
+        for r in raw:
+            if r.get("historic"):
+                continue
+            current[r["id"]] = Country(
+                id=r["id"], name=r["name"], aliases=tuple(r["aliases"]), alpha2=r["alpha2"],
+                alpha3=r["alpha3"], numeric=r["numeric"], official_name=r["official_name"], historic=False,
+            )
+        historic: dict[str, Country] = {}
+        # Successors may themselves be dissolved (Yugoslavia -> Serbia and
+        # Montenegro), so build in dependency order.
+        pending = [r for r in raw if r.get("historic")]
+        while pending:
+            progressed = False
+            for r in list(pending):
+                known = {**current, **historic}
+                if all(s in known for s in r["successors"]):
+                    historic[r["id"]] = Country(
+                        id=r["id"], name=r["name"], aliases=tuple(r["aliases"]), alpha2=r["alpha2"],
+                        alpha3=r["alpha3"], numeric=r["numeric"], official_name=r["official_name"],
+                        historic=True, successors=tuple(known[s] for s in r["successors"]),
+                    )
+                    pending.remove(r)
+                    progressed = True
+            if not progressed:
+                raise RuntimeError("geonorm country index has a cycle of successors; reinstall geonorm")
+        out = {**current, **historic}
+        return [out[r["id"]] for r in raw]

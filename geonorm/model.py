@@ -1,0 +1,246 @@
+"""The entity model: frozen, typed values that every resolver returns.
+
+Every entity has an ``id`` that is unique across kinds and never changes
+(``country:IN``, ``currency:INR``, ``organisation:rosneft``), a ``kind``, a
+canonical English ``name`` and ``aliases``: every name the tables know it by.
+Two entities are equal when their ids are equal, so an entity that a user
+extended at run time still equals the shipped one.
+
+>>> import geonorm
+>>> india = geonorm.get("country:IN")
+>>> india.kind, india.alpha3, india.name
+('country', 'IND', 'India')
+>>> india == geonorm.resolve("Bharat", kind="country")
+True
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+from typing import Any, ClassVar, Literal
+
+import attrs
+
+__all__ = [
+    "KINDS",
+    "Kind",
+    "How",
+    "Entity",
+    "Country",
+    "Currency",
+    "Organisation",
+    "Person",
+    "Role",
+    "Weapon",
+    "Match",
+]
+
+Kind = Literal["country", "currency", "organisation", "person", "weapon"]
+#: Every kind of entity, in the order resolvers are consulted.
+KINDS: tuple[Kind, ...] = ("country", "currency", "organisation", "person", "weapon")
+
+How = Literal["exact", "normalised", "code", "demonym", "metonym", "fuzzy"]
+
+
+def _ref_repr(value: object) -> str:
+    """Show referenced entities by id, so reprs stay short and acyclic."""
+    if isinstance(value, Entity):
+        return f"<{value.id}>"
+    if isinstance(value, tuple):
+        return "(" + ", ".join(_ref_repr(v) for v in value) + ")"
+    return repr(value)
+
+
+@attrs.frozen(eq=False, repr=True)
+class Entity:
+    """Base of every entity kind.
+
+    ``aliases`` holds every name the tables know the entity by, strong and
+    weak, in every language; ``name`` is the canonical English display name.
+    """
+
+    kind: ClassVar[Kind]
+
+    id: str
+    name: str
+    aliases: tuple[str, ...] = attrs.field(default=(), repr=False)
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, Entity):
+            return self.id == other.id
+        return NotImplemented
+
+    def __ne__(self, other: object) -> bool:
+        if isinstance(other, Entity):
+            return self.id != other.id
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return hash(self.id)
+
+    def name_in(self, locale: str) -> str | None:
+        """The entity's name in ``locale`` (a CLDR locale such as ``"de"`` or
+        ``"ru_RU"``), or None when no localised name is known.
+
+        Kinds without locale data return None.
+
+        >>> import geonorm
+        >>> geonorm.get("country:DE").name_in("fr")
+        'Allemagne'
+        """
+        return None
+
+
+def _babel_locale(locale: str) -> Any:
+    """Parse a locale through babel, imported only when a name is asked for."""
+    if not isinstance(locale, str):
+        raise TypeError(f"locale must be a str such as 'de' or 'ru_RU', not {type(locale).__name__}")
+    import babel
+
+    try:
+        return babel.Locale.parse(locale.replace("-", "_"))
+    except (ValueError, babel.UnknownLocaleError) as exc:
+        raise ValueError(f"unknown locale {locale!r}") from exc
+
+
+@attrs.frozen(eq=False)
+class Country(Entity):
+    """A country (ISO 3166-1), or a dissolved state (ISO 3166-3).
+
+    >>> import geonorm
+    >>> ussr = geonorm.resolve("USSR", kind="country")
+    >>> ussr.alpha3, ussr.historic, len(ussr.successors)
+    ('SUN', True, 15)
+    """
+
+    kind: ClassVar[Kind] = "country"
+
+    alpha2: str = ""
+    alpha3: str = ""
+    numeric: str = ""
+    official_name: str = attrs.field(default="", repr=False)
+    historic: bool = False
+    #: The successor states of a dissolved state, as entities.
+    successors: tuple[Country, ...] = attrs.field(default=(), repr=_ref_repr)
+
+    def name_in(self, locale: str) -> str | None:
+        """The country's CLDR name in ``locale``.
+
+        >>> import geonorm
+        >>> geonorm.get("country:IN").name_in("ru")
+        'Индия'
+        """
+        loc = _babel_locale(locale)
+        if self.historic:
+            return None
+        name = loc.territories.get(self.alpha2)
+        return str(name) if name else None
+
+
+@attrs.frozen(eq=False)
+class Currency(Entity):
+    """A currency (ISO 4217), current or historic.
+
+    >>> import geonorm
+    >>> rupee = geonorm.resolve("₹", kind="currency")
+    >>> rupee.code, rupee.numeric, "₹" in rupee.symbols
+    ('INR', '356', True)
+    """
+
+    kind: ClassVar[Kind] = "currency"
+
+    code: str = ""
+    numeric: str = ""
+    symbols: tuple[str, ...] = attrs.field(default=(), repr=False)
+    #: Countries where it is legal tender today, as entities.
+    countries: tuple[Country, ...] = attrs.field(default=(), repr=_ref_repr)
+    historic: bool = False
+
+    def name_in(self, locale: str) -> str | None:
+        """The currency's CLDR display name in ``locale``.
+
+        >>> import geonorm
+        >>> geonorm.get("currency:INR").name_in("de")
+        'Indische Rupie'
+        """
+        loc = _babel_locale(locale)
+        name = loc.currencies.get(self.code)
+        return str(name) if name else None
+
+
+@attrs.frozen(eq=False)
+class Organisation(Entity):
+    """A company, international organisation, government body or armed group."""
+
+    kind: ClassVar[Kind] = "organisation"
+
+    type: str = ""
+    country: Country | None = attrs.field(default=None, repr=_ref_repr)
+    parent: Organisation | None = attrs.field(default=None, repr=_ref_repr)
+
+
+@attrs.frozen
+class Role:
+    """An office a person held, with dates where the tables are sure of them."""
+
+    office: str
+    title: str
+    country: Country | None = attrs.field(default=None, repr=_ref_repr)
+    organisation: Organisation | None = attrs.field(default=None, repr=_ref_repr)
+    start: _dt.date | None = None
+    end: _dt.date | None = None
+
+    def held_on(self, day: _dt.date) -> bool:
+        """Whether the role was held on ``day`` (unknown start: never sure)."""
+        if self.start is None or day < self.start:
+            return False
+        return self.end is None or day <= self.end
+
+
+@attrs.frozen(eq=False)
+class Person(Entity):
+    """A person in public life, with dated roles."""
+
+    kind: ClassVar[Kind] = "person"
+
+    full_name: str = ""
+    country: Country | None = attrs.field(default=None, repr=_ref_repr)
+    roles: tuple[Role, ...] = attrs.field(default=(), repr=False)
+
+
+@attrs.frozen(eq=False)
+class Weapon(Entity):
+    """A weapons system, with its designations and family."""
+
+    kind: ClassVar[Kind] = "weapon"
+
+    category: str = ""
+    origin: Country | None = attrs.field(default=None, repr=_ref_repr)
+    manufacturer: Organisation | None = attrs.field(default=None, repr=_ref_repr)
+    family: Weapon | None = attrs.field(default=None, repr=_ref_repr)
+    designations: tuple[str, ...] = attrs.field(default=(), repr=False)
+    reporting_names: tuple[str, ...] = attrs.field(default=(), repr=False)
+
+
+@attrs.frozen
+class Match:
+    """One candidate for a piece of text: the entity, a score in (0, 1.2],
+    which alias matched and how.
+
+    ``how`` is ``"exact"`` (the text is the alias as written), ``"normalised"``
+    (equal after folding case, accents and punctuation), ``"code"`` (an ISO
+    code), ``"demonym"``, ``"metonym"`` (a capital city standing for its
+    country) or ``"fuzzy"`` (a spelling mistake within a bounded edit
+    distance). ``weak`` says the alias is shared or is a weak name, which
+    never wins over a strong one.
+
+    >>> import geonorm
+    >>> [ (m.entity.id, m.how) for m in geonorm.candidates("Emirati", kind="country") ]
+    [('country:AE', 'demonym')]
+    """
+
+    entity: Entity = attrs.field(repr=_ref_repr)
+    score: float
+    how: How
+    alias: str
+    weak: bool = False

@@ -1,0 +1,173 @@
+"""Text normalisation: the keys that aliases and user input meet on.
+
+Two functions matter:
+
+* :func:`fold` keeps case but folds everything else that does not change what a
+  name means: Unicode compatibility forms (NFKC), accents on Latin, Greek and
+  Cyrillic letters, apostrophes and dots, other punctuation, invisible
+  characters and runs of white space.
+* :func:`key` is ``fold`` plus case folding and a leading English article
+  removed. Index look-ups use it.
+
+>>> key("  Côte d’Ivoire ")
+'cote divoire'
+>>> key("The Gambia") == key("GAMBIA")
+True
+>>> fold("U.S.A.")
+'USA'
+
+Both run in linear time and never raise on any ``str``. Characters are folded
+through a per-character table that is filled the first time a character is
+seen, so the hot path is :meth:`str.translate` and no regular expression.
+"""
+
+from __future__ import annotations
+
+import threading
+import unicodedata
+
+__all__ = ["fold", "key", "invert_comma", "invert_parenthesis"]
+
+# Letters whose base is not reachable through canonical decomposition.
+_SPECIAL_LETTERS = {
+    "ø": "o", "Ø": "O", "đ": "d", "Đ": "D", "ł": "l", "Ł": "L", "ħ": "h", "Ħ": "H",
+    "æ": "ae", "Æ": "AE", "œ": "oe", "Œ": "OE", "ß": "ss", "ẞ": "SS", "þ": "th",
+    "Þ": "TH", "ð": "d", "Ð": "D", "ı": "i", "ŀ": "l", "Ŀ": "L", "ŧ": "t", "Ŧ": "T",
+}
+_APOSTROPHES = "'\u2019\u2018\u02bc\u02bb\u0060\u00b4\u2032"
+# Scripts whose diacritics are optional in everyday writing and safe to drop.
+_FOLDABLE_SCRIPTS = ("LATIN", "GREEK", "CYRILLIC")
+# Combining marks that are optional vowel signs or accents in their script.
+_DROPPABLE_MARK_RANGES = (
+    (0x0300, 0x036F),  # combining diacritical marks (Latin, Greek, Cyrillic)
+    (0x0483, 0x0489),  # Cyrillic combining marks
+    (0x0591, 0x05C7),  # Hebrew points and accents
+    (0x0610, 0x061A),  # Arabic small signs
+    (0x064B, 0x065F),  # Arabic harakat
+    (0x0670, 0x0670),
+    (0x06D6, 0x06ED),
+    (0x1AB0, 0x1AFF),
+    (0x1DC0, 0x1DFF),
+    (0x20D0, 0x20FF),
+    (0xFE20, 0xFE2F),
+)
+
+
+def _fold_char(cp: int) -> str | None:
+    ch = chr(cp)
+    if ch in _SPECIAL_LETTERS:
+        return _SPECIAL_LETTERS[ch]
+    if ch in _APOSTROPHES or ch == ".":
+        return None
+    if ch == "&":
+        return " and "
+    if ch == "+":
+        return "+"
+    if 0xD800 <= cp <= 0xDFFF:  # lone surrogates: drop, never crash
+        return None
+    cat = unicodedata.category(ch)
+    major = cat[0]
+    if cat in ("Cc", "Cf", "Co", "Cn", "Cs"):
+        return " " if ch in "\t\n\r\x0b\x0c\x1c\x1d\x1e\x1f\x85" else None
+    if major == "Z":
+        return " "
+    if major == "P" or (major == "S" and cat != "Sc"):
+        return " "
+    if major == "M":
+        for lo, hi in _DROPPABLE_MARK_RANGES:
+            if lo <= cp <= hi:
+                return None
+        return ch
+    if major == "L" and cp > 0x7F:
+        name = unicodedata.name(ch, "")
+        if name.startswith(_FOLDABLE_SCRIPTS):
+            decomposed = unicodedata.normalize("NFD", ch)
+            base = "".join(c for c in decomposed if not unicodedata.combining(c))
+            return base or ch
+    return ch
+
+
+class _FoldTable(dict[int, "str | None"]):
+    """A :meth:`str.translate` table that computes each entry on first use."""
+
+    def __missing__(self, cp: int) -> str | None:
+        value = _fold_char(cp)
+        self[cp] = value
+        return value
+
+
+_TABLE = _FoldTable()
+_TABLE_LOCK = threading.Lock()
+
+
+def _warm_ascii() -> None:
+    with _TABLE_LOCK:
+        for cp in range(128):
+            _TABLE[cp] = _fold_char(cp)
+
+
+_warm_ascii()
+
+
+def fold(text: str) -> str:
+    """Fold ``text`` for matching, keeping its case.
+
+    >>> fold("«Роснефть»")
+    'Роснефть'
+    >>> fold("Bosnia & Herzegovina")
+    'Bosnia and Herzegovina'
+    """
+    text = unicodedata.normalize("NFKC", text)
+    return " ".join(text.translate(_TABLE).split())
+
+
+def key(text: str) -> str:
+    """The case-folded look-up key for ``text``; empty when nothing is left.
+
+    >>> key("the Netherlands")
+    'netherlands'
+    >>> key("İSTANBUL")
+    'istanbul'
+    """
+    k = fold(text).casefold()
+    if not k.isascii():
+        # Case folding can expose new foldable characters (İ -> i̇).
+        k = " ".join(k.translate(_TABLE).split())
+    if k.startswith("the ") and len(k) > 4:
+        k = k[4:]
+    return k
+
+
+def invert_comma(text: str) -> str | None:
+    """``"Korea, Republic of"`` -> ``"Republic of Korea"``; None if no single comma.
+
+    >>> invert_comma("Tanzania, United Republic of")
+    'United Republic of Tanzania'
+    >>> invert_comma("Gambia, The")
+    'The Gambia'
+    """
+    if text.count(",") != 1:
+        return None
+    head, _, tail = text.partition(",")
+    head, tail = head.strip(), tail.strip()
+    if not head or not tail:
+        return None
+    return f"{tail} {head}"
+
+
+def invert_parenthesis(text: str) -> str | None:
+    """``"Bolivia (Plurinational State of)"`` -> ``"Plurinational State of Bolivia"``.
+
+    >>> invert_parenthesis("Iran (Islamic Republic of)")
+    'Islamic Republic of Iran'
+    >>> invert_parenthesis("Iran") is None
+    True
+    """
+    text = text.strip()
+    if not text.endswith(")") or text.count("(") != 1:
+        return None
+    head, _, tail = text[:-1].partition("(")
+    head, tail = head.strip(), tail.strip()
+    if not head or not tail:
+        return None
+    return f"{tail} {head}"
