@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-__all__ = ["FuzzyIndex", "distance", "allowed_distance", "MIN_LENGTH"]
+__all__ = ["MIN_LENGTH", "FuzzyIndex", "allowed_distance", "distance"]
 
 MIN_LENGTH = 6
 _MAX_QUERY = 60

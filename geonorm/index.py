@@ -14,9 +14,23 @@ from importlib import resources
 from typing import Any, Final
 
 __all__ = [
-    "STRONG", "LOCALE", "WEAK", "CODE", "DEMONYM", "WEAK_DEMONYM", "METONYM", "WEAK_METONYM",
-    "USER", "WEAK_LOCALE", "COUNTRY_ALIAS", "SCORES", "WEAK_TYPES", "METONYM_TYPES", "FORMAT",
-    "load_index", "is_acronym",
+    "CODE",
+    "COUNTRY_ALIAS",
+    "DEMONYM",
+    "FORMAT",
+    "LOCALE",
+    "METONYM",
+    "METONYM_TYPES",
+    "SCORES",
+    "STRONG",
+    "USER",
+    "WEAK",
+    "WEAK_DEMONYM",
+    "WEAK_LOCALE",
+    "WEAK_METONYM",
+    "WEAK_TYPES",
+    "is_acronym",
+    "load_index",
 ]
 
 FORMAT: Final = 1
@@ -59,12 +73,7 @@ def is_acronym(folded: str) -> bool:
     (True, True, False, True)
     """
     compact = folded.replace(" ", "")
-    return (
-        0 < len(compact) <= 5
-        and compact.isupper()
-        and compact.isalnum()
-        and not compact.isdigit()
-    )
+    return 0 < len(compact) <= 5 and compact.isupper() and compact.isalnum() and not compact.isdigit()
 
 
 def load_index(kind: str) -> dict[str, Any]:

@@ -23,16 +23,16 @@ import attrs
 
 __all__ = [
     "KINDS",
-    "Kind",
-    "How",
-    "Entity",
     "Country",
     "Currency",
+    "Entity",
+    "How",
+    "Kind",
+    "Match",
     "Organisation",
     "Person",
     "Role",
     "Weapon",
-    "Match",
 ]
 
 Kind = Literal["country", "currency", "organisation", "person", "weapon"]

@@ -17,12 +17,12 @@ import attrs
 
 from . import index as ix
 from .fuzzy import FuzzyIndex
-from .kinds import SPECS, KindSpec
+from .kinds import SPECS
 from .kinds.base import E
 from .model import KINDS, Country, Currency, Entity, How, Match
-from .text import fold, key
+from .text import _TABLE, fold, key, key_of_folded
 
-__all__ = ["Registry", "KindResolver", "MAX_TEXT_LENGTH", "available_kinds"]
+__all__ = ["MAX_TEXT_LENGTH", "KindResolver", "Registry", "available_kinds"]
 
 #: Inputs longer than this (in characters) cannot be a name and give no match.
 MAX_TEXT_LENGTH = 10_000
@@ -86,10 +86,36 @@ def _lookup_any(entity_id: str) -> Entity | None:
     return _shipped(kind).by_id.get(entity_id)
 
 
-def _check_text(text: object) -> str:
-    if not isinstance(text, str):
-        raise TypeError(f"text must be a str, not {type(text).__name__}")
-    return text
+# A hit: (score, weak, entity, entry type, alias, how-override).
+_Hit = tuple[float, bool, Entity, int, str, "How | None"]
+_AVAILABLE = available_kinds()
+_SLOW = object()
+_KIND_TUPLES: dict[str | None, tuple[str, ...]] = {None: _AVAILABLE, **{k: (k,) for k in _AVAILABLE}}
+_SCORES = ix.SCORES
+_METONYM_TYPES = ix.METONYM_TYPES
+_KNOWN_HINTS = frozenset(h for k in _AVAILABLE for h in SPECS[k].hints)
+
+
+def _offer(found: dict[str, _Hit], entity: Entity, etype: int, alias: str, fuzzy_factor: float = 0.0) -> None:
+    score = ix.SCORES[etype]
+    if fuzzy_factor:
+        score = round(score * fuzzy_factor, 4)
+    old = found.get(entity.id)
+    if old is None or score > old[0]:
+        found[entity.id] = (score, etype in ix.WEAK_TYPES, entity, etype, alias, "fuzzy" if fuzzy_factor else None)
+
+
+def _hit_order(hit: _Hit) -> tuple[float, bool, str]:
+    return (-hit[0], hit[1], hit[2].id)
+
+
+def _as_match(hit: _Hit, text: str) -> Match:
+    score, weak, entity, etype, alias, how = hit
+    return Match(entity=entity, score=score, how=how or _how(etype, text, alias), alias=alias, weak=weak)
+
+
+def _unhit(matches: list[Match]) -> list[_Hit]:
+    return [(m.score, m.weak, m.entity, -1, m.alias, m.how) for m in matches]
 
 
 def _how(entry_type: int, text: str, alias: str) -> How:
@@ -136,8 +162,8 @@ class Registry:
             raise ValueError(f"kind {kind!r} has no tables in this version of geonorm")
         return (kind,)
 
-    def _hints(self, hints: Mapping[str, Any], kinds: tuple[str, ...]) -> dict[str, Any]:
-        known = {h for k in available_kinds() for h in SPECS[k].hints}
+    def _hints(self, hints: Mapping[str, Any]) -> dict[str, Any]:
+        known = _KNOWN_HINTS
         unknown = sorted(set(hints) - known)
         if unknown:
             raise TypeError(f"unknown hint(s) {', '.join(unknown)}; known hints: {', '.join(sorted(known))}")
@@ -162,53 +188,124 @@ class Registry:
 
     def _entity(self, table: _Table, index: int) -> Entity:
         ent = table.entities[index]
-        return self._extra_entities.get(ent.id, ent)
+        extra = self._extra_entities
+        return extra.get(ent.id, ent) if extra else ent
 
-    def _collect(
-        self, table: _Table, qkey: str, text: str, folded: str, metonyms: bool, found: dict[str, Match]
-    ) -> None:
-        compact = folded.replace(" ", "")
+    def _collect(self, table: _Table, qkey: str, folded: str, metonyms: bool, found: dict[str, _Hit]) -> None:
         for entry in table.keys.get(qkey, ()):
             etype = entry[2]
             if etype in ix.METONYM_TYPES and not metonyms:
                 continue
             entity = self._entity(table, entry[0])
             alias = entity.aliases[entry[1]]
-            if len(entry) > 3 and fold(alias).replace(" ", "") != compact:
+            if len(entry) > 3 and fold(alias).replace(" ", "") != folded.replace(" ", ""):
                 continue  # an acronym, and the text was not written in capitals
-            self._offer(found, entity, etype, _how(etype, text, alias), alias)
-        for eid, alias, etype in self._extra_keys.get(table.kind, {}).get(qkey, ()):
-            if etype in ix.METONYM_TYPES and not metonyms:
-                continue
-            entity = self._extra_entities.get(eid) or table.by_id[eid]
-            if ix.is_acronym(fold(alias)) and fold(alias).replace(" ", "") != compact:
-                continue
-            self._offer(found, entity, etype, _how(etype, text, alias), alias)
+            _offer(found, entity, etype, alias)
+        extra = self._extra_keys.get(table.kind)
+        if extra:
+            for eid, alias, etype in extra.get(qkey, ()):
+                if etype in ix.METONYM_TYPES and not metonyms:
+                    continue
+                entity = self._extra_entities.get(eid) or table.by_id[eid]
+                if ix.is_acronym(fold(alias)) and fold(alias).replace(" ", "") != folded.replace(" ", ""):
+                    continue
+                _offer(found, entity, etype, alias)
 
-    @staticmethod
-    def _offer(found: dict[str, Match], entity: Entity, etype: int, how: How, alias: str, factor: float = 1.0) -> None:
-        score = round(ix.SCORES[etype] * factor, 4)
-        old = found.get(entity.id)
-        if old is None or score > old.score:
-            found[entity.id] = Match(entity=entity, score=score, how=how, alias=alias, weak=etype in ix.WEAK_TYPES)
-
-    def _match_kind(self, kind: str, text: str, folded: str, qkey: str, fuzzy: bool, metonyms: bool) -> list[Match]:
-        spec: KindSpec[Any] = SPECS[kind]
-        table = _shipped(kind)
-        found: dict[str, Match] = {}
-        self._collect(table, qkey, text, folded, metonyms, found)
+    def _match_kind(self, kind: str, text: str, folded: str, qkey: str, fuzzy: bool, metonyms: bool) -> list[_Hit]:
+        table = _SHIPPED.get(kind) or _shipped(kind)
+        found: dict[str, _Hit] = {}
+        self._collect(table, qkey, folded, metonyms, found)
         if not found:
-            for alt in spec.query_keys(text, qkey):
-                self._collect(table, alt, text, fold(text), metonyms, found)
+            for alt in SPECS[kind].query_keys(text, qkey):
+                self._collect(table, alt, folded, metonyms, found)
                 if found:
                     break
+        if not found and text.count("(") == 1 and text.count(")") == 1 and text.rstrip().endswith(")"):
+            self._parenthesis(kind, text, metonyms, found)
         if not found and fuzzy and qkey not in table.not_keys:
             for near, dist in table.fuzzy().search(qkey):
                 for entry in table.keys.get(near, ()):
                     if entry[2] in _FUZZY_TYPES:
                         entity = self._entity(table, entry[0])
-                        self._offer(found, entity, entry[2], "fuzzy", entity.aliases[entry[1]], _FUZZY_FACTOR[dist])
+                        _offer(found, entity, entry[2], entity.aliases[entry[1]], _FUZZY_FACTOR[dist])
         return list(found.values())
+
+    def _parenthesis(self, kind: str, text: str, metonyms: bool, found: dict[str, _Hit]) -> None:
+        """``"Macedonia (FYROM)"``, ``"Congo (Brazzaville)"``: the entities that
+        both the head and the parenthesis name (a capital counts there)."""
+        head, _, inner = text.rstrip()[:-1].partition("(")
+        fh, fi = fold(head), fold(inner)
+        kh, ki = key_of_folded(fh), key_of_folded(fi)
+        if not kh or not ki:
+            return
+        inner_ids = {h[2].id for h in self._match_kind(kind, inner, fi, ki, False, True)}
+        for hit in self._match_kind(kind, head, fh, kh, False, metonyms):
+            if hit[2].id in inner_ids:
+                score = round(hit[0] * 0.95, 4)
+                found[hit[2].id] = (score, hit[1], hit[2], hit[3], hit[4], hit[5])
+
+    def _hits(self, text: str, kind: str | None, fuzzy: bool, metonyms: bool, hints: Mapping[str, Any]) -> list[_Hit]:
+        if not isinstance(text, str):
+            raise TypeError(f"text must be a str, not {type(text).__name__}")
+        kinds = _AVAILABLE if kind is None else self._kinds(kind)
+        parsed = self._hints(hints) if hints else None
+        if len(text) > MAX_TEXT_LENGTH:
+            return []
+        folded = fold(text)
+        qkey = key_of_folded(folded)
+        if not qkey:
+            return []
+        if len(kinds) == 1 and not parsed:
+            return self._match_kind(kinds[0], text, folded, qkey, fuzzy, metonyms)
+        out: list[_Hit] = []
+        for k in kinds:
+            hits = self._match_kind(k, text, folded, qkey, fuzzy, metonyms)
+            spec = SPECS[k]
+            if parsed and hits:
+                kind_hints = {h: v for h, v in parsed.items() if h in spec.hints}
+                if kind_hints:
+                    hits = _unhit(spec.apply_hints([_as_match(h, text) for h in hits], kind_hints))
+            out.extend(hits)
+        return out
+
+    def _fast_resolve(self, text: str, kinds: tuple[str, ...], metonyms: bool) -> object:
+        """``resolve`` for the common case (no hints, no fuzzy, no run-time
+        additions), without building matches. Returns ``_SLOW`` when the
+        general path must decide (fallback keys, acronyms)."""
+        if text.isascii():
+            folded = " ".join(text.translate(_TABLE).split())
+            k = folded.lower()
+            if k.startswith("the ") and len(k) > 4:
+                k = k[4:]
+        else:
+            folded = fold(text)
+            k = key_of_folded(folded)
+        if not k:
+            return None
+        best: Entity | None = None
+        best_score = -1.0
+        tie = False
+        for kind in kinds:
+            table = _SHIPPED.get(kind) or _shipped(kind)
+            entries = table.keys.get(k)
+            if entries is None:
+                continue
+            for entry in entries:  # unique per entity, sorted best first
+                etype = entry[2]
+                if etype in _METONYM_TYPES and not metonyms:
+                    continue
+                if len(entry) > 3:
+                    return _SLOW  # an acronym: the general path checks its case
+                score = _SCORES[etype]
+                if score > best_score:
+                    best, best_score, tie = table.entities[entry[0]], score, False
+                elif score == best_score:
+                    tie = True
+                else:
+                    break
+        if best is None:
+            return _SLOW  # the general path tries the kinds' fallback keys
+        return None if tie else best
 
     def candidates(
         self,
@@ -221,23 +318,9 @@ class Registry:
     ) -> list[Match]:
         """Every entity ``text`` may name, best first, each with a score and how
         it matched. See :func:`geonorm.candidates`."""
-        text = _check_text(text)
-        kinds = self._kinds(kind)
-        parsed = self._hints(hints, kinds)
-        if len(text) > MAX_TEXT_LENGTH:
-            return []
-        folded = fold(text)
-        qkey = key(text)
-        if not qkey:
-            return []
-        out: list[Match] = []
-        for k in kinds:
-            spec = SPECS[k]
-            matches = self._match_kind(k, text, folded, qkey, fuzzy, metonyms)
-            kind_hints = {h: v for h, v in parsed.items() if h in spec.hints}
-            out.extend(spec.apply_hints(matches, kind_hints) if kind_hints else matches)
-        out.sort(key=lambda m: (-m.score, m.weak, m.entity.id))
-        return out
+        hits = self._hits(text, kind, fuzzy, metonyms, hints)
+        hits.sort(key=_hit_order)
+        return [_as_match(h, text) for h in hits]
 
     def resolve(
         self,
@@ -249,13 +332,19 @@ class Registry:
         **hints: Any,
     ) -> Entity | None:
         """The one best entity for ``text``, or None. See :func:`geonorm.resolve`."""
-        found = self.candidates(text, kind, fuzzy=fuzzy, metonyms=metonyms, **hints)
-        if not found:
+        if not hints and not fuzzy and type(text) is str and not self._extra_keys and len(text) <= MAX_TEXT_LENGTH:
+            kinds = _KIND_TUPLES.get(kind) or self._kinds(kind)
+            fast = self._fast_resolve(text, kinds, metonyms)
+            if fast is not _SLOW:
+                return fast  # type: ignore[return-value]
+        hits = self._hits(text, kind, fuzzy, metonyms, hints)
+        if not hits:
             return None
-        best = found[0]
-        if len(found) > 1 and found[1].score == best.score:
-            return None  # a tie between different entities: ambiguous
-        return best.entity
+        if len(hits) == 1:
+            return hits[0][2]
+        best = max(h[0] for h in hits)
+        top = [h for h in hits if h[0] == best]
+        return top[0][2] if len(top) == 1 else None  # a tie between entities: ambiguous
 
     def get(self, entity_id: str) -> Entity | None:
         """The entity with this id, or None."""
@@ -297,11 +386,11 @@ class Registry:
         with self._lock:
             entity = self._extra_entities.get(entity_id, entity)
             if alias not in entity.aliases:
-                entity = attrs.evolve(entity, aliases=entity.aliases + (alias,))
+                entity = attrs.evolve(entity, aliases=(*entity.aliases, alias))
             extra_entities = dict(self._extra_entities)
             extra_entities[entity_id] = entity
             kind_keys = dict(self._extra_keys.get(entity.kind, {}))
-            kind_keys[k] = kind_keys.get(k, ()) + ((entity_id, alias, ix.WEAK if weak else ix.USER),)
+            kind_keys[k] = (*kind_keys.get(k, ()), (entity_id, alias, ix.WEAK if weak else ix.USER))
             extra_keys = dict(self._extra_keys)
             extra_keys[entity.kind] = kind_keys
             self._extra_entities = extra_entities

@@ -20,26 +20,60 @@ import attrs
 
 from .model import KINDS
 
-__all__ = ["TableError", "Record", "TableFile", "read_table", "read_tables", "ORGANISATION_TYPES", "WEAPON_CATEGORIES"]
+__all__ = ["ORGANISATION_TYPES", "WEAPON_CATEGORIES", "Record", "TableError", "TableFile", "read_table", "read_tables"]
 
 #: The largest table file geonorm will read (bytes).
 MAX_FILE_BYTES = 20 * 1024 * 1024
 
 ORGANISATION_TYPES = frozenset(
     {
-        "company", "state_corporation", "international_organisation", "government_body", "ministry",
-        "central_bank", "armed_forces", "intelligence_agency", "think_tank", "university",
-        "news_agency", "armed_group", "private_military_company",
+        "company",
+        "state_corporation",
+        "international_organisation",
+        "government_body",
+        "ministry",
+        "central_bank",
+        "armed_forces",
+        "intelligence_agency",
+        "think_tank",
+        "university",
+        "news_agency",
+        "armed_group",
+        "private_military_company",
     }
 )
 WEAPON_CATEGORIES = frozenset(
     {
-        "air_defence_system", "fighter_aircraft", "bomber", "attack_aircraft", "transport_aircraft",
-        "helicopter", "trainer_aircraft", "awacs", "drone", "loitering_munition", "ballistic_missile",
-        "cruise_missile", "hypersonic_missile", "anti_ship_missile", "air_to_air_missile",
-        "air_to_surface_missile", "surface_to_air_missile", "anti_tank_missile", "manpads",
-        "rocket_artillery", "artillery", "tank", "infantry_fighting_vehicle", "armoured_vehicle", "ship",
-        "submarine", "aircraft_carrier", "radar", "small_arm", "other",
+        "air_defence_system",
+        "fighter_aircraft",
+        "bomber",
+        "attack_aircraft",
+        "transport_aircraft",
+        "helicopter",
+        "trainer_aircraft",
+        "awacs",
+        "drone",
+        "loitering_munition",
+        "ballistic_missile",
+        "cruise_missile",
+        "hypersonic_missile",
+        "anti_ship_missile",
+        "air_to_air_missile",
+        "air_to_surface_missile",
+        "surface_to_air_missile",
+        "anti_tank_missile",
+        "manpads",
+        "rocket_artillery",
+        "artillery",
+        "tank",
+        "infantry_fighting_vehicle",
+        "armoured_vehicle",
+        "ship",
+        "submarine",
+        "aircraft_carrier",
+        "radar",
+        "small_arm",
+        "other",
     }
 )
 
@@ -51,18 +85,31 @@ _ROLES = "list of roles"
 _COMMON: dict[str, str] = {"id": _STR, "name": _STR, "aliases": _STRS, "weak_aliases": _STRS, "note": _STR}
 _FIELDS: dict[str, dict[str, str]] = {
     "country": {
-        **_COMMON, "demonyms": _STRS, "weak_demonyms": _STRS, "capitals": _STRS, "weak_capitals": _STRS,
+        **_COMMON,
+        "demonyms": _STRS,
+        "weak_demonyms": _STRS,
+        "capitals": _STRS,
+        "weak_capitals": _STRS,
         "successors": _STRS,
     },
     "currency": {**_COMMON, "countries": _STRS},
     "organisation": {
-        **_COMMON, "type": _STR, "country": _STR, "parent": _STR, "former_names": _STRS,
+        **_COMMON,
+        "type": _STR,
+        "country": _STR,
+        "parent": _STR,
+        "former_names": _STRS,
         "country_aliases": _STRS,
     },
     "person": {**_COMMON, "full_name": _STR, "country": _STR, "roles": _ROLES},
     "weapon": {
-        **_COMMON, "category": _STR, "origin": _STR, "manufacturer": _STR, "family": _STR,
-        "designations": _STRS, "reporting_names": _STRS,
+        **_COMMON,
+        "category": _STR,
+        "origin": _STR,
+        "manufacturer": _STR,
+        "family": _STR,
+        "designations": _STRS,
+        "reporting_names": _STRS,
     },
 }
 _REQUIRED: dict[str, tuple[str, ...]] = {
@@ -73,8 +120,13 @@ _REQUIRED: dict[str, tuple[str, ...]] = {
     "weapon": ("id", "name", "category"),
 }
 _ROLE_FIELDS = {"office": _STR, "title": _STR, "country": _STR, "organisation": _STR, "start": _DATE, "end": _DATE}
-_LIST_TABLES = {"not_country": "country", "not_currency": "currency", "not_organisation": "organisation",
-                "not_person": "person", "not_weapon": "weapon"}
+_LIST_TABLES = {
+    "not_country": "country",
+    "not_currency": "currency",
+    "not_organisation": "organisation",
+    "not_person": "person",
+    "not_weapon": "weapon",
+}
 _ID_RE = {
     "country": re.compile(r"^country:[A-Z]{2}(?:[A-Z]{2})?$"),
     "currency": re.compile(r"^currency:[A-Z]{3}$"),

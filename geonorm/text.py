@@ -26,13 +26,33 @@ from __future__ import annotations
 import threading
 import unicodedata
 
-__all__ = ["fold", "key", "invert_comma", "invert_parenthesis"]
+__all__ = ["fold", "invert_comma", "invert_parenthesis", "key", "key_of_folded", "key_variants"]
 
 # Letters whose base is not reachable through canonical decomposition.
 _SPECIAL_LETTERS = {
-    "ø": "o", "Ø": "O", "đ": "d", "Đ": "D", "ł": "l", "Ł": "L", "ħ": "h", "Ħ": "H",
-    "æ": "ae", "Æ": "AE", "œ": "oe", "Œ": "OE", "ß": "ss", "ẞ": "SS", "þ": "th",
-    "Þ": "TH", "ð": "d", "Ð": "D", "ı": "i", "ŀ": "l", "Ŀ": "L", "ŧ": "t", "Ŧ": "T",
+    "ø": "o",
+    "Ø": "O",
+    "đ": "d",
+    "Đ": "D",
+    "ł": "l",
+    "Ł": "L",
+    "ħ": "h",
+    "Ħ": "H",
+    "æ": "ae",
+    "Æ": "AE",
+    "œ": "oe",
+    "Œ": "OE",
+    "ß": "ss",
+    "ẞ": "SS",
+    "þ": "th",
+    "Þ": "TH",
+    "ð": "d",
+    "Ð": "D",
+    "ı": "i",
+    "ŀ": "l",
+    "Ŀ": "L",
+    "ŧ": "t",
+    "Ŧ": "T",
 }
 _APOSTROPHES = "'\u2019\u2018\u02bc\u02bb\u0060\u00b4\u2032"
 # Scripts whose diacritics are optional in everyday writing and safe to drop.
@@ -117,8 +137,21 @@ def fold(text: str) -> str:
     >>> fold("Bosnia & Herzegovina")
     'Bosnia and Herzegovina'
     """
-    text = unicodedata.normalize("NFKC", text)
+    if not text.isascii():  # ASCII is already in NFKC
+        text = unicodedata.normalize("NFKC", text)
     return " ".join(text.translate(_TABLE).split())
+
+
+def key_of_folded(folded: str) -> str:
+    """:func:`key` of a string that :func:`fold` already returned."""
+    if folded.isascii():
+        k = folded.lower()
+    else:
+        # Case folding can expose new foldable characters (İ -> i̇).
+        k = " ".join(folded.casefold().translate(_TABLE).split())
+    if k.startswith("the ") and len(k) > 4:
+        k = k[4:]
+    return k
 
 
 def key(text: str) -> str:
@@ -129,13 +162,23 @@ def key(text: str) -> str:
     >>> key("İSTANBUL")
     'istanbul'
     """
-    k = fold(text).casefold()
-    if not k.isascii():
-        # Case folding can expose new foldable characters (İ -> i̇).
-        k = " ".join(k.translate(_TABLE).split())
-    if k.startswith("the ") and len(k) > 4:
-        k = k[4:]
-    return k
+    return key_of_folded(fold(text))
+
+
+def key_variants(text: str) -> list[str]:
+    """Keys an alias is indexed under: its key, and where it has apostrophes,
+    the key with each apostrophe read as a space (so "COTE D IVOIRE" meets
+    "Côte d'Ivoire" while "Peoples Republic" meets "People's Republic").
+
+    >>> key_variants("Côte d'Ivoire")
+    ['cote divoire', 'cote d ivoire']
+    """
+    keys = [key(text)]
+    if any(a in text for a in _APOSTROPHES):
+        spaced = key("".join(" " if ch in _APOSTROPHES else ch for ch in text))
+        if spaced not in keys:
+            keys.append(spaced)
+    return keys
 
 
 def invert_comma(text: str) -> str | None:

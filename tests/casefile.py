@@ -33,7 +33,7 @@ def read_cases(name: str) -> list[Case]:
             raise ValueError(f"{path}:{n}: expected text<TAB>expected[<TAB>options]")
         text, expected = parts[0], parts[1].strip()
         options: dict[str, Any] = {}
-        for opt in (parts[2].split() if len(parts) > 2 else []):
+        for opt in parts[2].split() if len(parts) > 2 else []:
             if "=" in opt:
                 k, _, v = opt.partition("=")
                 options[k] = v

@@ -31,4 +31,6 @@ def test_accuracy(filename: str) -> None:
     assert accuracy >= target, f"{filename}: accuracy {accuracy:.3f} < {target}:\n{report}"
     # Precision over recall: a known non-match must never resolve.
     false_positives = [(c, got) for c, got in wrong if c.expected is None]
-    assert not false_positives, "known non-matches resolved:\n" + "\n".join(f"  {c} (got {g})" for c, g in false_positives)
+    assert not false_positives, "known non-matches resolved:\n" + "\n".join(
+        f"  {c} (got {g})" for c, g in false_positives
+    )

@@ -151,7 +151,9 @@ def test_extract_reserved() -> None:
 def test_cli() -> None:
     out = subprocess.run(
         [sys.executable, "-m", "geonorm", "Bharat", "₹", "Congo", "Atlantis"],
-        capture_output=True, text=True, check=True,
+        capture_output=True,
+        text=True,
+        check=True,
     ).stdout.splitlines()
     assert out[0] == "Bharat\tcountry\tcountry:IN\tIndia"
     assert out[1].startswith("₹\tcurrency\tcurrency:INR\t")
@@ -160,6 +162,8 @@ def test_cli() -> None:
 
 
 def test_import_is_cheap() -> None:
-    code = "import sys, geonorm; print('babel' in sys.modules, 'pycountry' in sys.modules, len(geonorm.registry._SHIPPED))"
+    code = (
+        "import sys, geonorm; print('babel' in sys.modules, 'pycountry' in sys.modules, len(geonorm.registry._SHIPPED))"
+    )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.split()
     assert out == ["False", "False", "0"]

@@ -14,7 +14,7 @@ import sys
 from ..tables import TableError
 from .build import INDEX_DIR, build
 
-__all__ = ["main", "build"]
+__all__ = ["build", "main"]
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -15,7 +15,7 @@ from typing import Any
 
 from .. import index as ix
 from ..tables import Record, TableError, TableFile, read_tables
-from ..text import fold, invert_comma, invert_parenthesis, key
+from ..text import fold, invert_comma, invert_parenthesis, key_variants
 from . import sources
 from .assemble import Name, assemble
 
@@ -36,10 +36,10 @@ _CURATED_TYPES = {
 
 def name_keys(text: str) -> list[str]:
     """Every key a country or currency name is indexed under."""
-    keys = [key(text)]
+    keys = key_variants(text)
     for variant in (invert_comma(text), invert_parenthesis(text)):
         if variant:
-            keys.append(key(variant))
+            keys.extend(key_variants(variant))
     return keys
 
 
@@ -70,7 +70,9 @@ def _check_ref(rec: Record, field: str, value: str, known: Iterable[str] | dict[
         raise TableError(f"{rec.where()}: {field} {value!r} is not a known entity")
 
 
-def _countries(files: list[TableFile], all_locales: list[Any]) -> tuple[dict[str, dict[str, Any]], list[Name], list[str], set[str]]:
+def _countries(
+    files: list[TableFile], all_locales: list[Any]
+) -> tuple[dict[str, dict[str, Any]], list[Name], list[str], set[str]]:
     entities, names = sources.country_records(all_locales)
     renamed: dict[str, str] = {}
     for rec in _records(files, "country"):
@@ -81,8 +83,13 @@ def _countries(files: list[TableFile], all_locales: list[Any]) -> tuple[dict[str
             if "name" not in rec.fields:
                 raise TableError(f"{rec.where()}: a dissolved state needs a 'name'")
             entities[rec.id] = {
-                "id": rec.id, "name": rec.fields["name"], "alpha2": iso["alpha2"], "alpha3": iso["alpha3"],
-                "numeric": iso["numeric"], "official_name": iso["official_name"], "historic": True,
+                "id": rec.id,
+                "name": rec.fields["name"],
+                "alpha2": iso["alpha2"],
+                "alpha3": iso["alpha3"],
+                "numeric": iso["numeric"],
+                "official_name": iso["official_name"],
+                "historic": True,
                 "successors": list(rec.strings("successors")),
             }
             names.append(Name(rec.id, iso["alpha3"], ix.CODE, True, rec.where()))
@@ -106,7 +113,9 @@ def _countries(files: list[TableFile], all_locales: list[Any]) -> tuple[dict[str
     return entities, names, _not_names(files, "country"), soft
 
 
-def _currencies(files: list[TableFile], all_locales: list[Any], countries: dict[str, Any]) -> tuple[dict[str, dict[str, Any]], list[Name], list[str], set[str]]:
+def _currencies(
+    files: list[TableFile], all_locales: list[Any], countries: dict[str, Any]
+) -> tuple[dict[str, dict[str, Any]], list[Name], list[str], set[str]]:
     entities, names = sources.currency_records(all_locales)
     for rec in _records(files, "currency"):
         if rec.id not in entities:
@@ -141,9 +150,7 @@ def _emit(
     def priority(eid: str) -> int:
         return 0 if entities[eid].get("historic") else 1
 
-    kept, ties = assemble(
-        names, keys_for, not_names=not_names, soft_not_names=soft_not, priority=priority, kind=kind
-    )
+    kept, ties = assemble(names, keys_for, not_names=not_names, soft_not_names=soft_not, priority=priority, kind=kind)
     not_keys = sorted({k for n in list(not_names) + sorted(soft_not) for k in keys_for(n)} - {""} - set(kept))
     order = sorted(entities)
     position = {eid: i for i, eid in enumerate(order)}

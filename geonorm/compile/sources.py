@@ -5,14 +5,14 @@ import or resolve time.
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
 import datetime as dt
+from collections import Counter, defaultdict
 from typing import Any
 
 from .. import index as ix
 from .assemble import Name
 
-__all__ = ["country_records", "currency_records", "region_names", "source_versions", "locales"]
+__all__ = ["country_records", "currency_records", "locales", "region_names", "source_versions"]
 
 #: Currencies in use are read from CLDR as of this day, so the index does not
 #: change with the day the compile step runs.
@@ -25,9 +25,10 @@ _CLDR_KEEP_EXTRA = frozenset({"XK"})
 
 
 def source_versions() -> dict[str, str]:
+    from importlib.metadata import version
+
     import babel
     import pycountry  # noqa: F401  (version read from metadata)
-    from importlib.metadata import version
 
     return {"babel": babel.__version__, "pycountry": version("pycountry")}
 
@@ -52,9 +53,13 @@ def _attr(obj: Any, name: str) -> str:
 
 
 def region_names(all_locales: list[Any]) -> set[str]:
-    """CLDR names of regions and groupings (Africa, Europe, European Union...)."""
+    """CLDR's English names of regions and groupings (Africa, Europe, European Union...)."""
     names: set[str] = set()
     for loc in all_locales:
+        if not _is_english(loc):
+            # Other locales' region names collide with country names
+            # ("Afrique du Sud" is a region in one locale, a country in French).
+            continue
         for code, name in loc.territories.items():
             if not code.isalpha() or code in {"EU", "EZ", "UN", "QO", "ZZ"}:
                 names.add(str(name))
@@ -75,7 +80,6 @@ def _display_name(country: Any, cldr: str) -> str:
 def country_records(all_locales: list[Any]) -> tuple[dict[str, dict[str, Any]], list[Name]]:
     """Entities and names for every ISO 3166-1 country and Kosovo."""
     import pycountry
-
     from babel import Locale
 
     cldr_en = Locale.parse("en").territories
@@ -99,8 +103,13 @@ def country_records(all_locales: list[Any]) -> tuple[dict[str, dict[str, Any]], 
         for code in (c.alpha_2, c.alpha_3, c.numeric):
             names.append(Name(eid, code, ix.CODE, False, "pycountry"))
     entities["country:XK"] = {
-        "id": "country:XK", "name": "Kosovo", "alpha2": "XK", "alpha3": "XKX", "numeric": "",
-        "official_name": "Republic of Kosovo", "historic": False,
+        "id": "country:XK",
+        "name": "Kosovo",
+        "alpha2": "XK",
+        "alpha3": "XKX",
+        "numeric": "",
+        "official_name": "Republic of Kosovo",
+        "historic": False,
     }
     names.append(Name("country:XK", "XK", ix.CODE, False, "user-assigned code"))
     names.append(Name("country:XK", "Kosovo", ix.STRONG, False, "cldr"))
@@ -149,8 +158,13 @@ def currency_records(all_locales: list[Any]) -> tuple[dict[str, dict[str, Any]],
             continue
         eid = f"currency:{cur.alpha_3}"
         entities[eid] = {
-            "id": eid, "name": _attr(cur, "name"), "code": cur.alpha_3, "numeric": _attr(cur, "numeric"),
-            "historic": False, "symbols": [], "countries": [],
+            "id": eid,
+            "name": _attr(cur, "name"),
+            "code": cur.alpha_3,
+            "numeric": _attr(cur, "numeric"),
+            "historic": False,
+            "symbols": [],
+            "countries": [],
         }
         names.append(Name(eid, _attr(cur, "name"), ix.STRONG, False, "pycountry"))
         names.append(Name(eid, cur.alpha_3, ix.CODE, False, "pycountry"))
@@ -163,8 +177,13 @@ def currency_records(all_locales: list[Any]) -> tuple[dict[str, dict[str, Any]],
         if eid in entities or code in _NOT_MONEY or not (len(code) == 3 and code.isalpha() and code.isupper()):
             continue
         entities[eid] = {
-            "id": eid, "name": str(name), "code": code, "numeric": "", "historic": True,
-            "symbols": [], "countries": [],
+            "id": eid,
+            "name": str(name),
+            "code": code,
+            "numeric": "",
+            "historic": True,
+            "symbols": [],
+            "countries": [],
         }
         names.append(Name(eid, code, ix.CODE, False, "cldr"))
 

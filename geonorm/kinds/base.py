@@ -9,7 +9,7 @@ from typing import Any, Generic, TypeVar
 from ..model import Country, Entity, Match
 from ..text import invert_comma, invert_parenthesis, key
 
-__all__ = ["KindSpec", "E", "TableLookup"]
+__all__ = ["E", "KindSpec", "TableLookup"]
 
 E = TypeVar("E", bound=Entity)
 

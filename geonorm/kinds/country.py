@@ -8,6 +8,9 @@ from typing import Any
 from ..model import Country
 from .base import KindSpec, TableLookup
 
+# Abbreviated words in place names, read both ways.
+_ABBREVIATIONS = {"st": "saint", "ste": "sainte", "mt": "mount", "is": "islands", "isl": "islands", "rep": "republic"}
+
 __all__ = ["CountrySpec"]
 
 
@@ -15,14 +18,29 @@ class CountrySpec(KindSpec[Country]):
     kind = "country"
     entity_class = Country
 
+    def query_keys(self, text: str, primary: str) -> list[str]:
+        out = super().query_keys(text, primary)
+        for k in [primary, *out]:
+            words = k.split()
+            expanded = " ".join(_ABBREVIATIONS.get(w, w) for w in words)
+            if expanded != k and expanded not in out:
+                out.append(expanded)
+        return out
+
     def build_entities(self, raw: Sequence[Mapping[str, Any]], lookup: TableLookup) -> list[Country]:
         current: dict[str, Country] = {}
         for r in raw:
             if r.get("historic"):
                 continue
             current[r["id"]] = Country(
-                id=r["id"], name=r["name"], aliases=tuple(r["aliases"]), alpha2=r["alpha2"],
-                alpha3=r["alpha3"], numeric=r["numeric"], official_name=r["official_name"], historic=False,
+                id=r["id"],
+                name=r["name"],
+                aliases=tuple(r["aliases"]),
+                alpha2=r["alpha2"],
+                alpha3=r["alpha3"],
+                numeric=r["numeric"],
+                official_name=r["official_name"],
+                historic=False,
             )
         historic: dict[str, Country] = {}
         # Successors may themselves be dissolved (Yugoslavia -> Serbia and
@@ -34,9 +52,15 @@ class CountrySpec(KindSpec[Country]):
                 known = {**current, **historic}
                 if all(s in known for s in r["successors"]):
                     historic[r["id"]] = Country(
-                        id=r["id"], name=r["name"], aliases=tuple(r["aliases"]), alpha2=r["alpha2"],
-                        alpha3=r["alpha3"], numeric=r["numeric"], official_name=r["official_name"],
-                        historic=True, successors=tuple(known[s] for s in r["successors"]),
+                        id=r["id"],
+                        name=r["name"],
+                        aliases=tuple(r["aliases"]),
+                        alpha2=r["alpha2"],
+                        alpha3=r["alpha3"],
+                        numeric=r["numeric"],
+                        official_name=r["official_name"],
+                        historic=True,
+                        successors=tuple(known[s] for s in r["successors"]),
                     )
                     pending.remove(r)
                     progressed = True

@@ -23,8 +23,13 @@ class CurrencySpec(KindSpec[Currency]):
             countries = tuple(c for c in (lookup(cid) for cid in r["countries"]) if isinstance(c, Country))
             out.append(
                 Currency(
-                    id=r["id"], name=r["name"], aliases=tuple(r["aliases"]), code=r["code"],
-                    numeric=r["numeric"], symbols=tuple(r["symbols"]), countries=countries,
+                    id=r["id"],
+                    name=r["name"],
+                    aliases=tuple(r["aliases"]),
+                    code=r["code"],
+                    numeric=r["numeric"],
+                    symbols=tuple(r["symbols"]),
+                    countries=countries,
                     historic=bool(r["historic"]),
                 )
             )
