@@ -29,7 +29,7 @@ from .model import (
     Role,
     Weapon,
 )
-from .registry import KindResolver, Registry
+from .registry import KindResolver, PeopleResolver, Registry
 from .tables import TableError
 
 __all__ = [
@@ -50,6 +50,10 @@ __all__ = [
     "candidates",
     "countries",
     "currencies",
+    "organisations",
+    "people",
+    "weapons",
+    "PeopleResolver",
     "default_registry",
     "entities",
     "extract",
@@ -76,6 +80,12 @@ default_registry = Registry()
 countries: KindResolver[Country] = default_registry.countries
 #: Currencies: ISO 4217, current and historic.
 currencies: KindResolver[Currency] = default_registry.currencies
+#: Organisations: companies, international and government bodies, armed groups.
+organisations: KindResolver[Organisation] = default_registry.organisations
+#: People in public life, with dated roles and :meth:`PeopleResolver.holder`.
+people: PeopleResolver = default_registry.people
+#: Weapons systems, with designations, reporting names and families.
+weapons: KindResolver[Weapon] = default_registry.weapons
 
 
 def resolve(

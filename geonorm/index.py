@@ -69,11 +69,14 @@ DEMONYM_TYPES: Final = frozenset({DEMONYM, WEAK_DEMONYM})
 def is_acronym(folded: str) -> bool:
     """Whether a folded alias is a short acronym that must match in capitals.
 
+    Letters only: designators with digits ("G20", "S-400", "Su-57") match in
+    any case.
+
     >>> is_acronym("UAE"), is_acronym("NATO"), is_acronym("Rs"), is_acronym("G20")
-    (True, True, False, True)
+    (True, True, False, False)
     """
     compact = folded.replace(" ", "")
-    return 0 < len(compact) <= 5 and compact.isupper() and compact.isalnum() and not compact.isdigit()
+    return 0 < len(compact) <= 5 and compact.isalpha() and compact.isupper()
 
 
 def load_index(kind: str) -> dict[str, Any]:

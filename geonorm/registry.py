@@ -17,9 +17,9 @@ import attrs
 
 from . import index as ix
 from .fuzzy import FuzzyIndex
-from .kinds import SPECS
+from .kinds import SPECS, KindSpec
 from .kinds.base import E
-from .model import KINDS, Country, Currency, Entity, How, Match
+from .model import KINDS, Country, Currency, Entity, How, Match, Organisation, Person, Weapon
 from .text import _TABLE, fold, key, key_of_folded
 
 __all__ = ["MAX_TEXT_LENGTH", "KindResolver", "Registry", "available_kinds"]
@@ -67,6 +67,7 @@ def _shipped(kind: str) -> _Table:
         table = _SHIPPED.get(kind)
         if table is None:
             data = ix.load_index(kind)
+            SPECS[kind].configure(data.get("extra", {}))
             entities = SPECS[kind].build_entities(data["entities"], _lookup_any)
             table = _Table(
                 kind=kind,
@@ -92,6 +93,7 @@ _AVAILABLE = available_kinds()
 _SLOW = object()
 _KIND_TUPLES: dict[str | None, tuple[str, ...]] = {None: _AVAILABLE, **{k: (k,) for k in _AVAILABLE}}
 _SCORES = ix.SCORES
+_PLAIN_KEYS = frozenset(k for k, spec in SPECS.items() if type(spec).refine is KindSpec.refine)
 _METONYM_TYPES = ix.METONYM_TYPES
 _KNOWN_HINTS = frozenset(h for k in _AVAILABLE for h in SPECS[k].hints)
 
@@ -213,10 +215,12 @@ class Registry:
 
     def _match_kind(self, kind: str, text: str, folded: str, qkey: str, fuzzy: bool, metonyms: bool) -> list[_Hit]:
         table = _SHIPPED.get(kind) or _shipped(kind)
+        spec = SPECS[kind]
+        qkey = spec.refine(qkey)
         found: dict[str, _Hit] = {}
         self._collect(table, qkey, folded, metonyms, found)
         if not found:
-            for alt in SPECS[kind].query_keys(text, qkey):
+            for alt in spec.query_keys(text, qkey, table.keys):
                 self._collect(table, alt, folded, metonyms, found)
                 if found:
                     break
@@ -287,7 +291,7 @@ class Registry:
         tie = False
         for kind in kinds:
             table = _SHIPPED.get(kind) or _shipped(kind)
-            entries = table.keys.get(k)
+            entries = table.keys.get(k if kind in _PLAIN_KEYS else SPECS[kind].refine(k))
             if entries is None:
                 continue
             for entry in entries:  # unique per entity, sorted best first
@@ -409,6 +413,21 @@ class Registry:
         """Currencies in this registry."""
         return KindResolver(self, "currency", Currency)
 
+    @property
+    def organisations(self) -> KindResolver[Organisation]:
+        """Organisations in this registry."""
+        return KindResolver(self, "organisation", Organisation)
+
+    @property
+    def people(self) -> PeopleResolver:
+        """People in this registry, with :meth:`PeopleResolver.holder`."""
+        return PeopleResolver(self, "person", Person)
+
+    @property
+    def weapons(self) -> KindResolver[Weapon]:
+        """Weapons systems in this registry."""
+        return KindResolver(self, "weapon", Weapon)
+
 
 class KindResolver(Generic[E]):
     """The resolver of one kind, typed to return that kind's entities.
@@ -466,3 +485,101 @@ class KindResolver(Generic[E]):
         if isinstance(item, str):
             return self.get(item) is not None
         return isinstance(item, self._cls) and self.get(item.id) is not None
+
+
+class PeopleResolver(KindResolver[Person]):
+    """The resolver of people, which also answers who held an office when.
+
+    >>> import geonorm
+    >>> geonorm.people.holder("Defence Minister", country="RU", on="2023-01-01").name
+    'Sergei Shoigu'
+    """
+
+    def holders(
+        self,
+        title: str,
+        *,
+        country: object = None,
+        on: object = None,
+        organisation: object = None,
+    ) -> list[Person]:
+        """Everyone who held the office ``title`` on the day ``on``.
+
+        ``title`` is an office key (``"defence_minister"``) or a phrase news
+        writers use ("Defence Minister", "Russian Defence Minister", "NATO
+        Secretary General"). ``country`` is a Country or a code or name;
+        ``organisation`` an Organisation or a name, for offices of
+        international bodies. ``on`` is a :class:`datetime.date` or an ISO
+        date string; None means today. Roles count only where the tables are
+        sure of their start date.
+        """
+        import datetime as dt
+
+        from .kinds.person import PersonSpec
+
+        if not isinstance(title, str):
+            raise TypeError(f"title must be a str, not {type(title).__name__}")
+        if on is None:
+            day = dt.date.today()
+        elif isinstance(on, dt.datetime):
+            day = on.date()
+        elif isinstance(on, dt.date):
+            day = on
+        elif isinstance(on, str):
+            try:
+                day = dt.date.fromisoformat(on.strip())
+            except ValueError as exc:
+                raise ValueError(f"on must be a date written YYYY-MM-DD, not {on!r}") from exc
+        else:
+            raise TypeError(f"on must be a date or an ISO date string, not {type(on).__name__}")
+        spec = SPECS["person"]
+        assert isinstance(spec, PersonSpec)
+        _shipped("person")
+        office, prefix = spec.office_and_prefix(title)
+        if office is None:
+            raise ValueError(f"unknown office {title!r}")
+        want_country = self._registry._country_hint(country) if country is not None else None
+        want_org = self._organisation(organisation) if organisation is not None else None
+        if prefix and want_country is None and want_org is None:
+            found = self._registry.resolve(prefix, kind="organisation")
+            if isinstance(found, Organisation):
+                want_org = found
+            else:
+                maybe = self._registry.resolve(prefix, kind="country")
+                if isinstance(maybe, Country):
+                    want_country = maybe
+        out = []
+        for person in self:
+            for role in person.roles:
+                if role.office != office or not role.held_on(day):
+                    continue
+                if want_country is not None and role.country != want_country:
+                    continue
+                if want_org is not None and role.organisation != want_org:
+                    continue
+                out.append(person)
+                break
+        return out
+
+    def holder(
+        self,
+        title: str,
+        *,
+        country: object = None,
+        on: object = None,
+        organisation: object = None,
+    ) -> Person | None:
+        """The one person who held ``title`` on ``on``, or None when nobody or
+        several did (see :meth:`holders`)."""
+        found = self.holders(title, country=country, on=on, organisation=organisation)
+        return found[0] if len(found) == 1 else None
+
+    def _organisation(self, value: object) -> Organisation:
+        if isinstance(value, Organisation):
+            return value
+        if isinstance(value, str):
+            found = self._registry.resolve(value, kind="organisation")
+            if isinstance(found, Organisation):
+                return found
+            raise ValueError(f"organisation {value!r} is not one geonorm knows")
+        raise TypeError(f"organisation must be an Organisation or a str, not {type(value).__name__}")

@@ -285,7 +285,7 @@ def parse_table(data: Mapping[str, Any], path: str) -> TableFile:
                 names.extend(_check_strs(entry["names"], where, "names"))
             kind = _LIST_TABLES[top]
             not_names[kind] = not_names.get(kind, ()) + tuple(names)
-        elif top in ("forms", "office"):
+        elif top in ("forms", "office", "honorifics", "institutions"):
             extra[top] = value
         else:
             raise TableError(

@@ -15,7 +15,7 @@ from typing import Any
 
 from .. import index as ix
 from ..tables import Record, TableError, TableFile, read_tables
-from ..text import fold, invert_comma, invert_parenthesis, key_variants
+from ..text import fold, invert_comma, invert_parenthesis, key, key_variants
 from . import sources
 from .assemble import Name, assemble
 
@@ -138,6 +138,94 @@ def _currencies(
     return entities, names, _not_names(files, "currency"), set()
 
 
+_GENERIC_NAMES = {
+    "aliases": ix.STRONG,
+    "former_names": ix.STRONG,
+    "full_name": ix.STRONG,
+    "designations": ix.STRONG,
+    "weak_aliases": ix.WEAK,
+    "reporting_names": ix.WEAK,
+    "country_aliases": ix.COUNTRY_ALIAS,
+}
+_COPIED = {
+    "organisation": ("type",),
+    "person": ("full_name",),
+    "weapon": ("category", "designations", "reporting_names"),
+}
+
+
+def _generic(kind: str, files: list[TableFile], known: dict[str, Any]) -> tuple[dict[str, dict[str, Any]], list[Name]]:
+    """Entities and names of a curated-only kind, with every reference checked."""
+    records = _records(files, kind)
+    ids = {r.id for r in records}
+    entities: dict[str, dict[str, Any]] = {}
+    names: list[Name] = []
+    for rec in records:
+        f = rec.fields
+        ent: dict[str, Any] = {"id": rec.id, "name": f["name"]}
+        for field in _COPIED[kind]:
+            if field in f:
+                ent[field] = list(f[field]) if isinstance(f[field], tuple) else f[field]
+        for field in ("country", "origin"):
+            if field in f:
+                _check_ref(rec, field, f"country:{f[field]}", known)
+                ent[field] = f"country:{f[field]}"
+        for field in ("parent", "manufacturer", "family"):
+            if field in f:
+                target = f[field]
+                _check_ref(rec, field, target, ids if target.startswith(kind + ":") else known)
+                if target == rec.id:
+                    raise TableError(f"{rec.where()}: {field} refers to the entity itself")
+                ent[field] = target
+        if kind == "person":
+            roles = []
+            for i, role in enumerate(f.get("roles", ()), 1):
+                out = {"office": role["office"], "title": role["title"]}
+                if "country" in role:
+                    _check_ref(rec, f"role #{i} country", f"country:{role['country']}", known)
+                    out["country"] = f"country:{role['country']}"
+                if "organisation" in role:
+                    _check_ref(rec, f"role #{i} organisation", role["organisation"], known)
+                    out["organisation"] = role["organisation"]
+                for d in ("start", "end"):
+                    if d in role:
+                        out[d] = role[d].isoformat()
+                roles.append(out)
+            ent["roles"] = roles
+        entities[rec.id] = ent
+        names.append(Name(rec.id, f["name"], ix.STRONG, True, rec.where()))
+        for field, type_ in _GENERIC_NAMES.items():
+            for text in rec.strings(field) if field != "full_name" else ((f[field],) if field in f else ()):
+                names.append(Name(rec.id, text, type_, True, rec.where()))
+    return entities, names
+
+
+def _person_extra(files: list[TableFile], country_keys: dict[str, list[Name]], org_keys: dict[str, list[Name]]) -> dict[str, Any]:
+    offices: dict[str, str] = {}
+    words: set[str] = set()
+    for tf in files:
+        for i, office in enumerate(tf.extra.get("office", ()), 1):
+            where = f"{tf.path}: [[office]] #{i}"
+            if not isinstance(office, dict) or set(office) != {"key", "phrases"}:
+                raise TableError(f"{where}: needs exactly 'key' and 'phrases'")
+            for phrase in office["phrases"]:
+                k = key(phrase)
+                if k in offices and offices[k] != office["key"]:
+                    raise TableError(f"{where}: phrase {phrase!r} already names office {offices[k]!r}")
+                offices[k] = office["key"]
+                words.update(k.split())
+        for field in ("honorifics", "institutions"):
+            for phrase in tf.extra.get(field, ()):
+                words.update(key(phrase).split())
+    for k, kept in country_keys.items():
+        if len(k.split()) == 1 and any(n.type in (ix.STRONG, ix.DEMONYM, ix.CODE) for n in kept):
+            words.add(k)
+    for k, kept in org_keys.items():
+        if len(k.split()) == 1 and len(k) <= 6 and any(n.type == ix.STRONG for n in kept):
+            words.add(k)
+    return {"offices": dict(sorted(offices.items())), "prefix_words": sorted(words)}
+
+
 def _emit(
     kind: str,
     entities: dict[str, dict[str, Any]],
@@ -146,7 +234,8 @@ def _emit(
     not_names: list[str],
     soft_not: set[str],
     versions: dict[str, str],
-) -> tuple[str, list[str]]:
+    extra: dict[str, Any] | None = None,
+) -> tuple[str, list[str], dict[str, list[Name]]]:
     def priority(eid: str) -> int:
         return 0 if entities[eid].get("historic") else 1
 
@@ -175,7 +264,9 @@ def _emit(
                 entry.append(1)
             entries.append(entry)
         lines.append(json.dumps(k, ensure_ascii=False) + ":" + json.dumps(entries, separators=(",", ":")))
-    head = {"format": ix.FORMAT, "kind": kind, "sources": versions, "not": not_keys}
+    head: dict[str, Any] = {"format": ix.FORMAT, "kind": kind, "sources": versions, "not": not_keys}
+    if extra:
+        head["extra"] = extra
     text = (
         "{"
         + json.dumps(head, ensure_ascii=False, sort_keys=True)[1:-1]
@@ -185,24 +276,54 @@ def _emit(
         + ",\n".join(lines)
         + "\n}}\n"
     )
-    return text, ties
+    return text, ties, kept
 
 
 def build() -> tuple[dict[str, str], list[str]]:
     """Validate every table and return ``({kind: index text}, report lines)``."""
+    from ..kinds import SPECS
+
     versions = sources.source_versions()
     all_locales = sources.locales()
     out: dict[str, str] = {}
     report: list[str] = []
+    known: dict[str, Any] = {}
 
     files = read_tables(table_paths("countries"))
     entities, names, nots, soft = _countries(files, all_locales)
-    out["country"], ties = _emit("country", entities, names, name_keys, nots, soft, versions)
+    out["country"], ties, country_keys = _emit("country", entities, names, name_keys, nots, soft, versions)
     report += [f"country tie {t}" for t in ties]
-    countries = entities
+    known.update(entities)
 
     files = read_tables(table_paths("currencies"))
-    entities, names, nots, soft = _currencies(files, all_locales, countries)
-    out["currency"], ties = _emit("currency", entities, names, name_keys, nots, soft, versions)
+    entities, names, nots, soft = _currencies(files, all_locales, known)
+    out["currency"], ties, _ = _emit("currency", entities, names, name_keys, nots, soft, versions)
     report += [f"currency tie {t}" for t in ties]
+    known.update(entities)
+
+    # Curated-only kinds, in reference order: organisations before the people
+    # and weapons that name them.
+    org_files = read_tables(table_paths("organisations"))
+    forms = [f for tf in org_files for f in tf.extra.get("forms", ())]
+    org_keys: dict[str, list[Name]] = {}
+    for kind, folder in (("organisation", "organisations"), ("person", "people"), ("weapon", "weapons")):
+        files = org_files if kind == "organisation" else read_tables(table_paths(folder))
+        if kind == "person":
+            extra = _person_extra(files, country_keys, org_keys)
+        elif kind == "organisation":
+            extra = {"forms": sorted(set(forms))}
+        else:
+            extra = {}
+        # Check every reference within the kind before the entities exist.
+        all_ids = {r.id for r in _records(files, kind)}
+        entities, names = _generic(kind, files, {**known, **dict.fromkeys(all_ids)})
+        spec = SPECS[kind]
+        spec.configure(extra)
+        out[kind], ties, kept = _emit(
+            kind, entities, names, spec.index_keys, _not_names(files, kind), set(), versions, extra
+        )
+        if kind == "organisation":
+            org_keys = kept
+        report += [f"{kind} tie {t}" for t in ties]
+        known.update(entities)
     return out, report

@@ -1,5 +1,6 @@
-"""What every kind plugs into the registry: how to build its entities from
-the index, which extra keys to try for a query, and which hints it reads."""
+"""What every kind plugs into the registry and the compile step: how to build
+its entities from the index, which keys an alias is indexed under, which
+extra keys to try for a query, and which hints it reads."""
 
 from __future__ import annotations
 
@@ -7,14 +8,26 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import Any, Generic, TypeVar
 
 from ..model import Country, Entity, Match
-from ..text import invert_comma, invert_parenthesis, key
+from ..text import invert_comma, invert_parenthesis, key, key_variants
 
-__all__ = ["E", "KindSpec", "TableLookup"]
+__all__ = ["KindSpec", "E", "TableLookup", "rotations"]
 
 E = TypeVar("E", bound=Entity)
 
 #: Gives the entity with an id (of any kind), loading its table if needed.
 TableLookup = Callable[[str], Entity | None]
+
+
+def rotations(k: str, limit: int = 6) -> list[str]:
+    """Word-order variants of a key: every rotation of its words.
+
+    >>> rotations("putin vladimir vladimirovich")
+    ['vladimir vladimirovich putin', 'vladimirovich putin vladimir']
+    """
+    words = k.split()
+    if not 1 < len(words) <= limit:
+        return []
+    return [" ".join(words[i:] + words[:i]) for i in range(1, len(words))]
 
 
 class KindSpec(Generic[E]):
@@ -26,21 +39,42 @@ class KindSpec(Generic[E]):
     #: that ``kind=None`` can pass one hint to every kind).
     hints: frozenset[str] = frozenset()
 
+    def configure(self, extra: Mapping[str, Any]) -> None:
+        """Take the kind's auxiliary tables (legal forms, titles) from its index."""
+
     def build_entities(self, raw: Sequence[Mapping[str, Any]], lookup: TableLookup) -> list[E]:
         raise NotImplementedError
 
-    def query_keys(self, text: str, primary: str) -> list[str]:
-        """Fallback keys to try, in order, when ``primary`` finds nothing."""
+    def index_keys(self, text: str) -> list[str]:
+        """Every key an alias is indexed under (used by the compile step)."""
+        keys = key_variants(text)
+        for variant in (invert_comma(text), invert_parenthesis(text)):
+            if variant:
+                keys.extend(key_variants(variant))
+        return [self.refine(k) for k in keys]
+
+    def refine(self, k: str) -> str:
+        """The kind's own key from the common key (identity by default)."""
+        return k
+
+    def query_keys(self, text: str, primary: str, keys: Mapping[str, Any]) -> list[str]:
+        """Fallback keys to try, in order, when ``primary`` finds nothing.
+
+        ``keys`` is the kind's index, for fallbacks that search it."""
         out = []
         for variant in (invert_comma(text), invert_parenthesis(text)):
             if variant:
-                k = key(variant)
+                k = self.refine(key(variant))
                 if k and k != primary:
                     out.append(k)
         return out
 
     def apply_hints(self, matches: list[Match], hints: Mapping[str, Any]) -> list[Match]:
-        return matches
+        country = hints.get("country")
+        if country is None:
+            return matches
+        same = [m for m in matches if country_of(m.entity) == country]
+        return same or [m for m in matches if not m.weak]
 
 
 def country_of(entity: Entity) -> Country | None:

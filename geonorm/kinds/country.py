@@ -18,8 +18,8 @@ class CountrySpec(KindSpec[Country]):
     kind = "country"
     entity_class = Country
 
-    def query_keys(self, text: str, primary: str) -> list[str]:
-        out = super().query_keys(text, primary)
+    def query_keys(self, text: str, primary: str, keys: Mapping[str, Any]) -> list[str]:
+        out = super().query_keys(text, primary, keys)
         for k in [primary, *out]:
             words = k.split()
             expanded = " ".join(_ABBREVIATIONS.get(w, w) for w in words)

@@ -1,0 +1,88 @@
+"""Organisations: companies, international bodies, government bodies, armed
+groups. Legal forms fold away ("Rosneft PJSC", "ПАО «НК «Роснефть»»"); a
+``country=`` hint picks one country's body among generic names
+("Ministry of Defence")."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from ..model import Country, Organisation
+from ..text import key
+from .base import KindSpec, TableLookup
+
+__all__ = ["OrganisationSpec", "strip_forms"]
+
+
+def strip_forms(k: str, forms: frozenset[str], max_words: int) -> str:
+    """Remove legal-form phrases from both ends of a key.
+
+    >>> strip_forms("pjsc rosneft oil company", frozenset({"pjsc", "company"}), 3)
+    'rosneft oil'
+    """
+    words = k.split()
+    changed = True
+    while changed and len(words) > 1:
+        changed = False
+        for n in range(min(max_words, len(words) - 1), 0, -1):
+            if " ".join(words[:n]) in forms:
+                words = words[n:]
+                changed = True
+                break
+            if " ".join(words[-n:]) in forms:
+                words = words[:-n]
+                changed = True
+                break
+    return " ".join(words)
+
+
+class OrganisationSpec(KindSpec[Organisation]):
+    kind = "organisation"
+    entity_class = Organisation
+    hints = frozenset({"country"})
+
+    def __init__(self) -> None:
+        self.forms: frozenset[str] = frozenset()
+        self.max_form_words = 1
+
+    def configure(self, extra: Mapping[str, Any]) -> None:
+        forms = {key(f) for f in extra.get("forms", ())} - {""}
+        self.forms = frozenset(forms)
+        self.max_form_words = max((len(f.split()) for f in forms), default=1)
+
+    def index_keys(self, text: str) -> list[str]:
+        keys = super().index_keys(text)
+        stripped = [strip_forms(k, self.forms, self.max_form_words) for k in keys]
+        out = keys + [s for s in stripped if s and s not in keys]
+        # "GazpromNeft" meets "Gazprom Neft": names of two or three words are
+        # also indexed without spaces.
+        compact = [k.replace(" ", "") for k in out if 1 < len(k.split()) <= 3]
+        return out + [c for c in compact if c not in out]
+
+    def query_keys(self, text: str, primary: str, keys: Mapping[str, Any]) -> list[str]:
+        out = super().query_keys(text, primary, keys)
+        stripped = strip_forms(primary, self.forms, self.max_form_words)
+        if stripped and stripped != primary:
+            out.insert(0, stripped)
+        return out
+
+    def build_entities(self, raw: Sequence[Mapping[str, Any]], lookup: TableLookup) -> list[Organisation]:
+        built: dict[str, Organisation] = {}
+        by_id = {r["id"]: r for r in raw}
+
+        def make(eid: str, depth: int = 0) -> Organisation:
+            if eid in built:
+                return built[eid]
+            if depth > 50:
+                raise RuntimeError("geonorm organisation index has a cycle of parents; reinstall geonorm")
+            r = by_id[eid]
+            parent = make(r["parent"], depth + 1) if r.get("parent") else None
+            country = lookup(r["country"]) if r.get("country") else None
+            built[eid] = Organisation(
+                id=eid, name=r["name"], aliases=tuple(r["aliases"]), type=r["type"],
+                country=country if isinstance(country, Country) else None, parent=parent,
+            )
+            return built[eid]
+
+        return [make(r["id"]) for r in raw]

@@ -1,0 +1,180 @@
+"""People. Titles and role phrases in front of a name are stripped ("Russian
+President Vladimir Putin"); initials ("V. Putin", "Donald J. Trump"),
+surname-first order and press transliterations ("Дмитрий" meets "Dmitry")
+are fallbacks after the exact look-up."""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+from collections.abc import Mapping, Sequence
+from itertools import groupby
+from typing import Any
+
+from ..model import Country, Organisation, Person, Role
+from ..text import key
+from .base import KindSpec, TableLookup, rotations
+
+__all__ = ["PersonSpec", "transliterate", "skeleton"]
+
+_CYRILLIC = {
+    "а": "a", "б": "b", "в": "v", "г": "g", "д": "d", "е": "e", "ё": "e", "ж": "zh", "з": "z", "и": "i",
+    "й": "y", "к": "k", "л": "l", "м": "m", "н": "n", "о": "o", "п": "p", "р": "r", "с": "s", "т": "t",
+    "у": "u", "ф": "f", "х": "kh", "ц": "ts", "ч": "ch", "ш": "sh", "щ": "shch", "ъ": "", "ы": "y", "ь": "",
+    "э": "e", "ю": "yu", "я": "ya", "є": "ye", "і": "i", "ї": "yi", "ґ": "g", "ў": "w",
+}
+_GREEK = {
+    "α": "a", "β": "v", "γ": "g", "δ": "d", "ε": "e", "ζ": "z", "η": "i", "θ": "th", "ι": "i", "κ": "k",
+    "λ": "l", "μ": "m", "ν": "n", "ξ": "x", "ο": "o", "π": "p", "ρ": "r", "σ": "s", "ς": "s", "τ": "t",
+    "υ": "y", "φ": "f", "χ": "ch", "ψ": "ps", "ω": "o",
+}
+_TRANSLIT = str.maketrans({**_CYRILLIC, **_GREEK})
+_SKELETON_PAIRS = (
+    ("shch", "sh"), ("sch", "sh"), ("tch", "ch"), ("dzh", "j"), ("dj", "j"), ("kh", "h"), ("ph", "f"),
+    ("w", "v"), ("ck", "k"), ("x", "ks"), ("y", "i"), ("ou", "u"),
+)
+
+
+def transliterate(k: str) -> str:
+    """Press-style romanisation of Cyrillic and Greek (BGN/PCGN-like).
+
+    >>> transliterate("дмитрий песков")
+    'dmitriy peskov'
+    """
+    return k.translate(_TRANSLIT)
+
+
+def skeleton(k: str) -> str:
+    """A coarse key on which Latin spelling variants meet
+    (Dmitry/Dmitri/Dmitriy, Sergei/Sergey, Zelensky/Zelenskyy/Zelenskiy).
+
+    >>> skeleton("dmitriy peskov") == skeleton("dmitri peskov") == skeleton("dmitry peskov")
+    True
+    """
+    for a, b in _SKELETON_PAIRS:
+        k = k.replace(a, b)
+    return "".join(ch for ch, _ in groupby(k))
+
+
+class PersonSpec(KindSpec[Person]):
+    kind = "person"
+    entity_class = Person
+    hints = frozenset({"country"})
+
+    def __init__(self) -> None:
+        self.prefix_words: frozenset[str] = frozenset()
+        self.offices: dict[str, str] = {}
+        self._lock = threading.Lock()
+        self._aux: dict[int, tuple[dict[str, list[str]], dict[str, list[str]]]] = {}
+
+    def configure(self, extra: Mapping[str, Any]) -> None:
+        self.prefix_words = frozenset(extra.get("prefix_words", ()))
+        self.offices = dict(extra.get("offices", {}))
+
+    def _auxiliary(self, keys: Mapping[str, Any]) -> tuple[dict[str, list[str]], dict[str, list[str]]]:
+        """Surname -> full keys, and skeleton -> keys; built on first need."""
+        aux = self._aux.get(id(keys))
+        if aux is None:
+            with self._lock:
+                aux = self._aux.get(id(keys))
+                if aux is None:
+                    by_surname: dict[str, list[str]] = {}
+                    by_skeleton: dict[str, list[str]] = {}
+                    for k in keys:
+                        words = k.split()
+                        if len(words) >= 2:
+                            by_surname.setdefault(words[-1], []).append(k)
+                        latin = transliterate(k)
+                        if latin.isascii():
+                            by_skeleton.setdefault(skeleton(latin), []).append(k)
+                    aux = (by_surname, by_skeleton)
+                    self._aux = {id(keys): aux}
+        return aux
+
+    def strip_titles(self, k: str) -> list[str]:
+        """Remainders of ``k`` after leading title, honorific and country words.
+
+        >>> spec = PersonSpec(); spec.configure({"prefix_words": ["russian", "president"]})
+        >>> spec.strip_titles("russian president vladimir putin")
+        ['president vladimir putin', 'vladimir putin', 'putin']
+        """
+        words = k.split()
+        out = []
+        for i, w in enumerate(words[:-1]):
+            if w not in self.prefix_words:
+                break
+            out.append(" ".join(words[i + 1 :]))
+        return out
+
+    def query_keys(self, text: str, primary: str, keys: Mapping[str, Any]) -> list[str]:
+        out = super().query_keys(text, primary, keys)
+        remainders = [primary, *self.strip_titles(primary)]
+        for rem in remainders:
+            if rem != primary and rem in keys:
+                return [rem]
+        by_surname, by_skeleton = self._auxiliary(keys)
+        for rem in remainders:
+            words = rem.split()
+            no_initials = [w for w in words[1:-1] if len(w) > 1]
+            if len(words) > 2 and len(no_initials) < len(words) - 2:
+                cand = " ".join([words[0], *no_initials, words[-1]])
+                if cand in keys:
+                    return [cand]
+            for rot in rotations(rem, 4):
+                if rot in keys:
+                    return [rot]
+            if len(words) >= 2 and all(len(w) == 1 for w in words[:-1]):
+                initials = "".join(words[:-1])
+                found = [
+                    full for full in by_surname.get(words[-1], ())
+                    if "".join(w[0] for w in full.split()[:-1]).startswith(initials)
+                ]
+                if found:
+                    return found
+        for rem in remainders:
+            latin = transliterate(rem)
+            if latin.isascii():
+                found = [k for k in by_skeleton.get(skeleton(latin), ()) if k != rem]
+                if found:
+                    return found
+        return out
+
+    def office_and_prefix(self, title: str) -> tuple[str | None, str]:
+        """The office key a title names, and the words before the office
+        phrase ("Russian Defence Minister" -> ("defence_minister", "russian"))."""
+        if title in self.offices.values():
+            return title, ""
+        k = key(title)
+        if k in self.offices:
+            return self.offices[k], ""
+        words = k.split()
+        for i in range(1, len(words)):
+            rest = " ".join(words[i:])
+            if rest in self.offices and all(w in self.prefix_words for w in words[:i]):
+                return self.offices[rest], " ".join(words[:i])
+        return None, ""
+
+    def build_entities(self, raw: Sequence[Mapping[str, Any]], lookup: TableLookup) -> list[Person]:
+        out = []
+        for r in raw:
+            country = lookup(r["country"]) if r.get("country") else None
+            roles = []
+            for role in r.get("roles", ()):
+                rc = lookup(role["country"]) if role.get("country") else None
+                org = lookup(role["organisation"]) if role.get("organisation") else None
+                roles.append(
+                    Role(
+                        office=role["office"], title=role["title"],
+                        country=rc if isinstance(rc, Country) else None,
+                        organisation=org if isinstance(org, Organisation) else None,
+                        start=dt.date.fromisoformat(role["start"]) if role.get("start") else None,
+                        end=dt.date.fromisoformat(role["end"]) if role.get("end") else None,
+                    )
+                )
+            out.append(
+                Person(
+                    id=r["id"], name=r["name"], aliases=tuple(r["aliases"]), full_name=r.get("full_name", ""),
+                    country=country if isinstance(country, Country) else None, roles=tuple(roles),
+                )
+            )
+        return out

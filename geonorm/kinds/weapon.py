@@ -1,0 +1,106 @@
+"""Weapons systems. Designators fold: hyphens, spaces and their absence
+("S-400", "S400", "S 400"), Cyrillic letters that look Latin in designators
+("С-400" with a Cyrillic С), plurals ("S-400s") and word order
+("Triumf S-400")."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from ..model import Country, Organisation, Weapon
+from ..text import key
+from .base import KindSpec, TableLookup, rotations
+
+__all__ = ["WeaponSpec", "designator_key"]
+
+# Cyrillic letters that writers use for Latin ones in designators.
+_LOOKALIKE = str.maketrans(
+    {"а": "a", "в": "b", "е": "e", "к": "k", "м": "m", "н": "h", "о": "o", "р": "p", "с": "s", "т": "t",
+     "у": "y", "х": "x"}
+)
+# Words that describe a system rather than name it: "S-400 missile system".
+_GENERIC = frozenset(
+    {"system", "systems", "missile", "missiles", "air", "defence", "defense", "aircraft", "jet", "jets", "fighter",
+     "fighters", "tank", "tanks", "drone", "drones", "helicopter", "helicopters", "launcher", "launchers",
+     "complex", "sam", "rocket", "rockets", "battery", "batteries", "unit", "units", "uav", "uavs", "mbt"}
+)
+
+
+def _is_cyrillic(ch: str) -> bool:
+    return "\u0400" <= ch <= "\u04ff"
+
+
+def designator_key(k: str) -> str:
+    """The weapon key: spaces removed, and Cyrillic look-alike letters read as
+    Latin where a writer mixed them into a Latin designator: a lone Cyrillic
+    letter before a number ("С-400") or a word mixing both scripts.
+
+    >>> designator_key("с 400"), designator_key("s 400"), designator_key("mig 29"), designator_key("ан 2")
+    ('s400', 's400', 'mig29', 'ан2')
+    """
+    if not k.isascii():
+        words = k.split()
+        for i, w in enumerate(words):
+            cyr = sum(_is_cyrillic(ch) for ch in w)
+            lone = len(w) == 1 and cyr == 1 and i + 1 < len(words) and words[i + 1][:1].isdigit()
+            mixed = 0 < cyr < sum(ch.isalpha() for ch in w)
+            if lone or mixed:
+                words[i] = w.translate(_LOOKALIKE)
+        k = " ".join(words)
+    return k.replace(" ", "")
+
+
+class WeaponSpec(KindSpec[Weapon]):
+    kind = "weapon"
+    entity_class = Weapon
+    hints = frozenset({"country"})
+
+    def refine(self, k: str) -> str:
+        return designator_key(k)
+
+    def query_keys(self, text: str, primary: str, keys: Mapping[str, Any]) -> list[str]:
+        out = super().query_keys(text, primary, keys)
+        base = key(text)
+        words = base.split()
+        trimmed = [w for w in words if w not in _GENERIC] or words
+        variants = [" ".join(trimmed)] if trimmed != words else []
+        for v in [base, *variants]:
+            variants.extend(rotations(v, 4))
+        for v in [base, *variants]:
+            for cand in (designator_key(v), _singular(designator_key(v))):
+                if cand and cand != primary and cand not in out:
+                    out.append(cand)
+        return out
+
+    def build_entities(self, raw: Sequence[Mapping[str, Any]], lookup: TableLookup) -> list[Weapon]:
+        built: dict[str, Weapon] = {}
+        by_id = {r["id"]: r for r in raw}
+
+        def make(eid: str, depth: int = 0) -> Weapon:
+            if eid in built:
+                return built[eid]
+            if depth > 50:
+                raise RuntimeError("geonorm weapon index has a cycle of families; reinstall geonorm")
+            r = by_id[eid]
+            family = make(r["family"], depth + 1) if r.get("family") else None
+            origin = lookup(r["origin"]) if r.get("origin") else None
+            maker = lookup(r["manufacturer"]) if r.get("manufacturer") else None
+            built[eid] = Weapon(
+                id=eid, name=r["name"], aliases=tuple(r["aliases"]), category=r["category"],
+                origin=origin if isinstance(origin, Country) else None,
+                manufacturer=maker if isinstance(maker, Organisation) else None,
+                family=family, designations=tuple(r.get("designations", ())),
+                reporting_names=tuple(r.get("reporting_names", ())),
+            )
+            return built[eid]
+
+        return [make(r["id"]) for r in raw]
+
+
+def _singular(k: str) -> str:
+    """``s400s`` -> ``s400``; ``su57s`` -> ``su57``; words ending in "s" after a
+    digit or a capital designator lose it."""
+    if len(k) > 2 and k.endswith("s") and not k.endswith("ss"):
+        return k[:-1]
+    return k
