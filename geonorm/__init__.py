@@ -41,6 +41,7 @@ __all__ = [
     "KindResolver",
     "Match",
     "Organisation",
+    "PeopleResolver",
     "Person",
     "Registry",
     "Role",
@@ -50,15 +51,14 @@ __all__ = [
     "candidates",
     "countries",
     "currencies",
-    "organisations",
-    "people",
-    "weapons",
-    "PeopleResolver",
     "default_registry",
     "entities",
     "extract",
     "get",
+    "organisations",
+    "people",
     "resolve",
+    "weapons",
 ]
 
 

@@ -279,8 +279,6 @@ class Registry:
         if text.isascii():
             folded = " ".join(text.translate(_TABLE).split())
             k = folded.lower()
-            if k.startswith("the ") and len(k) > 4:
-                k = k[4:]
         else:
             folded = fold(text)
             k = key_of_folded(folded)

@@ -200,7 +200,9 @@ def _generic(kind: str, files: list[TableFile], known: dict[str, Any]) -> tuple[
     return entities, names
 
 
-def _person_extra(files: list[TableFile], country_keys: dict[str, list[Name]], org_keys: dict[str, list[Name]]) -> dict[str, Any]:
+def _person_extra(
+    files: list[TableFile], country_keys: dict[str, list[Name]], org_keys: dict[str, list[Name]]
+) -> dict[str, Any]:
     offices: dict[str, str] = {}
     words: set[str] = set()
     for tf in files:

@@ -8,9 +8,9 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import Any, Generic, TypeVar
 
 from ..model import Country, Entity, Match
-from ..text import invert_comma, invert_parenthesis, key, key_variants
+from ..text import invert_comma, invert_parenthesis, key, key_variants, without_article
 
-__all__ = ["KindSpec", "E", "TableLookup", "rotations"]
+__all__ = ["E", "KindSpec", "TableLookup", "rotations"]
 
 E = TypeVar("E", bound=Entity)
 
@@ -62,6 +62,9 @@ class KindSpec(Generic[E]):
 
         ``keys`` is the kind's index, for fallbacks that search it."""
         out = []
+        bare = without_article(primary)
+        if bare != primary:
+            out.append(self.refine(bare))
         for variant in (invert_comma(text), invert_parenthesis(text)):
             if variant:
                 k = self.refine(key(variant))

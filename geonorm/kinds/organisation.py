@@ -80,8 +80,12 @@ class OrganisationSpec(KindSpec[Organisation]):
             parent = make(r["parent"], depth + 1) if r.get("parent") else None
             country = lookup(r["country"]) if r.get("country") else None
             built[eid] = Organisation(
-                id=eid, name=r["name"], aliases=tuple(r["aliases"]), type=r["type"],
-                country=country if isinstance(country, Country) else None, parent=parent,
+                id=eid,
+                name=r["name"],
+                aliases=tuple(r["aliases"]),
+                type=r["type"],
+                country=country if isinstance(country, Country) else None,
+                parent=parent,
             )
             return built[eid]
 

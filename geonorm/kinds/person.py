@@ -15,23 +15,89 @@ from ..model import Country, Organisation, Person, Role
 from ..text import key
 from .base import KindSpec, TableLookup, rotations
 
-__all__ = ["PersonSpec", "transliterate", "skeleton"]
+__all__ = ["PersonSpec", "skeleton", "transliterate"]
 
 _CYRILLIC = {
-    "а": "a", "б": "b", "в": "v", "г": "g", "д": "d", "е": "e", "ё": "e", "ж": "zh", "з": "z", "и": "i",
-    "й": "y", "к": "k", "л": "l", "м": "m", "н": "n", "о": "o", "п": "p", "р": "r", "с": "s", "т": "t",
-    "у": "u", "ф": "f", "х": "kh", "ц": "ts", "ч": "ch", "ш": "sh", "щ": "shch", "ъ": "", "ы": "y", "ь": "",
-    "э": "e", "ю": "yu", "я": "ya", "є": "ye", "і": "i", "ї": "yi", "ґ": "g", "ў": "w",
+    "а": "a",
+    "б": "b",
+    "в": "v",
+    "г": "g",
+    "д": "d",
+    "е": "e",
+    "ё": "e",
+    "ж": "zh",
+    "з": "z",
+    "и": "i",
+    "й": "y",
+    "к": "k",
+    "л": "l",
+    "м": "m",
+    "н": "n",
+    "о": "o",
+    "п": "p",
+    "р": "r",
+    "с": "s",
+    "т": "t",
+    "у": "u",
+    "ф": "f",
+    "х": "kh",
+    "ц": "ts",
+    "ч": "ch",
+    "ш": "sh",
+    "щ": "shch",
+    "ъ": "",
+    "ы": "y",
+    "ь": "",
+    "э": "e",
+    "ю": "yu",
+    "я": "ya",
+    "є": "ye",
+    "і": "i",
+    "ї": "yi",
+    "ґ": "g",
+    "ў": "w",
 }
 _GREEK = {
-    "α": "a", "β": "v", "γ": "g", "δ": "d", "ε": "e", "ζ": "z", "η": "i", "θ": "th", "ι": "i", "κ": "k",
-    "λ": "l", "μ": "m", "ν": "n", "ξ": "x", "ο": "o", "π": "p", "ρ": "r", "σ": "s", "ς": "s", "τ": "t",
-    "υ": "y", "φ": "f", "χ": "ch", "ψ": "ps", "ω": "o",
+    "α": "a",
+    "β": "v",
+    "γ": "g",
+    "δ": "d",
+    "ε": "e",
+    "ζ": "z",
+    "η": "i",
+    "θ": "th",
+    "ι": "i",
+    "κ": "k",
+    "λ": "l",
+    "μ": "m",
+    "ν": "n",
+    "ξ": "x",
+    "ο": "o",
+    "π": "p",
+    "ρ": "r",
+    "σ": "s",
+    "ς": "s",
+    "τ": "t",
+    "υ": "y",
+    "φ": "f",
+    "χ": "ch",
+    "ψ": "ps",
+    "ω": "o",
 }
 _TRANSLIT = str.maketrans({**_CYRILLIC, **_GREEK})
 _SKELETON_PAIRS = (
-    ("shch", "sh"), ("sch", "sh"), ("tch", "ch"), ("dzh", "j"), ("dj", "j"), ("kh", "h"), ("ph", "f"),
-    ("w", "v"), ("ck", "k"), ("x", "ks"), ("y", "i"), ("ou", "u"),
+    ("shch", "sh"),
+    ("sch", "sh"),
+    ("tch", "ch"),
+    ("dzh", "j"),
+    ("dj", "j"),
+    ("kh", "h"),
+    ("ph", "f"),
+    ("w", "v"),
+    ("ck", "k"),
+    ("x", "ks"),
+    ("y", "i"),
+    ("ou", "u"),
 )
 
 
@@ -96,7 +162,7 @@ class PersonSpec(KindSpec[Person]):
 
         >>> spec = PersonSpec(); spec.configure({"prefix_words": ["russian", "president"]})
         >>> spec.strip_titles("russian president vladimir putin")
-        ['president vladimir putin', 'vladimir putin', 'putin']
+        ['president vladimir putin', 'vladimir putin']
         """
         words = k.split()
         out = []
@@ -126,7 +192,8 @@ class PersonSpec(KindSpec[Person]):
             if len(words) >= 2 and all(len(w) == 1 for w in words[:-1]):
                 initials = "".join(words[:-1])
                 found = [
-                    full for full in by_surname.get(words[-1], ())
+                    full
+                    for full in by_surname.get(words[-1], ())
                     if "".join(w[0] for w in full.split()[:-1]).startswith(initials)
                 ]
                 if found:
@@ -164,7 +231,8 @@ class PersonSpec(KindSpec[Person]):
                 org = lookup(role["organisation"]) if role.get("organisation") else None
                 roles.append(
                     Role(
-                        office=role["office"], title=role["title"],
+                        office=role["office"],
+                        title=role["title"],
                         country=rc if isinstance(rc, Country) else None,
                         organisation=org if isinstance(org, Organisation) else None,
                         start=dt.date.fromisoformat(role["start"]) if role.get("start") else None,
@@ -173,8 +241,12 @@ class PersonSpec(KindSpec[Person]):
                 )
             out.append(
                 Person(
-                    id=r["id"], name=r["name"], aliases=tuple(r["aliases"]), full_name=r.get("full_name", ""),
-                    country=country if isinstance(country, Country) else None, roles=tuple(roles),
+                    id=r["id"],
+                    name=r["name"],
+                    aliases=tuple(r["aliases"]),
+                    full_name=r.get("full_name", ""),
+                    country=country if isinstance(country, Country) else None,
+                    roles=tuple(roles),
                 )
             )
         return out

@@ -16,14 +16,56 @@ __all__ = ["WeaponSpec", "designator_key"]
 
 # Cyrillic letters that writers use for Latin ones in designators.
 _LOOKALIKE = str.maketrans(
-    {"а": "a", "в": "b", "е": "e", "к": "k", "м": "m", "н": "h", "о": "o", "р": "p", "с": "s", "т": "t",
-     "у": "y", "х": "x"}
+    {
+        "а": "a",
+        "в": "b",
+        "е": "e",
+        "к": "k",
+        "м": "m",
+        "н": "h",
+        "о": "o",
+        "р": "p",
+        "с": "s",
+        "т": "t",
+        "у": "y",
+        "х": "x",
+    }
 )
 # Words that describe a system rather than name it: "S-400 missile system".
 _GENERIC = frozenset(
-    {"system", "systems", "missile", "missiles", "air", "defence", "defense", "aircraft", "jet", "jets", "fighter",
-     "fighters", "tank", "tanks", "drone", "drones", "helicopter", "helicopters", "launcher", "launchers",
-     "complex", "sam", "rocket", "rockets", "battery", "batteries", "unit", "units", "uav", "uavs", "mbt"}
+    {
+        "system",
+        "systems",
+        "missile",
+        "missiles",
+        "air",
+        "defence",
+        "defense",
+        "aircraft",
+        "jet",
+        "jets",
+        "fighter",
+        "fighters",
+        "tank",
+        "tanks",
+        "drone",
+        "drones",
+        "helicopter",
+        "helicopters",
+        "launcher",
+        "launchers",
+        "complex",
+        "sam",
+        "rocket",
+        "rockets",
+        "battery",
+        "batteries",
+        "unit",
+        "units",
+        "uav",
+        "uavs",
+        "mbt",
+    }
 )
 
 
@@ -87,10 +129,14 @@ class WeaponSpec(KindSpec[Weapon]):
             origin = lookup(r["origin"]) if r.get("origin") else None
             maker = lookup(r["manufacturer"]) if r.get("manufacturer") else None
             built[eid] = Weapon(
-                id=eid, name=r["name"], aliases=tuple(r["aliases"]), category=r["category"],
+                id=eid,
+                name=r["name"],
+                aliases=tuple(r["aliases"]),
+                category=r["category"],
                 origin=origin if isinstance(origin, Country) else None,
                 manufacturer=maker if isinstance(maker, Organisation) else None,
-                family=family, designations=tuple(r.get("designations", ())),
+                family=family,
+                designations=tuple(r.get("designations", ())),
                 reporting_names=tuple(r.get("reporting_names", ())),
             )
             return built[eid]
