@@ -14,6 +14,7 @@ Tables load lazily, per kind, on first use; importing geonorm reads no data.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from typing import Any
 
@@ -55,6 +56,8 @@ __all__ = [
     "entities",
     "extract",
     "get",
+    "load",
+    "load_packs",
     "organisations",
     "people",
     "resolve",
@@ -167,6 +170,21 @@ def get(entity_id: str) -> Entity | None:
     True
     """
     return default_registry.get(entity_id)
+
+
+def load(path: str | os.PathLike[str]) -> None:
+    """Load your own TOML table file (the shipped format) into the default
+    registry; your strong names win over shipped ones. All-or-nothing: a
+    malformed file raises :class:`TableError` naming the file, entry and
+    problem. Use a :class:`Registry` of your own to keep additions private.
+    """
+    default_registry.load(path)
+
+
+def load_packs() -> list[str]:
+    """Load every installed alias pack (entry point group ``geonorm.tables``)
+    into the default registry; returns their names."""
+    return default_registry.load_packs()
 
 
 def extract(text: str, **options: Any) -> list[Any]:

@@ -9,7 +9,9 @@ that makes its own ``Registry()`` never sees, or disturbs, another's.
 
 from __future__ import annotations
 
+import os
 import threading
+import tomllib
 from collections.abc import Iterator, Mapping
 from typing import Any, Generic, overload
 
@@ -20,7 +22,9 @@ from .fuzzy import FuzzyIndex
 from .kinds import SPECS, KindSpec
 from .kinds.base import E
 from .model import KINDS, Country, Currency, Entity, How, Match, Organisation, Person, Weapon
-from .text import _TABLE, fold, key, key_of_folded
+from .overlay import Overlay
+from .tables import TableError, TableFile, parse_table, read_table
+from .text import _TABLE, fold, key_of_folded
 
 __all__ = ["MAX_TEXT_LENGTH", "KindResolver", "Registry", "available_kinds"]
 
@@ -90,6 +94,8 @@ def _lookup_any(entity_id: str) -> Entity | None:
 # A hit: (score, weak, entity, entry type, alias, how-override).
 _Hit = tuple[float, bool, Entity, int, str, "How | None"]
 _AVAILABLE = available_kinds()
+#: The entry point group through which packages ship alias packs.
+PACK_GROUP = "geonorm.tables"
 _SLOW = object()
 _KIND_TUPLES: dict[str | None, tuple[str, ...]] = {None: _AVAILABLE, **{k: (k,) for k in _AVAILABLE}}
 _SCORES = ix.SCORES
@@ -147,9 +153,8 @@ class Registry:
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
-        # Copy-on-write: readers take a reference and never see a half-made change.
-        self._extra_keys: dict[str, dict[str, tuple[tuple[str, str, int], ...]]] = {}
-        self._extra_entities: dict[str, Entity] = {}
+        # Copy-on-write: readers take one reference and never see half a change.
+        self._ov = Overlay()
 
     # -- look-ups -----------------------------------------------------------
 
@@ -190,10 +195,13 @@ class Registry:
 
     def _entity(self, table: _Table, index: int) -> Entity:
         ent = table.entities[index]
-        extra = self._extra_entities
+        extra = self._ov.entities
         return extra.get(ent.id, ent) if extra else ent
 
     def _collect(self, table: _Table, qkey: str, folded: str, metonyms: bool, found: dict[str, _Hit]) -> None:
+        ov = self._ov
+        if ov.blocked and qkey in ov.blocked.get(table.kind, ()):
+            return
         for entry in table.keys.get(qkey, ()):
             etype = entry[2]
             if etype in ix.METONYM_TYPES and not metonyms:
@@ -203,12 +211,12 @@ class Registry:
             if len(entry) > 3 and fold(alias).replace(" ", "") != folded.replace(" ", ""):
                 continue  # an acronym, and the text was not written in capitals
             _offer(found, entity, etype, alias)
-        extra = self._extra_keys.get(table.kind)
+        extra = ov.keys.get(table.kind)
         if extra:
             for eid, alias, etype in extra.get(qkey, ()):
                 if etype in ix.METONYM_TYPES and not metonyms:
                     continue
-                entity = self._extra_entities.get(eid) or table.by_id[eid]
+                entity = ov.entities.get(eid) or table.by_id[eid]
                 if ix.is_acronym(fold(alias)) and fold(alias).replace(" ", "") != folded.replace(" ", ""):
                     continue
                 _offer(found, entity, etype, alias)
@@ -334,7 +342,7 @@ class Registry:
         **hints: Any,
     ) -> Entity | None:
         """The one best entity for ``text``, or None. See :func:`geonorm.resolve`."""
-        if not hints and not fuzzy and type(text) is str and not self._extra_keys and len(text) <= MAX_TEXT_LENGTH:
+        if not hints and not fuzzy and type(text) is str and not self._ov and len(text) <= MAX_TEXT_LENGTH:
             kinds = _KIND_TUPLES.get(kind) or self._kinds(kind)
             fast = self._fast_resolve(text, kinds, metonyms)
             if fast is not _SLOW:
@@ -352,7 +360,7 @@ class Registry:
         """The entity with this id, or None."""
         if not isinstance(entity_id, str):
             raise TypeError(f"entity_id must be a str, not {type(entity_id).__name__}")
-        extra = self._extra_entities.get(entity_id)
+        extra = self._ov.entities.get(entity_id)
         if extra is not None:
             return extra
         kind = entity_id.partition(":")[0]
@@ -361,13 +369,65 @@ class Registry:
         return _shipped(kind).by_id.get(entity_id)
 
     def entities(self, kind: str | None = None) -> Iterator[Entity]:
-        """Every entity of ``kind`` (all kinds when None), in id order per kind."""
+        """Every entity of ``kind`` (all kinds when None): the shipped ones in
+        id order, then those added to this registry."""
+        ov = self._ov
         for k in self._kinds(kind):
-            table = _shipped(k)
-            for ent in table.entities:
-                yield self._extra_entities.get(ent.id, ent)
+            for ent in _shipped(k).entities:
+                yield ov.entities.get(ent.id, ent)
+            for eid in ov.new.get(k, ()):
+                yield ov.entities[eid]
 
     # -- run-time additions -------------------------------------------------
+
+    def _extend(self, files: list[TableFile]) -> None:
+        for tf in files:
+            for rec in tf.records:
+                _shipped(rec.kind)  # configures the kind's spec for keying
+            for kind in tf.not_names:
+                _shipped(kind)
+        with self._lock:
+            self._ov = self._ov.extend(files, self._lookup)
+
+    def _lookup(self, entity_id: str) -> Entity | None:
+        return self.get(entity_id)
+
+    def load(self, path: str | os.PathLike[str]) -> None:
+        """Load a TOML table file in the shipped format into this registry.
+
+        New entities are added; entries whose id exists add names to that
+        entity; ``[[not_<kind>]]`` lists block names. The user's strong names
+        win over shipped ones. Loading is all-or-nothing: a malformed file
+        raises :class:`~geonorm.TableError` naming the file, the entry and the
+        problem, and changes nothing.
+        """
+        self._extend([read_table(path)])
+
+    def load_text(self, text: str, *, source: str = "<text>") -> None:
+        """Like :meth:`load`, for TOML given as a string."""
+        if not isinstance(text, str):
+            raise TypeError(f"text must be a str, not {type(text).__name__}")
+        try:
+            data = tomllib.loads(text)
+        except tomllib.TOMLDecodeError as exc:
+            raise TableError(f"{source}: not valid TOML: {exc}") from exc
+        self._extend([parse_table(data, source)])
+
+    def add(self, kind: str, **fields: Any) -> Entity:
+        """Add an entity given in code, with the fields of the table format.
+
+        >>> from geonorm import Registry
+        >>> reg = Registry()
+        >>> org = reg.add("organisation", id="organisation:acme-arms", name="Acme Arms", type="company",
+        ...               country="IN", aliases=["Acme Arms Pvt Ltd"])
+        >>> reg.resolve("ACME ARMS", kind="organisation") == org
+        True
+        """
+        self._kinds(kind)
+        self._extend([parse_table({kind: [fields]}, f"<{kind} added in code>")])
+        found = self.get(str(fields.get("id")))
+        assert found is not None
+        return found
 
     def add_alias(self, entity_id: str, alias: str, *, weak: bool = False) -> Entity:
         """Teach this registry another name for an existing entity.
@@ -375,29 +435,40 @@ class Registry:
         The alias wins over shipped names (unless ``weak``); it is visible
         only through this registry. Returns the updated entity.
         """
+        if not isinstance(entity_id, str):
+            raise TypeError(f"entity_id must be a str, not {type(entity_id).__name__}")
         if not isinstance(alias, str):
             raise TypeError(f"alias must be a str, not {type(alias).__name__}")
-        k = key(alias)
-        if not k:
-            raise ValueError(f"alias {alias!r} is empty once normalised")
-        if len(alias) > 300:
-            raise ValueError("alias is longer than 300 characters")
         entity = self.get(entity_id)
         if entity is None:
             raise KeyError(f"no entity with id {entity_id!r}")
-        with self._lock:
-            entity = self._extra_entities.get(entity_id, entity)
-            if alias not in entity.aliases:
-                entity = attrs.evolve(entity, aliases=(*entity.aliases, alias))
-            extra_entities = dict(self._extra_entities)
-            extra_entities[entity_id] = entity
-            kind_keys = dict(self._extra_keys.get(entity.kind, {}))
-            kind_keys[k] = (*kind_keys.get(k, ()), (entity_id, alias, ix.WEAK if weak else ix.USER))
-            extra_keys = dict(self._extra_keys)
-            extra_keys[entity.kind] = kind_keys
-            self._extra_entities = extra_entities
-            self._extra_keys = extra_keys
-        return entity
+        field = "weak_aliases" if weak else "aliases"
+        self._extend([parse_table({entity.kind: [{"id": entity_id, field: [alias]}]}, "<alias added in code>")])
+        found = self.get(entity_id)
+        assert found is not None
+        return found
+
+    def load_packs(self) -> list[str]:
+        """Load every alias pack installed through the ``geonorm.tables``
+        entry point group; returns the names of the packs loaded.
+
+        A pack's entry point names a callable that returns the paths of its
+        TOML files. All packs load together or, on any error, none does.
+        """
+        from importlib.metadata import entry_points
+
+        files: list[TableFile] = []
+        names: list[str] = []
+        for ep in sorted(entry_points(group=PACK_GROUP), key=lambda e: e.name):
+            try:
+                paths = ep.load()()
+                files.extend(read_table(p) for p in paths)
+            except TableError as exc:
+                raise TableError(f"alias pack {ep.name!r}: {exc}") from exc
+            names.append(ep.name)
+        if files:
+            self._extend(files)
+        return names
 
     # -- typed resolvers ----------------------------------------------------
 
@@ -459,6 +530,12 @@ class KindResolver(Generic[E]):
         found = self._registry.get(entity_id)
         return found if isinstance(found, self._cls) else None
 
+    def add(self, **fields: Any) -> E:
+        """Add an entity of this kind (see :meth:`Registry.add`)."""
+        found = self._registry.add(self.kind, **fields)
+        assert isinstance(found, self._cls)
+        return found
+
     def add_alias(self, entity_id: str, alias: str, *, weak: bool = False) -> E:
         """Add a name to an entity of this kind (see :meth:`Registry.add_alias`)."""
         if self.get(entity_id) is None:
@@ -473,7 +550,7 @@ class KindResolver(Generic[E]):
                 yield ent
 
     def __len__(self) -> int:
-        return len(_shipped(self.kind).entities)
+        return len(_shipped(self.kind).entities) + len(self._registry._ov.new.get(self.kind, ()))
 
     @overload
     def __contains__(self, item: Entity) -> bool: ...

@@ -10,6 +10,7 @@ Reading never executes anything from the data.
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
 import tomllib
 from collections.abc import Iterable, Mapping
@@ -295,7 +296,7 @@ def parse_table(data: Mapping[str, Any], path: str) -> TableFile:
     return TableFile(path=path, as_of=as_of, records=tuple(records), not_names=not_names, extra=extra)
 
 
-def read_table(path: str | Path) -> TableFile:
+def read_table(path: str | os.PathLike[str]) -> TableFile:
     """Read and validate one TOML table file.
 
     Raises :class:`TableError` naming the file and entry for anything wrong.
@@ -317,7 +318,7 @@ def read_table(path: str | Path) -> TableFile:
     return parse_table(data, str(p))
 
 
-def read_tables(paths: Iterable[str | Path]) -> list[TableFile]:
+def read_tables(paths: Iterable[str | os.PathLike[str]]) -> list[TableFile]:
     """Read several files; duplicate ids across them are an error.
 
     Countries and currencies are the exception: their entities come from the
@@ -333,3 +334,82 @@ def read_tables(paths: Iterable[str | Path]) -> list[TableFile]:
                 raise TableError(f"{rec.where()}: duplicate id, first defined in {seen[rec.id]}")
             seen[rec.id] = rec.where()
     return files
+
+
+#: How each field's names are typed in the index (see :mod:`geonorm.index`).
+NAME_FIELDS: dict[str, str] = {
+    "name": "strong",
+    "aliases": "strong",
+    "former_names": "strong",
+    "full_name": "strong",
+    "designations": "strong",
+    "weak_aliases": "weak",
+    "reporting_names": "weak",
+    "country_aliases": "country_alias",
+    "demonyms": "demonym",
+    "weak_demonyms": "weak_demonym",
+    "capitals": "metonym",
+    "weak_capitals": "weak_metonym",
+}
+_COPIED = {
+    "organisation": ("type",),
+    "person": ("full_name",),
+    "weapon": ("category", "designations", "reporting_names"),
+}
+
+
+def record_names(rec: Record) -> list[tuple[str, str]]:
+    """``(text, name type)`` for every name a record gives its entity."""
+    out: list[tuple[str, str]] = []
+    for field, type_ in NAME_FIELDS.items():
+        value = rec.fields.get(field)
+        if value is None:
+            continue
+        for text in (value,) if isinstance(value, str) else value:
+            out.append((text, type_))
+    return out
+
+
+def raw_entity(rec: Record) -> dict[str, Any]:
+    """The index form of a curated-only record (organisation, person, weapon);
+    references stay ids."""
+    f = rec.fields
+    ent: dict[str, Any] = {"id": rec.id, "name": f["name"]}
+    for field in _COPIED.get(rec.kind, ()):
+        if field in f:
+            ent[field] = list(f[field]) if isinstance(f[field], tuple) else f[field]
+    for field in ("country", "origin"):
+        if field in f:
+            ent[field] = f"country:{f[field]}"
+    for field in ("parent", "manufacturer", "family"):
+        if field in f:
+            ent[field] = f[field]
+    if rec.kind == "person":
+        roles = []
+        for role in f.get("roles", ()):
+            out = {"office": role["office"], "title": role["title"]}
+            if "country" in role:
+                out["country"] = f"country:{role['country']}"
+            if "organisation" in role:
+                out["organisation"] = role["organisation"]
+            for d in ("start", "end"):
+                if d in role:
+                    out[d] = role[d].isoformat()
+            roles.append(out)
+        ent["roles"] = roles
+    return ent
+
+
+def references(rec: Record) -> list[tuple[str, str]]:
+    """``(what, entity id)`` for every entity a record refers to."""
+    f = rec.fields
+    out = [(field, f"country:{f[field]}") for field in ("country", "origin") if field in f]
+    out += [(field, f[field]) for field in ("parent", "manufacturer", "family") if field in f]
+    if rec.kind == "currency":
+        out += [("countries", f"country:{c}") for c in f.get("countries", ())]
+    for i, role in enumerate(f.get("roles", ()), 1):
+        if "country" in role:
+            out.append((f"role #{i} country", f"country:{role['country']}"))
+        if "organisation" in role:
+            out.append((f"role #{i} organisation", role["organisation"]))
+    return out

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from .. import index as ix
-from ..tables import Record, TableError, TableFile, read_tables
+from ..tables import Record, TableError, TableFile, raw_entity, read_tables, record_names, references
 from ..text import fold, invert_comma, invert_parenthesis, key, key_variants
 from . import sources
 from .assemble import Name, assemble
@@ -23,15 +23,6 @@ __all__ = ["DATA_DIR", "INDEX_DIR", "build", "name_keys", "table_paths"]
 
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 INDEX_DIR = DATA_DIR / "index"
-
-_CURATED_TYPES = {
-    "aliases": ix.STRONG,
-    "weak_aliases": ix.WEAK,
-    "demonyms": ix.DEMONYM,
-    "weak_demonyms": ix.WEAK_DEMONYM,
-    "capitals": ix.METONYM,
-    "weak_capitals": ix.WEAK_METONYM,
-}
 
 
 def name_keys(text: str) -> list[str]:
@@ -48,13 +39,7 @@ def table_paths(kind_dir: str) -> list[Path]:
 
 
 def _curated_names(rec: Record) -> list[Name]:
-    out = []
-    for field, type_ in _CURATED_TYPES.items():
-        for text in rec.strings(field):
-            out.append(Name(rec.id, text, type_, True, rec.where()))
-    if "name" in rec.fields:
-        out.append(Name(rec.id, rec.fields["name"], ix.STRONG, True, rec.where()))
-    return out
+    return [Name(rec.id, text, _NAME_TYPES[t], True, rec.where()) for text, t in record_names(rec)]
 
 
 def _records(files: Iterable[TableFile], kind: str) -> list[Record]:
@@ -138,65 +123,29 @@ def _currencies(
     return entities, names, _not_names(files, "currency"), set()
 
 
-_GENERIC_NAMES = {
-    "aliases": ix.STRONG,
-    "former_names": ix.STRONG,
-    "full_name": ix.STRONG,
-    "designations": ix.STRONG,
-    "weak_aliases": ix.WEAK,
-    "reporting_names": ix.WEAK,
-    "country_aliases": ix.COUNTRY_ALIAS,
-}
-_COPIED = {
-    "organisation": ("type",),
-    "person": ("full_name",),
-    "weapon": ("category", "designations", "reporting_names"),
+_NAME_TYPES = {
+    "strong": ix.STRONG,
+    "weak": ix.WEAK,
+    "country_alias": ix.COUNTRY_ALIAS,
+    "demonym": ix.DEMONYM,
+    "weak_demonym": ix.WEAK_DEMONYM,
+    "metonym": ix.METONYM,
+    "weak_metonym": ix.WEAK_METONYM,
 }
 
 
 def _generic(kind: str, files: list[TableFile], known: dict[str, Any]) -> tuple[dict[str, dict[str, Any]], list[Name]]:
     """Entities and names of a curated-only kind, with every reference checked."""
-    records = _records(files, kind)
-    ids = {r.id for r in records}
     entities: dict[str, dict[str, Any]] = {}
     names: list[Name] = []
-    for rec in records:
-        f = rec.fields
-        ent: dict[str, Any] = {"id": rec.id, "name": f["name"]}
-        for field in _COPIED[kind]:
-            if field in f:
-                ent[field] = list(f[field]) if isinstance(f[field], tuple) else f[field]
-        for field in ("country", "origin"):
-            if field in f:
-                _check_ref(rec, field, f"country:{f[field]}", known)
-                ent[field] = f"country:{f[field]}"
-        for field in ("parent", "manufacturer", "family"):
-            if field in f:
-                target = f[field]
-                _check_ref(rec, field, target, ids if target.startswith(kind + ":") else known)
-                if target == rec.id:
-                    raise TableError(f"{rec.where()}: {field} refers to the entity itself")
-                ent[field] = target
-        if kind == "person":
-            roles = []
-            for i, role in enumerate(f.get("roles", ()), 1):
-                out = {"office": role["office"], "title": role["title"]}
-                if "country" in role:
-                    _check_ref(rec, f"role #{i} country", f"country:{role['country']}", known)
-                    out["country"] = f"country:{role['country']}"
-                if "organisation" in role:
-                    _check_ref(rec, f"role #{i} organisation", role["organisation"], known)
-                    out["organisation"] = role["organisation"]
-                for d in ("start", "end"):
-                    if d in role:
-                        out[d] = role[d].isoformat()
-                roles.append(out)
-            ent["roles"] = roles
-        entities[rec.id] = ent
-        names.append(Name(rec.id, f["name"], ix.STRONG, True, rec.where()))
-        for field, type_ in _GENERIC_NAMES.items():
-            for text in rec.strings(field) if field != "full_name" else ((f[field],) if field in f else ()):
-                names.append(Name(rec.id, text, type_, True, rec.where()))
+    for rec in _records(files, kind):
+        for what, target in references(rec):
+            _check_ref(rec, what, target, known)
+            if target == rec.id:
+                raise TableError(f"{rec.where()}: {what} refers to the entity itself")
+        entities[rec.id] = raw_entity(rec)
+        for text, type_ in record_names(rec):
+            names.append(Name(rec.id, text, _NAME_TYPES[type_], True, rec.where()))
     return entities, names
 
 

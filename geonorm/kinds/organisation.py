@@ -77,7 +77,12 @@ class OrganisationSpec(KindSpec[Organisation]):
             if depth > 50:
                 raise RuntimeError("geonorm organisation index has a cycle of parents; reinstall geonorm")
             r = by_id[eid]
-            parent = make(r["parent"], depth + 1) if r.get("parent") else None
+            parent: Organisation | None = None
+            if r.get("parent") in by_id:
+                parent = make(r["parent"], depth + 1)
+            elif r.get("parent"):
+                found = lookup(r["parent"])
+                parent = found if isinstance(found, Organisation) else None
             country = lookup(r["country"]) if r.get("country") else None
             built[eid] = Organisation(
                 id=eid,

@@ -125,7 +125,12 @@ class WeaponSpec(KindSpec[Weapon]):
             if depth > 50:
                 raise RuntimeError("geonorm weapon index has a cycle of families; reinstall geonorm")
             r = by_id[eid]
-            family = make(r["family"], depth + 1) if r.get("family") else None
+            family: Weapon | None = None
+            if r.get("family") in by_id:
+                family = make(r["family"], depth + 1)
+            elif r.get("family"):
+                found = lookup(r["family"])
+                family = found if isinstance(found, Weapon) else None
             origin = lookup(r["origin"]) if r.get("origin") else None
             maker = lookup(r["manufacturer"]) if r.get("manufacturer") else None
             built[eid] = Weapon(

@@ -1,0 +1,130 @@
+"""Invariants of the organisation, person and weapon tables, and office holders."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+
+import pytest
+
+import geonorm
+from geonorm import Country, Organisation, Person, Weapon
+
+from .casefile import CASES
+
+
+def test_issue_examples_organisations() -> None:
+    bdl = geonorm.resolve("BDL", kind="organisation")
+    assert bdl.name == "Bharat Dynamics"
+    assert bdl.country == geonorm.get("country:IN")
+    assert geonorm.resolve("Rosneft PJSC", kind="organisation") == geonorm.resolve("Роснефть", kind="organisation")
+    assert geonorm.resolve("Gazprom", kind="organisation") != geonorm.resolve("GazpromNeft", kind="organisation")
+    assert geonorm.organisations.resolve("ONGC Videsh Ltd").parent == geonorm.resolve("ONGC", kind="organisation")
+    assert geonorm.resolve("Ministry of Defence", kind="organisation") is None
+    mod = geonorm.resolve("Ministry of Defence", kind="organisation", country="IN")
+    assert mod is not None and mod.country == geonorm.get("country:IN")
+    assert len(geonorm.candidates("IOC", kind="organisation")) >= 2
+    assert geonorm.resolve("IOC", kind="organisation") is None
+
+
+def test_issue_examples_people() -> None:
+    p = geonorm.resolve("Russian President Vladimir Putin", kind="person")
+    assert isinstance(p, Person)
+    assert (p.name, p.country) == ("Vladimir Putin", geonorm.get("country:RU"))
+    assert geonorm.resolve("Владимир Путин", kind="person") == p
+    assert geonorm.resolve("Vladimir Poutine", kind="person") == p
+    assert geonorm.resolve("Dmitri Peskov", kind="person").name == "Dmitry Peskov"
+    assert geonorm.people.holder("Defence Minister", country="RU", on="2023-01-01").name == "Sergei Shoigu"
+    assert geonorm.people.holder("Defence Minister", country="RU", on="2025-06-04").name == "Andrei Belousov"
+    assert all(isinstance(r.title, str) and r.start for r in p.roles)
+    assert geonorm.resolve("Singh", kind="person") is None
+
+
+def test_issue_examples_weapons() -> None:
+    s400 = geonorm.resolve("SA-21 Growler", kind="weapon")
+    assert isinstance(s400, Weapon)
+    assert s400.name == "S-400 Triumf"
+    assert s400.origin == geonorm.get("country:RU")
+    assert s400.manufacturer == geonorm.resolve("Almaz-Antey", kind="organisation")
+    for s in ["S400", "S 400", "S-400s", "Triumf", "С-400 «Триумф»"]:
+        assert geonorm.resolve(s, kind="weapon") == s400, s
+    assert geonorm.resolve("S-500 Prometheus", kind="weapon") != s400
+    assert geonorm.resolve("Geran-2", kind="weapon").name == "Shahed-136"
+    assert geonorm.resolve("Su-57E", kind="weapon").family == geonorm.resolve("Su-57", kind="weapon")
+    assert geonorm.resolve("T-50", kind="weapon") is None
+    assert len(geonorm.candidates("T-50", kind="weapon")) >= 2
+
+
+@pytest.mark.parametrize("kind", ["organisation", "person", "weapon"])
+def test_entities_never_merge(kind: str) -> None:
+    """Every entity's own canonical name resolves to itself, never to another."""
+    wrong = []
+    for ent in geonorm.entities(kind):
+        got = geonorm.resolve(ent.name, kind=kind)
+        if got is not None and got != ent:
+            wrong.append(f"{ent.name!r}: {ent.id} -> {got.id}")
+    assert not wrong, "\n".join(wrong)
+
+
+def test_parent_and_subsidiary_never_merge() -> None:
+    pairs = [(o, o.parent) for o in geonorm.organisations if isinstance(o, Organisation) and o.parent]
+    assert len(pairs) > 20
+    for child, parent in pairs:
+        assert geonorm.resolve(child.name, kind="organisation") != parent, child.id
+
+
+def test_weapon_references_resolve() -> None:
+    for w in geonorm.weapons:
+        if w.manufacturer is not None:
+            assert isinstance(w.manufacturer, Organisation)
+            assert geonorm.get(w.manufacturer.id) == w.manufacturer
+            assert w.manufacturer in [m.entity for m in geonorm.candidates(w.manufacturer.name, kind="organisation")]
+        if w.origin is not None:
+            assert isinstance(w.origin, Country)
+        if w.family is not None:
+            assert isinstance(w.family, Weapon) and w.family != w
+
+
+def test_table_sizes() -> None:
+    assert len(geonorm.organisations) >= 800
+    assert len(geonorm.people) >= 800
+    assert len(geonorm.weapons) >= 500
+
+
+def _holder_cases() -> list[tuple[str, str, str, str, int]]:
+    out = []
+    for name in ("holders_heads.tsv", "holders_officials.tsv"):
+        for n, raw in enumerate((CASES / name).read_text(encoding="utf-8").splitlines(), 1):
+            if raw.strip() and not raw.startswith("#"):
+                office, country, day, expected = raw.split("\t")[:4]
+                out.append((office, country, day, expected.strip(), n))
+    return out
+
+
+def test_holders() -> None:
+    cases = _holder_cases()
+    assert len(cases) >= 40
+    wrong = []
+    for office, country, day, expected, line in cases:
+        got = geonorm.people.holder(office, country=None if country == "-" else country, on=day)
+        if (got.id if got else None) != expected:
+            wrong.append(f"line {line}: {office} {country} {day}: expected {expected}, got {got and got.id}")
+    accuracy = 1 - len(wrong) / len(cases)
+    assert accuracy >= 0.97, "\n".join(wrong)
+
+
+def test_holder_input_errors() -> None:
+    with pytest.raises(ValueError, match="unknown office"):
+        geonorm.people.holder("Chief Wizard", country="RU", on="2024-01-01")
+    with pytest.raises(ValueError, match="YYYY-MM-DD"):
+        geonorm.people.holder("Defence Minister", country="RU", on="last Tuesday")
+    with pytest.raises(TypeError):
+        geonorm.people.holder("Defence Minister", country="RU", on=20240101)
+    assert geonorm.people.holder("defence_minister", country="RU", on=dt.date(2023, 1, 1)).name == "Sergei Shoigu"
+
+
+def test_no_two_people_share_a_strong_name() -> None:
+    owners: dict[str, set[str]] = defaultdict(set)
+    for p in geonorm.people:
+        owners[p.name].add(p.id)
+    assert not {n: ids for n, ids in owners.items() if len(ids) > 1}
