@@ -15,7 +15,7 @@ from .casefile import CASES
 
 def test_issue_examples_organisations() -> None:
     bdl = geonorm.resolve("BDL", kind="organisation")
-    assert bdl.name == "Bharat Dynamics"
+    assert bdl.name == "Bharat Dynamics Limited"
     assert bdl.country == geonorm.get("country:IN")
     assert geonorm.resolve("Rosneft PJSC", kind="organisation") == geonorm.resolve("Роснефть", kind="organisation")
     assert geonorm.resolve("Gazprom", kind="organisation") != geonorm.resolve("GazpromNeft", kind="organisation")
