@@ -18,6 +18,7 @@ import os
 from collections.abc import Iterator
 from typing import Any
 
+from .extraction import Mention, extract
 from .model import (
     KINDS,
     Country,
@@ -41,6 +42,7 @@ __all__ = [
     "Kind",
     "KindResolver",
     "Match",
+    "Mention",
     "Organisation",
     "PeopleResolver",
     "Person",
@@ -185,11 +187,3 @@ def load_packs() -> list[str]:
     """Load every installed alias pack (entry point group ``geonorm.tables``)
     into the default registry; returns their names."""
     return default_registry.load_packs()
-
-
-def extract(text: str, **options: Any) -> list[Any]:
-    """Find every entity mention in running text (reserved; not yet available).
-
-    Raises NotImplementedError in this version.
-    """
-    raise NotImplementedError("geonorm.extract is planned for a later release")

@@ -143,11 +143,6 @@ def test_registry_isolation() -> None:
         mine.add_alias("country:ZZ", "Nowhere")
 
 
-def test_extract_reserved() -> None:
-    with pytest.raises(NotImplementedError):
-        geonorm.extract("India")
-
-
 def test_cli() -> None:
     out = subprocess.run(
         [sys.executable, "-m", "geonorm", "Bharat", "₹", "Congo", "Atlantis"],

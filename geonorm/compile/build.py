@@ -197,6 +197,9 @@ def _emit(
     aliases: dict[str, dict[str, None]] = defaultdict(dict)
     for eid in order:
         aliases[eid][entities[eid]["name"]] = None
+    for n in sorted(names, key=lambda n: (n.entity, n.type, n.text)):
+        if n.curated and n.entity in aliases:
+            aliases[n.entity][n.text] = None
     for k in sorted(kept):
         for n in kept[k]:
             aliases[n.entity][n.text] = None
