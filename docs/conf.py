@@ -54,6 +54,9 @@ nitpick_ignore = [
     # Type variables and private helpers that appear in signatures.
     ("py:class", "E"),
     ("py:class", "geonorm.kinds.base.E"),
+    ("py:obj", "geonorm.kinds.base.E"),
+    ("py:class", "MentionHow"),
+    ("py:class", "geonorm.extraction.mentions.MentionHow"),
     ("py:class", "How"),
     ("py:class", "geonorm.model.How"),
 ]

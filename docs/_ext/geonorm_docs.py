@@ -6,11 +6,12 @@
 * At ``builder-inited`` it writes, under ``docs/generated/``:
 
   - ``catalogue/*.rst``: the data catalogue, from :func:`geonorm.entities`;
-  - ``performance.rst`` and ``performance-<name>.svg``: the benchmark table
+  - ``performance.rst.inc`` and ``performance-<name>.svg``: the benchmark table
     and chart, from ``benchmarks/results/<name>.json``.
 
   Files are rewritten only when their content changes, so incremental builds
-  stay incremental. ``docs/generated/`` is not checked in.
+  stay incremental. ``docs/generated/`` is not checked in. ``performance.rst.inc`` is included
+  by ``performance.rst``; its suffix keeps Sphinx from building it alone.
 * Types that autodoc finds in their defining module (``geonorm.model.Country``)
   are resolved to the public names they are documented under
   (``geonorm.Country``).
@@ -37,7 +38,13 @@ RESULTS = DOCS.parent / "benchmarks" / "results"
 #: Locales whose names the catalogue shows for countries (CLDR, through babel).
 CATALOGUE_LOCALES = ("ar", "de", "es", "fr", "hi", "ja", "ru", "zh")
 #: Modules whose public names are re-exported from ``geonorm``.
-_PRIVATE_MODULES = ("geonorm.model.", "geonorm.registry.", "geonorm.tables.")
+_PRIVATE_MODULES = (
+    "geonorm.model.",
+    "geonorm.registry.",
+    "geonorm.tables.",
+    "geonorm.extraction.mentions.",
+    "geonorm.extraction.",
+)
 
 
 # -- helpers -------------------------------------------------------------------
@@ -358,7 +365,7 @@ def performance_rst(files: dict[str, dict[str, Any]]) -> str:
                 f"     - {row.get('strings_per_second', 0):,.0f}\n     - {row.get('start_seconds', 0):.3f} s\n"
             )
         out.append(
-            f"\n.. figure:: performance-{name}.svg\n   :alt: bar charts of accuracy, typo accuracy, throughput and "
+            f"\n.. figure:: /generated/performance-{name}.svg\n   :alt: bar charts of accuracy, typo accuracy, throughput and "
             f"start time per library for {name}\n   :width: 100%\n\n"
             f"   Generated from ``benchmarks/results/{name}.json`` when these pages were built.\n\n"
         )
@@ -390,7 +397,7 @@ def generate(app: Sphinx | None = None) -> list[Path]:
         path = GENERATED / f"performance-{name}.svg"
         if write_if_changed(path, performance_svg(name, data)):
             changed.append(path)
-    path = GENERATED / "performance.rst"
+    path = GENERATED / "performance.rst.inc"
     if write_if_changed(path, performance_rst(results)):
         changed.append(path)
     return changed

@@ -292,7 +292,7 @@ def extract(
     0 7 Kremlin organisation:kremlin
     18 31 Dmitry Peskov person:dmitry-peskov
     41 46 S-400 weapon:s-400
-    63 64 $ currency:USD
+    62 63 $ currency:USD
     >>> [(m.text, m.how) for m in geonorm.extract("Russian oil flows to India.", kinds={"country"})]
     [('Russian', 'demonym'), ('India', 'alias')]
     """
