@@ -14,6 +14,7 @@ intersphinx reads the inventories shipped in ``docs/_intersphinx/``.
 
 from __future__ import annotations
 
+import doctest
 import sys
 from importlib.metadata import version as _dist_version
 from pathlib import Path
@@ -25,7 +26,7 @@ sys.path.insert(0, str(DOCS / "_ext"))
 
 project = "geonorm"
 author = "The geonorm developers"
-copyright = "the geonorm developers, MIT licence"  # noqa: A001 - Sphinx's name
+copyright = "the geonorm developers, MIT licence"
 release = _dist_version("geonorm")
 version = ".".join(release.split(".")[:2])
 
@@ -69,11 +70,10 @@ nitpick_ignore_regex = [
 # -- autodoc -----------------------------------------------------------------
 
 autodoc_typehints = "description"
-autodoc_typehints_description_target = "documented_params"
+autodoc_typehints_description_target = "all"
 autodoc_typehints_format = "short"
 autodoc_member_order = "bysource"
-autodoc_preserve_defaults = True
-autodoc_default_options = {"show-inheritance": False}
+autodoc_preserve_defaults = False
 python_use_unqualified_type_names = True
 add_module_names = False
 
@@ -81,10 +81,8 @@ add_module_names = False
 
 doctest_global_setup = "import geonorm"
 doctest_test_doctest_blocks = "default"
-import doctest as _doctest  # noqa: E402
-
 doctest_default_flags = (
-    _doctest.ELLIPSIS | _doctest.NORMALIZE_WHITESPACE | _doctest.DONT_ACCEPT_TRUE_FOR_1 | _doctest.IGNORE_EXCEPTION_DETAIL
+    doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE | doctest.DONT_ACCEPT_TRUE_FOR_1 | doctest.IGNORE_EXCEPTION_DETAIL
 )
 
 # -- intersphinx -------------------------------------------------------------

@@ -22,7 +22,8 @@ from __future__ import annotations
 import html
 import json
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -264,64 +265,115 @@ to the shipped tables.
 _LIB_ORDER_FIRST = "geonorm"
 
 
-def _fmt_pct(x: float | None) -> str:
-    return "n/a" if x is None else f"{x:.1%}"
+@dataclass(frozen=True)
+class Field:
+    """How one benchmark figure is labelled, formatted and compared."""
+
+    label: str
+    fmt: Callable[[float], str]
+    better: str | None  # "higher", "lower" or None (neither)
+    scale_max: float | None = None  # fixed top of the bar scale (1.0 for shares)
+
+
+def _pct(v: float) -> str:
+    return f"{v:.1%}"
+
+
+#: Known result fields, in display order; other fields follow with plain labels.
+FIELDS: dict[str, Field] = {
+    "accuracy": Field("accuracy", _pct, "higher", 1.0),
+    "fuzzy_accuracy": Field("typo accuracy (fuzzy mode)", _pct, "higher", 1.0),
+    "strings_per_second": Field("strings/s (distinct, uncached)", lambda v: f"{v:,.0f}", "higher"),
+    "start_seconds": Field("start + first resolve", lambda v: f"{v:.3f} s", "lower"),
+    "mb_per_second": Field("MB/s", lambda v: f"{v:.2f}", "higher"),
+    "scan_seconds": Field("scan time", lambda v: f"{v:.2f} s", "lower"),
+    "build_seconds": Field("build time", lambda v: f"{v:.2f} s", "lower"),
+    "matcher_memory_mb": Field("matcher memory", lambda v: f"{v:,.0f} MB", "lower"),
+    "peak_rss_mb": Field("peak RSS", lambda v: f"{v:,.0f} MB", "lower"),
+    "mentions": Field("mentions found", lambda v: f"{v:,.0f}", None),
+}
+_META = {
+    "plain_cases": lambda v: f"{v:,} cases without options",
+    "fuzzy_cases": lambda v: f"{v:,} typo cases",
+    "megabytes": lambda v: f"{v:.1f} MB of text",
+    "aliases": lambda v: f"{v:,} aliases",
+    "python": lambda v: f"Python {v}",
+    "python_start_seconds": lambda v: f"a bare ``python -c pass`` takes {v:.3f} s",
+}
+
+
+def _field(name: str) -> Field:
+    return FIELDS.get(name) or Field(name.replace("_", " "), lambda v: f"{v:,.3g}", None)
+
+
+def _fields(results: dict[str, dict[str, Any]]) -> list[str]:
+    present = {k for row in results.values() for k, v in row.items() if v is None or isinstance(v, int | float)}
+    return [k for k in FIELDS if k in present] + sorted(present - set(FIELDS))
 
 
 def _ordered(results: dict[str, dict[str, Any]]) -> list[str]:
-    names = sorted(results, key=lambda n: (n != _LIB_ORDER_FIRST, -(results[n].get("accuracy") or 0), n))
-    return names
+    """geonorm first, then the others by the first figure, best first."""
+    fields = _fields(results)
+    first = fields[0] if fields else None
+    sign = -1 if first is None or _field(first).better != "lower" else 1
+
+    def rank(lib: str) -> tuple[bool, float, str]:
+        v = results[lib].get(first) if first else None
+        return (lib != _LIB_ORDER_FIRST, sign * float(v) if v is not None else float("inf"), lib)
+
+    return sorted(results, key=rank)
+
+
+def _meta_text(meta: dict[str, Any], plain: bool = False) -> str:
+    parts = [_META[k](meta[k]) for k in _META if k in meta and k != "python_start_seconds"]
+    text = ", ".join(parts)
+    if "python_start_seconds" in meta and not plain:
+        text += f" ({_META['python_start_seconds'](float(meta['python_start_seconds']))})"
+    return text.replace("``", "") if plain else text
 
 
 def performance_svg(name: str, data: dict[str, Any]) -> str:
-    """A bar chart (four panels) of one benchmark result file, as SVG text."""
+    """A bar chart of one benchmark result file (one panel per figure), as SVG text."""
     results = data["results"]
     libs = _ordered(results)
-    panels = [
-        ("accuracy", "Accuracy (higher is better)", lambda v: f"{v:.1%}", 1.0),
-        ("fuzzy_accuracy", "Typo accuracy, fuzzy mode (higher is better)", lambda v: f"{v:.1%}", 1.0),
-        ("strings_per_second", "Strings per second, distinct and uncached (higher is better)", lambda v: f"{v:,.0f}", None),
-        ("start_seconds", "Start + first resolve, seconds (lower is better)", lambda v: f"{v:.3f} s", None),
-    ]
-    width, label_w, bar_w, row_h, gap = 760, 150, 470, 22, 6
+    width, label_w, bar_w, row_h, gap = 760, 170, 450, 22, 6
     title_h, panel_pad = 28, 18
-    y = 40
+    y = 56
     parts: list[str] = []
-    for key, title, fmt, fixed_max in panels:
+    meta = data.get("meta", {})
+    for key in _fields(results):
+        spec = _field(key)
         values = [results[lib].get(key) for lib in libs]
-        known = [v for v in values if v is not None]
-        top = fixed_max or (max(known) if known else 1.0) or 1.0
+        known = [float(v) for v in values if v is not None]
+        top = spec.scale_max or (max(known) if known else 1.0) or 1.0
+        hint = {"higher": " (higher is better)", "lower": " (lower is better)"}.get(spec.better or "", "")
+        title = spec.label[0].upper() + spec.label[1:] + hint
         parts.append(f'<text x="10" y="{y + 18}" class="t">{html.escape(title)}</text>')
         y += title_h
+        panel_top = y
         for lib, v in zip(libs, values, strict=True):
             cls = "g" if lib == _LIB_ORDER_FIRST else "o"
             parts.append(f'<text x="{label_w - 8}" y="{y + 15}" class="l" text-anchor="end">{html.escape(lib)}</text>')
             if v is None:
-                parts.append(f'<text x="{label_w + 4}" y="{y + 15}" class="v">not measured (no fuzzy mode)</text>')
+                parts.append(f'<text x="{label_w + 4}" y="{y + 15}" class="v">not measured</text>')
             else:
                 w = max(1.0, bar_w * float(v) / top)
+                label = html.escape(spec.fmt(float(v)))
                 parts.append(
                     f'<rect x="{label_w}" y="{y + 2}" width="{w:.1f}" height="{row_h - 4}" class="{cls}">'
-                    f"<title>{html.escape(lib)}: {html.escape(fmt(float(v)))}</title></rect>"
+                    f"<title>{html.escape(lib)}: {label}</title></rect>"
                 )
-                parts.append(f'<text x="{label_w + w + 6:.1f}" y="{y + 15}" class="v">{html.escape(fmt(float(v)))}</text>')
+                parts.append(f'<text x="{label_w + w + 6:.1f}" y="{y + 15}" class="v">{label}</text>')
             y += row_h + gap
-        if key == "start_seconds" and data.get("meta", {}).get("python_start_seconds"):
-            base = float(data["meta"]["python_start_seconds"])
+        if key == "start_seconds" and meta.get("python_start_seconds"):
+            base = float(meta["python_start_seconds"])
             x = label_w + bar_w * base / top
-            parts.append(
-                f'<line x1="{x:.1f}" y1="{y - len(libs) * (row_h + gap)}" x2="{x:.1f}" y2="{y - gap}" class="b"/>'
-            )
+            parts.append(f'<line x1="{x:.1f}" y1="{panel_top}" x2="{x:.1f}" y2="{y - gap}" class="b"/>')
             parts.append(f'<text x="{x + 4:.1f}" y="{y + 12}" class="n">bare python -c pass: {base:.3f} s</text>')
             y += 16
         y += panel_pad
-    meta = data.get("meta", {})
     caption = f"geonorm benchmark: {name}"
-    if meta:
-        caption += (
-            f" ({meta.get('plain_cases', '?')} cases, {meta.get('fuzzy_cases', '?')} typo cases,"
-            f" Python {meta.get('python', '?')})"
-        )
+    subtitle = _meta_text(meta, plain=True) if meta else ""
     height = y + 10
     style = (
         "text{font-family:system-ui,-apple-system,'Segoe UI',Roboto,sans-serif;font-size:13px;fill:#1a202c}"
@@ -331,9 +383,11 @@ def performance_svg(name: str, data: dict[str, Any]) -> str:
     return (
         f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
         f'viewBox="0 0 {width} {height}" role="img" aria-labelledby="title">\n'
-        f"<title id=\"title\">{html.escape(caption)}</title>\n<style>{style}</style>\n"
+        f'<title id="title">{html.escape(caption)}{": " + html.escape(subtitle) if subtitle else ""}</title>\n'
+        f"<style>{style}</style>\n"
         f'<rect width="100%" height="100%" fill="#ffffff"/>\n'
-        f'<text x="10" y="24" class="h">{html.escape(caption)}</text>\n' + "\n".join(parts) + "\n</svg>\n"
+        f'<text x="10" y="24" class="h">{html.escape(caption)}</text>\n'
+        f'<text x="10" y="42" class="n">{html.escape(subtitle)}</text>\n' + "\n".join(parts) + "\n</svg>\n"
     )
 
 
@@ -343,30 +397,27 @@ def performance_rst(files: dict[str, dict[str, Any]]) -> str:
         out.append("No benchmark results were found in ``benchmarks/results/``.\n")
         return "".join(out)
     for name, data in sorted(files.items()):
+        results = data["results"]
+        fields = _fields(results)
         meta = data.get("meta", {})
-        out.append(heading(f"{name.capitalize()}", "-"))
+        out.append(f".. _benchmark-{name}:\n\n")
+        out.append(heading(f"Results: {name}", "-"))
         out.append("\n")
         if meta:
-            out.append(
-                f"{meta.get('plain_cases', '?')} cases without options, {meta.get('fuzzy_cases', '?')} typo cases, "
-                f"Python {meta.get('python', '?')} (a bare ``python -c pass`` takes "
-                f"{float(meta.get('python_start_seconds', 0)):.3f} s). "
-                f"From ``benchmarks/results/{name}.json``.\n\n"
-            )
+            out.append(_meta_text(meta) + ". ")
+        out.append(f"From ``benchmarks/results/{name}.json``.\n\n")
         out.append(".. list-table::\n   :header-rows: 1\n\n")
+        out.append("   * - library\n" + "".join(f"     - {_field(k).label}\n" for k in fields))
+        for lib in _ordered(results):
+            row = results[lib]
+            out.append(f"   * - {lib}\n")
+            for k in fields:
+                v = row.get(k)
+                out.append(f"     - {'n/a' if v is None else _field(k).fmt(float(v))}\n")
         out.append(
-            "   * - library\n     - accuracy\n     - typo accuracy (fuzzy mode)\n"
-            "     - strings/s (distinct, uncached)\n     - start + first resolve\n"
-        )
-        for lib in _ordered(data["results"]):
-            row = data["results"][lib]
-            out.append(
-                f"   * - {lib}\n     - {_fmt_pct(row.get('accuracy'))}\n     - {_fmt_pct(row.get('fuzzy_accuracy'))}\n"
-                f"     - {row.get('strings_per_second', 0):,.0f}\n     - {row.get('start_seconds', 0):.3f} s\n"
-            )
-        out.append(
-            f"\n.. figure:: /generated/performance-{name}.svg\n   :alt: bar charts of accuracy, typo accuracy, throughput and "
-            f"start time per library for {name}\n   :width: 100%\n\n"
+            f"\n.. figure:: /generated/performance-{name}.svg\n"
+            f"   :alt: bar charts of {', '.join(_field(k).label for k in fields)} per library for {name}\n"
+            f"   :width: 100%\n\n"
             f"   Generated from ``benchmarks/results/{name}.json`` when these pages were built.\n\n"
         )
     return "".join(out)
@@ -431,6 +482,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
         "entity",
         objname="geonorm entity",
         indextemplate="",
+        ref_nodeclass=nodes.inline,
     )
     app.connect("builder-inited", _on_builder_inited)
     app.connect("missing-reference", _on_missing_reference)

@@ -1,0 +1,212 @@
+"""Mention extraction: geonorm.extract against flashtext and spaCy's
+PhraseMatcher loaded with the same aliases, on the same news-like text, in
+one run.
+
+Each library runs in its own child process so that memory is measured
+apart: the resident-set growth from building the matcher, and peak growth
+while scanning. Reported: build seconds, MB/s over the text, memory, and the
+number of mentions found (flashtext and the PhraseMatcher apply none of
+geonorm's rules, so their counts include what geonorm rejects on purpose).
+
+Run: ``python -m pip install -e '.[bench]' && python benchmarks/extract.py [--mb 5]``.
+Writes ``benchmarks/results/extract.json`` and prints a Markdown table.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import resource
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+_FILLER = ["the", "officials", "said", "on", "Monday", "that", "talks", "would", "continue", "next", "week", "after", "a", "meeting", "in", "which", "both", "sides", "discussed", "supplies", "prices", "and", "a", "new", "agreement", "while", "analysts", "expected", "further", "delays", "and", "a", "response", "from", "markets", "was", "muted", "as", "investors", "waited", "for", "more", "details", "about", "the", "plan", "and", "its", "costs"]
+_TEMPLATES = [
+    "{person} said {country} would buy the {weapon} from {org} in a deal worth {amount}.",
+    "{demonym} exports to {country} rose as trade reached {amount}, paid partly in {currency}.",
+    "{org} and {org2} signed an agreement in {capital} on {weapon} deliveries, {person} told reporters.",
+    "Speaking to {agency}, {person} said sanctions on {demonym} oil had not hurt {org}.",
+    "The {currency} slipped against the {currency2} after {country} announced new tariffs.",
+]
+
+
+def _pick(rng: random.Random, kind: str, pool: dict[str, list[str]]) -> str:
+    return rng.choice(pool[kind])
+
+
+def news_text(megabytes: float, seed: int = 7) -> str:
+    """Deterministic news-like text built from the tables' own names."""
+    import geonorm
+
+    pool: dict[str, list[str]] = {
+        "person": [p.name for p in geonorm.people][:600],
+        "country": [c.name for c in geonorm.countries if not c.historic],
+        "weapon": [w.name for w in geonorm.weapons][:500],
+        "org": [o.name for o in geonorm.organisations][:800],
+        "agency": ["Reuters", "TASS", "PTI", "AFP", "Xinhua"],
+        "demonym": ["Russian", "Indian", "Chinese", "American", "Iranian", "Turkish", "Saudi", "German"],
+        "capital": ["Moscow", "New Delhi", "Beijing", "Washington", "Tehran", "Ankara", "Riyadh", "Berlin"],
+        "currency": ["rupees", "roubles", "yuan", "dollars", "euros", "dirhams"],
+    }
+    rng = random.Random(seed)
+    target = int(megabytes * 1_000_000)
+    parts: list[str] = []
+    size = 0
+    while size < target:
+        t = rng.choice(_TEMPLATES)
+        sentence = t.format(
+            person=_pick(rng, "person", pool),
+            country=_pick(rng, "country", pool),
+            weapon=_pick(rng, "weapon", pool),
+            org=_pick(rng, "org", pool),
+            org2=_pick(rng, "org", pool),
+            agency=_pick(rng, "agency", pool),
+            demonym=_pick(rng, "demonym", pool),
+            capital=_pick(rng, "capital", pool),
+            currency=_pick(rng, "currency", pool),
+            currency2=_pick(rng, "currency", pool),
+            amount=rng.choice(["$", "€", "Rs "]) + f"{rng.randint(1, 900)}.{rng.randint(0, 9)} billion",
+        )
+        filler = " ".join(rng.choice(_FILLER) for _ in range(rng.randint(8, 30)))
+        piece = f"{sentence} The {filler}.\n" if rng.random() < 0.2 else f"{sentence} The {filler}. "
+        parts.append(piece)
+        size += len(piece.encode("utf-8"))
+    return "".join(parts)
+
+
+def aliases() -> list[tuple[str, str]]:
+    """The (alias, entity id) pairs geonorm's matcher reads text with."""
+    from geonorm.extraction.matcher import matcher
+
+    m = matcher()
+    out = sorted({(c.alias, c.entity.id) for cands in m.phrases.values() for c in cands})
+    return out
+
+
+def rss_mb() -> float:
+    with open("/proc/self/status") as fh:
+        for line in fh:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    return float(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss) / 1024
+
+
+def run_one(name: str, text_path: str, alias_path: str) -> dict[str, float]:
+    text = Path(text_path).read_text(encoding="utf-8")
+    pairs = json.loads(Path(alias_path).read_text(encoding="utf-8"))
+    base = rss_mb()
+    start = time.perf_counter()
+    if name == "geonorm":
+        import geonorm
+        from geonorm.extraction.matcher import matcher
+
+        matcher()
+
+        def scan(t: str) -> int:
+            return len(geonorm.extract(t))
+
+    elif name == "flashtext":
+        from flashtext import KeywordProcessor
+
+        kp = KeywordProcessor(case_sensitive=False)
+        for alias, eid in pairs:
+            kp.add_keyword(alias, eid)
+
+        def scan(t: str) -> int:
+            return len(kp.extract_keywords(t, span_info=True))
+
+    else:
+        import spacy
+        from spacy.matcher import PhraseMatcher
+
+        nlp = spacy.blank("en")
+        pm = PhraseMatcher(nlp.vocab, attr="LOWER")
+        docs = list(nlp.tokenizer.pipe(a for a, _ in pairs))
+        for (alias, eid), doc in zip(pairs, docs, strict=True):
+            pm.add(eid, [doc])
+        nlp.max_length = len(text) + 1
+
+        def scan(t: str) -> int:
+            found = 0
+            for para in t.split("\n"):
+                found += len(pm(nlp.make_doc(para)))
+            return found
+
+    build = time.perf_counter() - start
+    built = rss_mb()
+    start = time.perf_counter()
+    found = scan(text)
+    elapsed = time.perf_counter() - start
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    return {
+        "build_seconds": build,
+        "mb_per_second": len(text.encode("utf-8")) / 1_000_000 / elapsed,
+        "scan_seconds": elapsed,
+        "matcher_memory_mb": built - base,
+        "peak_rss_mb": peak,
+        "mentions": found,
+    }
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--mb", type=float, default=5.0)
+    parser.add_argument("--one", help=argparse.SUPPRESS)
+    parser.add_argument("--text", help=argparse.SUPPRESS)
+    parser.add_argument("--aliases", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.one:
+        print(json.dumps(run_one(args.one, args.text, args.aliases)))
+        return 0
+    tmp = ROOT / "benchmarks" / "results"
+    tmp.mkdir(parents=True, exist_ok=True)
+    text_path = tmp / "extract-text.tmp"
+    alias_path = tmp / "extract-aliases.tmp"
+    text = news_text(args.mb)
+    text_path.write_text(text, encoding="utf-8")
+    pairs = aliases()
+    alias_path.write_text(json.dumps(pairs), encoding="utf-8")
+    results = {}
+    for name in ("geonorm", "flashtext", "spacy PhraseMatcher"):
+        out = subprocess.run(
+            [
+                sys.executable,
+                __file__,
+                "--one",
+                name.split()[0],
+                "--text",
+                str(text_path),
+                "--aliases",
+                str(alias_path),
+            ],
+            check=True,
+            capture_output=True,
+            text=True,
+        ).stdout
+        results[name] = json.loads(out.strip().splitlines()[-1])
+        print(f"measured {name}", file=sys.stderr)
+    meta = {"megabytes": len(text.encode("utf-8")) / 1_000_000, "aliases": len(pairs), "python": sys.version.split()[0]}
+    (tmp / "extract.json").write_text(json.dumps({"meta": meta, "results": results}, indent=2, sort_keys=True) + "\n")
+    text_path.unlink()
+    alias_path.unlink()
+    print(
+        f"Extraction: {meta['megabytes']:.1f} MB of news-like text, {meta['aliases']:,} aliases, Python {meta['python']}\n"
+    )
+    print("| library | MB/s | build (s) | matcher memory (MB) | peak RSS (MB) | mentions |")
+    print("| --- | --- | --- | --- | --- | --- |")
+    for name, r in results.items():
+        print(
+            f"| {name} | {r['mb_per_second']:.2f} | {r['build_seconds']:.1f} | {r['matcher_memory_mb']:.0f} | "
+            f"{r['peak_rss_mb']:.0f} | {r['mentions']:,} |"
+        )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
