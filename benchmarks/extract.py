@@ -26,7 +26,57 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-_FILLER = ["the", "officials", "said", "on", "Monday", "that", "talks", "would", "continue", "next", "week", "after", "a", "meeting", "in", "which", "both", "sides", "discussed", "supplies", "prices", "and", "a", "new", "agreement", "while", "analysts", "expected", "further", "delays", "and", "a", "response", "from", "markets", "was", "muted", "as", "investors", "waited", "for", "more", "details", "about", "the", "plan", "and", "its", "costs"]
+_FILLER = [
+    "the",
+    "officials",
+    "said",
+    "on",
+    "Monday",
+    "that",
+    "talks",
+    "would",
+    "continue",
+    "next",
+    "week",
+    "after",
+    "a",
+    "meeting",
+    "in",
+    "which",
+    "both",
+    "sides",
+    "discussed",
+    "supplies",
+    "prices",
+    "and",
+    "a",
+    "new",
+    "agreement",
+    "while",
+    "analysts",
+    "expected",
+    "further",
+    "delays",
+    "and",
+    "a",
+    "response",
+    "from",
+    "markets",
+    "was",
+    "muted",
+    "as",
+    "investors",
+    "waited",
+    "for",
+    "more",
+    "details",
+    "about",
+    "the",
+    "plan",
+    "and",
+    "its",
+    "costs",
+]
 _TEMPLATES = [
     "{person} said {country} would buy the {weapon} from {org} in a deal worth {amount}.",
     "{demonym} exports to {country} rose as trade reached {amount}, paid partly in {currency}.",
@@ -85,8 +135,9 @@ def aliases() -> list[tuple[str, str]]:
     from geonorm.extraction.matcher import matcher
 
     m = matcher()
-    out = sorted({(c.alias, c.entity.id) for cands in m.phrases.values() for c in cands})
-    return out
+    pairs = {(c.alias, c.entity.id) for cands in m.patterns.values() for c in cands}
+    pairs |= {(c.alias, c.entity.id) for cands in m.symbols.values() for c in cands}
+    return sorted(pairs)
 
 
 def rss_mb() -> float:
@@ -128,7 +179,7 @@ def run_one(name: str, text_path: str, alias_path: str) -> dict[str, float]:
         nlp = spacy.blank("en")
         pm = PhraseMatcher(nlp.vocab, attr="LOWER")
         docs = list(nlp.tokenizer.pipe(a for a, _ in pairs))
-        for (alias, eid), doc in zip(pairs, docs, strict=True):
+        for (_, eid), doc in zip(pairs, docs, strict=True):
             pm.add(eid, [doc])
         nlp.max_length = len(text) + 1
 
@@ -196,7 +247,8 @@ def main() -> int:
     text_path.unlink()
     alias_path.unlink()
     print(
-        f"Extraction: {meta['megabytes']:.1f} MB of news-like text, {meta['aliases']:,} aliases, Python {meta['python']}\n"
+        f"Extraction: {meta['megabytes']:.1f} MB of news-like text, {meta['aliases']:,} aliases, "
+        f"Python {meta['python']}\n"
     )
     print("| library | MB/s | build (s) | matcher memory (MB) | peak RSS (MB) | mentions |")
     print("| --- | --- | --- | --- | --- | --- |")

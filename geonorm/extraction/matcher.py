@@ -1,16 +1,15 @@
 """The phrase matcher behind :func:`geonorm.extract`.
 
-Built once per process, on first use, from every kind's index: each alias is
-split into tokens with the same tokenizer that reads the text, and the token
-keys are joined into a phrase key. Scanning is then one pass over the tokens
-of the text with dict and set look-ups (longest match first), no regular
-expression per alias and no per-character Python loop.
+Built once per process, on first use, from every kind's tables: every alias
+that may stand in running text becomes a pattern of an Aho-Corasick automaton
+(pyahocorasick, in C), with its spelling variants (accents dropped, compact
+designators such as "s400"). Text is prepared with :func:`prepare`, which
+changes no offset, and the automaton finds the longest names in one pass; the
+rules then run only on what it found.
 """
 
 from __future__ import annotations
 
-import itertools
-import operator
 import re
 import threading
 import tomllib
@@ -18,6 +17,7 @@ from collections.abc import Iterable
 from importlib import resources
 from typing import Any
 
+import ahocorasick
 import attrs
 
 from .. import index as ix
@@ -27,55 +27,62 @@ from ..model import Entity
 from ..registry import _shipped, available_kinds
 from ..text import fold, key
 
-__all__ = ["TOKEN", "Candidate", "Matcher", "matcher"]
+__all__ = ["SYMBOL_RUN", "WORDS", "Candidate", "Matcher", "matcher", "prepare"]
 
-_MARKS = (
-    "\u0300-\u036f\u0483-\u0489\u0591-\u05c7\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed"
-    "\u0900-\u0dff\u0e00-\u0e7f\u0f00-\u0fff\u1000-\u109f\u1780-\u17ff\u200c\u200d"
-)
 # Currency signs (Unicode category Sc).
 _SYMBOLS = "$¢£¤¥֏؋߾߿৲৳৻૱௹฿៛\u20a0-\u20c0꠸﷼﹩＄￠￡￥￦"
 _SYMBOL_SET = frozenset("$¢£¤¥֏؋߾߿৲৳৻૱௹฿៛꠸﷼﹩＄￠￡￥￦") | frozenset(map(chr, range(0x20A0, 0x20C1)))
-#: Splits text into tokens (runs of letters, digits and combining marks) and
-#: the separators between them, all in C.
-SPLIT = re.compile(rf"([^\w{_MARKS}]+)")
-#: A currency sign, with the letters that may prefix it ("US$", "A$", "Mex$").
+#: A run of currency signs.
 SYMBOL_RUN = re.compile(f"[{_SYMBOLS}]+")
-
-
-def tokenize(text: str) -> tuple[list[str], list[str], list[int]]:
-    """``(tokens, separators, starts)``: ``separators[i]`` stands between
-    tokens ``i`` and ``i + 1``; ``starts[i]`` is token ``i``'s offset.
-    Currency signs are not tokens (see :data:`SYMBOL_RUN`).
-
-    >>> tokenize("US$68.7 bn")
-    (['US', '68', '7', 'bn'], ['$', '.', ' ', ''], [0, 3, 6, 8])
-    """
-    parts = SPLIT.split(text)
-    tokens: list[str] = parts[0::2]
-    seps: list[str] = parts[1::2]
-    seps.append("")
-    steps = map(operator.add, map(len, tokens), map(len, seps))
-    starts = list(itertools.accumulate(steps, initial=0))
-    starts.pop()
-    return tokens, seps, starts
-
-
-_MAX_PHRASE = 8
-# Entry types that count in running text, per kind (codes only with amounts).
-_TEXT_TYPES = frozenset(
-    {ix.STRONG, ix.LOCALE, ix.WEAK, ix.CODE, ix.DEMONYM, ix.WEAK_DEMONYM, ix.METONYM, ix.WEAK_METONYM, ix.USER}
+#: The words of a piece of text (letters and digits).
+WORDS = re.compile(r"[^\W_]+")
+# Characters read as a space around and inside names: white space, hyphens,
+# slashes, quotes and brackets. Each is replaced one for one, so offsets in
+# the prepared text are offsets in the original.
+_SPACES = (
+    "\n\t\r\x0b\x0c\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u2028\u2029"
+    "\u202f\u205f\u3000-\u2010\u2011\u2012\u2013\u2014\u2015\u2212/\\\"'`\u2018\u2019\u201a\u201b\u201c"
+    "\u201d\u201e\u00ab\u00bb\u2039\u203a()[]{}<>|:;!?,*#"
 )
+_MAX_PATTERN = 120
+# Entry types that count in running text (bare ISO codes are left out).
+_TEXT_TYPES = frozenset(
+    {ix.STRONG, ix.LOCALE, ix.WEAK, ix.DEMONYM, ix.WEAK_DEMONYM, ix.METONYM, ix.WEAK_METONYM, ix.USER}
+)
+
+
+def prepare(text: str, *, lower: bool = True) -> str:
+    """The text the automaton reads: lower case, with white space, hyphens,
+    quotes and brackets read as spaces; same length as ``text``.
+
+    >>> prepare("«Триумф» S-400, (India)")
+    ' триумф  s 400   india '
+    """
+    if lower:
+        if "\u0130" in text:  # İ is the one character whose lower case is two
+            text = text.replace("\u0130", "i")
+        low = text.lower()
+    else:
+        low = text
+    for ch in _SPACES:
+        if ch in low:
+            low = low.replace(ch, " ")
+    return low
+
+
+def _pattern(text: str, *, lower: bool = True) -> str:
+    return " ".join(prepare(text, lower=lower).split())
 
 
 @attrs.frozen
 class Candidate:
-    """One entity a phrase may name in running text."""
+    """One entity a pattern may name in running text."""
 
     entity: Entity
     type: int
     alias: str
-    alias_tokens: tuple[str, ...]
+    words: tuple[str, ...]  #: the alias's words, as written (for the case rule)
+    compact: str  #: the alias folded, letters and digits only (acronyms)
     acronym: bool
     symbol: bool
     context_word: bool
@@ -90,132 +97,10 @@ class Candidate:
         return self.symbol or self.context_word or self.type in ix.WEAK_TYPES
 
 
-def _tokens(text: str) -> list[str]:
-    return [t for t in tokenize(text)[0] if t]
-
-
 def _load_rules() -> dict[str, Any]:
     ref = resources.files("geonorm").joinpath("data", "extract.toml")
     with ref.open("rb") as fh:
         return tomllib.load(fh)
-
-
-class Matcher:
-    """Phrase table and the word lists the extraction rules use."""
-
-    def __init__(self, kinds: Iterable[str]) -> None:
-        rules = _load_rules()
-        self.context_words = frozenset(key(w) for w in rules["context_currency_words"])
-        self.name_collisions = frozenset(key(w) for w in rules["personal_name_collisions"])
-        self.amount_words = frozenset(key(w) for w in rules["amount_words"])
-        self.phrases: dict[str, list[Candidate]] = {}
-        #: Currency signs ("$", "US$", "₹") by key: matched by :data:`SYMBOL_RUN`.
-        self.symbols: dict[str, list[Candidate]] = {}
-        self.prefixes: set[str] = set()
-        self.first: set[str] = set()
-        # First words of phrases that match in any case ("rupees"); the others
-        # need a capital or digit in the text, which skips most words quickly.
-        self.first_any: set[str] = set()
-        self.surnames: set[str] = set()  # last words of people's names, for coreference
-        for kind in kinds:
-            self._add_kind(kind)
-        self.first_lower = frozenset(self.first_any)
-        # Title and institution words ("President", "Kremlin"), once people are loaded.
-        self.title_words: frozenset[str] = frozenset(getattr(SPECS.get("person"), "prefix_words", ()))
-
-    def _add_symbol(self, alias: str, entity: Entity, etype: int) -> None:
-        k = key(alias).replace(" ", "")
-        folded = fold(alias).replace(" ", "")
-        cand = Candidate(
-            entity=entity,
-            type=etype,
-            alias=folded,
-            alias_tokens=(folded,),
-            acronym=False,
-            symbol=True,
-            context_word=False,
-        )
-        bucket = self.symbols.setdefault(k, [])
-        for i, old in enumerate(bucket):
-            if old.entity == entity and old.alias == folded:
-                if cand.score > old.score:
-                    bucket[i] = cand
-                return
-        bucket.append(cand)
-
-    def is_start(self, token: str, k: str) -> bool:
-        """Whether a name may start at a token (computed once per distinct token)."""
-        if not k:
-            return False
-        if k in self.first_any:
-            return True
-        if token.islower():
-            return False
-        return k in self.first or k in self.surnames or (k[-1:] == "s" and k[:-1] in self.first)
-
-    def _add_kind(self, kind: str) -> None:
-        table = _shipped(kind)
-        spec = SPECS[kind]
-        best: dict[tuple[str, str], Candidate] = {}
-        for index, entity in enumerate(table.entities):
-            for alias in entity.aliases:
-                etype = _type_of(table.keys.get(spec.refine(key(alias)), ()), index)
-                if etype is None or etype not in _TEXT_TYPES:
-                    continue
-                if etype == ix.LOCALE and alias.isascii():
-                    continue  # other languages' Latin names collide with English words
-                if etype == ix.CODE and kind != "currency":
-                    continue  # bare ISO codes are not mentions in prose
-                if any(ch in _SYMBOL_SET for ch in alias):
-                    if kind == "currency":
-                        self._add_symbol(alias, entity, etype)
-                    continue
-                toks = _tokens(alias)
-                if len(toks) > 1 and toks[0] in ("the", "The"):
-                    toks = toks[1:]  # "the Kremlin": the article is not part of the mention
-                if not toks or len(toks) > _MAX_PHRASE:
-                    continue
-                if etype == ix.LOCALE and not toks[0][:1].isupper() and not toks[0][:1].isdigit():
-                    continue  # "an Albáin", "in-Niġer": an article of another language leads
-                tkeys = [key(t) for t in toks]
-                if not all(tkeys):
-                    continue
-                folded = fold(alias)
-                cand = Candidate(
-                    entity=entity,
-                    type=etype,
-                    alias=alias,
-                    alias_tokens=tuple(toks),
-                    acronym=ix.is_acronym(folded),
-                    symbol=etype == ix.CODE
-                    or any(ch in _SYMBOL_SET for ch in alias)
-                    or not any(ch.isalpha() for ch in folded),
-                    context_word=kind == "currency" and len(tkeys) == 1 and tkeys[0] in self.context_words,
-                )
-                phrases = [" ".join(tkeys)]
-                if kind == "weapon" and len(tkeys) > 1:
-                    phrases.append(designator_key(" ".join(tkeys)))
-                for phrase in phrases:
-                    slot = (phrase, entity.id)
-                    old = best.get(slot)
-                    # Among equal names keep the one whose case demands least
-                    # ("won" over "Won"), so the case rule reads the alias fairly.
-                    if old is None or (cand.score, -_capitals(cand.alias)) > (old.score, -_capitals(old.alias)):
-                        best[slot] = cand
-        for (phrase, _), cand in sorted(best.items(), key=lambda kv: kv[0]):
-            self.phrases.setdefault(phrase, []).append(cand)
-            words = phrase.split(" ")
-            lead = cand.alias_tokens[0] if len(cand.alias_tokens) == len(words) else ""
-            if not lead[:1].isupper() and len(words) == 1:
-                # Lower-case names match in any case ("rupees"); a lower-case
-                # word leading a longer name ("new shekel") still needs its
-                # capital, so common words do not all become candidates.
-                self.first_any.add(words[0])
-            if cand.entity.kind == "person" and len(words) > 1:
-                self.surnames.add(words[-1])
-            self.first.add(words[0])
-            for n in range(1, len(words)):
-                self.prefixes.add(" ".join(words[:n]))
 
 
 def _capitals(text: str) -> int:
@@ -228,6 +113,138 @@ def _type_of(entries: Iterable[list[int]], index: int) -> int | None:
         if entry[0] == index:
             return entry[2]
     return None
+
+
+class Matcher:
+    """The automaton, its candidates, and the word lists the rules use."""
+
+    def __init__(self, kinds: Iterable[str]) -> None:
+        rules = _load_rules()
+        self.context_words = frozenset(key(w) for w in rules["context_currency_words"])
+        self.name_collisions = frozenset(key(w) for w in rules["personal_name_collisions"])
+        amount_words = sorted((re.escape(w) for w in rules["amount_words"]), key=len, reverse=True)
+        #: An amount ending right before a name: "4 billion" in "4 billion euros".
+        self.amount_before = re.compile(
+            rf"\d(?:[\d.,]*\d)?(?:[ \u00a0]*(?:{'|'.join(amount_words)}))*[ \u00a0]*$", re.IGNORECASE
+        )
+        # pattern -> candidates; filled per kind, then frozen into the automaton.
+        self.patterns: dict[str, list[Candidate]] = {}
+        self.acronym_patterns: dict[str, list[Candidate]] = {}
+        #: Currency signs ("$", "US$", "₹") by key, matched by :data:`SYMBOL_RUN`.
+        self.symbols: dict[str, list[Candidate]] = {}
+        self.demonyms: set[str] = set()
+        for kind in kinds:
+            self._add_kind(kind)
+        # Known non-names ("Indian Ocean", "Sea of Japan", "Indiana") are
+        # patterns without candidates: as the longest match they block the
+        # shorter names inside them.
+        for kind in kinds:
+            for k in sorted(_shipped(kind).not_keys):
+                pattern = _pattern(k)
+                if " " in pattern and pattern not in self.patterns:
+                    self.patterns[pattern] = []
+        self.automaton = ahocorasick.Automaton()
+        for pattern, cands in self.patterns.items():
+            self.automaton.add_word(" " + pattern, (len(pattern), pattern, tuple(cands)))
+        self.automaton.make_automaton()
+        #: Acronyms ("NATO", "U.S.", "BDL") match only as written, so they
+        #: have an automaton of their own that reads the text in its own case.
+        self.acronyms = ahocorasick.Automaton()
+        for pattern, cands in self.acronym_patterns.items():
+            self.acronyms.add_word(" " + pattern, (len(pattern), pattern, tuple(cands)))
+        if len(self.acronyms):
+            self.acronyms.make_automaton()
+        # Title and institution words ("President", "Kremlin").
+        self.title_words: frozenset[str] = frozenset(getattr(SPECS.get("person"), "prefix_words", ()))
+
+    def _add_symbol(self, alias: str, entity: Entity, etype: int) -> None:
+        k = key(alias).replace(" ", "")
+        folded = fold(alias).replace(" ", "")
+        cand = Candidate(
+            entity=entity,
+            type=etype,
+            alias=folded,
+            words=(folded,),
+            compact=folded,
+            acronym=False,
+            symbol=True,
+            context_word=False,
+        )
+        bucket = self.symbols.setdefault(k, [])
+        for i, old in enumerate(bucket):
+            if old.entity == entity and old.alias == folded:
+                if cand.score > old.score:
+                    bucket[i] = cand
+                return
+        bucket.append(cand)
+
+    def _add_kind(self, kind: str) -> None:
+        table = _shipped(kind)
+        spec = SPECS[kind]
+        best: dict[tuple[str, str], Candidate] = {}
+        for index, entity in enumerate(table.entities):
+            for alias in entity.aliases:
+                etype = _type_of(table.keys.get(spec.refine(key(alias)), ()), index)
+                if etype is None:
+                    continue
+                if etype == ix.CODE and kind == "currency":
+                    etype = ix.STRONG  # "INR", "USD": count next to an amount, as signs do
+                    is_code = True
+                else:
+                    is_code = False
+                if etype not in _TEXT_TYPES:
+                    continue
+                if etype == ix.LOCALE and alias.isascii():
+                    continue  # other languages' Latin names collide with English words
+                if any(ch in _SYMBOL_SET for ch in alias):
+                    if kind == "currency":
+                        self._add_symbol(alias, entity, etype)
+                    continue
+                words = WORDS.findall(alias)
+                if len(words) > 1 and words[0] in ("the", "The"):
+                    words = words[1:]  # "the Kremlin": the article is not part of the mention
+                    alias = alias[alias.index(words[0]) :]  # noqa: PLW2901
+                if not words:
+                    continue
+                if etype == ix.LOCALE and not words[0][:1].isupper() and not words[0][:1].isdigit():
+                    continue  # "an Albáin", "in-Niġer": an article of another language leads
+                folded = fold(alias)
+                compact = "".join(WORDS.findall(folded))
+                cand = Candidate(
+                    entity=entity,
+                    type=etype,
+                    alias=alias,
+                    words=tuple(words),
+                    compact=compact,
+                    acronym=ix.is_acronym(folded) and not is_code,
+                    symbol=is_code,
+                    context_word=kind == "currency" and len(words) == 1 and key(words[0]) in self.context_words,
+                )
+                if cand.type in ix.DEMONYM_TYPES and len(words) == 1:
+                    self.demonyms.add(key(alias))
+                if cand.acronym or (len(compact) <= 5 and any(ch.isupper() for ch in alias[1:])):
+                    # Acronyms, "BoT" and the like match only as written.
+                    pattern = _pattern(alias, lower=False)
+                    bucket = self.acronym_patterns.setdefault(pattern, [])
+                    if pattern and all(c.entity != entity for c in bucket):
+                        bucket.append(cand)
+                    continue
+                variants = {_pattern(alias)}
+                if etype != ix.LOCALE:
+                    variants.add(_pattern(folded))  # "Cote d'Ivoire" for "Côte d'Ivoire"
+                if kind == "weapon":
+                    variants.add(designator_key(" ".join(key(w) for w in words)))
+                for pattern in variants:
+                    if not pattern or len(pattern) > _MAX_PATTERN:
+                        continue
+                    slot = (pattern, entity.id)
+                    old = best.get(slot)
+                    # Among equal names keep the one whose case demands least
+                    # ("won" over "Won"), so the case rule reads the alias fairly.
+                    if old is None or (cand.score, -_capitals(cand.alias)) > (old.score, -_capitals(old.alias)):
+                        best[slot] = cand
+        for (pattern, _), cand in sorted(best.items(), key=lambda kv: kv[0]):
+            self.patterns.setdefault(pattern, []).append(cand)
 
 
 _MATCHERS: dict[tuple[str, ...], Matcher] = {}

@@ -2,33 +2,32 @@
 
 from __future__ import annotations
 
-import itertools
+import bisect
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from typing import Any, Literal
 
+import ahocorasick
 import attrs
 
 from .. import index as ix
 from ..model import KINDS, Entity, Person
 from ..registry import available_kinds
 from ..text import fold, key
-from .matcher import SYMBOL_RUN, Candidate, Matcher, matcher, tokenize
+from .matcher import SYMBOL_RUN, WORDS, Candidate, Matcher, matcher, prepare
 
 __all__ = ["Mention", "MentionHow", "extract"]
 
 MentionHow = Literal["alias", "demonym", "metonym", "coreference"]
-_CHUNK = 200_000
-_SENTENCE_END = re.compile(r"[.!?\n]")
-# Separators that may stand inside one name: "S-400", "F/A-18", "U.S.",
-# "Côte d'Ivoire", "С-400 «Триумф»", "Bosnia & Herzegovina".
-_JOINERS = frozenset(
-    {"", " ", "\u00a0", "-", "‐", "‑", "–", "/", "'", "’", ".", "&", " & ", " «", "«", "»", "-«", " - "}
-)
 _CLOSERS = '.»"”)'
-# Separators between a currency sign or word and its amount: "$68.7", "Rs 500", "Rs. 500".
-_AMOUNT_GAPS = frozenset({"", " ", "\u00a0", ". ", "."})
-_CONTEXT_WINDOW = 8
+_CONTEXT_CHARS = 80  # how far "other currency words around" reach
+_PREV_WORD = re.compile(r"([^\W_]+)(\W*)$")
+_NEXT_WORD = re.compile(r"(\W*)([^\W_]+)")
+_SENTENCE_END = re.compile(r"[.!?\n]")
+_AMOUNT_AFTER = re.compile(r"[ \u00a0]?\d")
+_SPACE_RUN = re.compile(" {2,}")
+_FALLBACK_REACH = 130  # longer than any pattern
+_PAIRS = (("«", "»"), ("“", "”"), ("(", ")"))
 _FULL = object()  # the choice depends on context: run every rule
 _MISSING = object()
 
@@ -54,365 +53,342 @@ class Mention:
         return self.entity.kind
 
 
-def _chunks(text: str) -> Iterator[tuple[int, str]]:
-    """Pieces of at most about ``_CHUNK`` characters, cut at line breaks (or
-    white space) so no name is cut in two."""
-    pos = 0
-    n = len(text)
-    while pos < n:
-        if n - pos <= _CHUNK:
-            yield pos, text[pos:]
-            return
-        cut = text.rfind("\n", pos + _CHUNK // 2, pos + _CHUNK)
-        if cut == -1:
-            cut = max(text.rfind(" ", pos + _CHUNK // 2, pos + _CHUNK), pos + _CHUNK - 1)
-        yield pos, text[pos : cut + 1]
-        pos = cut + 1
-
-
-def _singular(k: str) -> str | None:
-    """``400s`` -> ``400``: plural designators ("S-400s", "Su-57s")."""
-    if len(k) > 1 and k.endswith("s") and k[-2].isdigit():
-        return k[:-1]
-    return None
+def _how(cand: Candidate) -> MentionHow:
+    if cand.type in ix.DEMONYM_TYPES:
+        return "demonym"
+    if cand.type in ix.METONYM_TYPES:
+        return "metonym"
+    return "alias"
 
 
 class _Scan:
-    """One pass over one chunk of text."""
+    """One pass over one text."""
 
-    def __init__(
-        self,
-        m: Matcher,
-        chunk: str,
-        offset: int,
-        kinds: frozenset[str],
-        metonyms: bool,
-        coref: dict[str, Person],
-        memo: dict[str, str],
-        memo_start: dict[str, bool],
-        shared: tuple[dict[Any, Any], dict[Any, Any], dict[Any, Any], dict[Any, Any]],
-    ) -> None:
+    def __init__(self, m: Matcher, text: str, kinds: frozenset[str], metonyms: bool) -> None:
         self.m = m
-        self.chunk = chunk
-        self.offset = offset
+        self.text = text
+        # The automaton reads the prepared text with runs of spaces folded to
+        # one ("С-400 «Триумф»" reads "с 400 триумф"); ``orig`` maps back.
+        cased = " " + prepare(text, lower=False)
+        runs = [(r.start(), r.end()) for r in _SPACE_RUN.finditer(cased)]
+        self.cuts, self.shifts = [0], [0]
+        if runs:
+            pieces, last, shift = [], 0, 0
+            for a, b in runs:
+                pieces.append(cased[last : a + 1])
+                self.cuts.append(a + 1 - shift)
+                shift += b - a - 1
+                self.shifts.append(shift)
+                last = b
+            pieces.append(cased[last:])
+            cased = "".join(pieces)
+        self.cased = cased
+        lowered = cased.replace("\u0130", "i").lower() if "\u0130" in cased else cased.lower()
+        self.prepared = lowered
         self.kinds = kinds
         self.metonyms = metonyms
-        self.coref = coref
-        self.strs, self.seps, self.starts = tokenize(chunk)
-        missing = set(self.strs).difference(memo)
-        if missing:
-            memo.update({t: key(t) for t in missing})
-            is_start = m.is_start
-            memo_start.update({t: is_start(t, memo[t]) for t in missing})
-        self.keys: list[str] = list(map(memo.__getitem__, self.strs))
-        # Token positions where a name may start, found without a Python loop.
-        self.candidates = list(itertools.compress(range(len(self.strs)), map(memo_start.__getitem__, self.strs)))
-        self.last_end = -1  # token index after the last mention
-        # Candidates that pass the context-free rules, and the choice among
-        # them where context plays no part, per phrase and spelling.
-        self.passing: dict[tuple[str, tuple[str, ...]], list[Candidate]] = shared[0]
-        self.decided: dict[tuple[str, tuple[str, ...]], object] = shared[1]
-        self.symbol_memo: dict[str, Candidate | None] = shared[2]
-        self.single: dict[str, object] = shared[3]
+        self.coref: dict[str, Person] = {}
+        self.passing: dict[tuple[str, str], list[Candidate]] = {}
+        self.decided: dict[tuple[str, str], object] = {}
+        self.last_end = -1
 
-    def joined(self, i: int) -> bool:
-        """Whether tokens ``i`` and ``i + 1`` may belong to one name."""
-        return self.seps[i] in _JOINERS
+    def orig(self, p: int) -> int:
+        """The offset in the text of prepared offset ``p`` (a character after
+        a folded run of spaces maps past the run)."""
+        cuts = self.cuts
+        if p >= cuts[-1]:
+            return p + self.shifts[-1] - 1
+        return p + self.shifts[bisect.bisect_right(cuts, p) - 1] - 1
 
-    def sentence_start(self, i: int) -> bool:
-        return i == 0 or bool(_SENTENCE_END.search(self.seps[i - 1]))
+    # -- looking around a span (offsets in the original text) --------------
 
-    def phrases_at(self, i: int) -> list[tuple[int, str]]:
-        """Every phrase of the table that starts at token ``i``: (last token, phrase)."""
-        m, keys = self.m, self.keys
-        k = keys[i]
-        found: list[tuple[int, str]] = []
-        if k not in m.prefixes:  # a one-word phrase at most
-            if k in m.phrases:
-                found.append((i, k))
-            else:
-                sing = _singular(k)
-                if sing is not None and sing in m.phrases:
-                    found.append((i, sing))
-            return found
-        phrases, prefixes, seps = m.phrases, m.prefixes, self.seps
-        phrase, j, last = k, i, min(len(keys) - 1, i + 7)
-        while True:
-            if phrase in phrases:
-                found.append((j, phrase))
-            if j >= last or seps[j] not in _JOINERS:
-                break
-            follow = keys[j + 1]
-            nxt = f"{phrase} {follow}"
-            if nxt not in prefixes and nxt not in phrases:
-                if follow[-1:] == "s" and follow[-2:-1].isdigit() and (alt := nxt[:-1]) in phrases:
-                    found.append((j + 1, alt))
-                break
-            phrase, j = nxt, j + 1
-        return found
+    def prev_word(self, s: int) -> tuple[str, str]:
+        found = _PREV_WORD.search(self.text, max(0, s - 40), s)
+        return (found.group(1), found.group(2)) if found else ("", self.text[max(0, s - 40) : s])
 
-    # -- rules -------------------------------------------------------------
+    def next_word(self, e: int) -> tuple[str, str]:
+        found = _NEXT_WORD.match(self.text, e, e + 40)
+        return (found.group(2), found.group(1)) if found else ("", "")
 
-    def is_number(self, i: int) -> bool:
-        return 0 <= i < len(self.keys) and self.keys[i][:1].isdigit()
+    def sentence_start(self, s: int) -> bool:
+        word, gap = self.prev_word(s)
+        return not word or bool(_SENTENCE_END.search(gap))
 
-    def has_amount(self, i: int, j: int) -> bool:
-        """An amount right before or after tokens i..j ("$68.7 billion", "Rs 500",
-        "4 billion euros", "500 INR")."""
-        if self.is_number(j + 1) and self.seps[j] in _AMOUNT_GAPS:
+    def has_amount(self, s: int, e: int) -> bool:
+        """An amount right before or after: "Rs 500", "4 billion euros", "500 INR"."""
+        if _AMOUNT_AFTER.match(self.text, e):
             return True
-        k = i - 1
-        while k >= 0 and self.keys[k] in self.m.amount_words and k > i - 3:
-            k -= 1
-        return self.is_number(k) and self.seps[i - 1] in _AMOUNT_GAPS
+        return bool(self.m.amount_before.search(self.text, max(0, s - 40), s))
 
-    def determined(self, i: int) -> bool:
+    def determined(self, s: int) -> bool:
         """A currency word used as a noun: "the won", "Korea's won", "South Korean won"."""
-        if i == 0:
-            return False
-        prev = self.keys[i - 1]
-        if prev in ("the", "s"):
-            return True
-        return any(c.type in ix.DEMONYM_TYPES for c in self.m.phrases.get(prev, ()))
+        word = self.prev_word(s)[0].lower()
+        return word in ("the", "s") or word in self.m.demonyms
 
-    def currency_nearby(self, i: int, j: int) -> bool:
-        lo, hi = max(0, i - _CONTEXT_WINDOW), min(len(self.keys), j + 1 + _CONTEXT_WINDOW)
-        for w in range(lo, hi):
-            if i <= w <= j:
-                continue
-            for cand in self.m.phrases.get(self.keys[w], ()):
-                if cand.entity.kind == "currency" and not cand.context_word:
-                    return True
-        return False
+    # -- rules -----------------------------------------------------------------
 
-    def case_ok(self, cand: Candidate, span: tuple[str, ...]) -> bool:
+    @staticmethod
+    def case_ok(cand: Candidate, words: list[str], compact: str) -> bool:
+        """The case rule: acronyms as written; capitals where the alias has them."""
         if cand.acronym:
-            return fold("".join(span)) == fold("".join(cand.alias_tokens))
-        if len(span) != len(cand.alias_tokens):
-            return True  # a folded designator ("S400" for "S-400"): case does not matter
-        for t, a in zip(span, cand.alias_tokens, strict=True):
+            return compact == cand.compact
+        if len(words) != len(cand.words):
+            return True  # a compact designator ("S400" for "S-400"): case does not matter
+        for t, a in zip(words, cand.words, strict=True):
             if a[:1].isupper() and not t[:1].isupper():
                 return False
             if len(a) > 1 and a.isupper() and a.isalpha() and not t.isupper():
                 return False
         return True
 
-    def static_pass(self, phrase: str, span: tuple[str, ...]) -> list[Candidate]:
-        """Candidates that pass the rules that do not depend on context."""
-        slot = (phrase, span)
+    def static_pass(self, pattern: str, span: str, cands: tuple[Candidate, ...]) -> list[Candidate]:
+        """Candidates that pass the rules that do not read context."""
+        slot = (pattern, span)
         found = self.passing.get(slot)
         if found is None:
+            words = WORDS.findall(span)
+            compact = "".join(WORDS.findall(fold(span))) if any(c.acronym for c in cands) else ""
+            kinds, metonyms, case_ok = self.kinds, self.metonyms, self.case_ok
             found = [
                 c
-                for c in self.m.phrases[phrase]
-                if c.entity.kind in self.kinds
-                and (self.metonyms or c.type not in ix.METONYM_TYPES)
-                and self.case_ok(c, span)
+                for c in cands
+                if c.entity.kind in kinds
+                and (metonyms or c.type not in ix.METONYM_TYPES)
+                and case_ok(c, words, compact)
             ]
             self.passing[slot] = found
         return found
 
-    def context_ok(self, cand: Candidate, i: int, j: int, facts: dict[str, bool]) -> bool:
+    def context_ok(self, cand: Candidate, s: int, e: int, facts: dict[str, bool]) -> bool:
         """The rules that read the text around a candidate; ``facts`` caches
         what they found for this span, since several candidates share it."""
         if cand.symbol or cand.context_word:
             if "amount" not in facts:
-                facts["amount"] = self.has_amount(i, j)
+                facts["amount"] = self.has_amount(s, e)
             if cand.symbol and not facts["amount"]:
                 return False
             if cand.context_word and not facts["amount"]:
                 if "noun" not in facts:
-                    facts["noun"] = self.determined(i) and self.currency_nearby(i, j)
+                    facts["noun"] = self.determined(s)
                 if not facts["noun"]:
                     return False
-        if cand.type in ix.WEAK_TYPES and i == j:
-            # "Total exports rose": a weak name that is a common word starting a sentence.
+                facts["needs_company"] = True  # another currency must be near: checked at the end
+        if cand.type in ix.WEAK_TYPES and cand.entity.kind != "person" and " " not in self.text[s:e].strip():
+            # "Total exports rose": a weak one-word name that is a common word starting a sentence.
             if "weak_start" not in facts:
-                facts["weak_start"] = self.sentence_start(i) and self.strs[i][1:].islower()
+                facts["weak_start"] = self.sentence_start(s) and self.text[s + 1 : e].islower()
             return not facts["weak_start"]
         return True
 
-    def name_collision(self, entity: Entity, i: int, j: int) -> bool:
-        """A one-word place name that is part of a person's name here
-        ("Michael Jordan", "Jordan Bardella")."""
-        if i != j or entity.kind == "person" or self.keys[i] not in self.m.name_collisions:
+    def starts_name(self, e: int) -> bool:
+        """Whether a name from the tables starts at the word after offset ``e``."""
+        word, gap = self.next_word(e)
+        if not word:
             return False
-        titles = self.m.title_words
-        if i > 0 and self.last_end != i and self.seps[i - 1] == " ":
-            prev = self.strs[i - 1]
-            if prev[:1].isupper() and self.keys[i - 1] not in titles:
-                return True
-        if j + 1 < len(self.keys) and self.seps[j] == " ":
-            nxt = self.strs[j + 1]
-            if nxt[:1].isupper() and self.keys[j + 1] not in titles and not self.phrases_at(j + 1):
-                return True
+        window = " " + prepare(self.text[e + len(gap) : e + len(gap) + 80])
+        window = " ".join(window.split(" ")) if "  " not in window else _SPACE_RUN.sub(" ", window)
+        for end, (length, _, cands) in self.m.automaton.iter_long(window):
+            return bool(cands) and end - length == 0 and (end + 1 >= len(window) or not window[end + 1].isalnum())
         return False
 
-    def choose(self, phrase: str, i: int, j: int) -> tuple[Entity, MentionHow, str] | None:
-        span = tuple(self.strs[i : j + 1])
-        facts: dict[str, bool] = {}
-        cands = [c for c in self.static_pass(phrase, span) if not c.contextual or self.context_ok(c, i, j, facts)]
-        if i == j and span[0][:1].isupper():
-            person = self.coref.get(self.keys[i])
-            if (
-                person is not None
-                and "person" in self.kinds
-                and (not cands or any(c.entity.kind == "person" for c in cands))
-            ):
-                return person, "coreference", ""
-        if not cands:
-            return None
-        if len(cands) == 1:
-            cand = cands[0]
-        else:
-            best = max(c.score for c in cands)
-            top = {c.entity.id: c for c in cands if c.score == best}
-            if len(top) != 1:
+    def name_collision(self, entity: Entity, span: str, s: int, e: int) -> bool:
+        """A one-word place name that is part of a person's name here
+        ("Michael Jordan", "Jordan Bardella")."""
+        if entity.kind == "person" or span.lower() not in self.m.name_collisions or " " in span:
+            return False
+        titles = self.m.title_words
+        word, gap = self.prev_word(s)
+        if word and gap == " " and self.last_end != s - 1 and word[:1].isupper() and key(word) not in titles:
+            return True
+        word, gap = self.next_word(e)
+        return bool(word and gap == " " and word[:1].isupper() and key(word) not in titles and not self.starts_name(e))
+
+    def boundary(self, pe: int) -> bool:
+        """Whether a name may end before prepared offset ``pe``."""
+        prepared = self.prepared
+        return pe >= len(prepared) or not (prepared[pe].isalnum() or prepared[pe] == "_")
+
+    def choose(self, pattern: str, cands: tuple[Candidate, ...], s: int, e: int) -> tuple[Any, ...] | None:
+        """``(entity, how, alias, needs_company)`` for the span ``s:e``, or None."""
+        span = self.text[s:e]
+        simple = " " not in span
+        if simple and span[:1].isupper():
+            person = self.coref.get(span.lower())
+            if person is not None and "person" in self.kinds:
+                passing = self.static_pass(pattern, span, cands)
+                if not passing or any(c.entity.kind == "person" for c in passing):
+                    return person, "coreference", "", False
+        slot = (pattern, span)
+        decided = self.decided.get(slot, _MISSING)
+        if decided is _MISSING:
+            decided = self.decided[slot] = self.decide(pattern, span, cands)
+        if decided is not _FULL:
+            if decided is None:
                 return None
-            (cand,) = top.values()
-        if self.name_collision(cand.entity, i, j):
-            return None
-        how: MentionHow = "alias"
-        if cand.type in ix.DEMONYM_TYPES:
-            how = "demonym"
-        elif cand.type in ix.METONYM_TYPES:
-            how = "metonym"
-        return cand.entity, how, cand.alias
-
-    def symbol_mentions(self) -> list[Mention]:
-        """Currency signs next to an amount: "$68.7", "US$5", "€4bn", "500 €"."""
-        if "currency" not in self.kinds:
-            return []
-        chunk, out, memo = self.chunk, [], self.symbol_memo
-        for sm in SYMBOL_RUN.finditer(chunk):
-            start, end = sm.span()
-            # Up to three letters glued in front: "US$", "HK$", "Mex$".
-            lead = start
-            while lead > 0 and start - lead < 3 and chunk[lead - 1].isascii() and chunk[lead - 1].isalpha():
-                lead -= 1
-            if lead > 0 and (chunk[lead - 1].isalnum() or chunk[lead - 1] == "_"):
-                lead = start  # letters inside a longer word are not a prefix
-            text = chunk[lead:end]
-            if text in memo:
-                cand = memo[text]
-            else:
-                cand = memo[text] = self.symbol_candidate(text)
-            if cand is None and lead != start:
-                lead, text = start, chunk[start:end]
-                cand = memo[text] if text in memo else memo.setdefault(text, self.symbol_candidate(text))
-            if cand is None:
-                continue
-            after = chunk[end : end + 2].lstrip(" \u00a0")
-            before = chunk[max(0, lead - 2) : lead].rstrip(" \u00a0")
-            if after[:1].isdigit() or before[-1:].isdigit():
-                out.append(Mention(lead + self.offset, end + self.offset, text, cand.entity, "alias"))
-        return out
-
-    def symbol_candidate(self, text: str) -> Candidate | None:
-        folded = fold(text).replace(" ", "")
-        cands = [
-            c
-            for c in self.m.symbols.get(key(text).replace(" ", ""), ())
-            if c.alias == folded or (c.alias.lower() == folded.lower() and not c.alias.isupper())
+            entity = decided[0]  # type: ignore[index]
+            if simple and self.name_collision(entity, span, s, e):
+                return None
+            return decided  # type: ignore[return-value]
+        facts: dict[str, bool] = {}
+        passing = [
+            c for c in self.static_pass(pattern, span, cands) if not c.contextual or self.context_ok(c, s, e, facts)
         ]
-        if not cands:
+        if not passing:
             return None
-        best = max(c.score for c in cands)
-        top = {c.entity.id: c for c in cands if c.score == best}
-        return next(iter(top.values())) if len(top) == 1 else None
-
-    def decide(self, phrase: str, span: tuple[str, ...]) -> object:
-        """The choice among a phrase's candidates where no rule reads context:
-        ``(entity, how, alias)``, None, or ``_FULL`` when context decides."""
-        cands = self.static_pass(phrase, span)
-        if any(c.contextual for c in cands):
-            return _FULL
-        if not cands:
-            return None
-        best = max(c.score for c in cands)
-        top = {c.entity.id: c for c in cands if c.score == best}
+        best = max(c.score for c in passing)
+        top = {c.entity.id: c for c in passing if c.score == best}
         if len(top) != 1:
             return None
         (cand,) = top.values()
-        how: MentionHow = "alias"
-        if cand.type in ix.DEMONYM_TYPES:
-            how = "demonym"
-        elif cand.type in ix.METONYM_TYPES:
-            how = "metonym"
-        return (cand.entity, how, cand.alias)
+        if simple and self.name_collision(cand.entity, span, s, e):
+            return None
+        return cand.entity, _how(cand), cand.alias, facts.get("needs_company", False) and cand.context_word
 
-    def run(self) -> Iterator[Mention]:
-        keys, coref, strs, seps = self.keys, self.coref, self.strs, self.seps
-        chunk, offset, pos = self.chunk, self.offset, self.starts
-        m = self.m
-        phrases, prefixes, collisions = m.phrases, m.prefixes, m.name_collisions
-        want_people = "person" in self.kinds
-        decided = self.decided
-        single: dict[str, object] = self.single
-        symbols = self.symbol_mentions()
-        taken = {sm.start - offset for sm in symbols}
-        pending = iter(symbols)
-        upcoming = next(pending, None)
-        nxt = 0
-        for i in self.candidates:
-            if i < nxt:
+    def decide(self, pattern: str, span: str, cands: tuple[Candidate, ...]) -> object:
+        """The choice where no rule reads context, or ``_FULL``."""
+        passing = self.static_pass(pattern, span, cands)
+        contextual = [c for c in passing if c.contextual]
+        if contextual:
+            fixed = [c for c in passing if not c.contextual]
+            # Context cannot change the answer when a name that needs none
+            # outranks every name that does ("dollars": USD over the rest).
+            if not fixed or max(c.score for c in fixed) <= max(c.score for c in contextual):
+                return _FULL
+            passing = fixed
+        if not passing:
+            return None
+        best = max(c.score for c in passing)
+        top = {c.entity.id: c for c in passing if c.score == best}
+        if len(top) != 1:
+            return None
+        (cand,) = top.values()
+        how = _how(cand)
+        # Plain: nothing else to do once chosen but remember a surname or, for
+        # a demonym, look at the next word (no closing mark to keep).
+        plain = how != "metonym" and cand.alias[-1:] not in _CLOSERS and not any(o in span for o, _ in _PAIRS)
+        surname = WORDS.findall(span)[-1].lower() if isinstance(cand.entity, Person) and " " in span else ""
+        return (cand.entity, how, cand.alias, False, plain, surname)
+
+    # -- the scan ----------------------------------------------------------------
+
+    def words(self) -> list[tuple[int, int, Entity, MentionHow, bool]]:
+        """Mentions of names, longest first, without overlaps."""
+        out: list[tuple[int, int, Entity, MentionHow, bool]] = []
+        taken_until = 0  # prepared offset up to which the text is spoken for
+        # One pass of each automaton over the whole text (a call costs a copy
+        # of the text, so neither is restarted).
+        prepared, text, decided, coref = self.prepared, self.text, self.decided, self.coref
+        collisions = self.m.name_collisions
+        n = len(prepared)
+        straight = len(self.cuts) == 1  # no run of spaces was folded: offsets shift by one
+        cuts, shifts, bisect_right = self.cuts, self.shifts, bisect.bisect_right
+        for end, (length, pattern, cands) in self.m.automaton.iter_long(prepared):
+            ps, pe = end - length + 1, end + 1
+            if ps < taken_until:
                 continue
-            if taken and pos[i] in taken:
-                continue  # the letters of "US$" belong to the currency sign
-            k = keys[i]
-            picked = None
-            if k not in prefixes and k not in coref and k not in collisions:
-                # A one-word name whose choice no context changes: decided once per spelling.
-                tok = strs[i]
-                d = single.get(tok, _MISSING)
-                if d is _MISSING:
-                    d = single[tok] = self.decide(k, (tok,)) if k in phrases else _FULL
-                if d is None:
-                    continue
-                if d is not _FULL:
-                    picked = (i, *d)  # type: ignore[misc]
-            found = () if picked is not None else self.phrases_at(i)
-            for j, phrase in reversed(found):
-                if i == j:
-                    if k in coref or k in collisions:
-                        chosen = self.choose(phrase, i, j)
-                        if chosen is not None:
-                            picked = (j, *chosen)
-                            break
-                        continue
-                    slot: tuple[str, object] = (phrase, strs[i])
+            if cands and (pe == n or not (prepared[pe].isalnum() or prepared[pe] == "_")):
+                # The common case, decided once per spelling: no rule reads context.
+                if straight:
+                    s, e = ps - 1, end
                 else:
-                    slot = (phrase, tuple(strs[i : j + 1]))
-                d = decided.get(slot, _MISSING)
-                if d is _MISSING:
-                    span = (slot[1],) if i == j else slot[1]
-                    d = decided[slot] = self.decide(phrase, span)  # type: ignore[arg-type]
-                chosen = self.choose(phrase, i, j) if d is _FULL else d  # type: ignore[assignment]
-                if chosen is not None:
-                    picked = (j, *chosen)
-                    break
-            if picked is None and want_people and k in coref and strs[i][:1].isupper():
-                picked = (i, coref[k], "coreference", "")
-            if picked is None:
+                    i = bisect_right(cuts, ps)
+                    shift = shifts[i - 1]
+                    s = ps + shift - 1
+                    e = end + (shift if i == len(cuts) or end < cuts[i] else shifts[bisect_right(cuts, end) - 1])
+                span = text[s:e]
+                d = decided.get((pattern, span))
+                if type(d) is tuple and d[4]:
+                    low = span.lower()
+                    if low not in collisions and not (coref and low in coref):
+                        if d[1] == "demonym" and text[e : e + 1] == " " and text[e + 1 : e + 2].isupper():
+                            pass  # "Indian Premier League": the slow path looks at the next word
+                        else:
+                            if d[5]:
+                                coref[d[5]] = d[0]
+                            out.append((s, e, d[0], d[1], False))
+                            taken_until = pe
+                            continue
+            if self.accept(pattern, cands, ps, pe, out):
+                taken_until = pe
+            elif " " in pattern:
+                taken_until = self.fallback(ps, pe, out)
+        if len(self.m.acronyms):
+            names = out
+            out = []
+            for end, (length, pattern, cands) in self.m.acronyms.iter_long(self.cased):
+                self.accept(pattern, cands, end - length + 1, end + 1, out)
+            if out:
+                # Longest first where an acronym and a name overlap ("US dollars" over "US").
+                merged = sorted(names + out, key=lambda t: (t[0], t[0] - t[1]))
+                out = []
+                for item in merged:
+                    if not out or item[0] >= out[-1][1]:
+                        out.append(item)
+            else:
+                out = names
+        return out
+
+    def accept(self, pattern: str, cands: tuple[Candidate, ...], ps: int, pe: int, out: list[Any]) -> bool | None:
+        """Try one match; record it and return True, or None when it fails."""
+        plural = False
+        if not self.boundary(pe):
+            # "S-400s", "Su-57s": a plural designator.
+            if pattern[-1:].isdigit() and self.prepared[pe] == "s" and self.boundary(pe + 1):
+                plural = True
+            else:
+                return None
+        if not cands:
+            return True  # a known non-name: it covers the names inside it
+        s, e = self.orig(ps), self.orig(pe - 1) + 1 + plural
+        chosen = self.choose(pattern, cands, s, e - plural)
+        if chosen is None:
+            return None
+        entity, how, alias, needs_company = chosen[:4]
+        # Keep closing punctuation that belongs to the name: "U.S.", "«Триумф»".
+        if alias and alias[-1] in _CLOSERS:
+            tail = alias[len(alias.rstrip(_CLOSERS)) :]
+            if self.text.startswith(tail, e):
+                e += len(tail)
+        for opening, closing in _PAIRS:
+            if opening in self.text[s:e] and self.text.startswith(closing, e):
+                e += len(closing)  # "С-400 «Триумф»": close what the name opened
+        if isinstance(entity, Person) and " " in self.text[s:e]:
+            last = WORDS.findall(self.text[s:e])[-1]
+            self.coref[last.lower()] = entity
+        if how == "demonym" and self.adjective_of_name(e):
+            return None  # "Indian Premier League", "American Airlines"
+        out.append((s, e, entity, how, needs_company))
+        self.last_end = e
+        return True
+
+    def adjective_of_name(self, e: int) -> bool:
+        """A demonym leading a longer proper name that is not in the tables."""
+        word, gap = self.next_word(e)
+        return bool(
+            word
+            and gap == " "
+            and word[:1].isupper()
+            and key(word) not in self.m.title_words
+            and not self.starts_name(e)
+        )
+
+    def fallback(self, ps: int, pe: int, out: list[Any]) -> int:
+        """The longest match at ``ps`` failed: try every shorter name starting
+        inside it (on a small window of the text). Returns the prepared offset
+        up to which names were taken."""
+        lo = ps - 1
+        window = self.prepared[lo : pe + _FALLBACK_REACH]
+        found = sorted(
+            (end - length + 1 + lo, -length, end + lo, pattern, cands)
+            for end, (length, pattern, cands) in self.m.automaton.iter(window)
+        )
+        taken_until = ps
+        for start, _, end, pattern, cands in found:
+            if start < taken_until or start >= pe:
                 continue
-            j, entity, how, alias = picked
-            start, end = pos[i], pos[j] + len(strs[j])
-            while upcoming is not None and upcoming.start < start + offset:
-                yield upcoming
-                upcoming = next(pending, None)
-            # Keep closing punctuation that belongs to the name: "U.S.", "«Триумф»".
-            if alias and alias[-1] in _CLOSERS:
-                tail = alias[len(alias.rstrip(_CLOSERS)) :]
-                if seps[j].startswith(tail):
-                    end += len(tail)
-            if j > i and isinstance(entity, Person):
-                coref[keys[j]] = entity
-            yield Mention(start + offset, end + offset, chunk[start:end], entity, how)
-            self.last_end = j + 1
-            nxt = j + 1
-        while upcoming is not None:
-            yield upcoming
-            upcoming = next(pending, None)
+            if self.accept(pattern, cands, start, end + 1, out):
+                taken_until = end + 1
+        return taken_until
 
 
 def extract(
@@ -427,7 +403,7 @@ def extract(
     ``metonyms=True`` also reports capitals standing for their country
     ("Moscow", "Washington"). The longest name wins ("Reserve Bank of
     India" is the bank); short acronyms count only in capitals; bare ISO codes
-    are not mentions in prose; currency symbols and codes count next to an
+    are not mentions in prose; currency signs and codes count next to an
     amount; a later bare surname refers back to the person named in full.
 
     Raises TypeError for a non-str text or kinds, ValueError for an unknown
@@ -453,16 +429,112 @@ def extract(
             raise TypeError("kinds must be a collection of kind names, such as {'country', 'currency'}")
         wanted = frozenset(kinds)
         for k in wanted:
-            if k not in KINDS:
+            if not isinstance(k, str) or k not in KINDS:
                 raise ValueError(f"unknown kind {k!r}; expected one of {', '.join(KINDS)}")
     if not text.strip():
         return []
-    m = matcher()
-    coref: dict[str, Person] = {}
-    memo: dict[str, str] = {}
-    memo_start: dict[str, bool] = {}
-    shared: tuple[dict[Any, Any], dict[Any, Any], dict[Any, Any], dict[Any, Any]] = ({}, {}, {}, {})
+    scan = _Scan(matcher(), text, wanted, metonyms)
+    found = scan.words()
+    currency_at = [s for s, _, ent, _, company in found if ent.kind == "currency" and not company]
+    mentions = [
+        Mention(s, e, text[s:e], ent, how)
+        for s, e, ent, how, company in found
+        if not company or any(abs(s - c) <= _CONTEXT_CHARS for c in currency_at)
+    ]
+    signs = _symbols(scan)
+    if signs:
+        # A currency sign with its letters ("US$5") wins over a name inside it.
+        sign_starts = [sg.start for sg in signs]  # in text order, not overlapping
+
+        def covered(m: Mention) -> bool:
+            i = bisect.bisect_left(sign_starts, m.end) - 1
+            return i >= 0 and signs[i].end > m.start
+
+        mentions = [m for m in mentions if not covered(m)]
+        mentions.extend(signs)
+    mentions.extend(_coreferences(scan, mentions))
+    mentions.sort(key=lambda m: m.start)
+    return mentions
+
+
+def _symbols(scan: _Scan) -> list[Mention]:
+    """Currency signs next to an amount: "$68.7", "US$5", "€4bn", "500 €"."""
+    if "currency" not in scan.kinds:
+        return []
+    text = scan.text
     out: list[Mention] = []
-    for offset, chunk in _chunks(text):
-        out.extend(_Scan(m, chunk, offset, wanted, metonyms, coref, memo, memo_start, shared).run())
+    memo: dict[str, Candidate | None] = {}
+    for sm in SYMBOL_RUN.finditer(text):
+        start, end = sm.span()
+        # Up to three letters glued in front: "US$", "HK$", "Mex$".
+        lead = start
+        while lead > 0 and start - lead < 3 and text[lead - 1].isascii() and text[lead - 1].isalpha():
+            lead -= 1
+        if lead > 0 and (text[lead - 1].isalnum() or text[lead - 1] == "_"):
+            lead = start  # letters inside a longer word are not a prefix
+        cand = None
+        for begin in dict.fromkeys((lead, start)):
+            sign = text[begin:end]
+            if sign not in memo:
+                memo[sign] = _symbol_candidate(scan.m, sign)
+            cand = memo[sign]
+            if cand is not None:
+                lead = begin
+                break
+        if cand is None:
+            continue
+        after = text[end : end + 2].lstrip(" \u00a0")
+        before = text[max(0, lead - 2) : lead].rstrip(" \u00a0")
+        if after[:1].isdigit() or before[-1:].isdigit():
+            out.append(Mention(lead, end, text[lead:end], cand.entity, "alias"))
+    return out
+
+
+def _symbol_candidate(m: Matcher, sign: str) -> Candidate | None:
+    folded = fold(sign).replace(" ", "")
+    cands = [
+        c
+        for c in m.symbols.get(key(sign).replace(" ", ""), ())
+        if c.alias == folded or (c.alias.lower() == folded.lower() and not c.alias.isupper())
+    ]
+    if not cands:
+        return None
+    best = max(c.score for c in cands)
+    top = {c.entity.id: c for c in cands if c.score == best}
+    return next(iter(top.values())) if len(top) == 1 else None
+
+
+def _coreferences(scan: _Scan, mentions: list[Mention]) -> list[Mention]:
+    """Bare surnames that are no alias of their own, after the full name."""
+    if not scan.coref or "person" not in scan.kinds:
+        return []
+    text, prepared = scan.text, scan.prepared
+    first_seen: dict[str, int] = {}
+    for m in mentions:
+        if isinstance(m.entity, Person) and " " in m.text:
+            first_seen.setdefault(WORDS.findall(m.text)[-1].lower(), m.end)
+    # One small automaton over this text's surnames, one pass in C.
+    finder = ahocorasick.Automaton()
+    for surname in first_seen:
+        if surname in scan.coref:
+            finder.add_word(" " + surname, surname)
+    if not len(finder):
+        return []
+    finder.make_automaton()
+    starts = sorted(m.start for m in mentions)
+    ends = {m.start: m.end for m in mentions}
+    out = []
+    for end, surname in finder.iter(prepared):
+        ps, pe = end - len(surname) + 1, end + 1
+        if pe < len(prepared) and (prepared[pe].isalnum() or prepared[pe] == "_"):
+            continue
+        s, e = scan.orig(ps), scan.orig(pe - 1) + 1
+        if s < first_seen[surname] or not text[s].isupper():
+            continue
+        i = bisect.bisect_right(starts, s) - 1
+        if i >= 0 and ends[starts[i]] > s:
+            continue  # inside another mention
+        if i + 1 < len(starts) and starts[i + 1] < e:
+            continue
+        out.append(Mention(s, e, text[s:e], scan.coref[surname], "coreference"))
     return out
