@@ -3,8 +3,11 @@ PhraseMatcher loaded with the same aliases, on the same news-like text, in
 one run.
 
 Each library runs in its own child process so that memory is measured
-apart: the resident-set growth from building the matcher, and peak growth
-while scanning. Reported: build seconds, MB/s over the text, memory, and the
+apart: the resident-set growth from building the matcher, and the peak
+resident set while scanning. A child scans the whole text twice and keeps its
+best scan (geonorm's first scan also fills its per-pattern decisions); the
+libraries take turns over several rounds and each keeps its best round.
+Reported: build seconds, MB/s over the text, memory, and the
 number of mentions found (flashtext and the PhraseMatcher apply none of
 geonorm's rules, so their counts include what geonorm rejects on purpose).
 
@@ -191,9 +194,12 @@ def run_one(name: str, text_path: str, alias_path: str) -> dict[str, float]:
 
     build = time.perf_counter() - start
     built = rss_mb()
-    start = time.perf_counter()
-    found = scan(text)
-    elapsed = time.perf_counter() - start
+    # Best of two scans, for every library alike.
+    elapsed = float("inf")
+    for _ in range(2):
+        start = time.perf_counter()
+        found = scan(text)
+        elapsed = min(elapsed, time.perf_counter() - start)
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     return {
         "build_seconds": build,
@@ -208,6 +214,7 @@ def run_one(name: str, text_path: str, alias_path: str) -> dict[str, float]:
 def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--mb", type=float, default=5.0)
+    parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--one", help=argparse.SUPPRESS)
     parser.add_argument("--text", help=argparse.SUPPRESS)
     parser.add_argument("--aliases", help=argparse.SUPPRESS)
@@ -223,26 +230,24 @@ def main() -> int:
     text_path.write_text(text, encoding="utf-8")
     pairs = aliases()
     alias_path.write_text(json.dumps(pairs), encoding="utf-8")
-    results = {}
-    for name in ("geonorm", "flashtext", "spacy PhraseMatcher"):
-        out = subprocess.run(
-            [
-                sys.executable,
-                __file__,
-                "--one",
-                name.split()[0],
-                "--text",
-                str(text_path),
-                "--aliases",
-                str(alias_path),
-            ],
-            check=True,
-            capture_output=True,
-            text=True,
-        ).stdout
-        results[name] = json.loads(out.strip().splitlines()[-1])
-        print(f"measured {name}", file=sys.stderr)
-    meta = {"megabytes": len(text.encode("utf-8")) / 1_000_000, "aliases": len(pairs), "python": sys.version.split()[0]}
+    results: dict[str, dict[str, float]] = {}
+    # Rounds interleave the libraries, and each keeps its best round: the
+    # speed of a shared machine drifts by more than the differences measured.
+    for round_ in range(args.rounds):
+        for name in ("geonorm", "flashtext", "spacy PhraseMatcher"):
+            command = [sys.executable, __file__, "--one", name.split()[0], "--text", str(text_path)]
+            command += ["--aliases", str(alias_path)]
+            out = subprocess.run(command, check=True, capture_output=True, text=True).stdout
+            row = json.loads(out.strip().splitlines()[-1])
+            if name not in results or row["mb_per_second"] > results[name]["mb_per_second"]:
+                results[name] = row
+            print(f"round {round_ + 1}: measured {name}", file=sys.stderr)
+    meta = {
+        "megabytes": len(text.encode("utf-8")) / 1_000_000,
+        "aliases": len(pairs),
+        "python": sys.version.split()[0],
+        "rounds": args.rounds,
+    }
     (tmp / "extract.json").write_text(json.dumps({"meta": meta, "results": results}, indent=2, sort_keys=True) + "\n")
     text_path.unlink()
     alias_path.unlink()

@@ -42,7 +42,7 @@ WORDS = re.compile(r"[^\W_]+")
 _SPACES = (
     "\n\t\r\x0b\x0c\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u2028\u2029"
     "\u202f\u205f\u3000-\u2010\u2011\u2012\u2013\u2014\u2015\u2212/\\\"'`\u2018\u2019\u201a\u201b\u201c"
-    "\u201d\u201e\u00ab\u00bb\u2039\u203a()[]{}<>|:;!?,*#"
+    "\u201d\u201e\u00ab\u00bb\u2039\u203a()[]{}<>|"
 )
 _MAX_PATTERN = 120
 # Entry types that count in running text (bare ISO codes are left out).
@@ -56,7 +56,7 @@ def prepare(text: str, *, lower: bool = True) -> str:
     quotes and brackets read as spaces; same length as ``text``.
 
     >>> prepare("«Триумф» S-400, (India)")
-    ' триумф  s 400   india '
+    ' триумф  s 400,  india '
     """
     if lower:
         if "\u0130" in text:  # İ is the one character whose lower case is two
@@ -71,7 +71,7 @@ def prepare(text: str, *, lower: bool = True) -> str:
 
 
 def _pattern(text: str, *, lower: bool = True) -> str:
-    return " ".join(prepare(text, lower=lower).split())
+    return prepare(text, lower=lower).strip(" ")
 
 
 @attrs.frozen
@@ -103,8 +103,22 @@ def _load_rules() -> dict[str, Any]:
         return tomllib.load(fh)
 
 
-def _capitals(text: str) -> int:
-    return sum(ch.isupper() for ch in text)
+def _name_forms(name: str) -> set[str]:
+    """How a name may be written in running text: as given, in capitals, and
+    with a capital first letter (a lower-case word starting a sentence)."""
+    forms = {name, name.upper()}
+    if name[:1].islower():
+        forms.add(name[:1].upper() + name[1:])
+    return forms
+
+
+_SMALL_WORDS = frozenset({"of", "the", "and", "de", "du", "des", "la", "le", "el", "al", "da", "do", "di"})
+
+
+def _title(k: str) -> str:
+    """``"sea of japan"`` -> ``"Sea of Japan"``."""
+    words = k.split()
+    return " ".join(w if i and w in _SMALL_WORDS else w[:1].upper() + w[1:] for i, w in enumerate(words))
 
 
 def _type_of(entries: Iterable[list[int]], index: int) -> int | None:
@@ -129,33 +143,40 @@ class Matcher:
         )
         # pattern -> candidates; filled per kind, then frozen into the automaton.
         self.patterns: dict[str, list[Candidate]] = {}
-        self.acronym_patterns: dict[str, list[Candidate]] = {}
         #: Currency signs ("$", "US$", "₹") by key, matched by :data:`SYMBOL_RUN`.
         self.symbols: dict[str, list[Candidate]] = {}
         self.demonyms: set[str] = set()
         for kind in kinds:
             self._add_kind(kind)
-        # Known non-names ("Indian Ocean", "Sea of Japan", "Indiana") are
-        # patterns without candidates: as the longest match they block the
-        # shorter names inside them.
+        # Known non-names ("Indian Ocean", "Sea of Japan") are patterns without
+        # candidates: as the longest match they block the names inside them.
         for kind in kinds:
             for k in sorted(_shipped(kind).not_keys):
-                pattern = _pattern(k)
-                if " " in pattern and pattern not in self.patterns:
-                    self.patterns[pattern] = []
+                if " " in k:
+                    for form in _name_forms(_title(k)) | {k}:
+                        pattern = _pattern(form, lower=False)
+                        if pattern and pattern not in self.patterns:
+                            self.patterns[pattern] = []
+        #: Pattern id -> (pattern, candidates). The automaton reads the text in
+        #: its own case: a name matches as its alias is written, in capitals,
+        #: or (a lower-case alias) with a capital first letter.
+        self.entries: list[tuple[str, tuple[Candidate, ...]]] = []
         self.automaton = ahocorasick.Automaton()
-        for pattern, cands in self.patterns.items():
-            self.automaton.add_word(" " + pattern, (len(pattern), pattern, tuple(cands)))
+        for pattern, cands in sorted(self.patterns.items()):
+            self.automaton.add_word(" " + pattern, (len(pattern), len(self.entries)))
+            self.entries.append((pattern, tuple(cands)))
         self.automaton.make_automaton()
-        #: Acronyms ("NATO", "U.S.", "BDL") match only as written, so they
-        #: have an automaton of their own that reads the text in its own case.
-        self.acronyms = ahocorasick.Automaton()
-        for pattern, cands in self.acronym_patterns.items():
-            self.acronyms.add_word(" " + pattern, (len(pattern), pattern, tuple(cands)))
-        if len(self.acronyms):
-            self.acronyms.make_automaton()
         # Title and institution words ("President", "Kremlin").
         self.title_words: frozenset[str] = frozenset(getattr(SPECS.get("person"), "prefix_words", ()))
+        self._decisions: dict[tuple[frozenset[str], bool], dict[int, object]] = {}
+
+    def decisions(self, kinds: frozenset[str], metonyms: bool) -> dict[int, object]:
+        """The per-pattern choices already made for these options (bounded by
+        the number of patterns)."""
+        table = self._decisions.get((kinds, metonyms))
+        if table is None:
+            table = self._decisions.setdefault((kinds, metonyms), {})
+        return table
 
     def _add_symbol(self, alias: str, entity: Entity, etype: int) -> None:
         k = key(alias).replace(" ", "")
@@ -223,25 +244,25 @@ class Matcher:
                 if cand.type in ix.DEMONYM_TYPES and len(words) == 1:
                     self.demonyms.add(key(alias))
                 if cand.acronym or (len(compact) <= 5 and any(ch.isupper() for ch in alias[1:])):
-                    # Acronyms, "BoT" and the like match only as written.
-                    pattern = _pattern(alias, lower=False)
-                    bucket = self.acronym_patterns.setdefault(pattern, [])
-                    if pattern and all(c.entity != entity for c in bucket):
-                        bucket.append(cand)
-                    continue
-                variants = {_pattern(alias)}
-                if etype != ix.LOCALE:
-                    variants.add(_pattern(folded))  # "Cote d'Ivoire" for "Côte d'Ivoire"
-                if kind == "weapon":
-                    variants.add(designator_key(" ".join(key(w) for w in words)))
-                for pattern in variants:
+                    forms = {alias}  # acronyms and "BoT" match only as written
+                else:
+                    forms = _name_forms(alias)
+                    if etype != ix.LOCALE:
+                        forms |= _name_forms(folded)  # "Cote d'Ivoire" for "Côte d'Ivoire"
+                    if len(words) > 1 and not alias.isascii() and "«" not in alias:
+                        # Russian style quotes the name: "С-400 «Триумф»", "НК «Роснефть»".
+                        head, _, last = alias.rpartition(" ")
+                        forms |= _name_forms(f"{head} «{last}»")
+                    if kind == "weapon":
+                        joined = "".join(words)
+                        forms |= {joined, joined.upper(), designator_key(" ".join(key(w) for w in words))}
+                for form in forms:
+                    pattern = _pattern(form, lower=False)
                     if not pattern or len(pattern) > _MAX_PATTERN:
                         continue
                     slot = (pattern, entity.id)
                     old = best.get(slot)
-                    # Among equal names keep the one whose case demands least
-                    # ("won" over "Won"), so the case rule reads the alias fairly.
-                    if old is None or (cand.score, -_capitals(cand.alias)) > (old.score, -_capitals(old.alias)):
+                    if old is None or cand.score > old.score:
                         best[slot] = cand
         for (pattern, _), cand in sorted(best.items(), key=lambda kv: kv[0]):
             self.patterns.setdefault(pattern, []).append(cand)

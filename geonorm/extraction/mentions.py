@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import bisect
+import operator
 import re
 from collections.abc import Iterable
 from typing import Any, Literal
@@ -14,6 +15,7 @@ from .. import index as ix
 from ..model import KINDS, Entity, Person
 from ..registry import available_kinds
 from ..text import fold, key
+from .matcher import _SYMBOL_SET as _SIGN_CHARS
 from .matcher import SYMBOL_RUN, WORDS, Candidate, Matcher, matcher, prepare
 
 __all__ = ["Mention", "MentionHow", "extract"]
@@ -25,7 +27,8 @@ _PREV_WORD = re.compile(r"([^\W_]+)(\W*)$")
 _NEXT_WORD = re.compile(r"(\W*)([^\W_]+)")
 _SENTENCE_END = re.compile(r"[.!?\n]")
 _AMOUNT_AFTER = re.compile(r"[ \u00a0]?\d")
-_SPACE_RUN = re.compile(" {2,}")
+_START = operator.attrgetter("start")
+_WORD_ENDS = (" ", ",", ".", ";", ":", "!", "?")
 _FALLBACK_REACH = 130  # longer than any pattern
 _PAIRS = (("«", "»"), ("“", "”"), ("(", ")"))
 _FULL = object()  # the choice depends on context: run every rule
@@ -53,6 +56,10 @@ class Mention:
         return self.entity.kind
 
 
+def _has_opening(text: str) -> bool:
+    return "«" in text or "“" in text or "(" in text
+
+
 def _how(cand: Candidate) -> MentionHow:
     if cand.type in ix.DEMONYM_TYPES:
         return "demonym"
@@ -67,38 +74,19 @@ class _Scan:
     def __init__(self, m: Matcher, text: str, kinds: frozenset[str], metonyms: bool) -> None:
         self.m = m
         self.text = text
-        # The automaton reads the prepared text with runs of spaces folded to
-        # one ("С-400 «Триумф»" reads "с 400 триумф"); ``orig`` maps back.
-        cased = " " + prepare(text, lower=False)
-        runs = [(r.start(), r.end()) for r in _SPACE_RUN.finditer(cased)]
-        self.cuts, self.shifts = [0], [0]
-        if runs:
-            pieces, last, shift = [], 0, 0
-            for a, b in runs:
-                pieces.append(cased[last : a + 1])
-                self.cuts.append(a + 1 - shift)
-                shift += b - a - 1
-                self.shifts.append(shift)
-                last = b
-            pieces.append(cased[last:])
-            cased = "".join(pieces)
-        self.cased = cased
-        lowered = cased.replace("\u0130", "i").lower() if "\u0130" in cased else cased.lower()
-        self.prepared = lowered
+        # The automaton reads the prepared text (same offsets, plus one for
+        # the leading space that lets every name start after a space).
+        self.cased = " " + prepare(text, lower=False)
         self.kinds = kinds
         self.metonyms = metonyms
         self.coref: dict[str, Person] = {}
         self.passing: dict[tuple[str, str], list[Candidate]] = {}
-        self.decided: dict[tuple[str, str], object] = {}
         self.last_end = -1
 
-    def orig(self, p: int) -> int:
-        """The offset in the text of prepared offset ``p`` (a character after
-        a folded run of spaces maps past the run)."""
-        cuts = self.cuts
-        if p >= cuts[-1]:
-            return p + self.shifts[-1] - 1
-        return p + self.shifts[bisect.bisect_right(cuts, p) - 1] - 1
+    @staticmethod
+    def orig(p: int) -> int:
+        """The offset in the text of prepared offset ``p``."""
+        return p - 1
 
     # -- looking around a span (offsets in the original text) --------------
 
@@ -185,10 +173,13 @@ class _Scan:
         word, gap = self.next_word(e)
         if not word:
             return False
-        window = " " + prepare(self.text[e + len(gap) : e + len(gap) + 80])
-        window = " ".join(window.split(" ")) if "  " not in window else _SPACE_RUN.sub(" ", window)
-        for end, (length, _, cands) in self.m.automaton.iter_long(window):
-            return bool(cands) and end - length == 0 and (end + 1 >= len(window) or not window[end + 1].isalnum())
+        window = " " + prepare(self.text[e + len(gap) : e + len(gap) + 80], lower=False)
+        for end, (length, pid) in self.m.automaton.iter_long(window):
+            return (
+                bool(self.m.entries[pid][1])
+                and end - length == 0
+                and (end + 1 >= len(window) or not window[end + 1].isalnum())
+            )
         return False
 
     def name_collision(self, entity: Entity, span: str, s: int, e: int) -> bool:
@@ -205,7 +196,7 @@ class _Scan:
 
     def boundary(self, pe: int) -> bool:
         """Whether a name may end before prepared offset ``pe``."""
-        prepared = self.prepared
+        prepared = self.cased
         return pe >= len(prepared) or not (prepared[pe].isalnum() or prepared[pe] == "_")
 
     def choose(self, pattern: str, cands: tuple[Candidate, ...], s: int, e: int) -> tuple[Any, ...] | None:
@@ -218,17 +209,6 @@ class _Scan:
                 passing = self.static_pass(pattern, span, cands)
                 if not passing or any(c.entity.kind == "person" for c in passing):
                     return person, "coreference", "", False
-        slot = (pattern, span)
-        decided = self.decided.get(slot, _MISSING)
-        if decided is _MISSING:
-            decided = self.decided[slot] = self.decide(pattern, span, cands)
-        if decided is not _FULL:
-            if decided is None:
-                return None
-            entity = decided[0]  # type: ignore[index]
-            if simple and self.name_collision(entity, span, s, e):
-                return None
-            return decided  # type: ignore[return-value]
         facts: dict[str, bool] = {}
         passing = [
             c for c in self.static_pass(pattern, span, cands) if not c.contextual or self.context_ok(c, s, e, facts)
@@ -244,9 +224,12 @@ class _Scan:
             return None
         return cand.entity, _how(cand), cand.alias, facts.get("needs_company", False) and cand.context_word
 
-    def decide(self, pattern: str, span: str, cands: tuple[Candidate, ...]) -> object:
-        """The choice where no rule reads context, or ``_FULL``."""
-        passing = self.static_pass(pattern, span, cands)
+    def decide(self, pattern: str, cands: tuple[Candidate, ...]) -> object:
+        """The choice for a pattern where no rule reads context, or ``_FULL``:
+        ``(entity, how, alias, False, multiword, surname, coref key, collision)``."""
+        passing = [
+            c for c in cands if c.entity.kind in self.kinds and (self.metonyms or c.type not in ix.METONYM_TYPES)
+        ]
         contextual = [c for c in passing if c.contextual]
         if contextual:
             fixed = [c for c in passing if not c.contextual]
@@ -262,12 +245,22 @@ class _Scan:
         if len(top) != 1:
             return None
         (cand,) = top.values()
-        how = _how(cand)
-        # Plain: nothing else to do once chosen but remember a surname or, for
-        # a demonym, look at the next word (no closing mark to keep).
-        plain = how != "metonym" and cand.alias[-1:] not in _CLOSERS and not any(o in span for o, _ in _PAIRS)
-        surname = WORDS.findall(span)[-1].lower() if isinstance(cand.entity, Person) and " " in span else ""
-        return (cand.entity, how, cand.alias, False, plain, surname)
+        if cand.alias[-1:] in _CLOSERS:
+            return _FULL  # "U.S.": the slow path keeps the closing mark
+        multiword = " " in pattern
+        words = WORDS.findall(pattern)
+        surname = words[-1].lower() if isinstance(cand.entity, Person) and multiword else ""
+        single = pattern.lower() if not multiword else ""
+        return (
+            cand.entity,
+            _how(cand),
+            cand.alias,
+            False,
+            multiword,
+            surname,
+            single,
+            single in self.m.name_collisions,
+        )
 
     # -- the scan ----------------------------------------------------------------
 
@@ -275,57 +268,46 @@ class _Scan:
         """Mentions of names, longest first, without overlaps."""
         out: list[tuple[int, int, Entity, MentionHow, bool]] = []
         taken_until = 0  # prepared offset up to which the text is spoken for
-        # One pass of each automaton over the whole text (a call costs a copy
-        # of the text, so neither is restarted).
-        prepared, text, decided, coref = self.prepared, self.text, self.decided, self.coref
-        collisions = self.m.name_collisions
-        n = len(prepared)
-        straight = len(self.cuts) == 1  # no run of spaces was folded: offsets shift by one
-        cuts, shifts, bisect_right = self.cuts, self.shifts, bisect.bisect_right
-        for end, (length, pattern, cands) in self.m.automaton.iter_long(prepared):
+        cased, text, coref = self.cased, self.text, self.coref
+        entries = self.m.entries
+        decisions = self.m.decisions(self.kinds, self.metonyms)
+        n = len(cased)
+        quoted = _has_opening(text)
+        # One pass of the automaton over the whole text (a call costs a copy of
+        # the text, so it is never restarted).
+        for end, (length, pid) in self.m.automaton.iter_long(cased):
             ps, pe = end - length + 1, end + 1
             if ps < taken_until:
                 continue
-            if cands and (pe == n or not (prepared[pe].isalnum() or prepared[pe] == "_")):
-                # The common case, decided once per spelling: no rule reads context.
-                if straight:
-                    s, e = ps - 1, end
-                else:
-                    i = bisect_right(cuts, ps)
-                    shift = shifts[i - 1]
-                    s = ps + shift - 1
-                    e = end + (shift if i == len(cuts) or end < cuts[i] else shifts[bisect_right(cuts, end) - 1])
-                span = text[s:e]
-                d = decided.get((pattern, span))
-                if type(d) is tuple and d[4]:
-                    low = span.lower()
-                    if low not in collisions and not (coref and low in coref):
-                        if d[1] == "demonym" and text[e : e + 1] == " " and text[e + 1 : e + 2].isupper():
-                            pass  # "Indian Premier League": the slow path looks at the next word
-                        else:
-                            if d[5]:
-                                coref[d[5]] = d[0]
-                            out.append((s, e, d[0], d[1], False))
-                            taken_until = pe
-                            continue
+            pattern, cands = entries[pid]
+            if not cands:
+                taken_until = pe  # a known non-name covers the names inside it
+                continue
+            d = decisions.get(pid, _MISSING)
+            if d is _MISSING:
+                d = decisions[pid] = self.decide(pattern, cands)
+            if (
+                type(d) is tuple
+                and (pe == n or not (cased[pe].isalnum() or cased[pe] == "_"))
+                and not (coref and d[6] and d[6] in coref)
+            ):
+                # The common case, decided once per pattern: no rule reads context.
+                s, e = ps - 1, end
+                if d[7] and self.name_collision(d[0], text[s:e], s, e):
+                    continue  # "Michael Jordan": part of a person's name
+                if d[1] == "demonym" and text[e : e + 1] == " " and self.adjective_of_name(e):
+                    continue  # "Indian Premier League"
+                if not (d[4] and quoted and _has_opening(text[s:e])):  # else a quoted name: slow path
+                    if d[5]:
+                        coref[d[5]] = d[0]
+                    out.append((s, e, d[0], d[1], False))
+                    self.last_end = e
+                    taken_until = pe
+                    continue
             if self.accept(pattern, cands, ps, pe, out):
                 taken_until = pe
             elif " " in pattern:
                 taken_until = self.fallback(ps, pe, out)
-        if len(self.m.acronyms):
-            names = out
-            out = []
-            for end, (length, pattern, cands) in self.m.acronyms.iter_long(self.cased):
-                self.accept(pattern, cands, end - length + 1, end + 1, out)
-            if out:
-                # Longest first where an acronym and a name overlap ("US dollars" over "US").
-                merged = sorted(names + out, key=lambda t: (t[0], t[0] - t[1]))
-                out = []
-                for item in merged:
-                    if not out or item[0] >= out[-1][1]:
-                        out.append(item)
-            else:
-                out = names
         return out
 
     def accept(self, pattern: str, cands: tuple[Candidate, ...], ps: int, pe: int, out: list[Any]) -> bool | None:
@@ -333,7 +315,7 @@ class _Scan:
         plural = False
         if not self.boundary(pe):
             # "S-400s", "Su-57s": a plural designator.
-            if pattern[-1:].isdigit() and self.prepared[pe] == "s" and self.boundary(pe + 1):
+            if pattern[-1:].isdigit() and self.cased[pe] == "s" and self.boundary(pe + 1):
                 plural = True
             else:
                 return None
@@ -377,10 +359,11 @@ class _Scan:
         inside it (on a small window of the text). Returns the prepared offset
         up to which names were taken."""
         lo = ps - 1
-        window = self.prepared[lo : pe + _FALLBACK_REACH]
+        window = self.cased[lo : pe + _FALLBACK_REACH]
+        entries = self.m.entries
         found = sorted(
-            (end - length + 1 + lo, -length, end + lo, pattern, cands)
-            for end, (length, pattern, cands) in self.m.automaton.iter(window)
+            (end - length + 1 + lo, -length, end + lo, *entries[pid])
+            for end, (length, pid) in self.m.automaton.iter(window)
         )
         taken_until = ps
         for start, _, end, pattern, cands in found:
@@ -443,17 +426,14 @@ def extract(
     ]
     signs = _symbols(scan)
     if signs:
-        # A currency sign with its letters ("US$5") wins over a name inside it.
-        sign_starts = [sg.start for sg in signs]  # in text order, not overlapping
-
-        def covered(m: Mention) -> bool:
-            i = bisect.bisect_left(sign_starts, m.end) - 1
-            return i >= 0 and signs[i].end > m.start
-
-        mentions = [m for m in mentions if not covered(m)]
+        # A currency sign with its letters ("US$5") wins over the name in its
+        # letters, the only place a sign and a name can overlap.
+        lettered = {sg.start for sg in signs if sg.text[:1] not in _SIGN_CHARS}
+        if lettered:
+            mentions = [m for m in mentions if m.start not in lettered]
         mentions.extend(signs)
     mentions.extend(_coreferences(scan, mentions))
-    mentions.sort(key=lambda m: m.start)
+    mentions.sort(key=_START)
     return mentions
 
 
@@ -508,7 +488,8 @@ def _coreferences(scan: _Scan, mentions: list[Mention]) -> list[Mention]:
     """Bare surnames that are no alias of their own, after the full name."""
     if not scan.coref or "person" not in scan.kinds:
         return []
-    text, prepared = scan.text, scan.prepared
+    text = scan.text
+    prepared = scan.cased.replace("\u0130", "i").lower() if "\u0130" in scan.cased else scan.cased.lower()
     first_seen: dict[str, int] = {}
     for m in mentions:
         if isinstance(m.entity, Person) and " " in m.text:
@@ -517,18 +498,23 @@ def _coreferences(scan: _Scan, mentions: list[Mention]) -> list[Mention]:
     finder = ahocorasick.Automaton()
     for surname in first_seen:
         if surname in scan.coref:
-            finder.add_word(" " + surname, surname)
+            # With the character that ends a word, so only whole words are found.
+            for after in _WORD_ENDS:
+                finder.add_word(" " + surname + after, surname)
     if not len(finder):
         return []
     finder.make_automaton()
+    prepared += " "
     starts = sorted(m.start for m in mentions)
     ends = {m.start: m.end for m in mentions}
+    mention_ends = set(ends.values())
     out = []
     for end, surname in finder.iter(prepared):
-        ps, pe = end - len(surname) + 1, end + 1
-        if pe < len(prepared) and (prepared[pe].isalnum() or prepared[pe] == "_"):
-            continue
-        s, e = scan.orig(ps), scan.orig(pe - 1) + 1
+        end -= 1  # the word-ending character is not part of the name
+        e = scan.orig(end) + 1
+        if e in mention_ends:
+            continue  # the last word of a full name already found
+        s = scan.orig(end - len(surname) + 1)
         if s < first_seen[surname] or not text[s].isupper():
             continue
         i = bisect.bisect_right(starts, s) - 1
