@@ -509,8 +509,8 @@ def _coreferences(scan: _Scan, mentions: list[Mention]) -> list[Mention]:
     ends = {m.start: m.end for m in mentions}
     mention_ends = set(ends.values())
     out = []
-    for end, surname in finder.iter(prepared):
-        end -= 1  # the word-ending character is not part of the name
+    for found_end, surname in finder.iter(prepared):
+        end = found_end - 1  # the word-ending character is not part of the name
         e = scan.orig(end) + 1
         if e in mention_ends:
             continue  # the last word of a full name already found
