@@ -30,7 +30,10 @@ __all__ = ["MAX_TEXT_LENGTH", "KindResolver", "Registry", "available_kinds"]
 
 #: Inputs longer than this (in characters) cannot be a name and give no match.
 MAX_TEXT_LENGTH = 10_000
-_FUZZY_TYPES = frozenset({ix.STRONG, ix.LOCALE, ix.DEMONYM, ix.USER})
+# Typos are matched against English and curated names only: other locales'
+# names would make the index large and the matches loose.
+_FUZZY_TYPES = frozenset({ix.STRONG, ix.DEMONYM, ix.USER})
+_FUZZY_MAX_WORDS = 4
 _FUZZY_FACTOR = {1: 0.5, 2: 0.45}
 
 
@@ -49,7 +52,9 @@ class _Table:
             with self._fuzzy_lock:
                 if self._fuzzy is None:
                     self._fuzzy = FuzzyIndex(
-                        k for k, entries in self.keys.items() if any(e[2] in _FUZZY_TYPES for e in entries)
+                        k
+                        for k, entries in self.keys.items()
+                        if k.count(" ") < _FUZZY_MAX_WORDS and any(e[2] in _FUZZY_TYPES for e in entries)
                     )
         return self._fuzzy
 
@@ -234,7 +239,7 @@ class Registry:
                     break
         if not found and text.count("(") == 1 and text.count(")") == 1 and text.rstrip().endswith(")"):
             self._parenthesis(kind, text, metonyms, found)
-        if not found and fuzzy and qkey not in table.not_keys:
+        if not found and fuzzy and spec.fuzzy and qkey not in table.not_keys:
             for near, dist in table.fuzzy().search(qkey):
                 for entry in table.keys.get(near, ()):
                     if entry[2] in _FUZZY_TYPES:

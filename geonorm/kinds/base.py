@@ -38,6 +38,9 @@ class KindSpec(Generic[E]):
     #: Hints the kind understands (others are ignored by it, not errors, so
     #: that ``kind=None`` can pass one hint to every kind).
     hints: frozenset[str] = frozenset()
+    #: Whether ``fuzzy=True`` applies: not where one edit names another
+    #: entity ("S-300" and "S-400", "BEL" and "BDL").
+    fuzzy: bool = True
 
     def configure(self, extra: Mapping[str, Any]) -> None:
         """Take the kind's auxiliary tables (legal forms, titles) from its index."""

@@ -41,6 +41,7 @@ class OrganisationSpec(KindSpec[Organisation]):
     kind = "organisation"
     entity_class = Organisation
     hints = frozenset({"country"})
+    fuzzy = False
 
     def __init__(self) -> None:
         self.forms: frozenset[str] = frozenset()

@@ -97,6 +97,7 @@ class WeaponSpec(KindSpec[Weapon]):
     kind = "weapon"
     entity_class = Weapon
     hints = frozenset({"country"})
+    fuzzy = False
 
     def refine(self, k: str) -> str:
         return designator_key(k)
