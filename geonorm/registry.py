@@ -618,6 +618,9 @@ class PeopleResolver(KindResolver[Person]):
         office, prefix = spec.office_and_prefix(title)
         if office is None:
             raise ValueError(f"unknown office {title!r}")
+        if prefix:
+            # The words before the office phrase, as written ("NATO", not "nato").
+            prefix = " ".join(title.split()[: len(prefix.split())])
         want_country = self._registry._country_hint(country) if country is not None else None
         want_org = self._organisation(organisation) if organisation is not None else None
         if prefix and want_country is None and want_org is None:

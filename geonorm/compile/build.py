@@ -34,8 +34,8 @@ def name_keys(text: str) -> list[str]:
     return keys
 
 
-def table_paths(kind_dir: str) -> list[Path]:
-    return sorted((DATA_DIR / kind_dir).glob("*.toml"))
+def table_paths(kind_dir: str, data_dir: Path = DATA_DIR) -> list[Path]:
+    return sorted((data_dir / kind_dir).glob("*.toml"))
 
 
 def _curated_names(rec: Record) -> list[Name]:
@@ -233,8 +233,9 @@ def _emit(
     return text, ties, kept
 
 
-def build() -> tuple[dict[str, str], list[str]]:
-    """Validate every table and return ``({kind: index text}, report lines)``."""
+def build(data_dir: Path = DATA_DIR) -> tuple[dict[str, str], list[str]]:
+    """Validate every table under ``data_dir`` and return
+    ``({kind: index text}, report lines)``."""
     from ..kinds import SPECS
 
     versions = sources.source_versions()
@@ -243,13 +244,13 @@ def build() -> tuple[dict[str, str], list[str]]:
     report: list[str] = []
     known: dict[str, Any] = {}
 
-    files = read_tables(table_paths("countries"))
+    files = read_tables(table_paths("countries", data_dir))
     entities, names, nots, soft = _countries(files, all_locales)
     out["country"], ties, country_keys = _emit("country", entities, names, name_keys, nots, soft, versions)
     report += [f"country tie {t}" for t in ties]
     known.update(entities)
 
-    files = read_tables(table_paths("currencies"))
+    files = read_tables(table_paths("currencies", data_dir))
     entities, names, nots, soft = _currencies(files, all_locales, known)
     out["currency"], ties, _ = _emit("currency", entities, names, name_keys, nots, soft, versions)
     report += [f"currency tie {t}" for t in ties]
@@ -257,11 +258,11 @@ def build() -> tuple[dict[str, str], list[str]]:
 
     # Curated-only kinds, in reference order: organisations before the people
     # and weapons that name them.
-    org_files = read_tables(table_paths("organisations"))
+    org_files = read_tables(table_paths("organisations", data_dir))
     forms = [f for tf in org_files for f in tf.extra.get("forms", ())]
     org_keys: dict[str, list[Name]] = {}
     for kind, folder in (("organisation", "organisations"), ("person", "people"), ("weapon", "weapons")):
-        files = org_files if kind == "organisation" else read_tables(table_paths(folder))
+        files = org_files if kind == "organisation" else read_tables(table_paths(folder, data_dir))
         if kind == "person":
             extra = _person_extra(files, country_keys, org_keys)
         elif kind == "organisation":

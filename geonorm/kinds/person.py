@@ -126,6 +126,7 @@ class PersonSpec(KindSpec[Person]):
     kind = "person"
     entity_class = Person
     hints = frozenset({"country"})
+    fuzzy = False  # spelling variants meet through transliteration and skeleton keys
 
     def __init__(self) -> None:
         self.prefix_words: frozenset[str] = frozenset()

@@ -1,0 +1,66 @@
+"""Memory: what loading geonorm's tables costs, step by step, and whether
+repeated calls grow it.
+
+Each step runs in one fresh child process and reports its resident set
+(VmRSS) after the step; the table shows the growth over a bare interpreter.
+
+Run: ``python benchmarks/memory.py``. Writes ``benchmarks/results/memory.json``.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+_CHILD = r"""
+import json, sys
+def rss():
+    with open("/proc/self/status") as fh:
+        for line in fh:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+steps = [("python", rss())]
+import geonorm
+steps.append(("import geonorm", rss()))
+for kind in geonorm.registry.available_kinds():
+    geonorm.resolve("India", kind=kind)
+    steps.append((f"+ {kind} table", rss()))
+geonorm.extract("India")
+steps.append(("+ extract matcher", rss()))
+geonorm.candidates("Phillipines", fuzzy=True)
+steps.append(("+ fuzzy indexes", rss()))
+text = "Indian Prime Minister Narendra Modi met Vladimir Putin; Rosneft paid $5bn for S-400s. " * 2000
+for _ in range(3):
+    geonorm.extract(text)
+steps.append(("after 3 extract calls on 180 kB", rss()))
+for i in range(100):
+    geonorm.extract(text)
+    geonorm.resolve(f"India {i}")
+steps.append(("after 100 more calls", rss()))
+print(json.dumps(steps))
+"""
+
+
+def main() -> int:
+    out = subprocess.run([sys.executable, "-c", _CHILD], check=True, capture_output=True, text=True).stdout
+    steps = json.loads(out.strip().splitlines()[-1])
+    base = steps[0][1]
+    results = {name: round(mb - base, 1) for name, mb in steps}
+    (ROOT / "benchmarks" / "results" / "memory.json").write_text(
+        json.dumps({"meta": {"python": sys.version.split()[0], "baseline_mb": base}, "growth_mb": results}, indent=2)
+        + "\n"
+    )
+    print(f"Memory over a bare Python {sys.version.split()[0]} ({base:.0f} MB resident):\n")
+    print("| step | resident set growth (MB) |")
+    print("| --- | --- |")
+    for name, mb in steps:
+        print(f"| {name} | {mb - base:.0f} |")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
