@@ -66,6 +66,18 @@ METONYM_TYPES: Final = frozenset({METONYM, WEAK_METONYM})
 DEMONYM_TYPES: Final = frozenset({DEMONYM, WEAK_DEMONYM})
 
 
+#: How the table format's name fields are typed (see :data:`geonorm.tables.NAME_FIELDS`).
+NAME_TYPES: Final[dict[str, int]] = {
+    "strong": STRONG,
+    "weak": WEAK,
+    "country_alias": COUNTRY_ALIAS,
+    "demonym": DEMONYM,
+    "weak_demonym": WEAK_DEMONYM,
+    "metonym": METONYM,
+    "weak_metonym": WEAK_METONYM,
+}
+
+
 def is_acronym(folded: str) -> bool:
     """Whether a folded alias is a short acronym that must match in capitals.
 

@@ -20,15 +20,7 @@ from .tables import Record, TableError, TableFile, raw_entity, record_names, ref
 __all__ = ["USER_TYPES", "Overlay"]
 
 #: How a user's names are typed: their strong names win over shipped ones.
-USER_TYPES = {
-    "strong": ix.USER,
-    "weak": ix.WEAK,
-    "country_alias": ix.COUNTRY_ALIAS,
-    "demonym": ix.DEMONYM,
-    "weak_demonym": ix.WEAK_DEMONYM,
-    "metonym": ix.METONYM,
-    "weak_metonym": ix.WEAK_METONYM,
-}
+USER_TYPES = {**ix.NAME_TYPES, "strong": ix.USER}
 _SHIPPED_ONLY_KINDS = ("country", "currency")
 
 Entry = tuple[str, str, int]

@@ -123,15 +123,7 @@ def _currencies(
     return entities, names, _not_names(files, "currency"), set()
 
 
-_NAME_TYPES = {
-    "strong": ix.STRONG,
-    "weak": ix.WEAK,
-    "country_alias": ix.COUNTRY_ALIAS,
-    "demonym": ix.DEMONYM,
-    "weak_demonym": ix.WEAK_DEMONYM,
-    "metonym": ix.METONYM,
-    "weak_metonym": ix.WEAK_METONYM,
-}
+_NAME_TYPES = ix.NAME_TYPES
 
 
 def _generic(kind: str, files: list[TableFile], known: dict[str, Any]) -> tuple[dict[str, dict[str, Any]], list[Name]]:

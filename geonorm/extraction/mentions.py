@@ -56,6 +56,15 @@ class Mention:
         return self.entity.kind
 
 
+def _unique_best(cands: list[Candidate]) -> Candidate | None:
+    """The best-scoring candidate, or None when none or a tie between entities."""
+    if not cands:
+        return None
+    best = max(c.score for c in cands)
+    top = {c.entity.id: c for c in cands if c.score == best}
+    return next(iter(top.values())) if len(top) == 1 else None
+
+
 def _has_opening(text: str) -> bool:
     return "«" in text or "“" in text or "(" in text
 
@@ -213,13 +222,9 @@ class _Scan:
         passing = [
             c for c in self.static_pass(pattern, span, cands) if not c.contextual or self.context_ok(c, s, e, facts)
         ]
-        if not passing:
+        cand = _unique_best(passing)
+        if cand is None:
             return None
-        best = max(c.score for c in passing)
-        top = {c.entity.id: c for c in passing if c.score == best}
-        if len(top) != 1:
-            return None
-        (cand,) = top.values()
         if simple and self.name_collision(cand.entity, span, s, e):
             return None
         return cand.entity, _how(cand), cand.alias, facts.get("needs_company", False) and cand.context_word
@@ -238,13 +243,9 @@ class _Scan:
             if not fixed or max(c.score for c in fixed) <= max(c.score for c in contextual):
                 return _FULL
             passing = fixed
-        if not passing:
+        cand = _unique_best(passing)
+        if cand is None:
             return None
-        best = max(c.score for c in passing)
-        top = {c.entity.id: c for c in passing if c.score == best}
-        if len(top) != 1:
-            return None
-        (cand,) = top.values()
         if cand.alias[-1:] in _CLOSERS:
             return _FULL  # "U.S.": the slow path keeps the closing mark
         multiword = " " in pattern
@@ -477,11 +478,7 @@ def _symbol_candidate(m: Matcher, sign: str) -> Candidate | None:
         for c in m.symbols.get(key(sign).replace(" ", ""), ())
         if c.alias == folded or (c.alias.lower() == folded.lower() and not c.alias.isupper())
     ]
-    if not cands:
-        return None
-    best = max(c.score for c in cands)
-    top = {c.entity.id: c for c in cands if c.score == best}
-    return next(iter(top.values())) if len(top) == 1 else None
+    return _unique_best(cands)
 
 
 def _coreferences(scan: _Scan, mentions: list[Mention]) -> list[Mention]:

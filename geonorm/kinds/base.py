@@ -83,6 +83,37 @@ class KindSpec(Generic[E]):
         return same or [m for m in matches if not m.weak]
 
 
+def build_linked(
+    raw: Sequence[Mapping[str, Any]],
+    link: str,
+    lookup: TableLookup,
+    cls: type[E],
+    make: Callable[[Mapping[str, Any], E | None], E],
+) -> list[E]:
+    """Build entities that point to another entity of their own kind through
+    ``link`` (an organisation's parent, a weapon's family), each after the one
+    it points to. Links outside ``raw`` are looked up; a cycle is an error."""
+    built: dict[str, E] = {}
+    by_id = {r["id"]: r for r in raw}
+
+    def build(eid: str, depth: int = 0) -> E:
+        if eid in built:
+            return built[eid]
+        if depth > len(by_id):
+            raise RuntimeError(f"geonorm index has a cycle through {link!r} at {eid}; reinstall geonorm")
+        r = by_id[eid]
+        target: E | None = None
+        if r.get(link) in by_id:
+            target = build(r[link], depth + 1)
+        elif r.get(link):
+            found = lookup(r[link])
+            target = found if isinstance(found, cls) else None
+        built[eid] = make(r, target)
+        return built[eid]
+
+    return [build(r["id"]) for r in raw]
+
+
 def country_of(entity: Entity) -> Country | None:
     """The country an entity belongs to, where the kind has one."""
     if isinstance(entity, Country):

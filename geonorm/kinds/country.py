@@ -14,6 +14,20 @@ _ABBREVIATIONS = {"st": "saint", "ste": "sainte", "mt": "mount", "is": "islands"
 __all__ = ["CountrySpec"]
 
 
+def _country(r: Mapping[str, Any], successors: tuple[Country, ...] = ()) -> Country:
+    return Country(
+        id=r["id"],
+        name=r["name"],
+        aliases=tuple(r["aliases"]),
+        alpha2=r["alpha2"],
+        alpha3=r["alpha3"],
+        numeric=r["numeric"],
+        official_name=r["official_name"],
+        historic=bool(r.get("historic")),
+        successors=successors,
+    )
+
+
 class CountrySpec(KindSpec[Country]):
     kind = "country"
     entity_class = Country
@@ -32,16 +46,7 @@ class CountrySpec(KindSpec[Country]):
         for r in raw:
             if r.get("historic"):
                 continue
-            current[r["id"]] = Country(
-                id=r["id"],
-                name=r["name"],
-                aliases=tuple(r["aliases"]),
-                alpha2=r["alpha2"],
-                alpha3=r["alpha3"],
-                numeric=r["numeric"],
-                official_name=r["official_name"],
-                historic=False,
-            )
+            current[r["id"]] = _country(r)
         historic: dict[str, Country] = {}
         # Successors may themselves be dissolved (Yugoslavia -> Serbia and
         # Montenegro), so build in dependency order.
@@ -51,17 +56,7 @@ class CountrySpec(KindSpec[Country]):
             for r in list(pending):
                 known = {**current, **historic}
                 if all(s in known for s in r["successors"]):
-                    historic[r["id"]] = Country(
-                        id=r["id"],
-                        name=r["name"],
-                        aliases=tuple(r["aliases"]),
-                        alpha2=r["alpha2"],
-                        alpha3=r["alpha3"],
-                        numeric=r["numeric"],
-                        official_name=r["official_name"],
-                        historic=True,
-                        successors=tuple(known[s] for s in r["successors"]),
-                    )
+                    historic[r["id"]] = _country(r, tuple(known[s] for s in r["successors"]))
                     pending.remove(r)
                     progressed = True
             if not progressed:

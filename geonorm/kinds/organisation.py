@@ -10,7 +10,7 @@ from typing import Any
 
 from ..model import Country, Organisation
 from ..text import key
-from .base import KindSpec, TableLookup
+from .base import KindSpec, TableLookup, build_linked
 
 __all__ = ["OrganisationSpec", "strip_forms"]
 
@@ -69,30 +69,15 @@ class OrganisationSpec(KindSpec[Organisation]):
         return out
 
     def build_entities(self, raw: Sequence[Mapping[str, Any]], lookup: TableLookup) -> list[Organisation]:
-        built: dict[str, Organisation] = {}
-        by_id = {r["id"]: r for r in raw}
-
-        def make(eid: str, depth: int = 0) -> Organisation:
-            if eid in built:
-                return built[eid]
-            if depth > 50:
-                raise RuntimeError("geonorm organisation index has a cycle of parents; reinstall geonorm")
-            r = by_id[eid]
-            parent: Organisation | None = None
-            if r.get("parent") in by_id:
-                parent = make(r["parent"], depth + 1)
-            elif r.get("parent"):
-                found = lookup(r["parent"])
-                parent = found if isinstance(found, Organisation) else None
+        def make(r: Mapping[str, Any], parent: Organisation | None) -> Organisation:
             country = lookup(r["country"]) if r.get("country") else None
-            built[eid] = Organisation(
-                id=eid,
+            return Organisation(
+                id=r["id"],
                 name=r["name"],
                 aliases=tuple(r["aliases"]),
                 type=r["type"],
                 country=country if isinstance(country, Country) else None,
                 parent=parent,
             )
-            return built[eid]
 
-        return [make(r["id"]) for r in raw]
+        return build_linked(raw, "parent", lookup, Organisation, make)

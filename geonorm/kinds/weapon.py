@@ -10,7 +10,7 @@ from typing import Any
 
 from ..model import Country, Organisation, Weapon
 from ..text import key
-from .base import KindSpec, TableLookup, rotations
+from .base import KindSpec, TableLookup, build_linked, rotations
 
 __all__ = ["WeaponSpec", "designator_key"]
 
@@ -117,25 +117,11 @@ class WeaponSpec(KindSpec[Weapon]):
         return out
 
     def build_entities(self, raw: Sequence[Mapping[str, Any]], lookup: TableLookup) -> list[Weapon]:
-        built: dict[str, Weapon] = {}
-        by_id = {r["id"]: r for r in raw}
-
-        def make(eid: str, depth: int = 0) -> Weapon:
-            if eid in built:
-                return built[eid]
-            if depth > 50:
-                raise RuntimeError("geonorm weapon index has a cycle of families; reinstall geonorm")
-            r = by_id[eid]
-            family: Weapon | None = None
-            if r.get("family") in by_id:
-                family = make(r["family"], depth + 1)
-            elif r.get("family"):
-                found = lookup(r["family"])
-                family = found if isinstance(found, Weapon) else None
+        def make(r: Mapping[str, Any], family: Weapon | None) -> Weapon:
             origin = lookup(r["origin"]) if r.get("origin") else None
             maker = lookup(r["manufacturer"]) if r.get("manufacturer") else None
-            built[eid] = Weapon(
-                id=eid,
+            return Weapon(
+                id=r["id"],
                 name=r["name"],
                 aliases=tuple(r["aliases"]),
                 category=r["category"],
@@ -145,9 +131,8 @@ class WeaponSpec(KindSpec[Weapon]):
                 designations=tuple(r.get("designations", ())),
                 reporting_names=tuple(r.get("reporting_names", ())),
             )
-            return built[eid]
 
-        return [make(r["id"]) for r in raw]
+        return build_linked(raw, "family", lookup, Weapon, make)
 
 
 def _singular(k: str) -> str:
