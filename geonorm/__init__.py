@@ -178,12 +178,33 @@ def load(path: str | os.PathLike[str]) -> None:
     """Load your own TOML table file (the shipped format) into the default
     registry; your strong names win over shipped ones. All-or-nothing: a
     malformed file raises :class:`TableError` naming the file, entry and
-    problem. Use a :class:`Registry` of your own to keep additions private.
+    problem. Use a :class:`Registry` of your own to keep additions private,
+    as here:
+
+    >>> import pathlib, tempfile, geonorm
+    >>> path = pathlib.Path(tempfile.mkdtemp()) / "mine.toml"
+    >>> _ = path.write_text('[[country]]\\nid = "country:GB"\\naliases = ["Blighty"]\\n', encoding="utf-8")
+    >>> mine = geonorm.Registry()
+    >>> mine.load(path)
+    >>> mine.resolve("Blighty", kind="country").alpha2
+    'GB'
     """
     default_registry.load(path)
 
 
 def load_packs() -> list[str]:
     """Load every installed alias pack (entry point group ``geonorm.tables``)
-    into the default registry; returns their names."""
+    into the default registry; returns their names.
+
+    A pack is a package whose ``pyproject.toml`` declares, for example::
+
+        [project.entry-points."geonorm.tables"]
+        my-pack = "my_pack:tables"
+
+    where ``my_pack.tables()`` returns the paths of its TOML files.
+
+    >>> import geonorm
+    >>> isinstance(geonorm.Registry().load_packs(), list)
+    True
+    """
     return default_registry.load_packs()

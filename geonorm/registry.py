@@ -409,7 +409,14 @@ class Registry:
         self._extend([read_table(path)])
 
     def load_text(self, text: str, *, source: str = "<text>") -> None:
-        """Like :meth:`load`, for TOML given as a string."""
+        """Like :meth:`load`, for TOML given as a string.
+
+        >>> from geonorm import Registry
+        >>> reg = Registry()
+        >>> reg.load_text('[[not_country]]\\nnames = ["Georgia"]\\nreason = "US states only"\\n')
+        >>> reg.resolve("Georgia", kind="country") is None
+        True
+        """
         if not isinstance(text, str):
             raise TypeError(f"text must be a str, not {type(text).__name__}")
         try:
