@@ -39,6 +39,7 @@ ORGANISATION_TYPES = frozenset(
         "think_tank",
         "university",
         "news_agency",
+        "news_media",
         "armed_group",
         "private_military_company",
     }
