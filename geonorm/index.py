@@ -84,11 +84,14 @@ def is_acronym(folded: str) -> bool:
     Letters only: designators with digits ("G20", "S-400", "Su-57") match in
     any case.
 
-    >>> is_acronym("UAE"), is_acronym("NATO"), is_acronym("Rs"), is_acronym("G20")
-    (True, True, False, False)
+    >>> is_acronym("UAE"), is_acronym("NATO"), is_acronym("Rs"), is_acronym("G20"), is_acronym("LeT")
+    (True, True, False, False, True)
     """
     compact = folded.replace(" ", "")
-    return 0 < len(compact) <= 5 and compact.isalpha() and compact.isupper()
+    if not (0 < len(compact) <= 5 and compact.isalpha()):
+        return False
+    # All capitals ("NATO"), or capitals inside the word ("LeT", "BoE").
+    return compact.isupper() or any(ch.isupper() for ch in compact[1:])
 
 
 def load_index(kind: str) -> dict[str, Any]:

@@ -128,3 +128,8 @@ def test_no_two_people_share_a_strong_name() -> None:
     for p in geonorm.people:
         owners[p.name].add(p.id)
     assert not {n: ids for n, ids in owners.items() if len(ids) > 1}
+
+
+@pytest.mark.parametrize("text", ["22", "let", "boe", "bot", "sas", "plc", "ltd"])
+def test_common_words_and_legal_forms_are_no_organisation(text: str) -> None:
+    assert geonorm.resolve(text, kind="organisation") is None

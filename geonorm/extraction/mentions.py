@@ -23,6 +23,7 @@ __all__ = ["Mention", "MentionHow", "extract"]
 MentionHow = Literal["alias", "demonym", "metonym", "coreference"]
 _CLOSERS = '.»"”)'
 _CONTEXT_CHARS = 80  # how far "other currency words around" reach
+_LETTER_SPACE_DIGIT = re.compile(r"[A-Za-z] \d")
 _PREV_WORD = re.compile(r"([^\W_]+)(\W*)$")
 _NEXT_WORD = re.compile(r"(\W*)([^\W_]+)")
 _SENTENCE_END = re.compile(r"[.!?\n]")
@@ -146,12 +147,15 @@ class _Scan:
             words = WORDS.findall(span)
             compact = "".join(WORDS.findall(fold(span))) if any(c.acronym for c in cands) else ""
             kinds, metonyms, case_ok = self.kinds, self.metonyms, self.case_ok
+            # "A 50% tariff" is no A-50: a one-letter designator needs its hyphen.
+            spaced = bool(_LETTER_SPACE_DIGIT.match(span))
             found = [
                 c
                 for c in cands
                 if c.entity.kind in kinds
                 and (metonyms or c.type not in ix.METONYM_TYPES)
                 and case_ok(c, words, compact)
+                and not (spaced and c.entity.kind == "weapon")
             ]
             self.passing[slot] = found
         return found
@@ -235,6 +239,8 @@ class _Scan:
         passing = [
             c for c in cands if c.entity.kind in self.kinds and (self.metonyms or c.type not in ix.METONYM_TYPES)
         ]
+        if _LETTER_SPACE_DIGIT.match(pattern) and any(c.entity.kind == "weapon" for c in passing):
+            return _FULL  # the span decides: "A-50" is the aircraft, "A 50%" is not
         contextual = [c for c in passing if c.contextual]
         if contextual:
             fixed = [c for c in passing if not c.contextual]

@@ -27,13 +27,15 @@ def strip_forms(k: str, forms: frozenset[str], max_words: int) -> str:
         changed = False
         for n in range(min(max_words, len(words) - 1), 0, -1):
             if " ".join(words[:n]) in forms:
-                words = words[n:]
-                changed = True
-                break
-            if " ".join(words[-n:]) in forms:
-                words = words[:-n]
-                changed = True
-                break
+                rest = words[n:]
+            elif " ".join(words[-n:]) in forms:
+                rest = words[:-n]
+            else:
+                continue
+            if sum(ch.isalpha() for ch in "".join(rest)) < 3:
+                return " ".join(words)  # "22 SAS": what is left is no name
+            words, changed = rest, True
+            break
     return " ".join(words)
 
 
