@@ -108,9 +108,10 @@ def resolve(
     when the best candidates tie (an ambiguous name such as "Congo") without
     a declared default; :func:`candidates` shows them.
 
-    ``fuzzy=True`` tolerates spelling mistakes (a bounded edit distance on
-    names of six letters or more). ``metonyms=True`` lets capital cities stand
-    for their country. Hints narrow the choice: ``country="PK"`` picks among
+    ``fuzzy=True`` tolerates spelling mistakes in country and currency names
+    (a bounded edit distance on names of six letters or more; organisations
+    and weapons never match fuzzily). ``metonyms=True`` lets capital cities
+    stand for their country. Hints narrow the choice: ``country="PK"`` picks among
     currencies that share a symbol.
 
     Raises TypeError when ``text`` is not a str, ValueError for an unknown
