@@ -51,27 +51,21 @@ _TEXT_TYPES = frozenset(
 )
 
 
-def prepare(text: str, *, lower: bool = True) -> str:
-    """The text the automaton reads: lower case, with white space, hyphens,
-    quotes and brackets read as spaces; same length as ``text``.
+def prepare(text: str) -> str:
+    """The text the automaton reads: white space, hyphens, quotes and
+    brackets read as spaces, case kept; same length as ``text``.
 
     >>> prepare("«Триумф» S-400, (India)")
-    ' триумф  s 400,  india '
+    ' Триумф  S 400,  India '
     """
-    if lower:
-        if "\u0130" in text:  # İ is the one character whose lower case is two
-            text = text.replace("\u0130", "i")
-        low = text.lower()
-    else:
-        low = text
     for ch in _SPACES:
-        if ch in low:
-            low = low.replace(ch, " ")
-    return low
+        if ch in text:
+            text = text.replace(ch, " ")
+    return text
 
 
-def _pattern(text: str, *, lower: bool = True) -> str:
-    return prepare(text, lower=lower).strip(" ")
+def _pattern(text: str) -> str:
+    return prepare(text).strip(" ")
 
 
 @attrs.frozen
@@ -154,7 +148,7 @@ class Matcher:
             for k in sorted(_shipped(kind).not_keys):
                 if " " in k:
                     for form in _name_forms(_title(k)) | {k}:
-                        pattern = _pattern(form, lower=False)
+                        pattern = _pattern(form)
                         if pattern and pattern not in self.patterns:
                             self.patterns[pattern] = []
         #: Pattern id -> (pattern, candidates). The automaton reads the text in
@@ -257,7 +251,7 @@ class Matcher:
                         joined = "".join(words)
                         forms |= {joined, joined.upper(), designator_key(" ".join(key(w) for w in words))}
                 for form in forms:
-                    pattern = _pattern(form, lower=False)
+                    pattern = _pattern(form)
                     if not pattern or len(pattern) > _MAX_PATTERN:
                         continue
                     slot = (pattern, entity.id)

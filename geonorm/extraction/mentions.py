@@ -86,7 +86,7 @@ class _Scan:
         self.text = text
         # The automaton reads the prepared text (same offsets, plus one for
         # the leading space that lets every name start after a space).
-        self.cased = " " + prepare(text, lower=False)
+        self.cased = " " + prepare(text)
         self.kinds = kinds
         self.metonyms = metonyms
         self.coref: dict[str, Person] = {}
@@ -186,7 +186,7 @@ class _Scan:
         word, gap = self.next_word(e)
         if not word:
             return False
-        window = " " + prepare(self.text[e + len(gap) : e + len(gap) + 80], lower=False)
+        window = " " + prepare(self.text[e + len(gap) : e + len(gap) + 80])
         for end, (length, pid) in self.m.automaton.iter_long(window):
             return (
                 bool(self.m.entries[pid][1])
