@@ -1,10 +1,17 @@
 """The compiled index: how entries are typed and scored, and how a kind's
 index file is loaded.
 
-The compile step (:mod:`geonorm.compile`) writes one JSON file per kind in
-``geonorm/data/index/``. Each maps a normalisation key (:func:`geonorm.text.key`)
-to entries ``[entity, alias, type]`` (plus ``1`` when the alias is an acronym
-that must be written in capitals). JSON, not pickle: loading never runs code.
+The compile step (:mod:`geonorm.compile`) writes one file per kind in
+``geonorm/data/index/``, ``<kind>.jsonl``: one JSON value per line, so that a
+data contribution changes only the lines of what it adds and two independent
+contributions do not touch the same lines. The first line is the header
+(format, kind, the versions of the sources); then, each sorted, lines
+``["extra", field, ...]`` (kind-specific settings), ``["not", key]`` (known
+non-names), ``["entity", {...}]`` (one entity with its aliases) and
+``["key", key, entries]``, where a normalisation key (:func:`geonorm.text.key`)
+maps to entries ``[entity id, alias, type]`` (plus ``1`` when the alias is an
+acronym that must be written in capitals). Entries name entities and aliases
+by id and text, never by position. JSON, not pickle: loading never runs code.
 """
 
 from __future__ import annotations
@@ -29,11 +36,13 @@ __all__ = [
     "WEAK_LOCALE",
     "WEAK_METONYM",
     "WEAK_TYPES",
+    "index_name",
     "is_acronym",
     "load_index",
+    "parse_index",
 ]
 
-FORMAT: Final = 1
+FORMAT: Final = 2
 
 # Entry types. The numbers are part of the index format.
 STRONG: Final = 0  #: a curated or standard name in English
@@ -94,11 +103,45 @@ def is_acronym(folded: str) -> bool:
     return compact.isupper() or any(ch.isupper() for ch in compact[1:])
 
 
+def index_name(kind: str) -> str:
+    """The file name of a kind's index."""
+    return f"{kind}.jsonl"
+
+
+def parse_index(text: str, kind: str) -> dict[str, Any]:
+    """Read the lines of an index file into the form the registry uses:
+    ``entities`` in id order, and ``keys`` whose entries name the entity and
+    the alias by position (``[entity index, alias index, type(, 1)]``)."""
+    rows = json.loads("[" + ",".join(line for line in text.splitlines() if line) + "]")
+    head = rows[0] if rows and isinstance(rows[0], dict) else {}
+    if head.get("format") != FORMAT or head.get("kind") != kind:
+        raise RuntimeError(f"geonorm index for {kind!r} has an unexpected format; reinstall geonorm")
+    extra: dict[str, Any] = {}
+    not_keys: list[str] = []
+    entities: list[dict[str, Any]] = []
+    keys: dict[str, list[list[Any]]] = {}
+    for row in rows[1:]:
+        tag = row[0]
+        if tag == "key":
+            keys[row[1]] = row[2]
+        elif tag == "entity":
+            entities.append(row[1])
+        elif tag == "not":
+            not_keys.append(row[1])
+        elif len(row) == 4:
+            extra.setdefault(row[1], {})[row[2]] = row[3]
+        else:
+            extra.setdefault(row[1], []).append(row[2])
+    position = {ent["id"]: i for i, ent in enumerate(entities)}
+    alias_pos = [{a: j for j, a in enumerate(ent["aliases"])} for ent in entities]
+    for entries in keys.values():
+        for entry in entries:  # in place: [id, alias, ...] -> [entity index, alias index, ...]
+            i = entry[0] = position[entry[0]]
+            entry[1] = alias_pos[i][entry[1]]
+    return {**head, "extra": extra, "not": not_keys, "entities": entities, "keys": keys}
+
+
 def load_index(kind: str) -> dict[str, Any]:
     """Load the shipped index of ``kind`` from the package data."""
-    ref = resources.files("geonorm").joinpath("data", "index", f"{kind}.json")
-    with ref.open("rb") as fh:
-        data: dict[str, Any] = json.load(fh)
-    if data.get("format") != FORMAT or data.get("kind") != kind:
-        raise RuntimeError(f"geonorm index for {kind!r} has an unexpected format; reinstall geonorm")
-    return data
+    ref = resources.files("geonorm").joinpath("data", "index", index_name(kind))
+    return parse_index(ref.read_text(encoding="utf-8"), kind)

@@ -10,8 +10,6 @@ import pytest
 import geonorm
 from geonorm import Country, Organisation, Person, Weapon
 
-from .casefile import CASES
-
 
 def test_issue_examples_organisations() -> None:
     bdl = geonorm.resolve("BDL", kind="organisation")
@@ -89,28 +87,6 @@ def test_table_sizes() -> None:
     assert len(geonorm.organisations) >= 800
     assert len(geonorm.people) >= 800
     assert len(geonorm.weapons) >= 500
-
-
-def _holder_cases() -> list[tuple[str, str, str, str, int]]:
-    out = []
-    for name in ("holders_heads.tsv", "holders_officials.tsv"):
-        for n, raw in enumerate((CASES / name).read_text(encoding="utf-8").splitlines(), 1):
-            if raw.strip() and not raw.startswith("#"):
-                office, country, day, expected = raw.split("\t")[:4]
-                out.append((office, country, day, expected.strip(), n))
-    return out
-
-
-def test_holders() -> None:
-    cases = _holder_cases()
-    assert len(cases) >= 40
-    wrong = []
-    for office, country, day, expected, line in cases:
-        got = geonorm.people.holder(office, country=None if country == "-" else country, on=day)
-        if (got.id if got else None) != expected:
-            wrong.append(f"line {line}: {office} {country} {day}: expected {expected}, got {got and got.id}")
-    accuracy = 1 - len(wrong) / len(cases)
-    assert accuracy >= 0.97, "\n".join(wrong)
 
 
 def test_holder_input_errors() -> None:

@@ -18,6 +18,7 @@ from ..tables import Record, TableError, TableFile, raw_entity, read_tables, rec
 from ..text import fold, invert_comma, invert_parenthesis, key, key_variants
 from . import sources
 from .assemble import Name, assemble
+from .checks import SHARED_FILE, check_cases, check_offices, check_shadowing, read_shared
 
 __all__ = ["DATA_DIR", "INDEX_DIR", "build", "name_keys", "table_paths"]
 
@@ -56,9 +57,8 @@ def _check_ref(rec: Record, field: str, value: str, known: Iterable[str] | dict[
 
 
 def _countries(
-    files: list[TableFile], all_locales: list[Any]
+    files: list[TableFile], entities: dict[str, dict[str, Any]], names: list[Name], soft: set[str]
 ) -> tuple[dict[str, dict[str, Any]], list[Name], list[str], set[str]]:
-    entities, names = sources.country_records(all_locales)
     renamed: dict[str, str] = {}
     for rec in _records(files, "country"):
         if len(rec.id) == len("country:XXXX"):
@@ -94,14 +94,12 @@ def _countries(
         for succ in ent.get("successors", ()):
             if succ not in entities:
                 raise TableError(f"{eid}: successor {succ!r} is not a known country")
-    soft = sources.region_names(all_locales)
     return entities, names, _not_names(files, "country"), soft
 
 
 def _currencies(
-    files: list[TableFile], all_locales: list[Any], countries: dict[str, Any]
+    files: list[TableFile], entities: dict[str, dict[str, Any]], names: list[Name], countries: dict[str, Any]
 ) -> tuple[dict[str, dict[str, Any]], list[Name], list[str], set[str]]:
-    entities, names = sources.currency_records(all_locales)
     for rec in _records(files, "currency"):
         if rec.id not in entities:
             raise TableError(f"{rec.where()}: {rec.id} is not an ISO 4217 currency known to pycountry or CLDR")
@@ -169,6 +167,11 @@ def _person_extra(
     return {"offices": dict(sorted(offices.items())), "prefix_words": sorted(words)}
 
 
+def _line(value: Any) -> str:
+    """One line of the index: compact, key-sorted JSON."""
+    return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+
+
 def _emit(
     kind: str,
     entities: dict[str, dict[str, Any]],
@@ -185,7 +188,6 @@ def _emit(
     kept, ties = assemble(names, keys_for, not_names=not_names, soft_not_names=soft_not, priority=priority, kind=kind)
     not_keys = sorted({k for n in list(not_names) + sorted(soft_not) for k in keys_for(n)} - {""} - set(kept))
     order = sorted(entities)
-    position = {eid: i for i, eid in enumerate(order)}
     aliases: dict[str, dict[str, None]] = defaultdict(dict)
     for eid in order:
         aliases[eid][entities[eid]["name"]] = None
@@ -195,56 +197,53 @@ def _emit(
     for k in sorted(kept):
         for n in kept[k]:
             aliases[n.entity][n.text] = None
-    alias_pos = {eid: {a: i for i, a in enumerate(al)} for eid, al in aliases.items()}
-    ent_out = []
+    head: dict[str, Any] = {"format": ix.FORMAT, "kind": kind, "sources": versions}
+    lines = [_line(head)]
+    for field, value in sorted((extra or {}).items()):
+        items = sorted(value.items()) if isinstance(value, dict) else [(v,) for v in value]
+        lines.extend(_line(["extra", field, *item]) for item in items)
+    lines.extend(_line(["not", k]) for k in not_keys)
     for eid in order:
-        ent = dict(entities[eid])
-        ent["aliases"] = list(aliases[eid])
-        ent_out.append(ent)
-    lines = []
+        lines.append(_line(["entity", {**entities[eid], "aliases": list(aliases[eid])}]))
     for k in sorted(kept):
         entries = []
         for n in kept[k]:
-            entry = [position[n.entity], alias_pos[n.entity][n.text], n.type]
+            entry: list[Any] = [n.entity, n.text, n.type]
             if ix.is_acronym(fold(n.text)):
                 entry.append(1)
             entries.append(entry)
-        lines.append(json.dumps(k, ensure_ascii=False) + ":" + json.dumps(entries, separators=(",", ":")))
-    head: dict[str, Any] = {"format": ix.FORMAT, "kind": kind, "sources": versions, "not": not_keys}
-    if extra:
-        head["extra"] = extra
-    text = (
-        "{"
-        + json.dumps(head, ensure_ascii=False, sort_keys=True)[1:-1]
-        + ',\n"entities":[\n'
-        + ",\n".join(json.dumps(e, ensure_ascii=False, sort_keys=True, separators=(",", ":")) for e in ent_out)
-        + '\n],\n"keys":{\n'
-        + ",\n".join(lines)
-        + "\n}}\n"
-    )
+        lines.append(_line(["key", k, entries]))
+    text = "\n".join(lines) + "\n"
     return text, ties, kept
 
 
-def build(data_dir: Path = DATA_DIR) -> tuple[dict[str, str], list[str]]:
+def build(data_dir: Path = DATA_DIR, cases_dir: Path | None = None) -> tuple[dict[str, str], list[str]]:
     """Validate every table under ``data_dir`` and return
-    ``({kind: index text}, report lines)``."""
+    ``({kind: index text}, report lines)``.
+
+    ``cases_dir`` (the repository's ``tests/cases``) is checked too: every
+    entity id a test case expects must exist."""
     from ..kinds import SPECS
 
     versions = sources.source_versions()
-    all_locales = sources.locales()
+    country_ents, country_names, currency_ents, currency_names, regions = sources.standard_records()
     out: dict[str, str] = {}
     report: list[str] = []
     known: dict[str, Any] = {}
+    kept_by_kind: dict[str, dict[str, list[Name]]] = {}
 
     files = read_tables(table_paths("countries", data_dir))
-    entities, names, nots, soft = _countries(files, all_locales)
+    entities, names, nots, soft = _countries(files, country_ents, country_names, regions)
     out["country"], ties, country_keys = _emit("country", entities, names, name_keys, nots, soft, versions)
+    kept_by_kind["country"] = country_keys
     report += [f"country tie {t}" for t in ties]
     known.update(entities)
 
     files = read_tables(table_paths("currencies", data_dir))
-    entities, names, nots, soft = _currencies(files, all_locales, known)
-    out["currency"], ties, _ = _emit("currency", entities, names, name_keys, nots, soft, versions)
+    entities, names, nots, soft = _currencies(files, currency_ents, currency_names, known)
+    out["currency"], ties, kept_by_kind["currency"] = _emit(
+        "currency", entities, names, name_keys, nots, soft, versions
+    )
     report += [f"currency tie {t}" for t in ties]
     known.update(entities)
 
@@ -257,6 +256,7 @@ def build(data_dir: Path = DATA_DIR) -> tuple[dict[str, str], list[str]]:
         files = org_files if kind == "organisation" else read_tables(table_paths(folder, data_dir))
         if kind == "person":
             extra = _person_extra(files, country_keys, org_keys)
+            check_offices(_records(files, kind), set(extra["offices"].values()))
         elif kind == "organisation":
             extra = {"forms": sorted(set(forms))}
         else:
@@ -271,6 +271,10 @@ def build(data_dir: Path = DATA_DIR) -> tuple[dict[str, str], list[str]]:
         )
         if kind == "organisation":
             org_keys = kept
+        kept_by_kind[kind] = kept
         report += [f"{kind} tie {t}" for t in ties]
         known.update(entities)
+    check_shadowing(kept_by_kind, read_shared(data_dir / SHARED_FILE))
+    if cases_dir is not None:
+        check_cases(cases_dir, known)
     return out, report

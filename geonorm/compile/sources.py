@@ -5,14 +5,16 @@ import or resolve time.
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
+import functools
 from collections import Counter, defaultdict
 from typing import Any
 
 from .. import index as ix
 from .assemble import Name
 
-__all__ = ["country_records", "currency_records", "locales", "region_names", "source_versions"]
+__all__ = ["country_records", "currency_records", "locales", "region_names", "source_versions", "standard_records"]
 
 #: Currencies in use are read from CLDR as of this day, so the index does not
 #: change with the day the compile step runs.
@@ -223,3 +225,23 @@ def currency_records(all_locales: list[Any]) -> tuple[dict[str, dict[str, Any]],
             if eid in entities and f"country:{terr}" not in entities[eid]["countries"]:
                 entities[eid]["countries"].append(f"country:{terr}")
     return entities, names
+
+
+@functools.cache
+def _standard() -> tuple[Any, ...]:
+    all_locales = locales()
+    return (*country_records(all_locales), *currency_records(all_locales), region_names(all_locales))
+
+
+def standard_records() -> tuple[dict[str, dict[str, Any]], list[Name], dict[str, dict[str, Any]], list[Name], set[str]]:
+    """``(countries, country names, currencies, currency names, region names)``
+    from pycountry and babel: read once per process (they do not depend on
+    the tables), and copied for each build, which changes them."""
+    countries, country_names, currencies, currency_names, regions = _standard()
+    return (
+        copy.deepcopy(countries),
+        list(country_names),
+        copy.deepcopy(currencies),
+        list(currency_names),
+        set(regions),
+    )

@@ -1,0 +1,146 @@
+"""Checks across tables that the compile step runs after building every kind.
+
+Each failure is a :class:`~geonorm.tables.TableError` that names the file and
+entry, so a contributor sees what to change:
+
+* a curated name of one kind that shadows a strong name of another kind
+  (an organisation alias "Estonia" would make ``resolve("Estonia")`` None and
+  hide Estonia from ``extract``), unless ``shared.toml`` declares the sharing;
+* a role whose ``office`` is not a key of ``people/_offices.toml``;
+* a test case (``tests/cases``) that expects an entity id the tables lack.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from typing import Any
+
+from .. import index as ix
+from ..tables import Record, TableError
+from ..text import key
+from .assemble import Name
+
+__all__ = ["SHARED_FILE", "check_cases", "check_offices", "check_shadowing", "read_shared"]
+
+#: The file, under the data folder, that declares names shared across kinds.
+SHARED_FILE = "shared.toml"
+# Entry types a name of one kind must not lose to another kind's curated name.
+_STRONG_NAMES = frozenset({ix.STRONG, ix.CODE, ix.DEMONYM, ix.LOCALE})
+
+
+def _keys_of(text: str) -> set[str]:
+    """Every key ``text`` is indexed under, whatever the kind."""
+    from ..kinds import SPECS
+    from .build import name_keys
+
+    found = set(name_keys(text))
+    for spec in SPECS.values():
+        found.update(spec.index_keys(text))
+    found.add(key(text))
+    return found - {""}
+
+
+def read_shared(path: Path) -> dict[str, list[frozenset[str]]]:
+    """The declared cross-kind names: key -> the sets of entities that may
+    share it."""
+    if not path.exists():
+        return {}
+    with path.open("rb") as fh:
+        data = tomllib.load(fh)
+    out: dict[str, list[frozenset[str]]] = {}
+    for i, entry in enumerate(data.get("shared", ()), 1):
+        where = f"{path}: [[shared]] #{i}"
+        if not isinstance(entry, dict) or set(entry) != {"name", "entities", "reason"}:
+            raise TableError(f"{where}: needs exactly 'name', 'entities' and 'reason'")
+        name, entities, reason = entry["name"], entry["entities"], entry["reason"]
+        if not isinstance(name, str) or not isinstance(reason, str) or not reason.strip():
+            raise TableError(f"{where}: 'name' and 'reason' must be non-empty strings")
+        if not isinstance(entities, list) or len(entities) < 2 or not all(isinstance(e, str) for e in entities):
+            raise TableError(f"{where}: 'entities' must list at least two entity ids")
+        kinds = {e.partition(":")[0] for e in entities}
+        if len(kinds) < 2:
+            raise TableError(f"{where}: entities of one kind share names through weak_aliases, not here")
+        for k in _keys_of(name):
+            out.setdefault(k, []).append(frozenset(entities))
+    unknown = set(data) - {"shared"}
+    if unknown:
+        raise TableError(f"{path}: unknown top-level key(s) {', '.join(sorted(unknown))}")
+    return out
+
+
+def check_shadowing(kept: Mapping[str, Mapping[str, list[Name]]], shared: Mapping[str, list[frozenset[str]]]) -> None:
+    """Fail when a curated name of one kind outranks or ties a strong name of
+    another kind under the same key, and no declaration allows it."""
+    kinds_of: dict[str, list[str]] = {}
+    for kind, keys in kept.items():
+        for k in keys:
+            kinds_of.setdefault(k, []).append(kind)
+    problems: list[str] = []
+    for k, kinds in sorted(kinds_of.items()):
+        if len(kinds) < 2:
+            continue
+        for victim_kind in kinds:
+            victim = kept[victim_kind][k][0]
+            if victim.type not in _STRONG_NAMES:
+                continue
+            for other_kind in kinds:
+                if other_kind == victim_kind:
+                    continue
+                for n in kept[other_kind][k]:
+                    if not n.curated or ix.SCORES[n.type] < ix.SCORES[victim.type]:
+                        continue
+                    if any({n.entity, victim.entity} <= allowed for allowed in shared.get(k, ())):
+                        continue
+                    problems.append(
+                        f"{n.where}: {n.text!r} of {n.entity} shadows {victim.text!r}, a name of "
+                        f"{victim.entity}: resolve() would not find {victim.entity} by it. Make it a weak "
+                        f"alias, or declare the sharing in {SHARED_FILE}"
+                    )
+    if problems:
+        more = f"\n(and {len(problems) - 10} more)" if len(problems) > 10 else ""
+        raise TableError("\n".join(problems[:10]) + more)
+
+
+def check_offices(records: Iterable[Record], office_keys: set[str]) -> None:
+    """Every role names an office that ``people/_offices.toml`` defines."""
+    for rec in records:
+        for i, role in enumerate(rec.fields.get("roles", ()), 1):
+            if role["office"] not in office_keys:
+                raise TableError(
+                    f"{rec.where()} role #{i}: office {role['office']!r} is not a key in people/_offices.toml "
+                    f"(known: {', '.join(sorted(office_keys))})"
+                )
+
+
+def _case_ids(path: Path) -> Iterable[tuple[int, str]]:
+    """``(line, expected entity id)`` of a case file."""
+    if path.suffix == ".tsv":
+        column = 3 if path.name.startswith("holders") else 1
+        for n, raw in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+            if not raw.strip() or raw.lstrip().startswith("#"):
+                continue
+            parts = raw.split("\t")
+            if len(parts) > column and parts[column].strip() not in ("-", ""):
+                yield n, parts[column].strip()
+    elif path.suffix == ".toml":
+        lines = path.read_text(encoding="utf-8").splitlines()
+        with path.open("rb") as fh:
+            data = tomllib.load(fh)
+        for section in data.values():
+            for item in section if isinstance(section, list) else ():
+                for mention in item.get("mentions", ()) if isinstance(item, dict) else ():
+                    eid = str(mention[1])
+                    line = next((i for i, t in enumerate(lines, 1) if f'"{eid}"' in t), 0)
+                    yield line, eid
+
+
+def check_cases(cases_dir: Path, known: Mapping[str, Any]) -> None:
+    """Every entity id a test case expects is an entity of the tables."""
+    for path in sorted(cases_dir.rglob("*")):
+        if path.suffix not in (".tsv", ".toml"):
+            continue
+        for line, eid in _case_ids(path):
+            if eid not in known:
+                raise TableError(f"{path}:{line}: expected id {eid!r} is not an entity in the tables")
