@@ -26,8 +26,10 @@ __all__ = [
     "DEMONYM",
     "FORMAT",
     "LOCALE",
+    "LOCALE_TYPES",
     "METONYM",
     "METONYM_TYPES",
+    "NEWS_LOCALE",
     "SCORES",
     "STRONG",
     "USER",
@@ -56,12 +58,14 @@ WEAK_METONYM: Final = 7
 USER: Final = 8  #: added at run time by the user: wins over shipped names
 WEAK_LOCALE: Final = 9  #: a locale name that another entity's curated name overrides
 COUNTRY_ALIAS: Final = 10  #: a generic name that needs a country hint ("Ministry of Defence")
+NEWS_LOCALE: Final = 11  #: a standard name in a major news language (CLDR): found in running text too
 
 SCORES: Final[dict[int, float]] = {
     USER: 1.1,
     STRONG: 1.0,
     CODE: 1.0,
     LOCALE: 0.9,
+    NEWS_LOCALE: 0.9,
     DEMONYM: 0.9,
     METONYM: 0.8,
     WEAK: 0.7,
@@ -72,6 +76,7 @@ SCORES: Final[dict[int, float]] = {
 }
 WEAK_TYPES: Final = frozenset({WEAK, WEAK_DEMONYM, WEAK_METONYM, WEAK_LOCALE, COUNTRY_ALIAS})
 METONYM_TYPES: Final = frozenset({METONYM, WEAK_METONYM})
+LOCALE_TYPES: Final = frozenset({LOCALE, NEWS_LOCALE})
 DEMONYM_TYPES: Final = frozenset({DEMONYM, WEAK_DEMONYM})
 
 

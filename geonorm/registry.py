@@ -44,6 +44,8 @@ class _Table:
     by_id: dict[str, Entity]
     keys: dict[str, list[list[int]]]
     not_keys: frozenset[str]
+    #: The kind's settings from its index (legal forms, offices, abbreviations).
+    extra: Mapping[str, Any] = attrs.field(factory=dict)
     _fuzzy: FuzzyIndex | None = None
     _fuzzy_lock: threading.Lock = attrs.field(factory=threading.Lock)
 
@@ -84,6 +86,7 @@ def _shipped(kind: str) -> _Table:
                 by_id={e.id: e for e in entities},
                 keys=data["keys"],
                 not_keys=frozenset(data.get("not", ())),
+                extra=data.get("extra", {}),
             )
             _SHIPPED[kind] = table
     return table
@@ -270,7 +273,7 @@ class Registry:
             return []
         folded = fold(text)
         qkey = key_of_folded(folded)
-        if not qkey:
+        if not qkey or (qkey.isdigit() and qkey != text.strip()):
             return []
         if len(kinds) == 1 and not parsed:
             return self._match_kind(kinds[0], text, folded, qkey, fuzzy, metonyms)
@@ -295,8 +298,8 @@ class Registry:
         else:
             folded = fold(text)
             k = key_of_folded(folded)
-        if not k:
-            return None
+        if not k or (k.isdigit() and k != text.strip()):
+            return None  # a number in prose ("3.28", "1,000") is no ISO numeric code
         best: Entity | None = None
         best_score = -1.0
         tie = False

@@ -150,6 +150,11 @@ class Record:
     fields: Mapping[str, Any]
     path: str
     position: int
+    #: Whether the record only adds names to an entity defined elsewhere (it
+    #: has an id and name fields only: no ``name``, no other facts).
+    addition: bool = False
+    #: The language of the file's names (``language = "ru"``), if it says.
+    language: str | None = None
 
     def where(self) -> str:
         return f"{self.path}: [[{self.kind}]] #{self.position} ({self.id})"
@@ -166,6 +171,7 @@ class TableFile:
     path: str
     as_of: dt.date | None
     records: tuple[Record, ...]
+    language: str | None
     not_names: Mapping[str, tuple[str, ...]]
     extra: Mapping[str, Any]
 
@@ -225,7 +231,14 @@ def _check_roles(value: Any, where: str) -> list[dict[str, Any]]:
     return roles
 
 
-def _parse_record(kind: str, raw: Any, path: str, position: int) -> Record:
+#: Fields a record may hold when it only adds names to an existing entity.
+ADDITION_FIELDS = frozenset(
+    {"id", "note", "aliases", "weak_aliases", "demonyms", "weak_demonyms", "capitals", "weak_capitals"}
+)
+_LANGUAGE_RE = re.compile(r"^[a-z]{2,3}(?:-[A-Z][a-z]{3})?$")
+
+
+def _parse_record(kind: str, raw: Any, path: str, position: int, language: str | None = None) -> Record:
     where = f"{path}: [[{kind}]] #{position}"
     if not isinstance(raw, dict):
         raise TableError(f"{where}: must be a table")
@@ -235,7 +248,13 @@ def _parse_record(kind: str, raw: Any, path: str, position: int) -> Record:
     unknown = sorted(set(raw) - set(fields))
     if unknown:
         raise TableError(f"{where}: unknown field(s) {', '.join(unknown)}; allowed: {', '.join(sorted(fields))}")
-    for req in _REQUIRED[kind]:
+    addition = kind not in ("country", "currency") and "name" not in raw and set(raw) <= ADDITION_FIELDS
+    if language is not None and kind not in ("country", "currency") and not addition:
+        raise TableError(
+            f"{where}: a language file only adds names to entities defined elsewhere: give the id and "
+            f"{', '.join(sorted(ADDITION_FIELDS - {'id'}))}"
+        )
+    for req in ("id",) if addition else _REQUIRED[kind]:
         if req not in raw:
             raise TableError(f"{where}: missing required field {req!r}")
     clean: dict[str, Any] = {}
@@ -254,13 +273,13 @@ def _parse_record(kind: str, raw: Any, path: str, position: int) -> Record:
             raise TableError(f"{where}: id must look like {kind}:<ISO code>, not {ident!r}")
     elif not _SLUG_RE.match(ident) or not ident.startswith(kind + ":"):
         raise TableError(f"{where}: id must be {kind}:<lowercase-ascii-slug>, not {ident!r}")
-    if kind == "organisation" and clean["type"] not in ORGANISATION_TYPES:
+    if kind == "organisation" and not addition and clean["type"] not in ORGANISATION_TYPES:
         raise TableError(f"{where}: unknown type {clean['type']!r}; one of {', '.join(sorted(ORGANISATION_TYPES))}")
-    if kind == "weapon" and clean["category"] not in WEAPON_CATEGORIES:
+    if kind == "weapon" and not addition and clean["category"] not in WEAPON_CATEGORIES:
         raise TableError(
             f"{where}: unknown category {clean['category']!r}; one of {', '.join(sorted(WEAPON_CATEGORIES))}"
         )
-    return Record(kind=kind, id=ident, fields=clean, path=path, position=position)
+    return Record(kind=kind, id=ident, fields=clean, path=path, position=position, addition=addition, language=language)
 
 
 def parse_table(data: Mapping[str, Any], path: str) -> TableFile:
@@ -269,13 +288,18 @@ def parse_table(data: Mapping[str, Any], path: str) -> TableFile:
     not_names: dict[str, tuple[str, ...]] = {}
     extra: dict[str, Any] = {}
     as_of: dt.date | None = None
+    language = data.get("language")
+    if language is not None and (not isinstance(language, str) or not _LANGUAGE_RE.match(language)):
+        raise TableError(f'{path}: \'language\' must be a language code such as "ru" or "zh-Hant", not {language!r}')
     for top, value in data.items():
         if top == "as_of":
             as_of = _check_date(value, path, "as_of")
+        elif top == "language":
+            continue
         elif top in KINDS:
             if not isinstance(value, list):
                 raise TableError(f"{path}: {top!r} must be an array of tables, written [[{top}]]")
-            records.extend(_parse_record(top, raw, path, i) for i, raw in enumerate(value, 1))
+            records.extend(_parse_record(top, raw, path, i, language) for i, raw in enumerate(value, 1))
         elif top in _LIST_TABLES:
             if not isinstance(value, list):
                 raise TableError(f"{path}: {top!r} must be an array of tables, written [[{top}]]")
@@ -289,12 +313,36 @@ def parse_table(data: Mapping[str, Any], path: str) -> TableFile:
             not_names[kind] = not_names.get(kind, ()) + tuple(names)
         elif top in ("forms", "office", "honorifics", "institutions"):
             extra[top] = value
+        elif top == "single_characters" and language is not None:
+            extra[top] = _check_single_characters(value, path)
         else:
             raise TableError(
                 f"{path}: unknown top-level key {top!r}; expected as_of, [[country]], [[currency]], "
                 "[[organisation]], [[person]], [[weapon]] or a [[not_<kind>]] list"
             )
-    return TableFile(path=path, as_of=as_of, records=tuple(records), not_names=not_names, extra=extra)
+    return TableFile(
+        path=path, as_of=as_of, records=tuple(records), language=language, not_names=not_names, extra=extra
+    )
+
+
+def _check_single_characters(value: Any, path: str) -> list[dict[str, Any]]:
+    """One-character abbreviations of country names in Chinese and Japanese
+    compounds (中美, 日米): ``[{text, id, examples}]``."""
+    if not isinstance(value, list):
+        raise TableError(f"{path}: 'single_characters' must be a list of {{text, id, examples}} tables")
+    out = []
+    for i, entry in enumerate(value, 1):
+        where = f"{path}: single_characters #{i}"
+        if not isinstance(entry, dict) or not {"text", "id"} <= set(entry) <= {"text", "id", "examples"}:
+            raise TableError(f"{where}: needs 'text' and 'id' (and 'examples')")
+        text = _check_str(entry["text"], where, "text")
+        if len(text) != 1:
+            raise TableError(f"{where}: 'text' must be one character, not {text!r}")
+        ident = _check_str(entry["id"], where, "id")
+        if not _ID_RE["country"].match(ident):
+            raise TableError(f"{where}: id must be a country id such as country:CN, not {ident!r}")
+        out.append({"text": text, "id": ident, "examples": _check_strs(entry.get("examples", []), where, "examples")})
+    return out
 
 
 def read_table(path: str | os.PathLike[str]) -> TableFile:
@@ -329,7 +377,7 @@ def read_tables(paths: Iterable[str | os.PathLike[str]]) -> list[TableFile]:
     seen: dict[str, str] = {}
     for tf in files:
         for rec in tf.records:
-            if rec.kind in ("country", "currency"):
+            if rec.kind in ("country", "currency") or rec.addition:
                 continue
             if rec.id in seen:
                 raise TableError(f"{rec.where()}: duplicate id, first defined in {seen[rec.id]}")

@@ -186,7 +186,7 @@ def test_an_alias_shadowing_another_kind_fails(tmp_path: Path) -> None:
         '[[organisation]]\nid = "organisation:estonia-holding"\nname = "Estonia Holding"\ntype = "company"\n'
         'aliases = ["Estonia"]\n',
     )
-    with pytest.raises(TableError, match="shadows 'Estonia', a name of country:EE") as err:
+    with pytest.raises(TableError, match=r"shadows '[^']*', a name of country:EE") as err:
         build(data)
     assert "zz-shadow.toml" in str(err.value)
     assert "shared.toml" in str(err.value)

@@ -4,7 +4,10 @@ The rules (documented for contributors in CONTRIBUTING.md and the docs):
 
 * A key on a known-non-match list is dropped; a curated alias on that list is
   an error.
-* For one entity and one key, curated entries decide over generated ones.
+* For one entity and one key, curated entries decide over generated ones,
+  except that a curated name that is not weak leaves the key to a standard
+  name that ranks at least as high (a Polish "Estonią" folds like "Estonia";
+  the Spanish adjective "argentina" is spelt like the country).
 * Two entities may not both hold a key as a strong curated name: error.
 * Where a curated entry holds a key, other entities' generated names for it are
   demoted to weak locale names (the curated one is the declared default).
@@ -45,7 +48,30 @@ _STRONG_CURATED = frozenset({ix.STRONG, ix.CODE, ix.DEMONYM, ix.METONYM})
 def _best(names: list[Name]) -> Name:
     curated = [n for n in names if n.curated and n.type not in ix.METONYM_TYPES]
     pool = curated or names
-    return max(pool, key=lambda n: (ix.SCORES[n.type], n.curated, n.count, n.text))
+    capitals = [n for n in names if n.curated and n.type in ix.METONYM_TYPES]
+    if not curated and capitals and all(n.type == ix.LOCALE for n in names if not n.curated):
+        # A curated capital over a minor locale's name spelt the same
+        # ("Brasília"; "Brasilia" is Brazil in Finnish): the place stays a place.
+        pool = capitals
+    best = max(pool, key=lambda n: (ix.SCORES[n.type], n.curated, n.count, n.text))
+    if best.curated and best.type not in ix.WEAK_TYPES and best.type not in ix.METONYM_TYPES:
+        # A curated name demotes nothing here, so the standard name keeps the
+        # key where it ranks as high: "Estonia", not a Polish "Estonią" that
+        # folds the same; "Argentina", not the Spanish adjective "argentina".
+        top = ix.SCORES[best.type]
+        standard = [
+            n
+            for n in names
+            if not n.curated
+            and n.type not in ix.METONYM_TYPES
+            and (ix.SCORES[n.type] > top or (ix.SCORES[n.type] == top and n.type == ix.STRONG))
+        ]
+        if standard:
+            # Still the curated claim on the key (it settles collisions), shown
+            # with the standard spelling and rank.
+            shown = max(standard, key=lambda n: (ix.SCORES[n.type], n.count, n.text))
+            best = attrs.evolve(best, text=shown.text, type=shown.type)
+    return best
 
 
 def assemble(
@@ -117,7 +143,7 @@ def assemble(
                         if n is not preferred[0]:
                             chosen[n.entity] = attrs.evolve(n, type=ix.WEAK_LOCALE)
                     leaders = preferred
-            if len(leaders) > 1 and all(n.type == ix.LOCALE for n in leaders):
+            if len(leaders) > 1 and all(n.type in ix.LOCALE_TYPES for n in leaders):
                 leaders.sort(key=lambda n: -n.count)
                 if leaders[0].count >= 3 * leaders[1].count:
                     for n in leaders[1:]:

@@ -19,6 +19,7 @@ from ..text import fold, invert_comma, invert_parenthesis, key, key_variants
 from . import sources
 from .assemble import Name, assemble
 from .checks import SHARED_FILE, check_cases, check_offices, check_shadowing, read_shared
+from .inflect import INFLECTED_LANGUAGES, cyrillic_language, forms
 
 __all__ = ["DATA_DIR", "INDEX_DIR", "build", "name_keys", "table_paths"]
 
@@ -40,7 +41,17 @@ def table_paths(kind_dir: str, data_dir: Path = DATA_DIR) -> list[Path]:
 
 
 def _curated_names(rec: Record) -> list[Name]:
-    return [Name(rec.id, text, _NAME_TYPES[t], True, rec.where()) for text, t in record_names(rec)]
+    """The names a record gives, with their case forms where its language
+    inflects (Russian, Ukrainian: see :mod:`geonorm.compile.inflect`): the
+    file's language, or for a name in Cyrillic, the language its letters say."""
+    out: list[Name] = []
+    for text, t in record_names(rec):
+        variants = [text]
+        language = rec.language if rec.language in INFLECTED_LANGUAGES else cyrillic_language(text)
+        if language in INFLECTED_LANGUAGES:
+            variants = forms(text, language, adjective=t in ("demonym", "weak_demonym"))
+        out.extend(Name(rec.id, v, _NAME_TYPES[t], True, rec.where()) for v in variants)
+    return out
 
 
 def _records(files: Iterable[TableFile], kind: str) -> list[Record]:
@@ -125,17 +136,23 @@ _NAME_TYPES = ix.NAME_TYPES
 
 
 def _generic(kind: str, files: list[TableFile], known: dict[str, Any]) -> tuple[dict[str, dict[str, Any]], list[Name]]:
-    """Entities and names of a curated-only kind, with every reference checked."""
+    """Entities and names of a curated-only kind, with every reference checked.
+    Records that only add names (language files) must name an entity of the kind."""
     entities: dict[str, dict[str, Any]] = {}
     names: list[Name] = []
-    for rec in _records(files, kind):
+    records = _records(files, kind)
+    for rec in records:
+        if rec.addition:
+            continue
         for what, target in references(rec):
             _check_ref(rec, what, target, known)
             if target == rec.id:
                 raise TableError(f"{rec.where()}: {what} refers to the entity itself")
         entities[rec.id] = raw_entity(rec)
-        for text, type_ in record_names(rec):
-            names.append(Name(rec.id, text, _NAME_TYPES[type_], True, rec.where()))
+    for rec in records:
+        if rec.addition and rec.id not in entities:
+            raise TableError(f"{rec.where()}: {rec.id} is not a known {kind}; a new {kind} needs its 'name'")
+        names.extend(_curated_names(rec))
     return entities, names
 
 
@@ -232,14 +249,26 @@ def build(data_dir: Path = DATA_DIR, cases_dir: Path | None = None) -> tuple[dic
     known: dict[str, Any] = {}
     kept_by_kind: dict[str, dict[str, list[Name]]] = {}
 
-    files = read_tables(table_paths("countries", data_dir))
+    # Names in other languages: one file per language, adding names to the
+    # entities of every kind.
+    languages = read_tables(table_paths("languages", data_dir))
+    singles = [{**c, "language": tf.language} for tf in languages for c in tf.extra.get("single_characters", ())]
+    files = read_tables(table_paths("countries", data_dir)) + languages
     entities, names, nots, soft = _countries(files, country_ents, country_names, regions)
-    out["country"], ties, country_keys = _emit("country", entities, names, name_keys, nots, soft, versions)
+    for single in singles:
+        if single["id"] not in entities:
+            raise TableError(f"single character {single['text']!r}: {single['id']} is not a known country")
+    country_extra = (
+        {"single_characters": sorted(singles, key=lambda c: (c["language"], c["text"], c["id"]))} if singles else None
+    )
+    out["country"], ties, country_keys = _emit(
+        "country", entities, names, name_keys, nots, soft, versions, country_extra
+    )
     kept_by_kind["country"] = country_keys
     report += [f"country tie {t}" for t in ties]
     known.update(entities)
 
-    files = read_tables(table_paths("currencies", data_dir))
+    files = read_tables(table_paths("currencies", data_dir)) + languages
     entities, names, nots, soft = _currencies(files, currency_ents, currency_names, known)
     out["currency"], ties, kept_by_kind["currency"] = _emit(
         "currency", entities, names, name_keys, nots, soft, versions
@@ -250,15 +279,15 @@ def build(data_dir: Path = DATA_DIR, cases_dir: Path | None = None) -> tuple[dic
     # Curated-only kinds, in reference order: organisations before the people
     # and weapons that name them.
     org_files = read_tables(table_paths("organisations", data_dir))
-    forms = [f for tf in org_files for f in tf.extra.get("forms", ())]
+    legal_forms = [f for tf in org_files for f in tf.extra.get("forms", ())]
     org_keys: dict[str, list[Name]] = {}
     for kind, folder in (("organisation", "organisations"), ("person", "people"), ("weapon", "weapons")):
-        files = org_files if kind == "organisation" else read_tables(table_paths(folder, data_dir))
+        files = (org_files if kind == "organisation" else read_tables(table_paths(folder, data_dir))) + languages
         if kind == "person":
             extra = _person_extra(files, country_keys, org_keys)
             check_offices(_records(files, kind), set(extra["offices"].values()))
         elif kind == "organisation":
-            extra = {"forms": sorted(set(forms))}
+            extra = {"forms": sorted(set(legal_forms))}
         else:
             extra = {}
         # Check every reference within the kind before the entities exist.

@@ -27,7 +27,7 @@ __all__ = ["SHARED_FILE", "check_cases", "check_offices", "check_shadowing", "re
 #: The file, under the data folder, that declares names shared across kinds.
 SHARED_FILE = "shared.toml"
 # Entry types a name of one kind must not lose to another kind's curated name.
-_STRONG_NAMES = frozenset({ix.STRONG, ix.CODE, ix.DEMONYM, ix.LOCALE})
+_STRONG_NAMES = frozenset({ix.STRONG, ix.CODE, ix.DEMONYM, *ix.LOCALE_TYPES})
 
 
 def _keys_of(text: str) -> set[str]:

@@ -13,6 +13,7 @@ from typing import Any
 
 from .. import index as ix
 from .assemble import Name
+from .inflect import INFLECTED_LANGUAGES, forms
 
 __all__ = ["country_records", "currency_records", "locales", "region_names", "source_versions", "standard_records"]
 
@@ -32,7 +33,14 @@ def source_versions() -> dict[str, str]:
     import babel
     import pycountry  # noqa: F401  (version read from metadata)
 
-    return {"babel": babel.__version__, "pycountry": version("pycountry")}
+    return {
+        "babel": babel.__version__,
+        "pycountry": version("pycountry"),
+        # Russian and Ukrainian case forms (geonorm.compile.inflect).
+        "pymorphy3": version("pymorphy3"),
+        "pymorphy3-dicts-ru": version("pymorphy3-dicts-ru"),
+        "pymorphy3-dicts-uk": version("pymorphy3-dicts-uk"),
+    }
 
 
 def locales() -> list[Any]:
@@ -44,6 +52,21 @@ def locales() -> list[Any]:
 
 def _is_english(locale: Any) -> bool:
     return str(locale) == "en"
+
+
+#: Languages whose standard names are also looked for in running text (the
+#: major news languages; see the languages page of the docs). Names from the
+#: other CLDR locales still resolve, but "Kota" (Qatar in one locale) or
+#: "Malé" in English prose are no mentions.
+NEWS_LANGUAGES = frozenset(
+    {"ar", "de", "es", "fa", "fr", "he", "hi", "it", "ja", "ko", "pl", "pt", "ru", "tr", "uk", "ur", "zh"}
+)
+
+
+def _locale_type(eid_text: tuple[str, str], english: set[tuple[str, str]], news: set[tuple[str, str]]) -> int:
+    if eid_text in english:
+        return ix.STRONG
+    return ix.NEWS_LOCALE if eid_text in news else ix.LOCALE
 
 
 def _attr(obj: Any, name: str) -> str:
@@ -118,6 +141,8 @@ def country_records(all_locales: list[Any]) -> tuple[dict[str, dict[str, Any]], 
 
     counts: dict[tuple[str, str], int] = Counter()
     english: set[tuple[str, str]] = set()
+    news: set[tuple[str, str]] = set()
+    inflected: dict[tuple[str, str], str] = {}
     for loc in all_locales:
         for code, name in loc.territories.items():
             eid = f"country:{code}"
@@ -126,8 +151,16 @@ def country_records(all_locales: list[Any]) -> tuple[dict[str, dict[str, Any]], 
             counts[(eid, str(name))] += 1
             if _is_english(loc):
                 english.add((eid, str(name)))
+            elif loc.language in NEWS_LANGUAGES:
+                news.add((eid, str(name)))
+                if loc.language in INFLECTED_LANGUAGES:
+                    inflected[(eid, str(name))] = loc.language
     for (eid, text), n in sorted(counts.items()):
-        names.append(Name(eid, text, ix.STRONG if (eid, text) in english else ix.LOCALE, False, "cldr", n))
+        names.append(Name(eid, text, _locale_type((eid, text), english, news), False, "cldr", n))
+    # Russian and Ukrainian names in every case ("Индии", "Індії").
+    for (eid, text), lang in sorted(inflected.items()):
+        for form in forms(text, lang)[1:]:
+            names.append(Name(eid, form, ix.NEWS_LOCALE, False, "cldr + pymorphy3", counts[(eid, text)]))
     return entities, names
 
 
@@ -191,9 +224,11 @@ def currency_records(all_locales: list[Any]) -> tuple[dict[str, dict[str, Any]],
 
     counts: dict[tuple[str, str], int] = Counter()
     english_names: set[tuple[str, str]] = set()
+    news: set[tuple[str, str]] = set()
     symbols: dict[str, Counter[str]] = defaultdict(Counter)
     for loc in all_locales:
         is_en = _is_english(loc)
+        is_news = loc.language in NEWS_LANGUAGES
         plural = loc._data["currency_names_plural"]
         for code, name in loc.currencies.items():
             eid = f"currency:{code}"
@@ -207,12 +242,14 @@ def currency_records(all_locales: list[Any]) -> tuple[dict[str, dict[str, Any]],
                 counts[(eid, text)] += 1
                 if is_en:
                     english_names.add((eid, text))
+                elif is_news:
+                    news.add((eid, text))
         for code, sym in loc.currency_symbols.items():
             eid = f"currency:{code}"
             if eid in entities and sym and str(sym) != code:
                 symbols[eid][str(sym)] += 1
     for (eid, text), n in sorted(counts.items()):
-        names.append(Name(eid, text, ix.STRONG if (eid, text) in english_names else ix.LOCALE, False, "cldr", n))
+        names.append(Name(eid, text, _locale_type((eid, text), english_names, news), False, "cldr", n))
     for eid, syms in sorted(symbols.items()):
         for sym, n in sorted(syms.items()):
             names.append(Name(eid, sym, ix.LOCALE, False, "cldr symbol", n))

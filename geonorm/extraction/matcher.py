@@ -43,20 +43,72 @@ _SPACES = (
     "\n\t\r\x0b\x0c\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u2028\u2029"
     "\u202f\u205f\u3000-\u2010\u2011\u2012\u2013\u2014\u2015\u2212/\\\"'`\u2018\u2019\u201a\u201b\u201c"
     "\u201d\u201e\u00ab\u00bb\u2039\u203a()[]{}<>|"
+    # Punctuation that glues names in lists ("Russia,India"), fullwidth
+    # punctuation and brackets of CJK text, and the middle dots that join the
+    # parts of a foreign name (唐纳德·特朗普, ウラジーミル・プーチン).
+    ",;:!?\uff08\uff09\u300c\u300d\u300e\u300f\u3010\u3011\u3001\u3002\uff0c\uff1a\uff1b\uff01\uff1f"
+    "\u00b7\u30fb\u2027\uff65"
 )
 _MAX_PATTERN = 120
+# End rules of a pattern (see Matcher.end_rule): a name ends at a word
+# boundary; a name ending in a script written without spaces may be followed
+# by anything; a Hangul name may be followed by a Korean particle.
+END_WORD, END_FREE, END_PARTICLE, END_KANA = 0, 1, 2, 3
+
+
+def unspaced(ch: str) -> bool:
+    """Whether ``ch`` belongs to a script written without spaces between
+    words: Chinese characters, kana, Thai, Lao, Khmer, Burmese."""
+    o = ord(ch)
+    return (
+        0x4E00 <= o <= 0x9FFF
+        or 0x3400 <= o <= 0x4DBF
+        or 0xF900 <= o <= 0xFAFF
+        or 0x3040 <= o <= 0x30FF
+        or 0x31F0 <= o <= 0x31FF
+        or 0xFF66 <= o <= 0xFF9F
+        or 0x20000 <= o <= 0x2FFFF
+        or 0x0E00 <= o <= 0x0EFF
+        or 0x1780 <= o <= 0x17FF
+        or 0x1000 <= o <= 0x109F
+    )
+
+
+def katakana(ch: str) -> bool:
+    """Katakana (with the prolonged sound mark): a katakana word runs on
+    until another script, so a name in katakana ends there ("マリ" is not
+    in "マリン")."""
+    o = ord(ch)
+    return 0x30A0 <= o <= 0x30FF or 0x31F0 <= o <= 0x31FF or 0xFF66 <= o <= 0xFF9F
+
+
+def hangul(ch: str) -> bool:
+    o = ord(ch)
+    return 0xAC00 <= o <= 0xD7AF or 0x1100 <= o <= 0x11FF or 0x3130 <= o <= 0x318F
+
+
+def _arabic(ch: str) -> bool:
+    o = ord(ch)
+    return 0x0600 <= o <= 0x06FF or 0x0750 <= o <= 0x077F or 0xFB50 <= o <= 0xFDFF or 0xFE70 <= o <= 0xFEFF
+
+
+def _hebrew(ch: str) -> bool:
+    return 0x0590 <= ord(ch) <= 0x05FF
+
+
+_TURKISH_LETTERS = frozenset("çğıöşüÇĞİÖŞÜ")
 # Entry types that count in running text (bare ISO codes are left out).
 _TEXT_TYPES = frozenset(
-    {ix.STRONG, ix.LOCALE, ix.WEAK, ix.DEMONYM, ix.WEAK_DEMONYM, ix.METONYM, ix.WEAK_METONYM, ix.USER}
+    {ix.STRONG, ix.LOCALE, ix.NEWS_LOCALE, ix.WEAK, ix.DEMONYM, ix.WEAK_DEMONYM, ix.METONYM, ix.WEAK_METONYM, ix.USER}
 )
 
 
 def prepare(text: str) -> str:
-    """The text the automaton reads: white space, hyphens, quotes and
-    brackets read as spaces, case kept; same length as ``text``.
+    """The text the automaton reads: white space, hyphens, quotes, brackets
+    and list punctuation read as spaces, case kept; same length as ``text``.
 
     >>> prepare("«Триумф» S-400, (India)")
-    ' Триумф  S 400,  India '
+    ' Триумф  S 400   India '
     """
     for ch in _SPACES:
         if ch in text:
@@ -88,7 +140,7 @@ class Candidate:
     @property
     def contextual(self) -> bool:
         """Whether rules that read the surrounding text apply."""
-        return self.symbol or self.context_word or self.type in ix.WEAK_TYPES
+        return self.symbol or self.context_word or self.type in ix.WEAK_TYPES or self.type in ix.METONYM_TYPES
 
 
 def _load_rules() -> dict[str, Any]:
@@ -99,10 +151,13 @@ def _load_rules() -> dict[str, Any]:
 
 def _name_forms(name: str) -> set[str]:
     """How a name may be written in running text: as given, in capitals, and
-    with a capital first letter (a lower-case word starting a sentence)."""
+    with a capital first letter (a lower-case word starting a sentence).
+    Turkish names in capitals keep the dotted capital I ("TÜRKİYE")."""
     forms = {name, name.upper()}
     if name[:1].islower():
         forms.add(name[:1].upper() + name[1:])
+    if any(ch in _TURKISH_LETTERS for ch in name):
+        forms.add(name.replace("i", "\u0130").upper())
     return forms
 
 
@@ -128,7 +183,16 @@ class Matcher:
 
     def __init__(self, kinds: Iterable[str]) -> None:
         rules = _load_rules()
+        self.function_words = frozenset(rules["function_words"])
+        self.korean_particles = frozenset(rules["korean_particles"])
+        self._prefixes = {"arabic": tuple(rules["arabic_prefixes"]), "hebrew": tuple(rules["hebrew_prefixes"])}
+        self.relation_words = tuple(rules["cjk_relation_words"])
+        self.place_words = frozenset(rules["place_words"])
+        self.place_prepositions = frozenset(rules["place_prepositions"])
         self.context_words = frozenset(key(w) for w in rules["context_currency_words"])
+        self.not_in_text = frozenset(key(w) for w in rules.get("not_in_text", ()))
+        self.traditional_ambiguous = frozenset(rules["traditional_script_ambiguous"])
+        self.traditional = re.compile("[" + rules["traditional_characters"] + "]")
         self.name_collisions = frozenset(key(w) for w in rules["personal_name_collisions"])
         amount_words = sorted((re.escape(w) for w in rules["amount_words"]), key=len, reverse=True)
         #: An amount ending right before a name: "4 billion" in "4 billion euros".
@@ -137,6 +201,8 @@ class Matcher:
         )
         # pattern -> candidates; filled per kind, then frozen into the automaton.
         self.patterns: dict[str, list[Candidate]] = {}
+        # pattern -> how many characters of a prefix lead it ("و" of "والصين").
+        self.prefix_length: dict[str, int] = {}
         #: Currency signs ("$", "US$", "₹") by key, matched by :data:`SYMBOL_RUN`.
         self.symbols: dict[str, list[Candidate]] = {}
         self.demonyms: set[str] = set()
@@ -155,14 +221,80 @@ class Matcher:
         #: its own case: a name matches as its alias is written, in capitals,
         #: or (a lower-case alias) with a capital first letter.
         self.entries: list[tuple[str, tuple[Candidate, ...]]] = []
+        #: Per pattern id, how its end is checked (END_WORD, END_FREE, END_PARTICLE).
+        self.end_rule: list[int] = []
+        #: Per pattern id, whether it starts in katakana (then no katakana may precede it).
+        self.starts_in_kana: list[bool] = []
         self.automaton = ahocorasick.Automaton()
         for pattern, cands in sorted(self.patterns.items()):
-            self.automaton.add_word(" " + pattern, (len(pattern), len(self.entries)))
+            skip = self.prefix_length.get(pattern, 0)
+            # A name in a script without spaces needs no space before it.
+            word = pattern if unspaced(pattern[0]) else " " + pattern
+            # The stored length leaves out a leading prefix, so the mention
+            # starts at the name: "الصين" in "والصين".
+            self.automaton.add_word(word, (len(pattern) - skip, len(self.entries)))
             self.entries.append((pattern, tuple(cands)))
+            last = pattern[-1]
+            if katakana(last):
+                self.end_rule.append(END_KANA)
+            elif unspaced(last):
+                self.end_rule.append(END_FREE)
+            else:
+                self.end_rule.append(END_PARTICLE if hangul(last) else END_WORD)
+            self.starts_in_kana.append(katakana(pattern[skip]))
         self.automaton.make_automaton()
+        self.single_characters = self._single_characters()
+        self.abbreviation_runs = {lang: self._abbreviation_run(chars) for lang, chars in self.single_characters.items()}
         # Title and institution words ("President", "Kremlin").
         self.title_words: frozenset[str] = frozenset(getattr(SPECS.get("person"), "prefix_words", ()))
         self._decisions: dict[tuple[frozenset[str], bool], dict[int, object]] = {}
+
+    def _single_characters(self) -> dict[str, dict[str, Entity]]:
+        """One-character country abbreviations ("俄", "米") for Chinese
+        (``"zh"``) and Japanese (``"ja"``) text, from the language tables."""
+        table = _shipped("country")
+        out: dict[str, dict[str, Entity]] = {"zh": {}, "ja": {}}
+        for entry in table.extra.get("single_characters", ()):
+            lang = "ja" if entry["language"] == "ja" else "zh"
+            entity = table.by_id.get(entry["id"])
+            if entity is not None:
+                out[lang][entry["text"]] = entity
+        return out
+
+    def _abbreviation_run(self, chars: dict[str, Entity]) -> re.Pattern[str] | None:
+        """Where one-character abbreviations name countries: a run of two to
+        four before a relation word ("中美关系", "日米首脳会談"), or one before
+        方/军 ("side", "forces") after no Chinese character ("，俄方表示")."""
+        if not chars:
+            return None
+        group = "[" + "".join(sorted(chars)) + "]"
+        relations = "|".join(sorted((re.escape(w) for w in self.relation_words), key=len, reverse=True))
+        han = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+        return re.compile(f"{group}{{2,4}}(?=(?:{relations}))|(?<![{han}]){group}(?=[方军軍])")
+
+    def add_variants(
+        self, pattern: str, slot_entity: str, cand: Candidate, best: dict[tuple[str, str], Candidate]
+    ) -> None:
+        """The pattern and, for Arabic and Hebrew names, the pattern with each
+        prefix that is written together with a word ("والصين", "ברוסיה")."""
+        variants = [(pattern, 0)]
+        first = pattern[0]
+        name_length = len(pattern)
+        if _arabic(first) and name_length >= 3:
+            for pre in self._prefixes["arabic"]:
+                if pre.endswith("ل") and pattern.startswith("ال"):
+                    variants.append((pre + pattern[1:], 0))  # "للهند": the article's alef is dropped
+                else:
+                    variants.append((pre + pattern, len(pre)))
+        elif _hebrew(first) and name_length >= 3:
+            variants.extend((pre + pattern, len(pre)) for pre in self._prefixes["hebrew"])
+        for variant, skip in variants:
+            slot = (variant, slot_entity)
+            old = best.get(slot)
+            if old is None or cand.score > old.score:
+                best[slot] = cand
+                if skip:
+                    self.prefix_length[variant] = skip
 
     def decisions(self, kinds: frozenset[str], metonyms: bool) -> dict[int, object]:
         """The per-pattern choices already made for these options (bounded by
@@ -210,7 +342,7 @@ class Matcher:
                 if etype not in _TEXT_TYPES:
                     continue
                 if etype == ix.LOCALE and alias.isascii():
-                    continue  # other languages' Latin names collide with English words
+                    continue  # minor locales' Latin names collide with English words ("Kota" is Qatar in one)
                 if any(ch in _SYMBOL_SET for ch in alias):
                     if kind == "currency":
                         self._add_symbol(alias, entity, etype)
@@ -221,10 +353,23 @@ class Matcher:
                     alias = alias[alias.index(words[0]) :]  # noqa: PLW2901
                 if not words:
                     continue
-                if etype == ix.LOCALE and not words[0][:1].isupper() and not words[0][:1].isdigit():
+                if kind == "country" and etype in ix.LOCALE_TYPES and words[0][:1].islower():
                     continue  # "an Albáin", "in-Niġer": an article of another language leads
+                if key(alias) in self.not_in_text:
+                    continue
                 folded = fold(alias)
                 compact = "".join(WORDS.findall(folded))
+                # One character of Chinese or Japanese ("元", "円") is a word
+                # part as often as a name, and so is a currency name of one or
+                # two letters in Arabic or Hebrew script ("ر", "ין", which a
+                # prefix turns into "בין", "between"): they count next to an
+                # amount only.
+                lone = len(alias) == 1 and unspaced(alias)
+                if lone and kind != "currency":
+                    continue
+                lone = lone or (
+                    kind == "currency" and len(compact) <= 2 and (_arabic(compact[:1]) or _hebrew(compact[:1]))
+                )
                 cand = Candidate(
                     entity=entity,
                     type=etype,
@@ -232,7 +377,7 @@ class Matcher:
                     words=tuple(words),
                     compact=compact,
                     acronym=ix.is_acronym(folded) and not is_code,
-                    symbol=is_code,
+                    symbol=is_code or lone,
                     context_word=kind == "currency" and len(words) == 1 and key(words[0]) in self.context_words,
                 )
                 if cand.type in ix.DEMONYM_TYPES and len(words) == 1:
@@ -241,7 +386,7 @@ class Matcher:
                     forms = {alias}  # acronyms and "BoT" match only as written
                 else:
                     forms = _name_forms(alias)
-                    if etype != ix.LOCALE:
+                    if etype not in ix.LOCALE_TYPES:
                         forms |= _name_forms(folded)  # "Cote d'Ivoire" for "Côte d'Ivoire"
                     if len(words) > 1 and not alias.isascii() and "«" not in alias:
                         # Russian style quotes the name: "С-400 «Триумф»", "НК «Роснефть»".
@@ -250,14 +395,18 @@ class Matcher:
                     if kind == "weapon":
                         joined = "".join(words)
                         forms |= {joined, joined.upper(), designator_key(" ".join(key(w) for w in words))}
+                    if (
+                        kind == "organisation"
+                        and 1 < len(words) <= 3
+                        and alias.isascii()
+                        and all(w[:1].isupper() and w[1:].islower() for w in words)
+                    ):
+                        forms.add("".join(words))  # "GazpromNeft" for "Gazprom Neft"
                 for form in forms:
                     pattern = _pattern(form)
                     if not pattern or len(pattern) > _MAX_PATTERN:
                         continue
-                    slot = (pattern, entity.id)
-                    old = best.get(slot)
-                    if old is None or cand.score > old.score:
-                        best[slot] = cand
+                    self.add_variants(pattern, entity.id, cand, best)
         for (pattern, _), cand in sorted(best.items(), key=lambda kv: kv[0]):
             self.patterns.setdefault(pattern, []).append(cand)
 

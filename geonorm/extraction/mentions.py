@@ -16,7 +16,19 @@ from ..model import KINDS, Entity, Person
 from ..registry import available_kinds
 from ..text import fold, key
 from .matcher import _SYMBOL_SET as _SIGN_CHARS
-from .matcher import SYMBOL_RUN, WORDS, Candidate, Matcher, matcher, prepare
+from .matcher import (
+    END_FREE,
+    END_KANA,
+    END_PARTICLE,
+    SYMBOL_RUN,
+    WORDS,
+    Candidate,
+    Matcher,
+    hangul,
+    katakana,
+    matcher,
+    prepare,
+)
 
 __all__ = ["Mention", "MentionHow", "extract"]
 
@@ -29,11 +41,32 @@ _NEXT_WORD = re.compile(r"(\W*)([^\W_]+)")
 _SENTENCE_END = re.compile(r"[.!?\n]")
 _AMOUNT_AFTER = re.compile(r"[ \u00a0]?\d")
 _START = operator.attrgetter("start")
+_HAN = re.compile("[\u4e00-\u9fff]")
+_KANA = re.compile("[\u3040-\u30ff]")
 _WORD_ENDS = (" ", ",", ".", ";", ":", "!", "?")
 _FALLBACK_REACH = 130  # longer than any pattern
 _PAIRS = (("«", "»"), ("“", "”"), ("(", ")"))
 _FULL = object()  # the choice depends on context: run every rule
+_BLOCK = object()  # a place, not a mention: it covers the names inside it
 _MISSING = object()
+# Countries whose people write the family name first (Kim Jong Un, Xi Jinping):
+# a later bare reference uses the first word.
+_FAMILY_NAME_FIRST = frozenset({"country:CN", "country:KP", "country:KR", "country:TW", "country:VN"})
+_SMALL = frozenset({"of", "the", "and", "in", "on", "at", "to", "for", "with", "a", "an", "as", "by", "from", "vs"})
+
+
+def _surname(entity: Entity, words: list[str]) -> str:
+    """The word a later bare mention of this person uses."""
+    country = getattr(entity, "country", None)
+    family_first = country is not None and country.id in _FAMILY_NAME_FIRST
+    return (words[0] if family_first else words[-1]).lower()
+
+
+def _blocks(cands: tuple[Candidate, ...], metonyms: bool) -> bool:
+    """A capital read literally (``metonyms=False``) is a place: it hides the
+    other, weaker readings of its name ("Москва" is no cruiser) and the names
+    inside it ("Mexico City")."""
+    return not metonyms and any(c.type in ix.METONYM_TYPES for c in cands)
 
 
 @attrs.frozen
@@ -92,6 +125,8 @@ class _Scan:
         self.coref: dict[str, Person] = {}
         self.passing: dict[tuple[str, str], list[Candidate]] = {}
         self.last_end = -1
+        self._title_lines: dict[int, bool] = {}
+        self._traditional: bool | None = None
 
     @staticmethod
     def orig(p: int) -> int:
@@ -122,6 +157,25 @@ class _Scan:
         """A currency word used as a noun: "the won", "Korea's won", "South Korean won"."""
         word = self.prev_word(s)[0].lower()
         return word in ("the", "s") or word in self.m.demonyms
+
+    def traditional(self) -> bool:
+        """Whether the text is Chinese in traditional script."""
+        if self._traditional is None:
+            self._traditional = bool(self.m.traditional.search(self.text))
+        return self._traditional
+
+    def title_case_line(self, s: int) -> bool:
+        """Whether the line holding offset ``s`` is a headline in title case
+        ("India Signs S-400 Deal With Russia"), where capitals say nothing."""
+        start = self.text.rfind("\n", 0, s) + 1
+        found = self._title_lines.get(start)
+        if found is None:
+            end = self.text.find("\n", s)
+            line = self.text[start : end if end >= 0 else min(len(self.text), start + 400)]
+            words = [w for w in WORDS.findall(line[:400]) if w.lower() not in _SMALL and not w.isdigit()]
+            capital = sum(1 for w in words if w[:1].isupper())
+            found = self._title_lines[start] = len(words) >= 4 and capital == len(words)
+        return found
 
     # -- rules -----------------------------------------------------------------
 
@@ -160,9 +214,37 @@ class _Scan:
             self.passing[slot] = found
         return found
 
+    def literal_place(self, s: int, e: int) -> bool:
+        """A capital that is the place, not the government: a dateline, or
+        after a word of travel or location ("arrived in New Delhi")."""
+        line_start = self.text.rfind("\n", 0, s) + 1
+        if not self.text[line_start:s].strip():
+            after = self.text[e : e + 3].lstrip(" ")
+            if self.text[s:e].isupper() or after[:1] in (",", "(", "-", "\u2013", "\u2014"):
+                return True  # "WASHINGTON (Reuters) -", "Moscow, May 12"
+        word, gap = self.prev_word(s)
+        if word.lower() == "the" and gap.strip(" ") == "":
+            s -= len(gap) + len(word)  # "a summit in The Hague"
+            word, gap = self.prev_word(s)
+        if not word or gap.strip(" ") != "":
+            return False
+        word = word.lower()
+        if word in self.m.place_words:
+            return True
+        if word in self.m.place_prepositions:
+            before, gap2 = self.prev_word(s - len(gap) - len(word))
+            return bool(before) and gap2.strip(" ") == "" and before.lower() in self.m.place_words
+        return False
+
     def context_ok(self, cand: Candidate, s: int, e: int, facts: dict[str, bool]) -> bool:
         """The rules that read the text around a candidate; ``facts`` caches
         what they found for this span, since several candidates share it."""
+        if cand.alias in self.m.traditional_ambiguous and self.traditional():
+            return False  # 元 in Taipei's press is no yuan
+        if cand.type in ix.METONYM_TYPES:
+            if "place" not in facts:
+                facts["place"] = self.literal_place(s, e)
+            return not facts["place"]
         if cand.symbol or cand.context_word:
             if "amount" not in facts:
                 facts["amount"] = self.has_amount(s, e)
@@ -200,17 +282,39 @@ class _Scan:
         ("Michael Jordan", "Jordan Bardella")."""
         if entity.kind == "person" or span.lower() not in self.m.name_collisions or " " in span:
             return False
+        if self.title_case_line(s):
+            return False
         titles = self.m.title_words
         word, gap = self.prev_word(s)
-        if word and gap == " " and self.last_end != s - 1 and word[:1].isupper() and key(word) not in titles:
+        if (
+            word
+            and gap == " "
+            and self.last_end != s - 1
+            and word[:1].isupper()
+            and key(word) not in titles
+            and word not in self.m.function_words
+        ):
             return True
         word, gap = self.next_word(e)
         return bool(word and gap == " " and word[:1].isupper() and key(word) not in titles and not self.starts_name(e))
 
-    def boundary(self, pe: int) -> bool:
-        """Whether a name may end before prepared offset ``pe``."""
+    def boundary(self, pe: int, rule: int = 0) -> bool:
+        """Whether a name may end before prepared offset ``pe``, by the
+        pattern's end rule (see :data:`~geonorm.extraction.matcher.END_FREE`)."""
         prepared = self.cased
-        return pe >= len(prepared) or not (prepared[pe].isalnum() or prepared[pe] == "_")
+        if pe >= len(prepared) or not (prepared[pe].isalnum() or prepared[pe] == "_"):
+            return True
+        if rule == END_FREE:
+            return True
+        if rule == END_KANA:
+            return not katakana(prepared[pe])
+        if rule == END_PARTICLE and hangul(prepared[pe]):
+            end = pe
+            while end < len(prepared) and end - pe < 6 and hangul(prepared[end]):
+                end += 1
+            after = prepared[end : end + 1]
+            return (not after or not after.isalnum()) and prepared[pe:end] in self.m.korean_particles
+        return False
 
     def choose(self, pattern: str, cands: tuple[Candidate, ...], s: int, e: int) -> tuple[Any, ...] | None:
         """``(entity, how, alias, needs_company)`` for the span ``s:e``, or None."""
@@ -236,6 +340,8 @@ class _Scan:
     def decide(self, pattern: str, cands: tuple[Candidate, ...]) -> object:
         """The choice for a pattern where no rule reads context, or ``_FULL``:
         ``(entity, how, alias, False, multiword, surname, coref key, collision)``."""
+        if _blocks(cands, self.metonyms):
+            return _BLOCK
         passing = [
             c for c in cands if c.entity.kind in self.kinds and (self.metonyms or c.type not in ix.METONYM_TYPES)
         ]
@@ -256,7 +362,7 @@ class _Scan:
             return _FULL  # "U.S.": the slow path keeps the closing mark
         multiword = " " in pattern
         words = WORDS.findall(pattern)
-        surname = words[-1].lower() if isinstance(cand.entity, Person) and multiword else ""
+        surname = _surname(cand.entity, words) if isinstance(cand.entity, Person) and multiword else ""
         single = pattern.lower() if not multiword else ""
         return (
             cand.entity,
@@ -277,6 +383,7 @@ class _Scan:
         taken_until = 0  # prepared offset up to which the text is spoken for
         cased, text, coref = self.cased, self.text, self.coref
         entries = self.m.entries
+        end_rule, starts_in_kana = self.m.end_rule, self.m.starts_in_kana
         decisions = self.m.decisions(self.kinds, self.metonyms)
         n = len(cased)
         quoted = _has_opening(text)
@@ -287,17 +394,20 @@ class _Scan:
             if ps < taken_until:
                 continue
             pattern, cands = entries[pid]
+            if starts_in_kana[pid] and katakana(cased[ps - 1]):
+                continue  # inside a longer katakana word
             if not cands:
                 taken_until = pe  # a known non-name covers the names inside it
                 continue
             d = decisions.get(pid, _MISSING)
             if d is _MISSING:
                 d = decisions[pid] = self.decide(pattern, cands)
-            if (
-                type(d) is tuple
-                and (pe == n or not (cased[pe].isalnum() or cased[pe] == "_"))
-                and not (coref and d[6] and d[6] in coref)
-            ):
+            ends = pe == n or not (cased[pe].isalnum() or cased[pe] == "_") or self.boundary(pe, end_rule[pid])
+            if d is _BLOCK:
+                if ends:
+                    taken_until = pe
+                continue
+            if type(d) is tuple and ends and not (coref and d[6] and d[6] in coref):
                 # The common case, decided once per pattern: no rule reads context.
                 s, e = ps - 1, end
                 if d[7] and self.name_collision(d[0], text[s:e], s, e):
@@ -311,23 +421,25 @@ class _Scan:
                     self.last_end = e
                     taken_until = pe
                     continue
-            if self.accept(pattern, cands, ps, pe, out):
+            if self.accept(pattern, cands, ps, pe, out, end_rule[pid]):
                 taken_until = pe
             elif " " in pattern:
                 taken_until = self.fallback(ps, pe, out)
         return out
 
-    def accept(self, pattern: str, cands: tuple[Candidate, ...], ps: int, pe: int, out: list[Any]) -> bool | None:
+    def accept(
+        self, pattern: str, cands: tuple[Candidate, ...], ps: int, pe: int, out: list[Any], rule: int = 0
+    ) -> bool | None:
         """Try one match; record it and return True, or None when it fails."""
         plural = False
-        if not self.boundary(pe):
+        if not self.boundary(pe, rule):
             # "S-400s", "Su-57s": a plural designator.
             if pattern[-1:].isdigit() and self.cased[pe] == "s" and self.boundary(pe + 1):
                 plural = True
             else:
                 return None
-        if not cands:
-            return True  # a known non-name: it covers the names inside it
+        if not cands or _blocks(cands, self.metonyms):
+            return True  # a known non-name or a place: it covers the names inside it
         s, e = self.orig(ps), self.orig(pe - 1) + 1 + plural
         chosen = self.choose(pattern, cands, s, e - plural)
         if chosen is None:
@@ -342,8 +454,7 @@ class _Scan:
             if opening in self.text[s:e] and self.text.startswith(closing, e):
                 e += len(closing)  # "С-400 «Триумф»": close what the name opened
         if isinstance(entity, Person) and " " in self.text[s:e]:
-            last = WORDS.findall(self.text[s:e])[-1]
-            self.coref[last.lower()] = entity
+            self.coref[_surname(entity, WORDS.findall(self.text[s:e]))] = entity
         if how == "demonym" and self.adjective_of_name(e):
             return None  # "Indian Premier League", "American Airlines"
         out.append((s, e, entity, how, needs_company))
@@ -358,6 +469,7 @@ class _Scan:
             and gap == " "
             and word[:1].isupper()
             and key(word) not in self.m.title_words
+            and not self.title_case_line(e)
             and not self.starts_name(e)
         )
 
@@ -369,14 +481,14 @@ class _Scan:
         window = self.cased[lo : pe + _FALLBACK_REACH]
         entries = self.m.entries
         found = sorted(
-            (end - length + 1 + lo, -length, end + lo, *entries[pid])
-            for end, (length, pid) in self.m.automaton.iter(window)
+            (end - length + 1 + lo, -length, end + lo, pid) for end, (length, pid) in self.m.automaton.iter(window)
         )
         taken_until = ps
-        for start, _, end, pattern, cands in found:
-            if start < taken_until or start >= pe:
+        for start, _, end, pid in found:
+            if start < taken_until or start >= pe or (self.m.starts_in_kana[pid] and katakana(self.cased[start - 1])):
                 continue
-            if self.accept(pattern, cands, start, end + 1, out):
+            pattern, cands = entries[pid]
+            if self.accept(pattern, cands, start, end + 1, out, self.m.end_rule[pid]):
                 taken_until = end + 1
         return taken_until
 
@@ -425,6 +537,11 @@ def extract(
         return []
     scan = _Scan(matcher(), text, wanted, metonyms)
     found = scan.words()
+    abbreviations = _abbreviations(scan)
+    if abbreviations:
+        # "中美元首": the two countries, not the dollar (美元) across them.
+        covered = [(s, e) for s, e, *_ in abbreviations]
+        found = [f for f in found if not any(s < f[1] and f[0] < e for s, e in covered)] + abbreviations
     currency_at = [s for s, _, ent, _, company in found if ent.kind == "currency" and not company]
     mentions = [
         Mention(s, e, text[s:e], ent, how)
@@ -442,6 +559,25 @@ def extract(
     mentions.extend(_coreferences(scan, mentions))
     mentions.sort(key=_START)
     return mentions
+
+
+def _abbreviations(scan: _Scan) -> list[tuple[int, int, Entity, MentionHow, bool]]:
+    """One-character country abbreviations in Chinese and Japanese text
+    ("中美关系", "日米首脳会談", "，俄方表示"): Japanese when the text has kana."""
+    if "country" not in scan.kinds:
+        return []
+    text = scan.text
+    if not any("\u4e00" <= ch <= "\u9fff" for ch in text[:2000]) and not _HAN.search(text):
+        return []
+    lang = "ja" if _KANA.search(text) else "zh"
+    run, chars = scan.m.abbreviation_runs.get(lang), scan.m.single_characters[lang]
+    if run is None:
+        return []
+    out: list[tuple[int, int, Entity, MentionHow, bool]] = []
+    for found in run.finditer(text):
+        for i in range(found.start(), found.end()):
+            out.append((i, i + 1, chars[text[i]], "alias", False))
+    return out
 
 
 def _symbols(scan: _Scan) -> list[Mention]:
@@ -496,7 +632,7 @@ def _coreferences(scan: _Scan, mentions: list[Mention]) -> list[Mention]:
     first_seen: dict[str, int] = {}
     for m in mentions:
         if isinstance(m.entity, Person) and " " in m.text:
-            first_seen.setdefault(WORDS.findall(m.text)[-1].lower(), m.end)
+            first_seen.setdefault(_surname(m.entity, WORDS.findall(m.text)), m.end)
     # One small automaton over this text's surnames, one pass in C.
     finder = ahocorasick.Automaton()
     for surname in first_seen:
