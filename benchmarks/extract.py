@@ -11,14 +11,22 @@ Reported: build seconds, MB/s over the text, memory, and the
 number of mentions found (flashtext and the PhraseMatcher apply none of
 geonorm's rules, so their counts include what geonorm rejects on purpose).
 
-Run: ``python -m pip install -e '.[bench]' && python benchmarks/extract.py [--mb 5]``.
-Writes ``benchmarks/results/extract.json`` and prints a Markdown table.
+A second input is the annotated multilingual news corpus
+(``tests/cases/extract_multilingual/``, 18 languages), repeated to about
+1 MB. With ``--baseline DIR`` (a checkout of an earlier geonorm, such as the
+0.1 release), that version runs in the same rounds as "geonorm (baseline)",
+so a change's cost in speed is measured side by side.
+
+Run: ``python -m pip install -e '.[bench]' && python benchmarks/extract.py [--mb 5] [--baseline DIR]``.
+Writes ``benchmarks/results/extract.json`` (news-like English text) and
+``benchmarks/results/extract_multilingual.json``, and prints Markdown tables.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import random
 import resource
 import subprocess
@@ -133,6 +141,14 @@ def news_text(megabytes: float, seed: int = 7) -> str:
     return "".join(parts)
 
 
+def multilingual_text(megabytes: float = 1.0) -> str:
+    """The multilingual corpus's articles, repeated to about ``megabytes``."""
+    from tests.corpus import load
+
+    block = "\n\n".join(a.text for a in load()) + "\n\n"
+    return block * max(1, round(megabytes * 1_000_000 / len(block.encode("utf-8"))))
+
+
 def aliases() -> list[tuple[str, str]]:
     """The (alias, entity id) pairs geonorm's matcher reads text with."""
     from geonorm.extraction.matcher import matcher
@@ -156,7 +172,7 @@ def run_one(name: str, text_path: str, alias_path: str) -> dict[str, float]:
     pairs = json.loads(Path(alias_path).read_text(encoding="utf-8"))
     base = rss_mb()
     start = time.perf_counter()
-    if name == "geonorm":
+    if name in ("geonorm", "baseline"):
         import geonorm
         from geonorm.extraction.matcher import matcher
 
@@ -215,6 +231,7 @@ def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--mb", type=float, default=5.0)
     parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--baseline", help="a checkout of an earlier geonorm to measure side by side")
     parser.add_argument("--one", help=argparse.SUPPRESS)
     parser.add_argument("--text", help=argparse.SUPPRESS)
     parser.add_argument("--aliases", help=argparse.SUPPRESS)
@@ -222,47 +239,66 @@ def main() -> int:
     if args.one:
         print(json.dumps(run_one(args.one, args.text, args.aliases)))
         return 0
-    tmp = ROOT / "benchmarks" / "results"
-    tmp.mkdir(parents=True, exist_ok=True)
-    text_path = tmp / "extract-text.tmp"
-    alias_path = tmp / "extract-aliases.tmp"
-    text = news_text(args.mb)
-    text_path.write_text(text, encoding="utf-8")
+    out_dir = ROOT / "benchmarks" / "results"
+    out_dir.mkdir(parents=True, exist_ok=True)
+    alias_path = out_dir / "extract-aliases.tmp"
     pairs = aliases()
     alias_path.write_text(json.dumps(pairs), encoding="utf-8")
+    inputs = {
+        "extract": (news_text(args.mb), ("geonorm", "flashtext", "spacy PhraseMatcher")),
+        "extract_multilingual": (multilingual_text(1.0), ("geonorm", "flashtext")),
+    }
+    for stem, (text, libraries) in inputs.items():
+        names = (libraries[0], "geonorm (baseline)", *libraries[1:]) if args.baseline else libraries
+        text_path = out_dir / f"{stem}-text.tmp"
+        text_path.write_text(text, encoding="utf-8")
+        results = _rounds(names, text_path, alias_path, args.rounds, args.baseline)
+        text_path.unlink()
+        meta = {
+            "megabytes": len(text.encode("utf-8")) / 1_000_000,
+            "aliases": len(pairs),
+            "python": sys.version.split()[0],
+            "rounds": args.rounds,
+        }
+        if args.baseline:
+            meta["baseline"] = "geonorm 0.1"
+        (out_dir / f"{stem}.json").write_text(
+            json.dumps({"meta": meta, "results": results}, indent=2, sort_keys=True) + "\n"
+        )
+        kind = "news-like English text" if stem == "extract" else "the multilingual corpus"
+        print(f"\n{stem}: {meta['megabytes']:.1f} MB of {kind}, {meta['aliases']:,} aliases, Python {meta['python']}\n")
+        print("| library | MB/s | build (s) | matcher memory (MB) | peak RSS (MB) | mentions |")
+        print("| --- | --- | --- | --- | --- | --- |")
+        for name, r in results.items():
+            print(
+                f"| {name} | {r['mb_per_second']:.2f} | {r['build_seconds']:.1f} | {r['matcher_memory_mb']:.0f} | "
+                f"{r['peak_rss_mb']:.0f} | {r['mentions']:,} |"
+            )
+    alias_path.unlink()
+    return 0
+
+
+def _rounds(
+    names: tuple[str, ...], text_path: Path, alias_path: Path, rounds: int, baseline: str | None
+) -> dict[str, dict[str, float]]:
+    """Rounds interleave the libraries, and each keeps its best round: the
+    speed of a shared machine drifts by more than the differences measured."""
     results: dict[str, dict[str, float]] = {}
-    # Rounds interleave the libraries, and each keeps its best round: the
-    # speed of a shared machine drifts by more than the differences measured.
-    for round_ in range(args.rounds):
-        for name in ("geonorm", "flashtext", "spacy PhraseMatcher"):
-            command = [sys.executable, __file__, "--one", name.split()[0], "--text", str(text_path)]
-            command += ["--aliases", str(alias_path)]
-            out = subprocess.run(command, check=True, capture_output=True, text=True).stdout
+    for round_ in range(rounds):
+        for name in names:
+            one = "baseline" if name == "geonorm (baseline)" else name.split()[0]
+            command = [sys.executable, __file__, "--one", one, "--text", str(text_path), "--aliases", str(alias_path)]
+            env = dict(os.environ)
+            cwd = None
+            if one == "baseline" and baseline:
+                env["PYTHONPATH"] = str(Path(baseline).resolve())
+                cwd = "/"
+            out = subprocess.run(command, check=True, capture_output=True, text=True, env=env, cwd=cwd).stdout
             row = json.loads(out.strip().splitlines()[-1])
             if name not in results or row["mb_per_second"] > results[name]["mb_per_second"]:
                 results[name] = row
             print(f"round {round_ + 1}: measured {name}", file=sys.stderr)
-    meta = {
-        "megabytes": len(text.encode("utf-8")) / 1_000_000,
-        "aliases": len(pairs),
-        "python": sys.version.split()[0],
-        "rounds": args.rounds,
-    }
-    (tmp / "extract.json").write_text(json.dumps({"meta": meta, "results": results}, indent=2, sort_keys=True) + "\n")
-    text_path.unlink()
-    alias_path.unlink()
-    print(
-        f"Extraction: {meta['megabytes']:.1f} MB of news-like text, {meta['aliases']:,} aliases, "
-        f"Python {meta['python']}\n"
-    )
-    print("| library | MB/s | build (s) | matcher memory (MB) | peak RSS (MB) | mentions |")
-    print("| --- | --- | --- | --- | --- | --- |")
-    for name, r in results.items():
-        print(
-            f"| {name} | {r['mb_per_second']:.2f} | {r['build_seconds']:.1f} | {r['matcher_memory_mb']:.0f} | "
-            f"{r['peak_rss_mb']:.0f} | {r['mentions']:,} |"
-        )
-    return 0
+    return results
 
 
 if __name__ == "__main__":

@@ -116,7 +116,7 @@ def index_name(kind: str) -> str:
 def parse_index(text: str, kind: str) -> dict[str, Any]:
     """Read the lines of an index file into the form the registry uses:
     ``entities`` in id order, and ``keys`` whose entries name the entity and
-    the alias by position (``[entity index, alias index, type(, 1)]``)."""
+    the alias by position (``(entity index, alias index, type(, 1))``)."""
     rows = json.loads("[" + ",".join(line for line in text.splitlines() if line) + "]")
     head = rows[0] if rows and isinstance(rows[0], dict) else {}
     if head.get("format") != FORMAT or head.get("kind") != kind:
@@ -124,7 +124,7 @@ def parse_index(text: str, kind: str) -> dict[str, Any]:
     extra: dict[str, Any] = {}
     not_keys: list[str] = []
     entities: list[dict[str, Any]] = []
-    keys: dict[str, list[list[Any]]] = {}
+    keys: dict[str, Any] = {}
     for row in rows[1:]:
         tag = row[0]
         if tag == "key":
@@ -139,10 +139,11 @@ def parse_index(text: str, kind: str) -> dict[str, Any]:
             extra.setdefault(row[1], []).append(row[2])
     position = {ent["id"]: i for i, ent in enumerate(entities)}
     alias_pos = [{a: j for j, a in enumerate(ent["aliases"])} for ent in entities]
-    for entries in keys.values():
-        for entry in entries:  # in place: [id, alias, ...] -> [entity index, alias index, ...]
-            i = entry[0] = position[entry[0]]
-            entry[1] = alias_pos[i][entry[1]]
+    for k, entries in keys.items():
+        # [id, alias, ...] -> (entity index, alias index, ...): tuples of ints,
+        # which the garbage collector stops tracking (hundreds of thousands
+        # of lists would make every full collection of the host slower).
+        keys[k] = tuple((i, alias_pos[i][entry[1]], *entry[2:]) for entry in entries for i in (position[entry[0]],))
     return {**head, "extra": extra, "not": not_keys, "entities": entities, "keys": keys}
 
 

@@ -42,7 +42,7 @@ class _Table:
     kind: str
     entities: list[Entity]
     by_id: dict[str, Entity]
-    keys: dict[str, list[list[int]]]
+    keys: dict[str, tuple[tuple[int, ...], ...]]
     not_keys: frozenset[str]
     #: The kind's settings from its index (legal forms, offices, abbreviations).
     extra: Mapping[str, Any] = attrs.field(factory=dict)

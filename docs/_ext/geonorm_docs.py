@@ -291,6 +291,9 @@ FIELDS: dict[str, Field] = {
     "matcher_memory_mb": Field("matcher memory", lambda v: f"{v:,.0f} MB", "lower"),
     "peak_rss_mb": Field("peak RSS", lambda v: f"{v:,.0f} MB", "lower"),
     "mentions": Field("mentions found", lambda v: f"{v:,.0f}", None),
+    "precision": Field("precision", _pct, "higher", 1.0),
+    "recall": Field("recall", _pct, "higher", 1.0),
+    "found": Field("mentions found", lambda v: f"{v:,.0f}", None),
 }
 _META = {
     "plain_cases": lambda v: f"{v:,} cases without options",

@@ -48,12 +48,19 @@ _SPACES = (
     # parts of a foreign name (唐纳德·特朗普, ウラジーミル・プーチン).
     ",;:!?\uff08\uff09\u300c\u300d\u300e\u300f\u3010\u3011\u3001\u3002\uff0c\uff1a\uff1b\uff01\uff1f"
     "\u00b7\u30fb\u2027\uff65"
+    # "(서울=연합뉴스)": the equals sign of Korean datelines.
+    "=\uff1d"
 )
+_SPACE_TABLE = str.maketrans(dict.fromkeys(_SPACES, " "))
 _MAX_PATTERN = 120
 # End rules of a pattern (see Matcher.end_rule): a name ends at a word
 # boundary; a name ending in a script written without spaces may be followed
 # by anything; a Hangul name may be followed by a Korean particle.
 END_WORD, END_FREE, END_PARTICLE, END_KANA = 0, 1, 2, 3
+# Start rules: a name starts after a space (the automaton's own word carries
+# it); anywhere (Chinese characters); not inside a katakana word; or after
+# nothing but a prefix written together with the name (Arabic, Hebrew).
+START_SPACE, START_FREE, START_KANA, START_ARABIC, START_HEBREW, START_HANGUL, START_SCRIPT = 0, 1, 2, 3, 4, 5, 6
 
 
 def unspaced(ch: str) -> bool:
@@ -72,6 +79,13 @@ def unspaced(ch: str) -> bool:
         or 0x1780 <= o <= 0x17FF
         or 0x1000 <= o <= 0x109F
     )
+
+
+#: Letters of the scripts whose names the second automaton holds.
+UNSPACED_TEXT = re.compile(
+    "[\uac00-\ud7af\u0590-\u05ff\u0600-\u06ff\u0750-\u077f\ufb1d-\ufdff\ufe70-\ufeff\u0e00-\u0eff\u1000-\u109f"
+    "\u1780-\u17ff\u3040-\u30ff\u31f0-\u31ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff66-\uff9f\U00020000-\U0002ffff]"
+)
 
 
 def katakana(ch: str) -> bool:
@@ -110,7 +124,9 @@ def prepare(text: str) -> str:
     >>> prepare("«Триумф» S-400, (India)")
     ' Триумф  S 400   India '
     """
-    for ch in _SPACES:
+    if len(text) < 4096:
+        return text.translate(_SPACE_TABLE)  # a name, a sentence: one pass
+    for ch in _SPACES:  # a long text: one C scan per character is faster
         if ch in text:
             text = text.replace(ch, " ")
     return text
@@ -149,11 +165,26 @@ def _load_rules() -> dict[str, Any]:
         return tomllib.load(fh)
 
 
+def _after_script(cand: Candidate) -> bool:
+    """Names that Chinese, Japanese and Korean text writes right after its own
+    letters: designators with digits and acronyms."""
+    return cand.acronym or (cand.entity.kind == "weapon" and any(ch.isdigit() for ch in cand.alias))
+
+
+def _only_han(text: str) -> bool:
+    return all(0x3400 <= ord(ch) <= 0x9FFF or 0xF900 <= ord(ch) <= 0xFAFF for ch in text)
+
+
 def _name_forms(name: str) -> set[str]:
     """How a name may be written in running text: as given, in capitals, and
     with a capital first letter (a lower-case word starting a sentence).
-    Turkish names in capitals keep the dotted capital I ("TÜRKİYE")."""
-    forms = {name, name.upper()}
+    A lower-case word outside ASCII (an adjective or a currency word in
+    another language: "российских", "dólares") is not looked for in
+    capitals. Turkish names in capitals keep the dotted capital I
+    ("TÜRKİYE")."""
+    forms = {name}
+    if not (name[:1].islower() and not name.isascii()):
+        forms.add(name.upper())
     if name[:1].islower():
         forms.add(name[:1].upper() + name[1:])
     if any(ch in _TURKISH_LETTERS for ch in name):
@@ -170,7 +201,7 @@ def _title(k: str) -> str:
     return " ".join(w if i and w in _SMALL_WORDS else w[:1].upper() + w[1:] for i, w in enumerate(words))
 
 
-def _type_of(entries: Iterable[list[int]], index: int) -> int | None:
+def _type_of(entries: Iterable[tuple[int, ...]], index: int) -> int | None:
     """The entry type an entity has under a key, if any."""
     for entry in entries:
         if entry[0] == index:
@@ -185,8 +216,9 @@ class Matcher:
         rules = _load_rules()
         self.function_words = frozenset(rules["function_words"])
         self.korean_particles = frozenset(rules["korean_particles"])
-        self._prefixes = {"arabic": tuple(rules["arabic_prefixes"]), "hebrew": tuple(rules["hebrew_prefixes"])}
         self.relation_words = tuple(rules["cjk_relation_words"])
+        self.suffix_words = tuple(rules["cjk_suffix_words"])
+        self.currency_compounds = tuple(rules["cjk_currency_compounds"])
         self.place_words = frozenset(rules["place_words"])
         self.place_prepositions = frozenset(rules["place_prepositions"])
         self.context_words = frozenset(key(w) for w in rules["context_currency_words"])
@@ -201,8 +233,6 @@ class Matcher:
         )
         # pattern -> candidates; filled per kind, then frozen into the automaton.
         self.patterns: dict[str, list[Candidate]] = {}
-        # pattern -> how many characters of a prefix lead it ("و" of "والصين").
-        self.prefix_length: dict[str, int] = {}
         #: Currency signs ("$", "US$", "₹") by key, matched by :data:`SYMBOL_RUN`.
         self.symbols: dict[str, list[Candidate]] = {}
         self.demonyms: set[str] = set()
@@ -223,31 +253,73 @@ class Matcher:
         self.entries: list[tuple[str, tuple[Candidate, ...]]] = []
         #: Per pattern id, how its end is checked (END_WORD, END_FREE, END_PARTICLE).
         self.end_rule: list[int] = []
-        #: Per pattern id, whether it starts in katakana (then no katakana may precede it).
-        self.starts_in_kana: list[bool] = []
+        #: Per pattern id, how its start is checked (START_SPACE...).
+        self.start_rule: list[int] = []
+        #: The prefixes an Arabic or Hebrew name may carry ("و" of "والصين").
+        self.prefixes = {
+            START_ARABIC: frozenset(rules["arabic_prefixes"]),
+            START_HEBREW: frozenset(rules["hebrew_prefixes"]),
+        }
+        # Two automata: names that start after a space, and names that need no
+        # space before them (Chinese, Japanese, Thai...; Arabic and Hebrew,
+        # whose prefixes are written together with the name). Only a text
+        # with letters of those scripts pays for reading the second one (an
+        # automaton whose names start with thousands of characters is several
+        # times slower to run, even on text it never matches).
         self.automaton = ahocorasick.Automaton()
+        self.unspaced_automaton = ahocorasick.Automaton()
         for pattern, cands in sorted(self.patterns.items()):
-            skip = self.prefix_length.get(pattern, 0)
-            # A name in a script without spaces needs no space before it.
-            word = pattern if unspaced(pattern[0]) else " " + pattern
-            # The stored length leaves out a leading prefix, so the mention
-            # starts at the name: "الصين" in "والصين".
-            self.automaton.add_word(word, (len(pattern) - skip, len(self.entries)))
-            self.entries.append((pattern, tuple(cands)))
-            last = pattern[-1]
-            if katakana(last):
-                self.end_rule.append(END_KANA)
-            elif unspaced(last):
-                self.end_rule.append(END_FREE)
+            first = pattern[0]
+            if katakana(first):
+                start = START_KANA
+            elif unspaced(first):
+                start = START_FREE
+            elif _arabic(first) and len(pattern) >= 3 and not pattern.startswith("لل"):
+                start = START_ARABIC
+            elif _hebrew(first) and len(pattern) >= 3:
+                start = START_HEBREW
+            elif hangul(first):
+                start = START_HANGUL
             else:
-                self.end_rule.append(END_PARTICLE if hangul(last) else END_WORD)
-            self.starts_in_kana.append(katakana(pattern[skip]))
+                start = START_SPACE
+            # Only a name that must start after a space carries the space.
+            if start:
+                self.unspaced_automaton.add_word(pattern, (len(pattern), len(self.entries)))
+            else:
+                self.automaton.add_word(" " + pattern, (len(pattern), len(self.entries)))
+            self.entries.append((pattern, tuple(cands)))
+            self.start_rule.append(start)
+            self._add_end_rule(pattern)
+            if not start and pattern.isascii() and len(pattern) <= 15 and any(_after_script(c) for c in cands):
+                # "J15戦闘機", "購買S-400", "한국의NATO": a designator or acronym
+                # right after Chinese, Japanese or Korean letters.
+                self.unspaced_automaton.add_word(pattern, (len(pattern), len(self.entries)))
+                self.entries.append((pattern, tuple(cands)))
+                self.start_rule.append(START_SCRIPT)
+                self._add_end_rule(pattern)
         self.automaton.make_automaton()
+        self.unspaced_automaton.make_automaton()
         self.single_characters = self._single_characters()
         self.abbreviation_runs = {lang: self._abbreviation_run(chars) for lang, chars in self.single_characters.items()}
+        countries = _shipped("country").by_id
+        self.single_characters["ko"] = {
+            ch: countries[eid] for ch, eid in rules["korean_abbreviations"].items() if eid in countries
+        }
+        korean = "|".join(sorted((re.escape(w) for w in rules["korean_relation_words"]), key=len, reverse=True))
+        group = "[" + "".join(sorted(self.single_characters["ko"])) + "]"
+        self.abbreviation_runs["ko"] = re.compile(f"(?<![\uac00-\ud7af]){group}{{2,3}}(?= ?(?:{korean}))")
         # Title and institution words ("President", "Kremlin").
         self.title_words: frozenset[str] = frozenset(getattr(SPECS.get("person"), "prefix_words", ()))
         self._decisions: dict[tuple[frozenset[str], bool], dict[int, object]] = {}
+
+    def _add_end_rule(self, pattern: str) -> None:
+        last = pattern[-1]
+        if katakana(last):
+            self.end_rule.append(END_KANA)
+        elif unspaced(last):
+            self.end_rule.append(END_FREE)
+        else:
+            self.end_rule.append(END_PARTICLE if hangul(last) else END_WORD)
 
     def _single_characters(self) -> dict[str, dict[str, Entity]]:
         """One-character country abbreviations ("俄", "米") for Chinese
@@ -269,32 +341,23 @@ class Matcher:
             return None
         group = "[" + "".join(sorted(chars)) + "]"
         relations = "|".join(sorted((re.escape(w) for w in self.relation_words), key=len, reverse=True))
+        suffixes = "|".join(sorted((re.escape(w) for w in self.suffix_words), key=len, reverse=True))
         han = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
-        return re.compile(f"{group}{{2,4}}(?=(?:{relations}))|(?<![{han}]){group}(?=[方军軍])")
+        # Japanese may put の between: "日豪の防衛協力".
+        return re.compile(f"{group}{{2,4}}(?=の?(?:{relations}))|(?<![{han}]){group}(?=(?:{suffixes}))")
 
-    def add_variants(
-        self, pattern: str, slot_entity: str, cand: Candidate, best: dict[tuple[str, str], Candidate]
-    ) -> None:
-        """The pattern and, for Arabic and Hebrew names, the pattern with each
-        prefix that is written together with a word ("والصين", "ברוסיה")."""
-        variants = [(pattern, 0)]
-        first = pattern[0]
-        name_length = len(pattern)
-        if _arabic(first) and name_length >= 3:
-            for pre in self._prefixes["arabic"]:
-                if pre.endswith("ل") and pattern.startswith("ال"):
-                    variants.append((pre + pattern[1:], 0))  # "للهند": the article's alef is dropped
-                else:
-                    variants.append((pre + pattern, len(pre)))
-        elif _hebrew(first) and name_length >= 3:
-            variants.extend((pre + pattern, len(pre)) for pre in self._prefixes["hebrew"])
-        for variant, skip in variants:
+    @staticmethod
+    def add_variants(pattern: str, slot_entity: str, cand: Candidate, best: dict[tuple[str, str], Candidate]) -> None:
+        """The pattern and, for an Arabic name with the article, its form after
+        the preposition ل, which drops the article's alef: "للهند", "وللهند"."""
+        variants = [pattern]
+        if pattern.startswith("ال") and len(pattern) >= 4:
+            variants += ["لل" + pattern[2:], "ولل" + pattern[2:]]
+        for variant in variants:
             slot = (variant, slot_entity)
             old = best.get(slot)
             if old is None or cand.score > old.score:
                 best[slot] = cand
-                if skip:
-                    self.prefix_length[variant] = skip
 
     def decisions(self, kinds: frozenset[str], metonyms: bool) -> dict[int, object]:
         """The per-pattern choices already made for these options (bounded by
@@ -353,10 +416,20 @@ class Matcher:
                     alias = alias[alias.index(words[0]) :]  # noqa: PLW2901
                 if not words:
                     continue
-                if kind == "country" and etype in ix.LOCALE_TYPES and words[0][:1].islower():
-                    continue  # "an Albáin", "in-Niġer": an article of another language leads
+                if etype == ix.LOCALE and not words[0][:1].isupper() and not words[0][:1].isdigit():
+                    continue  # minor locales: "an Albáin", "in-Niġer" (an article leads), lower-case words
+                if kind == "country" and etype == ix.NEWS_LOCALE and words[0][:1].islower():
+                    continue  # a major language's article leads
+                if (
+                    kind == "currency"
+                    and etype in ix.LOCALE_TYPES
+                    and (len(words) > 3 or getattr(entity, "historic", False))
+                ):
+                    continue  # "ABD Doları (Ertesi gün)": standard names of funds and former currencies
                 if key(alias) in self.not_in_text:
                     continue
+                if etype in ix.WEAK_TYPES and kind != "person" and _only_han(alias):
+                    continue  # 爱国者 "patriot": without spaces no context tells a weak name from the word
                 folded = fold(alias)
                 compact = "".join(WORDS.findall(folded))
                 # One character of Chinese or Japanese ("元", "円") is a word

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import bisect
+import heapq
 import operator
 import re
 from collections.abc import Iterable
@@ -20,7 +21,13 @@ from .matcher import (
     END_FREE,
     END_KANA,
     END_PARTICLE,
+    END_WORD,
+    START_FREE,
+    START_HANGUL,
+    START_KANA,
+    START_SCRIPT,
     SYMBOL_RUN,
+    UNSPACED_TEXT,
     WORDS,
     Candidate,
     Matcher,
@@ -28,6 +35,7 @@ from .matcher import (
     katakana,
     matcher,
     prepare,
+    unspaced,
 )
 
 __all__ = ["Mention", "MentionHow", "extract"]
@@ -43,6 +51,7 @@ _AMOUNT_AFTER = re.compile(r"[ \u00a0]?\d")
 _START = operator.attrgetter("start")
 _HAN = re.compile("[\u4e00-\u9fff]")
 _KANA = re.compile("[\u3040-\u30ff]")
+_HANGUL = re.compile("[\uac00-\ud7af]")
 _WORD_ENDS = (" ", ",", ".", ";", ":", "!", "?")
 _FALLBACK_REACH = 130  # longer than any pattern
 _PAIRS = (("«", "»"), ("“", "”"), ("(", ")"))
@@ -127,6 +136,7 @@ class _Scan:
         self.last_end = -1
         self._title_lines: dict[int, bool] = {}
         self._traditional: bool | None = None
+        self._automata: list[Any] | None = None
 
     @staticmethod
     def orig(p: int) -> int:
@@ -248,8 +258,9 @@ class _Scan:
         if cand.symbol or cand.context_word:
             if "amount" not in facts:
                 facts["amount"] = self.has_amount(s, e)
-            if cand.symbol and not facts["amount"]:
-                return False
+            compound = len(cand.alias) == 1 and self.text.startswith(self.m.currency_compounds, e)
+            if cand.symbol and not facts["amount"] and not compound:
+                return False  # a sign or a one-character name needs an amount ("円相場", "円安" need none)
             if cand.context_word and not facts["amount"]:
                 if "noun" not in facts:
                     facts["noun"] = self.determined(s)
@@ -298,14 +309,52 @@ class _Scan:
         word, gap = self.next_word(e)
         return bool(word and gap == " " and word[:1].isupper() and key(word) not in titles and not self.starts_name(e))
 
+    def automata(self) -> list[Any]:
+        """The automata this text needs: the second only for a text with
+        letters of the scripts written without a space before a name."""
+        if self._automata is None:
+            self._automata = [self.m.automaton]
+            if UNSPACED_TEXT.search(self.text):
+                self._automata.append(self.m.unspaced_automaton)
+        return self._automata
+
+    def hits(self, prepared: str) -> Iterable[tuple[int, tuple[int, int]]]:
+        """The longest names of every automaton, in the order they start."""
+        found: list[Iterable[tuple[int, tuple[int, int]]]] = [a.iter_long(prepared) for a in self.automata()]
+        if len(found) == 1:
+            return found[0]
+        return heapq.merge(*found, key=lambda hit: hit[0] - hit[1][0])
+
+    def start_ok(self, ps: int, rule: int) -> bool:
+        """Whether a name may start at prepared offset ``ps`` by its start
+        rule: not inside a katakana word; in Arabic and Hebrew, after a word
+        break or a prefix written together with the name ("والصين")."""
+        prepared = self.cased
+        if rule == START_FREE:
+            return True
+        if rule == START_KANA:
+            return not katakana(prepared[ps - 1])
+        if rule == START_HANGUL:
+            return not hangul(prepared[ps - 1])  # "100달러": after a digit or a space, not inside a word
+        if rule == START_SCRIPT:
+            before = prepared[ps - 1]
+            return unspaced(before) or hangul(before)
+        i = ps - 1
+        while i > 0 and ps - i <= 3 and prepared[i].isalpha():
+            i -= 1
+        if prepared[i].isalpha():
+            return False  # more letters than any prefix: inside a word
+        prefix = prepared[i + 1 : ps]
+        return not prefix or prefix in self.m.prefixes[rule]
+
     def boundary(self, pe: int, rule: int = 0) -> bool:
         """Whether a name may end before prepared offset ``pe``, by the
         pattern's end rule (see :data:`~geonorm.extraction.matcher.END_FREE`)."""
         prepared = self.cased
         if pe >= len(prepared) or not (prepared[pe].isalnum() or prepared[pe] == "_"):
             return True
-        if rule == END_FREE:
-            return True
+        if rule == END_FREE or (rule == END_WORD and (unspaced(prepared[pe]) or hangul(prepared[pe]))):
+            return True  # "F-35战机", "NATO는": a name may end where another script starts
         if rule == END_KANA:
             return not katakana(prepared[pe])
         if rule == END_PARTICLE and hangul(prepared[pe]):
@@ -383,19 +432,19 @@ class _Scan:
         taken_until = 0  # prepared offset up to which the text is spoken for
         cased, text, coref = self.cased, self.text, self.coref
         entries = self.m.entries
-        end_rule, starts_in_kana = self.m.end_rule, self.m.starts_in_kana
+        end_rule, start_rule = self.m.end_rule, self.m.start_rule
         decisions = self.m.decisions(self.kinds, self.metonyms)
         n = len(cased)
         quoted = _has_opening(text)
         # One pass of the automaton over the whole text (a call costs a copy of
         # the text, so it is never restarted).
-        for end, (length, pid) in self.m.automaton.iter_long(cased):
+        for end, (length, pid) in self.hits(cased):
             ps, pe = end - length + 1, end + 1
             if ps < taken_until:
                 continue
             pattern, cands = entries[pid]
-            if starts_in_kana[pid] and katakana(cased[ps - 1]):
-                continue  # inside a longer katakana word
+            if start_rule[pid] and not self.start_ok(ps, start_rule[pid]):
+                continue  # inside a longer word
             if not cands:
                 taken_until = pe  # a known non-name covers the names inside it
                 continue
@@ -481,11 +530,14 @@ class _Scan:
         window = self.cased[lo : pe + _FALLBACK_REACH]
         entries = self.m.entries
         found = sorted(
-            (end - length + 1 + lo, -length, end + lo, pid) for end, (length, pid) in self.m.automaton.iter(window)
+            (end - length + 1 + lo, -length, end + lo, pid)
+            for automaton in self.automata()
+            for end, (length, pid) in automaton.iter(window)
         )
         taken_until = ps
         for start, _, end, pid in found:
-            if start < taken_until or start >= pe or (self.m.starts_in_kana[pid] and katakana(self.cased[start - 1])):
+            rule = self.m.start_rule[pid]
+            if start < taken_until or start >= pe or (rule and not self.start_ok(start, rule)):
                 continue
             pattern, cands = entries[pid]
             if self.accept(pattern, cands, start, end + 1, out, self.m.end_rule[pid]):
@@ -539,7 +591,11 @@ def extract(
     found = scan.words()
     abbreviations = _abbreviations(scan)
     if abbreviations:
-        # "中美元首": the two countries, not the dollar (美元) across them.
+        # A name from the tables that starts with the abbreviation wins ("米軍"
+        # is the US forces); a currency across it loses ("中美元首": the two
+        # countries, not the dollar 美元).
+        named = {f[0] for f in found if f[2].kind not in ("currency", "country")}
+        abbreviations = [a for a in abbreviations if a[0] not in named]
         covered = [(s, e) for s, e, *_ in abbreviations]
         found = [f for f in found if not any(s < f[1] and f[0] < e for s, e in covered)] + abbreviations
     currency_at = [s for s, _, ent, _, company in found if ent.kind == "currency" and not company]
@@ -567,16 +623,17 @@ def _abbreviations(scan: _Scan) -> list[tuple[int, int, Entity, MentionHow, bool
     if "country" not in scan.kinds:
         return []
     text = scan.text
-    if not any("\u4e00" <= ch <= "\u9fff" for ch in text[:2000]) and not _HAN.search(text):
-        return []
-    lang = "ja" if _KANA.search(text) else "zh"
-    run, chars = scan.m.abbreviation_runs.get(lang), scan.m.single_characters[lang]
-    if run is None:
-        return []
     out: list[tuple[int, int, Entity, MentionHow, bool]] = []
-    for found in run.finditer(text):
-        for i in range(found.start(), found.end()):
-            out.append((i, i + 1, chars[text[i]], "alias", False))
+    langs = ["ko"] if _HANGUL.search(text) else []
+    if _HAN.search(text):
+        langs.append("ja" if _KANA.search(text) else "zh")
+    for lang in langs:
+        run, chars = scan.m.abbreviation_runs.get(lang), scan.m.single_characters[lang]
+        if run is None:
+            continue
+        for found in run.finditer(text):
+            for i in range(found.start(), found.end()):
+                out.append((i, i + 1, chars[text[i]], "alias", False))
     return out
 
 

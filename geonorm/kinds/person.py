@@ -200,6 +200,8 @@ class PersonSpec(KindSpec[Person]):
                 if found:
                     return found
         for rem in remainders:
+            if " " not in rem:
+                continue  # a bare surname meets its spellings in other scripts only as written there
             latin = transliterate(rem)
             if latin.isascii():
                 found = [k for k in by_skeleton.get(skeleton(latin), ()) if k != rem]
