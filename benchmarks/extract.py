@@ -35,7 +35,7 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+sys.path.append(str(ROOT))  # after PYTHONPATH: a --baseline child imports that geonorm
 
 _FILLER = [
     "the",
@@ -143,7 +143,7 @@ def news_text(megabytes: float, seed: int = 7) -> str:
 
 def multilingual_text(megabytes: float = 1.0) -> str:
     """The multilingual corpus's articles, repeated to about ``megabytes``."""
-    from tests.corpus import load
+    from extract_languages import load
 
     block = "\n\n".join(a.text for a in load()) + "\n\n"
     return block * max(1, round(megabytes * 1_000_000 / len(block.encode("utf-8"))))

@@ -22,9 +22,24 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+sys.path.append(str(ROOT))  # after PYTHONPATH: a --baseline child imports that geonorm
 
-from tests.corpus import load, score  # noqa: E402
+
+def _corpus_module():  # type: ignore[no-untyped-def]
+    """``tests/corpus.py`` of this checkout, by path (a --baseline child may
+    see another checkout's ``tests`` package first)."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("geonorm_corpus", ROOT / "tests" / "corpus.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules["geonorm_corpus"] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+_corpus = _corpus_module()
+load, score = _corpus.load, _corpus.score
 
 
 def _extractor(article):  # type: ignore[no-untyped-def]

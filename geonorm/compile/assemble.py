@@ -64,6 +64,7 @@ def _best(names: list[Name]) -> Name:
             for n in names
             if not n.curated
             and n.type not in ix.METONYM_TYPES
+            and n.type != ix.CODE  # "RUS" must be written in capitals; the Turkish "Rus" need not
             and (ix.SCORES[n.type] > top or (ix.SCORES[n.type] == top and n.type == ix.STRONG))
         ]
         if standard:
