@@ -177,33 +177,30 @@ def test_a_contribution_changes_few_index_lines_and_merges(base_texts: dict[str,
         assert merged == both[kind], f"{kind}: the two contributions conflict or merge wrongly"
 
 
-def test_an_alias_shadowing_another_kind_fails(tmp_path: Path) -> None:
+@pytest.mark.parametrize(
+    ("folder", "text", "message"),
+    [
+        # An organisation alias "Estonia" would make resolve("Estonia") None.
+        (
+            "organisations",
+            '[[organisation]]\nid = "organisation:estonia-holding"\nname = "Estonia Holding"\ntype = "company"\n'
+            'aliases = ["Estonia"]\n',
+            r"shadows '[^']*', a name of country:EE: .* declare the sharing in shared\.toml",
+        ),
+        (
+            "people",
+            '[[person]]\nid = "person:qwerty-test"\nname = "Qwerty Test"\n'
+            'roles = [{office = "chief_wizard", title = "Chief Wizard", country = "EE", start = "2024-01-01"}]\n',
+            r"office 'chief_wizard' is not a key in people/_offices\.toml",
+        ),
+    ],
+)
+def test_compile_checks_across_tables(tmp_path: Path, folder: str, text: str, message: str) -> None:
     data = _copy_data(tmp_path)
-    _add(
-        data,
-        "organisations",
-        "zz-shadow.toml",
-        '[[organisation]]\nid = "organisation:estonia-holding"\nname = "Estonia Holding"\ntype = "company"\n'
-        'aliases = ["Estonia"]\n',
-    )
-    with pytest.raises(TableError, match=r"shadows '[^']*', a name of country:EE") as err:
+    _add(data, folder, "zz-broken.toml", text)
+    with pytest.raises(TableError, match=message) as err:
         build(data)
-    assert "zz-shadow.toml" in str(err.value)
-    assert "shared.toml" in str(err.value)
-
-
-def test_a_role_with_an_unknown_office_fails(tmp_path: Path) -> None:
-    data = _copy_data(tmp_path)
-    _add(
-        data,
-        "people",
-        "zz-office.toml",
-        '[[person]]\nid = "person:qwerty-test"\nname = "Qwerty Test"\n'
-        'roles = [{office = "chief_wizard", title = "Chief Wizard", country = "EE", start = "2024-01-01"}]\n',
-    )
-    with pytest.raises(TableError, match=r"office 'chief_wizard' is not a key in people/_offices\.toml") as err:
-        build(data)
-    assert "zz-office.toml" in str(err.value)
+    assert "zz-broken.toml" in str(err.value)
 
 
 def test_a_case_expecting_an_unknown_id_fails(tmp_path: Path) -> None:

@@ -19,7 +19,7 @@ from ..text import fold, invert_comma, invert_parenthesis, key, key_variants
 from . import sources
 from .assemble import Name, assemble
 from .checks import SHARED_FILE, check_cases, check_offices, check_shadowing, read_shared
-from .inflect import INFLECTED_LANGUAGES, cyrillic_language, forms
+from .inflect import INFLECTED_LANGUAGES, cyrillic_language, forms, traditional
 
 __all__ = ["DATA_DIR", "INDEX_DIR", "build", "name_keys", "table_paths"]
 
@@ -50,6 +50,9 @@ def _curated_names(rec: Record) -> list[Name]:
         language = rec.language if rec.language in INFLECTED_LANGUAGES else cyrillic_language(text)
         if language in INFLECTED_LANGUAGES:
             variants = forms(text, language, adjective=t in ("demonym", "weak_demonym"))
+        hant = traditional(text, rec.language)
+        if hant is not None:
+            variants.append(hant)
         out.extend(Name(rec.id, v, _NAME_TYPES[t], True, rec.where()) for v in variants)
     return out
 

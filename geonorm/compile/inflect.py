@@ -1,4 +1,5 @@
-"""Case forms of Russian and Ukrainian names, generated at compile time.
+"""Forms of names generated at compile time: case forms of Russian and
+Ukrainian names, traditional characters of Chinese names.
 
 The language tables (``geonorm/data/languages/ru.toml``, ``uk.toml``) give names
 in their dictionary form ("Южная Корея", "российский", "Владимир Путин"); the
@@ -12,6 +13,9 @@ nominative ("Российская Федерация" -> "Российской �
 stays as written ("Банк России" -> "Банка России"). Words the dictionaries
 mark as indeclinable, abbreviations in capitals ("США", "РФ") and words with no
 noun or adjective reading ("Моди") keep their one form.
+
+Chinese names written in simplified characters also get their traditional
+form (OpenCC), so that Taiwan's and Hong Kong's press is read too.
 """
 
 from __future__ import annotations
@@ -20,7 +24,7 @@ import functools
 import re
 from typing import Any
 
-__all__ = ["INFLECTED_LANGUAGES", "cyrillic_language", "forms"]
+__all__ = ["INFLECTED_LANGUAGES", "cyrillic_language", "forms", "traditional"]
 
 #: Languages whose names the compile step inflects.
 INFLECTED_LANGUAGES = frozenset({"ru", "uk"})
@@ -128,3 +132,24 @@ def forms(text: str, language: str, *, adjective: bool = False) -> list[str]:
         for v in variants:
             out.setdefault(v, None)
     return list(out)
+
+
+_KANA_OR_HANGUL = re.compile("[\u3040-\u30ff\uac00-\ud7af]")
+_HAN = re.compile("[\u3400-\u9fff]")
+
+
+@functools.cache
+def _s2t() -> Any:
+    import opencc
+
+    return opencc.OpenCC("s2t")
+
+
+def traditional(text: str, language: str | None) -> str | None:
+    """A Chinese name in traditional characters (OpenCC's simplified-to-
+    traditional conversion), where it differs: "郭嘉凯" -> "郭嘉凱". None for
+    other languages and scripts (Japanese kanji are not Chinese simplified)."""
+    if language not in (None, "zh") or not _HAN.search(text) or _KANA_OR_HANGUL.search(text):
+        return None
+    converted: str = _s2t().convert(text)
+    return converted if converted != text else None

@@ -40,6 +40,8 @@ def source_versions() -> dict[str, str]:
         "pymorphy3": version("pymorphy3"),
         "pymorphy3-dicts-ru": version("pymorphy3-dicts-ru"),
         "pymorphy3-dicts-uk": version("pymorphy3-dicts-uk"),
+        # Traditional characters of Chinese names (geonorm.compile.inflect).
+        "opencc": version("opencc"),
     }
 
 

@@ -596,8 +596,8 @@ def extract(
         # countries, not the dollar 美元).
         named = {f[0] for f in found if f[2].kind not in ("currency", "country")}
         abbreviations = [a for a in abbreviations if a[0] not in named]
-        covered = [(s, e) for s, e, *_ in abbreviations]
-        found = [f for f in found if not any(s < f[1] and f[0] < e for s, e in covered)] + abbreviations
+        covered = {a[0] for a in abbreviations}  # one character each: linear, whatever the counts
+        found = [f for f in found if not any(p in covered for p in range(f[0], f[1]))] + abbreviations
     currency_at = [s for s, _, ent, _, company in found if ent.kind == "currency" and not company]
     mentions = [
         Mention(s, e, text[s:e], ent, how)
