@@ -169,3 +169,26 @@ def test_alias_pack_entry_point(tmp_path: Path, monkeypatch: pytest.MonkeyPatch)
     assert reg.load_packs() == ["demo"]
     assert reg.resolve("Pack Demo Company", kind="organisation").id == "organisation:pack-demo-co"
     sys.modules.pop("geonorm_pack_demo", None)
+
+
+def test_add_alias_to_every_curated_kind() -> None:
+    """Adding a name needs only the id: it raised "missing required field
+    'name'" for organisations, people and weapons."""
+    reg = Registry()
+    for eid, alias in (
+        ("organisation:rosneft", "Rosneftyanaya Test"),
+        ("person:vladimir-putin", "Vova Testovich"),
+        ("weapon:s-400", "Triumf Test System"),
+    ):
+        assert reg.add_alias(eid, alias).id == eid
+        found = reg.resolve(alias)
+        assert found is not None and found.id == eid
+
+
+def test_a_language_file_adds_names_only() -> None:
+    reg = Registry()
+    reg.load_text('language = "de"\n[[organisation]]\nid = "organisation:rosneft"\naliases = ["Rosneft Testname"]\n')
+    found = reg.resolve("Rosneft Testname")
+    assert found is not None and found.id == "organisation:rosneft"
+    with pytest.raises(TableError, match="only adds names"):
+        reg.load_text('language = "de"\n[[organisation]]\nid = "organisation:x"\nname = "X"\ntype = "company"\n')
