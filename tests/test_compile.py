@@ -7,6 +7,7 @@ import difflib
 import os
 import shutil
 import subprocess
+import tomllib
 from pathlib import Path
 
 import pytest
@@ -16,7 +17,7 @@ import geonorm.compile as compile_pkg
 from geonorm.compile import built_versions, source_mismatch
 from geonorm.compile.build import DATA_DIR, build, table_paths
 from geonorm.compile.checks import check_cases
-from geonorm.tables import TableError, read_tables
+from geonorm.tables import TableError, parse_table, read_tables
 
 from .casefile import CASES
 
@@ -212,3 +213,18 @@ def test_a_case_expecting_an_unknown_id_fails(tmp_path: Path) -> None:
     check_cases(CASES, known)  # the shipped cases are sound
     with pytest.raises(TableError, match=r"countries.tsv:\d+: expected id 'country:QQ' is not an entity"):
         check_cases(cases, known)
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ('language = "Russian"\n', "'language' must be a language code"),
+        ('language = "zh"\nsingle_characters = [{ text = "中美", id = "country:CN" }]\n', "must be one character"),
+        ('language = "zh"\nsingle_characters = [{ text = "中", id = "CN" }]\n', "must be a country id"),
+        ('single_characters = [{ text = "中", id = "country:CN" }]\n', "unknown top-level key 'single_characters'"),
+    ],
+)
+def test_broken_language_tables_are_named(text: str, message: str) -> None:
+    with pytest.raises(TableError, match=message) as err:
+        parse_table(tomllib.loads(text), "languages/zz.toml")
+    assert "languages/zz.toml" in str(err.value)
