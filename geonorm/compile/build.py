@@ -217,6 +217,14 @@ def _emit(
     for k in sorted(kept):
         for n in kept[k]:
             aliases[n.entity][n.text] = None
+    # A key keeps one spelling per entity ("Russia" for "russia"); the major
+    # news languages' own spellings of it ("Rússia", "Perù") are kept as
+    # aliases too, so that running text written with their accents is read.
+    for n in sorted(names, key=lambda n: (n.entity, n.text)):
+        if n.type == ix.NEWS_LOCALE and n.entity in aliases and n.text not in aliases[n.entity]:
+            held = kept.get(next(iter(keys_for(n.text)), ""), ())
+            if any(h.entity == n.entity for h in held):
+                aliases[n.entity][n.text] = None
     head: dict[str, Any] = {"format": ix.FORMAT, "kind": kind, "sources": versions}
     lines = [_line(head)]
     for field, value in sorted((extra or {}).items()):

@@ -307,7 +307,11 @@ class Matcher:
         }
         korean = "|".join(sorted((re.escape(w) for w in rules["korean_relation_words"]), key=len, reverse=True))
         group = "[" + "".join(sorted(self.single_characters["ko"])) + "]"
-        self.abbreviation_runs["ko"] = re.compile(f"(?<![\uac00-\ud7af]){group}{{2,3}}(?= ?(?:{korean}))")
+        not_runs = "|".join(sorted((re.escape(w) for w in rules["korean_not_abbreviations"]), key=len, reverse=True))
+        # "한미", "한·미" (a middle dot may join them), not "중남미".
+        self.abbreviation_runs["ko"] = re.compile(
+            f"(?<![\uac00-\ud7af])(?!(?:{not_runs})(?![\uac00-\ud7af]))(?:{group}·?){{1,2}}{group}(?= ?(?:{korean}))"
+        )
         # Title and institution words ("President", "Kremlin").
         self.title_words: frozenset[str] = frozenset(getattr(SPECS.get("person"), "prefix_words", ()))
         self._decisions: dict[tuple[frozenset[str], bool], dict[int, object]] = {}

@@ -54,6 +54,7 @@ _KANA = re.compile("[\u3040-\u30ff]")
 _HANGUL = re.compile("[\uac00-\ud7af]")
 _WORD_ENDS = (" ", ",", ".", ";", ":", "!", "?")
 _FALLBACK_REACH = 130  # longer than any pattern
+_LINE_REACH = 400  # how far a headline or dateline rule looks for the line it is on
 _PAIRS = (("«", "»"), ("“", "”"), ("(", ")"))
 _FULL = object()  # the choice depends on context: run every rule
 _BLOCK = object()  # a place, not a mention: it covers the names inside it
@@ -177,11 +178,15 @@ class _Scan:
     def title_case_line(self, s: int) -> bool:
         """Whether the line holding offset ``s`` is a headline in title case
         ("India Signs S-400 Deal With Russia"), where capitals say nothing."""
-        start = self.text.rfind("\n", 0, s) + 1
+        # A headline is short: look no further than _LINE_REACH characters
+        # either way, so the cost per name is bounded however long the line.
+        start = self.text.rfind("\n", max(0, s - _LINE_REACH), s) + 1
+        if start == 0 and s > _LINE_REACH:
+            return False  # no line break near: running text, not a headline
         found = self._title_lines.get(start)
         if found is None:
-            end = self.text.find("\n", s)
-            line = self.text[start : end if end >= 0 else min(len(self.text), start + 400)]
+            end = self.text.find("\n", s, s + _LINE_REACH)
+            line = self.text[start : end if end >= 0 else min(len(self.text), start + _LINE_REACH)]
             words = [w for w in WORDS.findall(line[:400]) if w.lower() not in _SMALL and not w.isdigit()]
             capital = sum(1 for w in words if w[:1].isupper())
             found = self._title_lines[start] = len(words) >= 4 and capital == len(words)
@@ -227,8 +232,8 @@ class _Scan:
     def literal_place(self, s: int, e: int) -> bool:
         """A capital that is the place, not the government: a dateline, or
         after a word of travel or location ("arrived in New Delhi")."""
-        line_start = self.text.rfind("\n", 0, s) + 1
-        if not self.text[line_start:s].strip():
+        line_start = self.text.rfind("\n", max(0, s - _LINE_REACH), s) + 1
+        if (line_start or s <= _LINE_REACH) and not self.text[line_start:s].strip():
             after = self.text[e : e + 3].lstrip(" ")
             if self.text[s:e].isupper() or after[:1] in (",", "(", "-", "\u2013", "\u2014"):
                 return True  # "WASHINGTON (Reuters) -", "Moscow, May 12"
@@ -633,7 +638,8 @@ def _abbreviations(scan: _Scan) -> list[tuple[int, int, Entity, MentionHow, bool
             continue
         for found in run.finditer(text):
             for i in range(found.start(), found.end()):
-                out.append((i, i + 1, chars[text[i]], "alias", False))
+                if text[i] in chars:  # not the middle dot of "한·미"
+                    out.append((i, i + 1, chars[text[i]], "alias", False))
     return out
 
 
