@@ -1,10 +1,9 @@
 """geonorm.extract on the annotated multilingual news corpus
 (``tests/cases/extract_multilingual``): precision and recall per language.
 
-The floors below are what the code achieves today, so a change that loses
-ground fails; the targets of the multilingual work are precision 98% and
-recall 90% overall, 80% in every language (see the languages page of the
-docs for the current figures, from ``benchmarks/extract.py``).
+The floors are the targets of the multilingual work: precision 98% and
+recall 90% overall, recall 80% in every language (see the languages page of
+the docs for the current figures, from ``benchmarks/extract.py``).
 """
 
 from __future__ import annotations
@@ -18,8 +17,8 @@ from .corpus import Article, Score, geonorm_extractor, load, score
 ARTICLES = load()
 LANGUAGES = sorted({a.language for a in ARTICLES})
 # language: (precision floor, recall floor)
-FLOORS: dict[str, tuple[float, float]] = {"all": (0.97, 0.9)}
-DEFAULT_FLOOR = (0.9, 0.7)
+FLOORS: dict[str, tuple[float, float]] = {"all": (0.98, 0.9)}
+DEFAULT_FLOOR = (0.95, 0.8)
 
 
 @pytest.fixture(scope="module")
@@ -111,8 +110,11 @@ def _found(text: str, **kw: object) -> list[tuple[str, str]]:
         ("МОСКВА, 12 мая. Москва заявила о переговорах.", []),
         ("中美元首会晤", [("中", "country:CN"), ("美", "country:US")]),
         (
-            "ティッセンクルップ・マリン・システムズ",
-            [("ティッセンクルップ", "organisation:thyssenkrupp")],
+            "ティッセンクルップ・マリン・システムズとティッセンクルップ・マリン",
+            [
+                ("ティッセンクルップ・マリン・システムズ", "organisation:thyssenkrupp-marine-systems"),
+                ("ティッセンクルップ", "organisation:thyssenkrupp"),
+            ],
         ),  # no Mali in マリン
         # English from real news
         (
@@ -150,6 +152,38 @@ def _found(text: str, **kw: object) -> list[tuple[str, str]]:
     ],
 )
 def test_real_news_failure_kinds(text: str, expected: list[tuple[str, str]]) -> None:
+    assert _found(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # A credit rating is no acronym: "AA" is also Anadolu Agency.
+        ("Fitch a abaissé la note de « AA- » à « A+ ».", []),
+        ("S&P cut it to AA+ and then to AA-rated.", []),
+        ("AA reported the talks.", [("AA", "organisation:anadolu-agency")]),
+        # Regions built on a name: the Indo-Pacific, the euro area, Euro-Atlantic.
+        ("インド太平洋地域の平和と安定、インドとの協力", [("インド", "country:IN")]),
+        ("印度洋和印太地区，印度表示", [("印度", "country:IN")]),
+        ("la sécurité euro-atlantique et la zone euro, payé en euros", [("euros", "currency:EUR")]),
+        # 軍售 (arms sales) is a word: 對台軍售 is Taiwan, not 台軍 (its forces).
+        (
+            "美宣布對台軍售，台軍表示歡迎",
+            [("台", "country:TW"), ("台軍", "organisation:republic-of-china-armed-forces")],
+        ),
+        # After a word of direction, an abbreviation before 方 ("side").
+        ("總統府感謝美方兌現承諾，敦促俄方停火", [("美", "country:US"), ("俄", "country:RU")]),
+        ("人民对美好生活的向往，对日本的出口", [("日本", "country:JP")]),
+        # Japanese 対, 訪, 駐 with an abbreviation; 対比 is "contrast".
+        (
+            "首相は訪米し、対中政策と駐日大使の対比を語った",
+            [("米", "country:US"), ("中", "country:CN"), ("日", "country:JP")],
+        ),
+        # The longer name wins where two automata find names at one start.
+        ('מערכת "חץ 3" הוכרזה מבצעית', [("חץ 3", "weapon:arrow-3")]),
+    ],
+)
+def test_context_rules_of_the_review(text: str, expected: list[tuple[str, str]]) -> None:
     assert _found(text) == expected
 
 

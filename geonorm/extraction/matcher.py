@@ -219,6 +219,11 @@ class Matcher:
         self.relation_words = tuple(rules["cjk_relation_words"])
         self.suffix_words = tuple(rules["cjk_suffix_words"])
         self.currency_compounds = tuple(rules["cjk_currency_compounds"])
+        self.direction_words = tuple(rules["cjk_direction_words"])
+        self.japanese_direction_words = tuple(rules["japanese_direction_words"])
+        self.japanese_direction_targets = str(rules["japanese_direction_targets"])
+        self.cjk_compounds = frozenset(rules["cjk_compounds"])
+        self.credit_ratings = frozenset(rules["credit_ratings"])
         self.place_words = frozenset(rules["place_words"])
         self.place_prepositions = frozenset(rules["place_prepositions"])
         self.context_words = frozenset(key(w) for w in rules["context_currency_words"])
@@ -242,7 +247,7 @@ class Matcher:
         # candidates: as the longest match they block the names inside them.
         for kind in kinds:
             for k in sorted(_shipped(kind).not_keys):
-                if " " in k:
+                if " " in k or unspaced(k[0]) or hangul(k[0]):  # "Indian Ocean", "印度洋"
                     for form in _name_forms(_title(k)) | {k}:
                         pattern = _pattern(form)
                         if pattern and pattern not in self.patterns:
@@ -300,7 +305,9 @@ class Matcher:
         self.automaton.make_automaton()
         self.unspaced_automaton.make_automaton()
         self.single_characters = self._single_characters()
-        self.abbreviation_runs = {lang: self._abbreviation_run(chars) for lang, chars in self.single_characters.items()}
+        self.abbreviation_runs = {
+            lang: self._abbreviation_run(chars, lang) for lang, chars in self.single_characters.items()
+        }
         countries = _shipped("country").by_id
         self.single_characters["ko"] = {
             ch: countries[eid] for ch, eid in rules["korean_abbreviations"].items() if eid in countries
@@ -337,18 +344,33 @@ class Matcher:
                 out[lang][entry["text"]] = entity
         return out
 
-    def _abbreviation_run(self, chars: dict[str, Entity]) -> re.Pattern[str] | None:
+    def _abbreviation_run(self, chars: dict[str, Entity], lang: str) -> re.Pattern[str] | None:
         """Where one-character abbreviations name countries: a run of two to
-        four before a relation word ("中美关系", "日米首脳会談"), or one before
-        方/军 ("side", "forces") after no Chinese character ("，俄方表示")."""
+        four before a relation word ("中美关系", "日米首脳会談"); one before
+        方/军 ("side", "forces") after no Chinese character ("，俄方表示") or
+        after a word of direction ("對台軍售", "感謝美方"); in Japanese, one
+        after 対, 訪 or 駐 ("対米", "訪中", "駐日"). The group ``after`` holds
+        the abbreviation where a word of direction comes first."""
         if not chars:
             return None
+
+        def alternatives(words: Iterable[str]) -> str:
+            return "|".join(sorted((re.escape(w) for w in words), key=len, reverse=True))
+
         group = "[" + "".join(sorted(chars)) + "]"
-        relations = "|".join(sorted((re.escape(w) for w in self.relation_words), key=len, reverse=True))
-        suffixes = "|".join(sorted((re.escape(w) for w in self.suffix_words), key=len, reverse=True))
+        relations = alternatives(self.relation_words)
+        suffixes = alternatives(self.suffix_words)
         han = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
         # Japanese may put の between: "日豪の防衛協力".
-        return re.compile(f"{group}{{2,4}}(?=の?(?:{relations}))|(?<![{han}]){group}(?=(?:{suffixes}))")
+        patterns = [
+            f"{group}{{2,4}}(?=の?(?:{relations}))",
+            f"(?<![{han}]){group}(?=(?:{suffixes}))",
+            f"(?:{alternatives(self.direction_words)})(?P<after>{group})(?=(?:{suffixes}))",
+        ]
+        if lang == "ja":
+            targets = "[" + "".join(sorted(set(self.japanese_direction_targets) & set(chars))) + "]"
+            patterns.append(f"(?:{alternatives(self.japanese_direction_words)})(?P<after_ja>{targets})")
+        return re.compile("|".join(patterns))
 
     @staticmethod
     def add_variants(pattern: str, slot_entity: str, cand: Candidate, best: dict[tuple[str, str], Candidate]) -> None:

@@ -328,7 +328,9 @@ class _Scan:
         found: list[Iterable[tuple[int, tuple[int, int]]]] = [a.iter_long(prepared) for a in self.automata()]
         if len(found) == 1:
             return found[0]
-        return heapq.merge(*found, key=lambda hit: hit[0] - hit[1][0])
+        # By start, the longer name first where two start together ("חץ 3"
+        # of the unspaced automaton over "חץ" of the spaced one).
+        return heapq.merge(*found, key=lambda hit: (hit[0] - hit[1][0], -hit[1][0]))
 
     def start_ok(self, ps: int, rule: int) -> bool:
         """Whether a name may start at prepared offset ``ps`` by its start
@@ -453,6 +455,10 @@ class _Scan:
             if not cands:
                 taken_until = pe  # a known non-name covers the names inside it
                 continue
+            if pattern in self.m.credit_ratings and self.rating(pe):
+                continue  # "AA-", "BBB+": a credit rating, not a name
+            if end_rule[pid] == END_FREE and cased[pe - 1 : pe + 1] in self.m.cjk_compounds:
+                continue  # "對台軍售": 軍售 (arms sales) is a word; 台軍 is not read
             d = decisions.get(pid, _MISSING)
             if d is _MISSING:
                 d = decisions[pid] = self.decide(pattern, cands)
@@ -514,6 +520,13 @@ class _Scan:
         out.append((s, e, entity, how, needs_company))
         self.last_end = e
         return True
+
+    def rating(self, pe: int) -> bool:
+        """Whether a plus or minus sign ends the word before prepared offset
+        ``pe`` ("AA-", "BBB+")."""
+        e = self.orig(pe - 1) + 1
+        after = self.text[e + 1 : e + 6]
+        return self.text[e : e + 1] in ("+", "-") and (not after[:1].isalnum() or after.lower() == "rated")
 
     def adjective_of_name(self, e: int) -> bool:
         """A demonym leading a longer proper name that is not in the tables."""
@@ -599,8 +612,10 @@ def extract(
         # A name from the tables that starts with the abbreviation wins ("米軍"
         # is the US forces); a currency across it loses ("中美元首": the two
         # countries, not the dollar 美元).
+        # A longer country name across it wins too ("对日本": 日本, not 日).
         named = {f[0] for f in found if f[2].kind not in ("currency", "country")}
-        abbreviations = [a for a in abbreviations if a[0] not in named]
+        countries = {p for f in found if f[2].kind == "country" and f[1] - f[0] > 1 for p in range(f[0], f[1])}
+        abbreviations = [a for a in abbreviations if a[0] not in named and a[0] not in countries]
         covered = {a[0] for a in abbreviations}  # one character each: linear, whatever the counts
         found = [f for f in found if not any(p in covered for p in range(f[0], f[1]))] + abbreviations
     currency_at = [s for s, _, ent, _, company in found if ent.kind == "currency" and not company]
@@ -637,7 +652,10 @@ def _abbreviations(scan: _Scan) -> list[tuple[int, int, Entity, MentionHow, bool
         if run is None:
             continue
         for found in run.finditer(text):
-            for i in range(found.start(), found.end()):
+            # After a word of direction ("對台軍售", "訪米") only the named group counts.
+            named = next((g for g in ("after", "after_ja") if g in run.groupindex and found.group(g)), None)
+            lo, hi = found.span(named) if named else found.span()
+            for i in range(lo, hi):
                 if text[i] in chars:  # not the middle dot of "한·미"
                     out.append((i, i + 1, chars[text[i]], "alias", False))
     return out
