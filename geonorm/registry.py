@@ -12,8 +12,8 @@ from __future__ import annotations
 import os
 import threading
 import tomllib
-from collections.abc import Iterator, Mapping
-from typing import Any, Generic, overload
+from collections.abc import Iterable, Iterator, Mapping
+from typing import TYPE_CHECKING, Any, Generic, overload
 
 import attrs
 
@@ -25,6 +25,9 @@ from .model import KINDS, Country, Currency, Entity, How, Match, Organisation, P
 from .overlay import Overlay
 from .tables import TableError, TableFile, parse_table, read_table
 from .text import _TABLE, fold, key_of_folded
+
+if TYPE_CHECKING:
+    from .extraction.mentions import Mention
 
 __all__ = ["MAX_TEXT_LENGTH", "KindResolver", "Registry", "available_kinds"]
 
@@ -163,6 +166,53 @@ class Registry:
         self._lock = threading.Lock()
         # Copy-on-write: readers take one reference and never see half a change.
         self._ov = Overlay()
+        # The extraction matcher with this registry's additions, and the
+        # overlay it was built for.
+        self._text_matcher: tuple[Overlay, Any] | None = None
+
+    # -- running text -------------------------------------------------------
+
+    def extract(
+        self,
+        text: str,
+        *,
+        kinds: Iterable[str] | None = None,
+        metonyms: bool = False,
+    ) -> list[Mention]:
+        """Every entity mention in ``text``, in order, without overlaps, with
+        this registry's additions (``add``, ``add_alias``, ``load``, packs)
+        found too; see :func:`geonorm.extract` for the rules and options.
+
+        >>> from geonorm import Registry
+        >>> mine = Registry()
+        >>> _ = mine.add_alias("country:GB", "Blighty")
+        >>> [(m.text, m.entity.id) for m in mine.extract("In Blighty, the pound fell against the dollar.")]
+        [('Blighty', 'country:GB'), ('pound', 'currency:GBP'), ('dollar', 'currency:USD')]
+        """
+        from .extraction.matcher import matcher
+        from .extraction.mentions import scan_text
+
+        ov = self._ov
+        if not ov:
+            return scan_text(matcher(), text, kinds=kinds, metonyms=metonyms)
+        built = self._text_matcher
+        if built is None or built[0] is not ov:
+            names = {
+                (eid, alias): (self._lookup(eid), alias, etype)
+                for kind_keys in ov.keys.values()
+                for entries in kind_keys.values()
+                for eid, alias, etype in entries
+            }
+            found = [(ent, alias, etype) for ent, alias, etype in names.values() if ent is not None]
+            built = (ov, matcher().with_additions(found, ov.blocked))
+            self._text_matcher = built
+        mentions = scan_text(built[1], text, kinds=kinds, metonyms=metonyms)
+        if ov.entities:
+            # The registry's version of an entity it added names to.
+            mentions = [
+                attrs.evolve(m, entity=ov.entities[m.entity.id]) if m.entity.id in ov.entities else m for m in mentions
+            ]
+        return mentions
 
     # -- look-ups -----------------------------------------------------------
 

@@ -192,3 +192,71 @@ def test_a_language_file_adds_names_only() -> None:
     assert found is not None and found.id == "organisation:rosneft"
     with pytest.raises(TableError, match="only adds names"):
         reg.load_text('language = "de"\n[[organisation]]\nid = "organisation:x"\nname = "X"\ntype = "company"\n')
+
+
+# -- Registry.extract: a registry's additions in running text ----------------------------
+
+
+def _found(registry: Registry, text: str, **kw: object) -> list[tuple[str, str]]:
+    return [(m.text, m.entity.id) for m in registry.extract(text, **kw)]  # type: ignore[arg-type]
+
+
+def test_registry_extract_finds_additions_and_leaves_the_default_alone() -> None:
+    mine = Registry()
+    mine.add_alias("country:GB", "Blighty")
+    mine.load_text(
+        textwrap.dedent(
+            """
+            [[organisation]]
+            id = "organisation:acme-rockets"
+            name = "Acme Rockets"
+            type = "company"
+            country = "US"
+            aliases = ["ACME", "Акме"]
+            """
+        )
+    )
+    text = "Back in Blighty, Acme Rockets (ACME) and Акме sold S-400s to India; the UK agreed."
+    assert _found(mine, text) == [
+        ("Blighty", "country:GB"),
+        ("Acme Rockets", "organisation:acme-rockets"),
+        ("ACME", "organisation:acme-rockets"),
+        ("Акме", "organisation:acme-rockets"),
+        ("S-400s", "weapon:s-400"),
+        ("India", "country:IN"),
+        ("UK", "country:GB"),
+    ]
+    # The entity carries the registry's names; kinds still filter.
+    first = mine.extract(text)[0]
+    assert "Blighty" in first.entity.aliases
+    assert _found(mine, text, kinds={"organisation"}) == [
+        ("Acme Rockets", "organisation:acme-rockets"),
+        ("ACME", "organisation:acme-rockets"),
+        ("Акме", "organisation:acme-rockets"),
+    ]
+    # Acronyms added in capitals match only in capitals, like shipped ones.
+    assert _found(mine, "acme and Acme.") == []
+    assert geonorm.extract("Back in Blighty, Acme Rockets said.") == []
+    assert _found(Registry(), "Back in Blighty, India said.") == [("India", "country:IN")]
+
+
+def test_registry_extract_sees_later_additions_and_not_names() -> None:
+    mine = Registry()
+    assert _found(mine, "Georgia and Ruritania signed.") == [("Georgia", "country:GE")]
+    mine.load_text('[[not_country]]\nreason = "the US state in our data"\nnames = ["Georgia"]\n')
+    assert _found(mine, "Georgia and Ruritania signed.") == []
+    mine.add_alias("country:GB", "Ruritania")
+    assert _found(mine, "Georgia and Ruritania signed.") == [("Ruritania", "country:GB")]
+    # A name the shipped tables also know keeps both candidates: the added one wins.
+    mine.add_alias("country:FR", "Gaul", weak=False)
+    assert _found(mine, "Gaul and France.") == [("Gaul", "country:FR"), ("France", "country:FR")]
+
+
+def test_module_extract_is_the_default_registry(monkeypatch: pytest.MonkeyPatch) -> None:
+    assert geonorm.extract("Trade with Freedonia rose.") == []
+    registry = Registry()
+    registry.add_alias("country:FR", "Freedonia")
+    monkeypatch.setattr(geonorm, "default_registry", registry)
+    assert [(m.text, m.entity.id) for m in geonorm.extract("Trade with Freedonia rose.")] == [
+        ("Freedonia", "country:FR")
+    ]

@@ -239,12 +239,19 @@ def test_numbers_are_no_codes() -> None:
 
 @pytest.mark.parametrize(
     ("piece", "options"),
-    [("Officials in Moscow said. ", {"metonyms": True}), ("India and China. ", {}), ("Jordan ", {})],
+    [
+        ("Officials in Moscow said. ", {"metonyms": True}),
+        ("India and China. ", {}),
+        ("Jordan ", {}),
+        # A currency word as a noun looks for another currency near it.
+        ("The rand fell against the dollar. ", {}),
+    ],
 )
 def test_rules_that_read_the_line_stay_linear_on_one_long_line(piece: str, options: dict[str, bool]) -> None:
-    """The headline and dateline rules look for the line a name is on: on text
-    without line breaks (scraped HTML) that once grew with the square of the
-    length. 8x the text must cost far less than 64x the time."""
+    """The headline and dateline rules look for the line a name is on, and a
+    currency word as a noun for another currency: on text without line breaks
+    (scraped HTML) these once grew with the square of the length. 8x the text
+    must cost far less than 64x the time."""
     import time
 
     geonorm.extract(piece, **options)  # type: ignore[arg-type]

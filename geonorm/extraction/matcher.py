@@ -10,10 +10,11 @@ rules then run only on what it found.
 
 from __future__ import annotations
 
+import copy
 import re
 import threading
 import tomllib
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from importlib import resources
 from typing import Any
 
@@ -201,6 +202,11 @@ def _title(k: str) -> str:
     return " ".join(w if i and w in _SMALL_WORDS else w[:1].upper() + w[1:] for i, w in enumerate(words))
 
 
+def _blocked(cand: Candidate, blocked: Mapping[str, frozenset[str]]) -> bool:
+    kind = cand.entity.kind
+    return kind in blocked and SPECS[kind].refine(key(cand.alias)) in blocked[kind]
+
+
 def _type_of(entries: Iterable[tuple[int, ...]], index: int) -> int | None:
     """The entry type an entity has under a key, if any."""
     for entry in entries:
@@ -271,39 +277,10 @@ class Matcher:
         # with letters of those scripts pays for reading the second one (an
         # automaton whose names start with thousands of characters is several
         # times slower to run, even on text it never matches).
-        self.automaton = ahocorasick.Automaton()
-        self.unspaced_automaton = ahocorasick.Automaton()
-        for pattern, cands in sorted(self.patterns.items()):
-            first = pattern[0]
-            if katakana(first):
-                start = START_KANA
-            elif unspaced(first):
-                start = START_FREE
-            elif _arabic(first) and len(pattern) >= 3 and not pattern.startswith("لل"):
-                start = START_ARABIC
-            elif _hebrew(first) and len(pattern) >= 3:
-                start = START_HEBREW
-            elif hangul(first):
-                start = START_HANGUL
-            else:
-                start = START_SPACE
-            # Only a name that must start after a space carries the space.
-            if start:
-                self.unspaced_automaton.add_word(pattern, (len(pattern), len(self.entries)))
-            else:
-                self.automaton.add_word(" " + pattern, (len(pattern), len(self.entries)))
-            self.entries.append((pattern, tuple(cands)))
-            self.start_rule.append(start)
-            self._add_end_rule(pattern)
-            if not start and pattern.isascii() and len(pattern) <= 15 and any(_after_script(c) for c in cands):
-                # "J15戦闘機", "購買S-400", "한국의NATO": a designator or acronym
-                # right after Chinese, Japanese or Korean letters.
-                self.unspaced_automaton.add_word(pattern, (len(pattern), len(self.entries)))
-                self.entries.append((pattern, tuple(cands)))
-                self.start_rule.append(START_SCRIPT)
-                self._add_end_rule(pattern)
-        self.automaton.make_automaton()
-        self.unspaced_automaton.make_automaton()
+        self.automaton, self.unspaced_automaton = self._compile(self.patterns)
+        #: A registry's additions: its own two automata, read first (see
+        #: :meth:`with_additions`); empty for the shipped tables.
+        self.extra_automata: tuple[Any, ...] = ()
         self.single_characters = self._single_characters()
         self.abbreviation_runs = {
             lang: self._abbreviation_run(chars, lang) for lang, chars in self.single_characters.items()
@@ -322,6 +299,82 @@ class Matcher:
         # Title and institution words ("President", "Kremlin").
         self.title_words: frozenset[str] = frozenset(getattr(SPECS.get("person"), "prefix_words", ()))
         self._decisions: dict[tuple[frozenset[str], bool], dict[int, object]] = {}
+
+    def _compile(self, patterns: dict[str, list[Candidate]]) -> tuple[Any, Any]:
+        """The two automata over ``patterns``, their entries appended to
+        :attr:`entries` with their start and end rules."""
+        automaton = ahocorasick.Automaton()
+        unspaced_automaton = ahocorasick.Automaton()
+        for pattern, cands in sorted(patterns.items()):
+            first = pattern[0]
+            if katakana(first):
+                start = START_KANA
+            elif unspaced(first):
+                start = START_FREE
+            elif _arabic(first) and len(pattern) >= 3 and not pattern.startswith("لل"):
+                start = START_ARABIC
+            elif _hebrew(first) and len(pattern) >= 3:
+                start = START_HEBREW
+            elif hangul(first):
+                start = START_HANGUL
+            else:
+                start = START_SPACE
+            # Only a name that must start after a space carries the space.
+            if start:
+                unspaced_automaton.add_word(pattern, (len(pattern), len(self.entries)))
+            else:
+                automaton.add_word(" " + pattern, (len(pattern), len(self.entries)))
+            self.entries.append((pattern, tuple(cands)))
+            self.start_rule.append(start)
+            self._add_end_rule(pattern)
+            if not start and pattern.isascii() and len(pattern) <= 15 and any(_after_script(c) for c in cands):
+                # "J15戦闘機", "購買S-400", "한국의NATO": a designator or acronym
+                # right after Chinese, Japanese or Korean letters.
+                unspaced_automaton.add_word(pattern, (len(pattern), len(self.entries)))
+                self.entries.append((pattern, tuple(cands)))
+                self.start_rule.append(START_SCRIPT)
+                self._add_end_rule(pattern)
+        automaton.make_automaton()
+        unspaced_automaton.make_automaton()
+        return automaton, unspaced_automaton
+
+    def with_additions(
+        self,
+        names: Iterable[tuple[Entity, str, int]],
+        blocked: Mapping[str, frozenset[str]],
+    ) -> Matcher:
+        """A matcher that also finds a registry's additions: ``names`` are
+        ``(entity, alias, entry type)``, ``blocked`` the keys per kind the
+        registry declared not to be names. It shares everything with this
+        one but two small automata of its own, read before the shipped ones
+        so that an added name wins a tie; a pattern both know carries both
+        candidate lists."""
+        new = copy.copy(self)
+        new.entries = list(self.entries)
+        new.start_rule = list(self.start_rule)
+        new.end_rule = list(self.end_rule)
+        new.symbols = {k: list(v) for k, v in self.symbols.items()}
+        new.demonyms = set(self.demonyms)
+        new._decisions = {}
+        new.patterns = {}
+        by_kind: dict[str, list[tuple[Entity, str, int]]] = {}
+        for entity, alias, etype in names:
+            by_kind.setdefault(entity.kind, []).append((entity, alias, etype))
+        for kind, items in sorted(by_kind.items()):
+            if kind in SPECS:
+                new._add_names(kind, items)
+        for pattern, cands in new.patterns.items():
+            # The shipped candidates of the same pattern, the added ones first.
+            added = {c.entity.id for c in cands}
+            cands.extend(c for c in self.patterns.get(pattern, ()) if c.entity.id not in added)
+        if blocked:
+            for pattern, cands in self.patterns.items():
+                kept = [c for c in cands if not _blocked(c, blocked)]
+                if len(kept) != len(cands):
+                    new.patterns[pattern] = [c for c in new.patterns.get(pattern, kept) if not _blocked(c, blocked)]
+        spaced, unspaced_ = new._compile(new.patterns)
+        new.extra_automata = tuple(a for a in (spaced, unspaced_) if len(a))
+        return new
 
     def _add_end_rule(self, pattern: str) -> None:
         last = pattern[-1]
@@ -417,95 +470,101 @@ class Matcher:
     def _add_kind(self, kind: str) -> None:
         table = _shipped(kind)
         spec = SPECS[kind]
+
+        def names() -> Iterable[tuple[Entity, str, int]]:
+            for index, entity in enumerate(table.entities):
+                for alias in entity.aliases:
+                    etype = _type_of(table.keys.get(spec.refine(key(alias)), ()), index)
+                    if etype is not None:
+                        yield entity, alias, etype
+
+        self._add_names(kind, names())
+
+    def _add_names(self, kind: str, names: Iterable[tuple[Entity, str, int]]) -> None:
+        """Patterns for the names ``(entity, alias, entry type)`` of one kind."""
         best: dict[tuple[str, str], Candidate] = {}
-        for index, entity in enumerate(table.entities):
-            for alias in entity.aliases:
-                etype = _type_of(table.keys.get(spec.refine(key(alias)), ()), index)
-                if etype is None:
-                    continue
-                if etype == ix.CODE and kind == "currency":
-                    etype = ix.STRONG  # "INR", "USD": count next to an amount, as signs do
-                    is_code = True
-                else:
-                    is_code = False
-                if etype not in _TEXT_TYPES:
-                    continue
-                if etype == ix.LOCALE and alias.isascii():
-                    continue  # minor locales' Latin names collide with English words ("Kota" is Qatar in one)
-                if any(ch in _SYMBOL_SET for ch in alias):
-                    if kind == "currency":
-                        self._add_symbol(alias, entity, etype)
-                    continue
-                words = WORDS.findall(alias)
-                if len(words) > 1 and words[0] in ("the", "The"):
-                    words = words[1:]  # "the Kremlin": the article is not part of the mention
-                    alias = alias[alias.index(words[0]) :]  # noqa: PLW2901
-                if not words:
-                    continue
-                if etype == ix.LOCALE and not words[0][:1].isupper() and not words[0][:1].isdigit():
-                    continue  # minor locales: "an Albáin", "in-Niġer" (an article leads), lower-case words
-                if kind == "country" and etype == ix.NEWS_LOCALE and words[0][:1].islower():
-                    continue  # a major language's article leads
+        for entity, alias, etype in names:
+            if etype == ix.CODE and kind == "currency":
+                etype = ix.STRONG  # noqa: PLW2901 - "INR", "USD": count next to an amount, as signs do
+                is_code = True
+            else:
+                is_code = False
+            if etype not in _TEXT_TYPES:
+                continue
+            if etype == ix.LOCALE and alias.isascii():
+                continue  # minor locales' Latin names collide with English words ("Kota" is Qatar in one)
+            if any(ch in _SYMBOL_SET for ch in alias):
+                if kind == "currency":
+                    self._add_symbol(alias, entity, etype)
+                continue
+            words = WORDS.findall(alias)
+            if len(words) > 1 and words[0] in ("the", "The"):
+                words = words[1:]  # "the Kremlin": the article is not part of the mention
+                alias = alias[alias.index(words[0]) :]  # noqa: PLW2901
+            if not words:
+                continue
+            if etype == ix.LOCALE and not words[0][:1].isupper() and not words[0][:1].isdigit():
+                continue  # minor locales: "an Albáin", "in-Niġer" (an article leads), lower-case words
+            if kind == "country" and etype == ix.NEWS_LOCALE and words[0][:1].islower():
+                continue  # a major language's article leads
+            if (
+                kind == "currency"
+                and etype in ix.LOCALE_TYPES
+                and (len(words) > 3 or getattr(entity, "historic", False))
+            ):
+                continue  # "ABD Doları (Ertesi gün)": standard names of funds and former currencies
+            if key(alias) in self.not_in_text:
+                continue
+            if etype in ix.WEAK_TYPES and kind != "person" and _only_han(alias):
+                continue  # 爱国者 "patriot": without spaces no context tells a weak name from the word
+            folded = fold(alias)
+            compact = "".join(WORDS.findall(folded))
+            # One character of Chinese or Japanese ("元", "円") is a word
+            # part as often as a name, and so is a currency name of one or
+            # two letters in Arabic or Hebrew script ("ر", "ין", which a
+            # prefix turns into "בין", "between"): they count next to an
+            # amount only.
+            lone = len(alias) == 1 and unspaced(alias)
+            if lone and kind != "currency":
+                continue
+            lone = lone or (kind == "currency" and len(compact) <= 2 and (_arabic(compact[:1]) or _hebrew(compact[:1])))
+            cand = Candidate(
+                entity=entity,
+                type=etype,
+                alias=alias,
+                words=tuple(words),
+                compact=compact,
+                acronym=ix.is_acronym(folded) and not is_code,
+                symbol=is_code or lone,
+                context_word=kind == "currency" and len(words) == 1 and key(words[0]) in self.context_words,
+            )
+            if cand.type in ix.DEMONYM_TYPES and len(words) == 1:
+                self.demonyms.add(key(alias))
+            if cand.acronym or (len(compact) <= 5 and any(ch.isupper() for ch in alias[1:])):
+                forms = {alias}  # acronyms and "BoT" match only as written
+            else:
+                forms = _name_forms(alias)
+                if etype not in ix.LOCALE_TYPES:
+                    forms |= _name_forms(folded)  # "Cote d'Ivoire" for "Côte d'Ivoire"
+                if len(words) > 1 and not alias.isascii() and "«" not in alias:
+                    # Russian style quotes the name: "С-400 «Триумф»", "НК «Роснефть»".
+                    head, _, last = alias.rpartition(" ")
+                    forms |= _name_forms(f"{head} «{last}»")
+                if kind == "weapon":
+                    joined = "".join(words)
+                    forms |= {joined, joined.upper(), designator_key(" ".join(key(w) for w in words))}
                 if (
-                    kind == "currency"
-                    and etype in ix.LOCALE_TYPES
-                    and (len(words) > 3 or getattr(entity, "historic", False))
+                    kind == "organisation"
+                    and 1 < len(words) <= 3
+                    and alias.isascii()
+                    and all(w[:1].isupper() and w[1:].islower() for w in words)
                 ):
-                    continue  # "ABD Doları (Ertesi gün)": standard names of funds and former currencies
-                if key(alias) in self.not_in_text:
+                    forms.add("".join(words))  # "GazpromNeft" for "Gazprom Neft"
+            for form in forms:
+                pattern = _pattern(form)
+                if not pattern or len(pattern) > _MAX_PATTERN:
                     continue
-                if etype in ix.WEAK_TYPES and kind != "person" and _only_han(alias):
-                    continue  # 爱国者 "patriot": without spaces no context tells a weak name from the word
-                folded = fold(alias)
-                compact = "".join(WORDS.findall(folded))
-                # One character of Chinese or Japanese ("元", "円") is a word
-                # part as often as a name, and so is a currency name of one or
-                # two letters in Arabic or Hebrew script ("ر", "ין", which a
-                # prefix turns into "בין", "between"): they count next to an
-                # amount only.
-                lone = len(alias) == 1 and unspaced(alias)
-                if lone and kind != "currency":
-                    continue
-                lone = lone or (
-                    kind == "currency" and len(compact) <= 2 and (_arabic(compact[:1]) or _hebrew(compact[:1]))
-                )
-                cand = Candidate(
-                    entity=entity,
-                    type=etype,
-                    alias=alias,
-                    words=tuple(words),
-                    compact=compact,
-                    acronym=ix.is_acronym(folded) and not is_code,
-                    symbol=is_code or lone,
-                    context_word=kind == "currency" and len(words) == 1 and key(words[0]) in self.context_words,
-                )
-                if cand.type in ix.DEMONYM_TYPES and len(words) == 1:
-                    self.demonyms.add(key(alias))
-                if cand.acronym or (len(compact) <= 5 and any(ch.isupper() for ch in alias[1:])):
-                    forms = {alias}  # acronyms and "BoT" match only as written
-                else:
-                    forms = _name_forms(alias)
-                    if etype not in ix.LOCALE_TYPES:
-                        forms |= _name_forms(folded)  # "Cote d'Ivoire" for "Côte d'Ivoire"
-                    if len(words) > 1 and not alias.isascii() and "«" not in alias:
-                        # Russian style quotes the name: "С-400 «Триумф»", "НК «Роснефть»".
-                        head, _, last = alias.rpartition(" ")
-                        forms |= _name_forms(f"{head} «{last}»")
-                    if kind == "weapon":
-                        joined = "".join(words)
-                        forms |= {joined, joined.upper(), designator_key(" ".join(key(w) for w in words))}
-                    if (
-                        kind == "organisation"
-                        and 1 < len(words) <= 3
-                        and alias.isascii()
-                        and all(w[:1].isupper() and w[1:].islower() for w in words)
-                    ):
-                        forms.add("".join(words))  # "GazpromNeft" for "Gazprom Neft"
-                for form in forms:
-                    pattern = _pattern(form)
-                    if not pattern or len(pattern) > _MAX_PATTERN:
-                        continue
-                    self.add_variants(pattern, entity.id, cand, best)
+                self.add_variants(pattern, entity.id, cand, best)
         for (pattern, _), cand in sorted(best.items(), key=lambda kv: kv[0]):
             self.patterns.setdefault(pattern, []).append(cand)
 

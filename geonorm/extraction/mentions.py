@@ -33,7 +33,6 @@ from .matcher import (
     Matcher,
     hangul,
     katakana,
-    matcher,
     prepare,
     unspaced,
 )
@@ -318,7 +317,8 @@ class _Scan:
         """The automata this text needs: the second only for a text with
         letters of the scripts written without a space before a name."""
         if self._automata is None:
-            self._automata = [self.m.automaton]
+            # A registry's additions first: an added name wins a tie.
+            self._automata = [*self.m.extra_automata, self.m.automaton]
             if UNSPACED_TEXT.search(self.text):
                 self._automata.append(self.m.unspaced_automaton)
         return self._automata
@@ -579,7 +579,9 @@ def extract(
     amount; a later bare surname refers back to the person named in full.
 
     Raises TypeError for a non-str text or kinds, ValueError for an unknown
-    kind. The matcher is built once per process, on the first call.
+    kind. The matcher is built once per process, on the first call. This is
+    the default registry's :meth:`~geonorm.Registry.extract`: what is added
+    to it (``geonorm.countries.add``...) is found too.
 
     >>> import geonorm
     >>> text = "Kremlin spokesman Dmitry Peskov said the S-400 deal was worth $5.4 billion."
@@ -592,6 +594,14 @@ def extract(
     >>> [(m.text, m.how) for m in geonorm.extract("Russian oil flows to India.", kinds={"country"})]
     [('Russian', 'demonym'), ('India', 'alias')]
     """
+    import geonorm
+
+    return geonorm.default_registry.extract(text, kinds=kinds, metonyms=metonyms)
+
+
+def scan_text(m: Matcher, text: str, *, kinds: Iterable[str] | None, metonyms: bool) -> list[Mention]:
+    """:func:`extract` with the matcher ``m`` (the shipped one, or one with a
+    registry's additions)."""
     if not isinstance(text, str):
         raise TypeError(f"text must be a str, not {type(text).__name__}")
     if kinds is None:
@@ -605,7 +615,7 @@ def extract(
                 raise ValueError(f"unknown kind {k!r}; expected one of {', '.join(KINDS)}")
     if not text.strip():
         return []
-    scan = _Scan(matcher(), text, wanted, metonyms)
+    scan = _Scan(m, text, wanted, metonyms)
     found = scan.words()
     abbreviations = _abbreviations(scan)
     if abbreviations:
@@ -618,11 +628,13 @@ def extract(
         abbreviations = [a for a in abbreviations if a[0] not in named and a[0] not in countries]
         covered = {a[0] for a in abbreviations}  # one character each: linear, whatever the counts
         found = [f for f in found if not any(p in covered for p in range(f[0], f[1]))] + abbreviations
-    currency_at = [s for s, _, ent, _, company in found if ent.kind == "currency" and not company]
+    # A currency word used as a noun ("the rand") needs another currency
+    # mention near it: one binary search each, so linear in the mentions.
+    currency_at = sorted(s for s, _, ent, _, company in found if ent.kind == "currency" and not company)
     mentions = [
         Mention(s, e, text[s:e], ent, how)
         for s, e, ent, how, company in found
-        if not company or any(abs(s - c) <= _CONTEXT_CHARS for c in currency_at)
+        if not company or _near(currency_at, s, _CONTEXT_CHARS)
     ]
     signs = _symbols(scan)
     if signs:
@@ -635,6 +647,12 @@ def extract(
     mentions.extend(_coreferences(scan, mentions))
     mentions.sort(key=_START)
     return mentions
+
+
+def _near(sorted_offsets: list[int], at: int, reach: int) -> bool:
+    """Whether an offset of ``sorted_offsets`` lies within ``reach`` of ``at``."""
+    i = bisect.bisect_left(sorted_offsets, at - reach)
+    return i < len(sorted_offsets) and sorted_offsets[i] <= at + reach
 
 
 def _abbreviations(scan: _Scan) -> list[tuple[int, int, Entity, MentionHow, bool]]:
