@@ -21,7 +21,7 @@ from . import index as ix
 from .fuzzy import FuzzyIndex
 from .kinds import SPECS, KindSpec
 from .kinds.base import E
-from .model import KINDS, Country, Currency, Entity, How, Match, Organisation, Person, Weapon
+from .model import KINDS, Country, Currency, Entity, How, Match, Organisation, Person, Role, Weapon
 from .overlay import Overlay
 from .tables import TableError, TableFile, parse_table, read_table
 from .text import _TABLE, fold, key_of_folded
@@ -635,6 +635,11 @@ class PeopleResolver(KindResolver[Person]):
     'Sergei Shoigu'
     """
 
+    def __init__(self, registry: Registry, kind: str, cls: type[Person]) -> None:
+        super().__init__(registry, kind, cls)
+        # Roles by office, and the overlay they were read from.
+        self._by_office: tuple[Overlay, dict[str, list[tuple[Person, Role]]]] | None = None
+
     def holders(
         self,
         title: str,
@@ -691,18 +696,30 @@ class PeopleResolver(KindResolver[Person]):
                 maybe = self._registry.resolve(prefix, kind="country")
                 if isinstance(maybe, Country):
                     want_country = maybe
-        out = []
-        for person in self:
-            for role in person.roles:
-                if role.office != office or not role.held_on(day):
-                    continue
-                if want_country is not None and role.country != want_country:
-                    continue
-                if want_org is not None and role.organisation != want_org:
-                    continue
-                out.append(person)
-                break
+        out: list[Person] = []
+        for person, role in self._offices().get(office, ()):
+            if not role.held_on(day) or (out and out[-1] is person):
+                continue
+            if want_country is not None and role.country != want_country:
+                continue
+            if want_org is not None and role.organisation != want_org:
+                continue
+            out.append(person)
         return out
+
+    def _offices(self) -> dict[str, list[tuple[Person, Role]]]:
+        """Every role by office, in the people's order, for this registry's
+        current tables (rebuilt after an addition)."""
+        ov = self._registry._ov
+        built = self._by_office
+        if built is None or built[0] is not ov:
+            index: dict[str, list[tuple[Person, Role]]] = {}
+            for person in self:
+                for role in person.roles:
+                    index.setdefault(role.office, []).append((person, role))
+            built = (ov, index)
+            self._by_office = built
+        return built[1]
 
     def holder(
         self,

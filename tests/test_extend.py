@@ -260,3 +260,31 @@ def test_module_extract_is_the_default_registry(monkeypatch: pytest.MonkeyPatch)
     assert [(m.text, m.entity.id) for m in geonorm.extract("Trade with Freedonia rose.")] == [
         ("Freedonia", "country:FR")
     ]
+
+
+def test_holders_see_a_registry_s_later_additions() -> None:
+    mine = Registry()
+
+    def holders(on: str) -> set[str]:
+        return {p.id for p in mine.people.holders("Defence Minister", country="RU", on=on)}
+
+    before = holders("2031-06-01")
+    mine.load_text(
+        textwrap.dedent(
+            """
+            [[person]]
+            id = "person:jane-doe"
+            name = "Jane Doe"
+            country = "RU"
+            [[person.roles]]
+            office = "defence_minister"
+            title = "Minister of Defence"
+            country = "RU"
+            start = "2031-01-01"
+            """
+        )
+    )
+    assert holders("2031-06-01") == before | {"person:jane-doe"}
+    assert "person:jane-doe" not in holders("2030-06-01")
+    shipped = geonorm.people.holders("Defence Minister", country="RU", on="2031-06-01")
+    assert "person:jane-doe" not in {p.id for p in shipped}
