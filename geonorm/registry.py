@@ -400,10 +400,13 @@ class Registry:
         **hints: Any,
     ) -> Entity | None:
         """The one best entity for ``text``, or None. See :func:`geonorm.resolve`."""
-        if not hints and not fuzzy and type(text) is str and not self._ov and len(text) <= MAX_TEXT_LENGTH:
+        if not hints and type(text) is str and not self._ov and len(text) <= MAX_TEXT_LENGTH:
             kinds = _KIND_TUPLES.get(kind) or self._kinds(kind)
             fast = self._fast_resolve(text, kinds, metonyms)
-            if fast is not _SLOW:
+            # With fuzzy=True an exact hit in the one kind asked for is the
+            # answer too: a kind is searched fuzzily only when nothing in it
+            # matched exactly.
+            if fast is not _SLOW and (not fuzzy or (fast is not None and len(kinds) == 1)):
                 return fast  # type: ignore[return-value]
         hits = self._hits(text, kind, fuzzy, metonyms, hints)
         if not hits:

@@ -162,3 +162,21 @@ def test_import_is_cheap() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.split()
     assert out == ["False", "False", "0"]
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        ("India", "country"),
+        ("Congo", "country"),
+        ("rupees", "currency"),
+        ("Rosneft PJSC", "organisation"),
+        ("S400", "weapon"),
+        ("President Putin", "person"),
+        ("USA", "country"),
+        ("3.28", "currency"),
+    ],
+)
+def test_fuzzy_keeps_the_exact_answer(text: str, kind: str) -> None:
+    # An exact look-up answers the same with fuzzy=True (it takes the fast path too).
+    assert geonorm.resolve(text, kind, fuzzy=True) == geonorm.resolve(text, kind)
