@@ -49,8 +49,9 @@ def test_corpus_precision_and_recall() -> None:
     precision = right / found_total
     recall = right / expected_total
     detail = "\n".join(report)
-    assert precision >= 0.95, f"precision {precision:.3f}\n{detail}"
-    assert recall >= 0.95, f"recall {recall:.3f}\n{detail}"
+    # The English corpus's figures: every mention found is right, at least 99% are found.
+    assert precision == 1.0, f"precision {precision:.4f}\n{detail}"
+    assert recall >= 0.99, f"recall {recall:.4f}\n{detail}"
 
 
 def _found(text: str, **kw: object) -> list[tuple[str, str]]:
