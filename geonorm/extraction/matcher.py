@@ -202,6 +202,11 @@ def _title(k: str) -> str:
     return " ".join(w if i and w in _SMALL_WORDS else w[:1].upper() + w[1:] for i, w in enumerate(words))
 
 
+def _alternation(words: Iterable[str]) -> str:
+    """A regular-expression alternation of ``words``, longest first."""
+    return "|".join(sorted((re.escape(w) for w in words), key=len, reverse=True))
+
+
 def _blocked(cand: Candidate, blocked: Mapping[str, frozenset[str]]) -> bool:
     kind = cand.entity.kind
     return kind in blocked and SPECS[kind].refine(key(cand.alias)) in blocked[kind]
@@ -289,9 +294,9 @@ class Matcher:
         self.single_characters["ko"] = {
             ch: countries[eid] for ch, eid in rules["korean_abbreviations"].items() if eid in countries
         }
-        korean = "|".join(sorted((re.escape(w) for w in rules["korean_relation_words"]), key=len, reverse=True))
+        korean = _alternation(rules["korean_relation_words"])
         group = "[" + "".join(sorted(self.single_characters["ko"])) + "]"
-        not_runs = "|".join(sorted((re.escape(w) for w in rules["korean_not_abbreviations"]), key=len, reverse=True))
+        not_runs = _alternation(rules["korean_not_abbreviations"])
         # "한미", "한·미" (a middle dot may join them), not "중남미".
         self.abbreviation_runs["ko"] = re.compile(
             f"(?<![\uac00-\ud7af])(?!(?:{not_runs})(?![\uac00-\ud7af]))(?:{group}·?){{1,2}}{group}(?= ?(?:{korean}))"
@@ -407,22 +412,19 @@ class Matcher:
         if not chars:
             return None
 
-        def alternatives(words: Iterable[str]) -> str:
-            return "|".join(sorted((re.escape(w) for w in words), key=len, reverse=True))
-
         group = "[" + "".join(sorted(chars)) + "]"
-        relations = alternatives(self.relation_words)
-        suffixes = alternatives(self.suffix_words)
+        relations = _alternation(self.relation_words)
+        suffixes = _alternation(self.suffix_words)
         han = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
         # Japanese may put の between: "日豪の防衛協力".
         patterns = [
             f"{group}{{2,4}}(?=の?(?:{relations}))",
             f"(?<![{han}]){group}(?=(?:{suffixes}))",
-            f"(?:{alternatives(self.direction_words)})(?P<after>{group})(?=(?:{suffixes}))",
+            f"(?:{_alternation(self.direction_words)})(?P<after>{group})(?=(?:{suffixes}))",
         ]
         if lang == "ja":
             targets = "[" + "".join(sorted(set(self.japanese_direction_targets) & set(chars))) + "]"
-            patterns.append(f"(?:{alternatives(self.japanese_direction_words)})(?P<after_ja>{targets})")
+            patterns.append(f"(?:{_alternation(self.japanese_direction_words)})(?P<after_ja>{targets})")
         return re.compile("|".join(patterns))
 
     @staticmethod
