@@ -242,10 +242,10 @@ class Matcher:
         self.traditional_ambiguous = frozenset(rules["traditional_script_ambiguous"])
         self.traditional = re.compile("[" + rules["traditional_characters"] + "]")
         self.name_collisions = frozenset(key(w) for w in rules["personal_name_collisions"])
-        amount_words = sorted((re.escape(w) for w in rules["amount_words"]), key=len, reverse=True)
+        amount_words = _alternation(rules["amount_words"])
         #: An amount ending right before a name: "4 billion" in "4 billion euros".
         self.amount_before = re.compile(
-            rf"\d(?:[\d.,]*\d)?(?:[ \u00a0]*(?:{'|'.join(amount_words)}))*[ \u00a0]*$", re.IGNORECASE
+            rf"\d(?:[\d.,]*\d)?(?:[ \u00a0]*(?:{amount_words}))*[ \u00a0]*$", re.IGNORECASE
         )
         # pattern -> candidates; filled per kind, then frozen into the automaton.
         self.patterns: dict[str, list[Candidate]] = {}
