@@ -244,9 +244,7 @@ class Matcher:
         self.name_collisions = frozenset(key(w) for w in rules["personal_name_collisions"])
         amount_words = _alternation(rules["amount_words"])
         #: An amount ending right before a name: "4 billion" in "4 billion euros".
-        self.amount_before = re.compile(
-            rf"\d(?:[\d.,]*\d)?(?:[ \u00a0]*(?:{amount_words}))*[ \u00a0]*$", re.IGNORECASE
-        )
+        self.amount_before = re.compile(rf"\d(?:[\d.,]*\d)?(?:[ \u00a0]*(?:{amount_words}))*[ \u00a0]*$", re.IGNORECASE)
         # pattern -> candidates; filled per kind, then frozen into the automaton.
         self.patterns: dict[str, list[Candidate]] = {}
         #: Currency signs ("$", "US$", "₹") by key, matched by :data:`SYMBOL_RUN`.
