@@ -257,7 +257,11 @@ def test_rules_that_read_the_line_stay_linear_on_one_long_line(piece: str, optio
     geonorm.extract(piece, **options)  # type: ignore[arg-type]
     timings = []
     for n in (1_500, 12_000):
-        start = time.perf_counter()
-        geonorm.extract(piece * n, **options)  # type: ignore[arg-type]
-        timings.append(time.perf_counter() - start)
+        # Best of three: one run on a shared machine can be slowed by anything.
+        runs = []
+        for _ in range(3):
+            start = time.perf_counter()
+            geonorm.extract(piece * n, **options)  # type: ignore[arg-type]
+            runs.append(time.perf_counter() - start)
+        timings.append(min(runs))
     assert timings[1] < 24 * timings[0], timings
