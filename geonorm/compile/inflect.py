@@ -24,13 +24,15 @@ import functools
 import re
 from typing import Any
 
+from ..scripts import CYRILLIC, HAN, HANGUL_SYLLABLES, KANA, cyrillic
+
 __all__ = ["INFLECTED_LANGUAGES", "cyrillic_language", "forms", "traditional"]
 
 #: Languages whose names the compile step inflects.
 INFLECTED_LANGUAGES = frozenset({"ru", "uk"})
 _CASES = ("nomn", "gent", "datv", "accs", "ablt", "loct")
-_CYRILLIC_WORD = re.compile(r"^[\u0400-\u04ff]+$")
-_WORD_OR_GAP = re.compile(r"[\u0400-\u04ff]+|[^\u0400-\u04ff]+")
+_CYRILLIC_WORD = re.compile(f"^[{CYRILLIC}]+$")
+_WORD_OR_GAP = re.compile(f"[{CYRILLIC}]+|[^{CYRILLIC}]+")
 
 
 _UKRAINIAN = frozenset("іїєґІЇЄҐ")
@@ -41,7 +43,7 @@ def cyrillic_language(text: str) -> str | None:
     """``"uk"`` or ``"ru"`` for a name in Cyrillic letters, by the letters only
     Ukrainian uses; None for other scripts and for the Cyrillic of other
     languages (Serbian, Macedonian, Belarusian, Kazakh...)."""
-    letters = [ch for ch in text if "\u0400" <= ch <= "\u04ff"]
+    letters = [ch for ch in text if cyrillic(ch)]
     if not letters or any(ch in _OTHER_CYRILLIC for ch in letters):
         return None
     return "uk" if any(ch in _UKRAINIAN for ch in letters) else "ru"
@@ -134,8 +136,8 @@ def forms(text: str, language: str, *, adjective: bool = False) -> list[str]:
     return list(out)
 
 
-_KANA_OR_HANGUL = re.compile("[\u3040-\u30ff\uac00-\ud7af]")
-_HAN = re.compile("[\u3400-\u9fff]")
+_KANA_OR_HANGUL = re.compile(f"[{KANA}{HANGUL_SYLLABLES}]")
+_HAN = re.compile(f"[{HAN}]")
 
 
 @functools.cache
@@ -147,7 +149,7 @@ def _s2t() -> Any:
 
 def traditional(text: str, language: str | None) -> str | None:
     """A Chinese name in traditional characters (OpenCC's simplified-to-
-    traditional conversion), where it differs: "郭嘉凯" -> "郭嘉凱". None for
+    traditional conversion), where it differs: "俄罗斯" -> "俄羅斯". None for
     other languages and scripts (Japanese kanji are not Chinese simplified)."""
     if language not in (None, "zh") or not _HAN.search(text) or _KANA_OR_HANGUL.search(text):
         return None

@@ -26,6 +26,19 @@ from ..kinds import SPECS
 from ..kinds.weapon import designator_key
 from ..model import Entity
 from ..registry import _shipped, available_kinds
+from ..scripts import (
+    ARABIC,
+    HAN,
+    HANGUL_SYLLABLES,
+    HEBREW,
+    HEBREW_PRESENTATION,
+    UNSPACED,
+    arabic,
+    hangul,
+    hebrew,
+    katakana,
+    unspaced,
+)
 from ..text import fold, key
 
 __all__ = ["SYMBOL_RUN", "WORDS", "Candidate", "Matcher", "matcher", "prepare"]
@@ -64,51 +77,9 @@ END_WORD, END_FREE, END_PARTICLE, END_KANA = 0, 1, 2, 3
 START_SPACE, START_FREE, START_KANA, START_ARABIC, START_HEBREW, START_HANGUL, START_SCRIPT = 0, 1, 2, 3, 4, 5, 6
 
 
-def unspaced(ch: str) -> bool:
-    """Whether ``ch`` belongs to a script written without spaces between
-    words: Chinese characters, kana, Thai, Lao, Khmer, Burmese."""
-    o = ord(ch)
-    return (
-        0x4E00 <= o <= 0x9FFF
-        or 0x3400 <= o <= 0x4DBF
-        or 0xF900 <= o <= 0xFAFF
-        or 0x3040 <= o <= 0x30FF
-        or 0x31F0 <= o <= 0x31FF
-        or 0xFF66 <= o <= 0xFF9F
-        or 0x20000 <= o <= 0x2FFFF
-        or 0x0E00 <= o <= 0x0EFF
-        or 0x1780 <= o <= 0x17FF
-        or 0x1000 <= o <= 0x109F
-    )
-
-
 #: Letters of the scripts whose names the second automaton holds.
-UNSPACED_TEXT = re.compile(
-    "[\uac00-\ud7af\u0590-\u05ff\u0600-\u06ff\u0750-\u077f\ufb1d-\ufdff\ufe70-\ufeff\u0e00-\u0eff\u1000-\u109f"
-    "\u1780-\u17ff\u3040-\u30ff\u31f0-\u31ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff66-\uff9f\U00020000-\U0002ffff]"
-)
-
-
-def katakana(ch: str) -> bool:
-    """Katakana (with the prolonged sound mark): a katakana word runs on
-    until another script, so a name in katakana ends there ("マリ" is not
-    in "マリン")."""
-    o = ord(ch)
-    return 0x30A0 <= o <= 0x30FF or 0x31F0 <= o <= 0x31FF or 0xFF66 <= o <= 0xFF9F
-
-
-def hangul(ch: str) -> bool:
-    o = ord(ch)
-    return 0xAC00 <= o <= 0xD7AF or 0x1100 <= o <= 0x11FF or 0x3130 <= o <= 0x318F
-
-
-def _arabic(ch: str) -> bool:
-    o = ord(ch)
-    return 0x0600 <= o <= 0x06FF or 0x0750 <= o <= 0x077F or 0xFB50 <= o <= 0xFDFF or 0xFE70 <= o <= 0xFEFF
-
-
-def _hebrew(ch: str) -> bool:
-    return 0x0590 <= ord(ch) <= 0x05FF
+UNSPACED_TEXT = re.compile(f"[{HANGUL_SYLLABLES}{HEBREW}{HEBREW_PRESENTATION}{ARABIC}{UNSPACED}]")
+_ONLY_HAN = re.compile(f"[{HAN}]+")
 
 
 _TURKISH_LETTERS = frozenset("çğıöşüÇĞİÖŞÜ")
@@ -173,7 +144,7 @@ def _after_script(cand: Candidate) -> bool:
 
 
 def _only_han(text: str) -> bool:
-    return all(0x3400 <= ord(ch) <= 0x9FFF or 0xF900 <= ord(ch) <= 0xFAFF for ch in text)
+    return _ONLY_HAN.fullmatch(text) is not None
 
 
 def _name_forms(name: str) -> set[str]:
@@ -297,7 +268,8 @@ class Matcher:
         not_runs = _alternation(rules["korean_not_abbreviations"])
         # "한미", "한·미" (a middle dot may join them), not "중남미".
         self.abbreviation_runs["ko"] = re.compile(
-            f"(?<![\uac00-\ud7af])(?!(?:{not_runs})(?![\uac00-\ud7af]))(?:{group}·?){{1,2}}{group}(?= ?(?:{korean}))"
+            f"(?<![{HANGUL_SYLLABLES}])(?!(?:{not_runs})(?![{HANGUL_SYLLABLES}]))"
+            f"(?:{group}·?){{1,2}}{group}(?= ?(?:{korean}))"
         )
         # Title and institution words ("President", "Kremlin").
         self.title_words: frozenset[str] = frozenset(getattr(SPECS.get("person"), "prefix_words", ()))
@@ -314,9 +286,9 @@ class Matcher:
                 start = START_KANA
             elif unspaced(first):
                 start = START_FREE
-            elif _arabic(first) and len(pattern) >= 3 and not pattern.startswith("لل"):
+            elif arabic(first) and len(pattern) >= 3 and not pattern.startswith("لل"):
                 start = START_ARABIC
-            elif _hebrew(first) and len(pattern) >= 3:
+            elif hebrew(first) and len(pattern) >= 3:
                 start = START_HEBREW
             elif hangul(first):
                 start = START_HANGUL
@@ -413,11 +385,10 @@ class Matcher:
         group = "[" + "".join(sorted(chars)) + "]"
         relations = _alternation(self.relation_words)
         suffixes = _alternation(self.suffix_words)
-        han = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
         # Japanese may put の between: "日豪の防衛協力".
         patterns = [
             f"{group}{{2,4}}(?=の?(?:{relations}))",
-            f"(?<![{han}]){group}(?=(?:{suffixes}))",
+            f"(?<![{HAN}]){group}(?=(?:{suffixes}))",
             f"(?:{_alternation(self.direction_words)})(?P<after>{group})(?=(?:{suffixes}))",
         ]
         if lang == "ja":
@@ -527,7 +498,7 @@ class Matcher:
             lone = len(alias) == 1 and unspaced(alias)
             if lone and kind != "currency":
                 continue
-            lone = lone or (kind == "currency" and len(compact) <= 2 and (_arabic(compact[:1]) or _hebrew(compact[:1])))
+            lone = lone or (kind == "currency" and len(compact) <= 2 and (arabic(compact[:1]) or hebrew(compact[:1])))
             cand = Candidate(
                 entity=entity,
                 type=etype,

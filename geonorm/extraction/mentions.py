@@ -15,6 +15,7 @@ import attrs
 from .. import index as ix
 from ..model import KINDS, Entity, Person
 from ..registry import available_kinds
+from ..scripts import HAN_UNIFIED, HANGUL_SYLLABLES, KANA, hangul, katakana, unspaced
 from ..text import fold, key
 from .matcher import _SYMBOL_SET as _SIGN_CHARS
 from .matcher import (
@@ -31,10 +32,7 @@ from .matcher import (
     WORDS,
     Candidate,
     Matcher,
-    hangul,
-    katakana,
     prepare,
-    unspaced,
 )
 
 __all__ = ["Mention", "MentionHow", "extract"]
@@ -48,9 +46,9 @@ _NEXT_WORD = re.compile(r"(\W*)([^\W_]+)")
 _SENTENCE_END = re.compile(r"[.!?\n]")
 _AMOUNT_AFTER = re.compile(r"[ \u00a0]?\d")
 _START = operator.attrgetter("start")
-_HAN = re.compile("[\u4e00-\u9fff]")
-_KANA = re.compile("[\u3040-\u30ff]")
-_HANGUL = re.compile("[\uac00-\ud7af]")
+_HAN = re.compile(f"[{HAN_UNIFIED}]")
+_KANA = re.compile(f"[{KANA}]")
+_HANGUL = re.compile(f"[{HANGUL_SYLLABLES}]")
 _WORD_ENDS = (" ", ",", ".", ";", ":", "!", "?")
 _FALLBACK_REACH = 130  # longer than any pattern
 _LINE_REACH = 400  # how far a headline or dateline rule looks for the line it is on

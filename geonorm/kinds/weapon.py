@@ -9,6 +9,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from ..model import Country, Organisation, Weapon
+from ..scripts import cyrillic
 from ..text import key
 from .base import KindSpec, TableLookup, build_linked, rotations
 
@@ -69,10 +70,6 @@ _GENERIC = frozenset(
 )
 
 
-def _is_cyrillic(ch: str) -> bool:
-    return "\u0400" <= ch <= "\u04ff"
-
-
 def designator_key(k: str) -> str:
     """The weapon key: spaces removed, and Cyrillic look-alike letters read as
     Latin where a writer mixed them into a Latin designator: a lone Cyrillic
@@ -84,7 +81,7 @@ def designator_key(k: str) -> str:
     if not k.isascii():
         words = k.split()
         for i, w in enumerate(words):
-            cyr = sum(_is_cyrillic(ch) for ch in w)
+            cyr = sum(cyrillic(ch) for ch in w)
             lone = len(w) == 1 and cyr == 1 and i + 1 < len(words) and words[i + 1][:1].isdigit()
             mixed = 0 < cyr < sum(ch.isalpha() for ch in w)
             if lone or mixed:
