@@ -154,7 +154,7 @@ def aliases() -> list[tuple[str, str]]:
     from geonorm.extraction.matcher import matcher
 
     m = matcher()
-    pairs = {(c.alias, c.entity.id) for cands in m.patterns.values() for c in cands}
+    pairs = {(c.alias, c.entity.id) for pid in range(len(m.entries)) for c in m.entries[pid][1]}
     pairs |= {(c.alias, c.entity.id) for cands in m.symbols.values() for c in cands}
     return sorted(pairs)
 

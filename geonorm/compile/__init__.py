@@ -24,11 +24,12 @@ import sys
 from pathlib import Path
 
 from .. import index as ix
+from ..extraction.patterns import PATTERNS_FILE
 from ..tables import TableError
 from .build import DATA_DIR, INDEX_DIR, build
 from .sources import source_versions
 
-__all__ = ["build", "built_versions", "main", "source_mismatch"]
+__all__ = ["build", "built_versions", "main", "patterns_text", "source_mismatch"]
 
 #: The repository's test cases, checked for ids the tables lack (absent
 #: from an installed package).
@@ -66,6 +67,34 @@ def source_mismatch(index_dir: Path = INDEX_DIR) -> str:
     )
 
 
+def patterns_text() -> str:
+    """The text of ``patterns.tsv``: the extraction patterns of the shipped
+    index, as :mod:`geonorm.extraction.patterns` describes (run after the
+    kinds' index files are written)."""
+    from ..extraction import patterns as pt
+    from ..extraction.matcher import build_patterns
+    from ..registry import available_kinds
+
+    kinds = available_kinds()
+    builder = build_patterns(kinds)
+    return pt.dump(kinds, pt.entries(builder.patterns), builder.symbols, builder.demonyms)
+
+
+def _write(index_dir: Path, files: dict[str, tuple[str, str]], check: bool) -> list[str]:
+    """Write the files whose text changed (unless ``check``). ``files`` maps
+    what a file holds (a kind) to its name and text; returns what changed."""
+    stale = []
+    for label, (name, text) in sorted(files.items()):
+        path = index_dir / name
+        current = path.read_text(encoding="utf-8") if path.exists() else None
+        if current != text:
+            stale.append(label)
+            if not check:
+                index_dir.mkdir(parents=True, exist_ok=True)
+                path.write_text(text, encoding="utf-8")
+    return stale
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="python -m geonorm.compile", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -98,18 +127,16 @@ def main(argv: list[str] | None = None) -> int:
         return INVALID
     if args.report:
         print("\n".join(report))
-    stale = []
-    for kind, text in sorted(texts.items()):
-        path = index_dir / ix.index_name(kind)
-        current = path.read_text(encoding="utf-8") if path.exists() else None
-        if current != text:
-            stale.append(kind)
-            if not args.check:
-                index_dir.mkdir(parents=True, exist_ok=True)
-                path.write_text(text, encoding="utf-8")
+    files = {kind: (ix.index_name(kind), text) for kind, text in texts.items()}
+    stale = _write(index_dir, files, args.check)
+    if data_dir == DATA_DIR and not (args.check and stale):
+        # The extraction patterns are derived from the fresh index.
+        files["extraction patterns"] = (PATTERNS_FILE, patterns_text())
+        stale += _write(index_dir, {"extraction patterns": files["extraction patterns"]}, args.check)
     if not args.check:
+        names = {name for name, _ in files.values()}
         for old in sorted(index_dir.glob("*")):
-            if old.name not in {ix.index_name(k) for k in texts}:
+            if old.name not in names:
                 old.unlink()  # a file of an earlier index format
     if args.check:
         if stale:
@@ -121,5 +148,5 @@ def main(argv: list[str] | None = None) -> int:
             return STALE
         print(f"index is fresh ({len(texts)} kinds)")
         return 0
-    print(f"wrote {len(stale)} index file(s); {len(texts) - len(stale)} already fresh")
+    print(f"wrote {len(stale)} index file(s); {len(files) - len(stale)} already fresh")
     return 0

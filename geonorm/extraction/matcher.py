@@ -1,11 +1,13 @@
 """The phrase matcher behind :func:`geonorm.extract`.
 
-Built once per process, on first use, from every kind's tables: every alias
-that may stand in running text becomes a pattern of an Aho-Corasick automaton
-(pyahocorasick, in C), with its spelling variants (accents dropped, compact
-designators such as "s400"). Text is prepared with :func:`prepare`, which
-changes no offset, and the automaton finds the longest names in one pass; the
-rules then run only on what it found.
+Two Aho-Corasick automata (pyahocorasick, in C) over the extraction patterns
+(:mod:`.patterns`): one for names that start after a space, one for names
+written without a space before them (Chinese, Japanese, Thai; Arabic and
+Hebrew with their prefixes). The shipped patterns are compiled ahead of time
+and loaded, built once per process on first use; a registry's additions get
+two small automata of their own (:meth:`Matcher.with_additions`). Text is
+prepared with :func:`prepare`, which changes no offset; the automata find
+the longest names in one pass, and the rules run only on what they found.
 """
 
 from __future__ import annotations
@@ -19,116 +21,55 @@ from importlib import resources
 from typing import Any
 
 import ahocorasick
-import attrs
 
-from .. import index as ix
 from ..kinds import SPECS
-from ..kinds.weapon import designator_key
 from ..model import Entity
-from ..registry import _shipped, available_kinds
-from ..scripts import (
-    ARABIC,
-    HAN,
-    HANGUL_SYLLABLES,
-    HEBREW,
-    HEBREW_PRESENTATION,
-    UNSPACED,
-    arabic,
-    hangul,
-    hebrew,
-    katakana,
-    unspaced,
+from ..registry import _lookup_any, _shipped, available_kinds
+from ..scripts import ARABIC, HAN, HANGUL_SYLLABLES, HEBREW, HEBREW_PRESENTATION, UNSPACED
+from ..text import key
+from . import patterns as pt
+from .patterns import (
+    END_FREE,
+    END_KANA,
+    END_PARTICLE,
+    END_WORD,
+    START_ARABIC,
+    START_FREE,
+    START_HANGUL,
+    START_HEBREW,
+    START_KANA,
+    START_SCRIPT,
+    START_SPACE,
+    Candidate,
+    PatternBuilder,
+    PatternTable,
 )
-from ..text import fold, key
+from .prepare import SIGN_CHARS, SYMBOL_RUN, WORDS, prepare
 
-__all__ = ["SYMBOL_RUN", "WORDS", "Candidate", "Matcher", "matcher", "prepare"]
-
-# Currency signs (Unicode category Sc).
-_SYMBOLS = "$¢£¤¥֏؋߾߿৲৳৻૱௹฿៛\u20a0-\u20c0꠸﷼﹩＄￠￡￥￦"
-_SYMBOL_SET = frozenset("$¢£¤¥֏؋߾߿৲৳৻૱௹฿៛꠸﷼﹩＄￠￡￥￦") | frozenset(map(chr, range(0x20A0, 0x20C1)))
-#: A run of currency signs.
-SYMBOL_RUN = re.compile(f"[{_SYMBOLS}]+")
-#: The words of a piece of text (letters and digits).
-WORDS = re.compile(r"[^\W_]+")
-# Characters read as a space around and inside names: white space, hyphens,
-# slashes, quotes and brackets. Each is replaced one for one, so offsets in
-# the prepared text are offsets in the original.
-_SPACES = (
-    "\n\t\r\x0b\x0c\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u2028\u2029"
-    "\u202f\u205f\u3000-\u2010\u2011\u2012\u2013\u2014\u2015\u2212/\\\"'`\u2018\u2019\u201a\u201b\u201c"
-    "\u201d\u201e\u00ab\u00bb\u2039\u203a()[]{}<>|"
-    # Punctuation that glues names in lists ("Russia,India"), fullwidth
-    # punctuation and brackets of CJK text, and the middle dots that join the
-    # parts of a foreign name (唐纳德·特朗普, ウラジーミル・プーチン).
-    ",;:!?\uff08\uff09\u300c\u300d\u300e\u300f\u3010\u3011\u3001\u3002\uff0c\uff1a\uff1b\uff01\uff1f"
-    "\u00b7\u30fb\u2027\uff65"
-    # "(서울=연합뉴스)": the equals sign of Korean datelines.
-    "=\uff1d"
-)
-_SPACE_TABLE = str.maketrans(dict.fromkeys(_SPACES, " "))
-_MAX_PATTERN = 120
-# End rules of a pattern (see Matcher.end_rule): a name ends at a word
-# boundary; a name ending in a script written without spaces may be followed
-# by anything; a Hangul name may be followed by a Korean particle.
-END_WORD, END_FREE, END_PARTICLE, END_KANA = 0, 1, 2, 3
-# Start rules: a name starts after a space (the automaton's own word carries
-# it); anywhere (Chinese characters); not inside a katakana word; or after
-# nothing but a prefix written together with the name (Arabic, Hebrew).
-START_SPACE, START_FREE, START_KANA, START_ARABIC, START_HEBREW, START_HANGUL, START_SCRIPT = 0, 1, 2, 3, 4, 5, 6
-
+__all__ = [
+    "END_FREE",
+    "END_KANA",
+    "END_PARTICLE",
+    "END_WORD",
+    "SIGN_CHARS",
+    "START_ARABIC",
+    "START_FREE",
+    "START_HANGUL",
+    "START_HEBREW",
+    "START_KANA",
+    "START_SCRIPT",
+    "START_SPACE",
+    "SYMBOL_RUN",
+    "WORDS",
+    "Candidate",
+    "Matcher",
+    "build_patterns",
+    "matcher",
+    "prepare",
+]
 
 #: Letters of the scripts whose names the second automaton holds.
 UNSPACED_TEXT = re.compile(f"[{HANGUL_SYLLABLES}{HEBREW}{HEBREW_PRESENTATION}{ARABIC}{UNSPACED}]")
-_ONLY_HAN = re.compile(f"[{HAN}]+")
-
-
-_TURKISH_LETTERS = frozenset("çğıöşüÇĞİÖŞÜ")
-# Entry types that count in running text (bare ISO codes are left out).
-_TEXT_TYPES = frozenset(
-    {ix.STRONG, ix.LOCALE, ix.NEWS_LOCALE, ix.WEAK, ix.DEMONYM, ix.WEAK_DEMONYM, ix.METONYM, ix.WEAK_METONYM, ix.USER}
-)
-
-
-def prepare(text: str) -> str:
-    """The text the automaton reads: white space, hyphens, quotes, brackets
-    and list punctuation read as spaces, case kept; same length as ``text``.
-
-    >>> prepare("«Триумф» S-400, (India)")
-    ' Триумф  S 400   India '
-    """
-    if len(text) < 4096:
-        return text.translate(_SPACE_TABLE)  # a name, a sentence: one pass
-    for ch in _SPACES:  # a long text: one C scan per character is faster
-        if ch in text:
-            text = text.replace(ch, " ")
-    return text
-
-
-def _pattern(text: str) -> str:
-    return prepare(text).strip(" ")
-
-
-@attrs.frozen
-class Candidate:
-    """One entity a pattern may name in running text."""
-
-    entity: Entity
-    type: int
-    alias: str
-    words: tuple[str, ...]  #: the alias's words, as written (for the case rule)
-    compact: str  #: the alias folded, letters and digits only (acronyms)
-    acronym: bool
-    symbol: bool
-    context_word: bool
-
-    @property
-    def score(self) -> float:
-        return ix.SCORES[self.type]
-
-    @property
-    def contextual(self) -> bool:
-        """Whether rules that read the surrounding text apply."""
-        return self.symbol or self.context_word or self.type in ix.WEAK_TYPES or self.type in ix.METONYM_TYPES
 
 
 def _load_rules() -> dict[str, Any]:
@@ -137,50 +78,9 @@ def _load_rules() -> dict[str, Any]:
         return tomllib.load(fh)
 
 
-def _after_script(cand: Candidate) -> bool:
-    """Names that Chinese, Japanese and Korean text writes right after its own
-    letters: designators with digits and acronyms."""
-    return cand.acronym or (cand.entity.kind == "weapon" and any(ch.isdigit() for ch in cand.alias))
-
-
-def _only_han(text: str) -> bool:
-    return _ONLY_HAN.fullmatch(text) is not None
-
-
-def _name_forms(name: str) -> set[str]:
-    """How a name may be written in running text: as given, in capitals, and
-    with a capital first letter (a lower-case word starting a sentence).
-    A lower-case word outside ASCII (an adjective or a currency word in
-    another language: "российских", "dólares") is not looked for in
-    capitals. Turkish names in capitals keep the dotted capital I
-    ("TÜRKİYE")."""
-    forms = {name}
-    if not (name[:1].islower() and not name.isascii()):
-        forms.add(name.upper())
-    if name[:1].islower():
-        forms.add(name[:1].upper() + name[1:])
-    if any(ch in _TURKISH_LETTERS for ch in name):
-        forms.add(name.replace("i", "\u0130").upper())
-    return forms
-
-
-_SMALL_WORDS = frozenset({"of", "the", "and", "de", "du", "des", "la", "le", "el", "al", "da", "do", "di"})
-
-
-def _title(k: str) -> str:
-    """``"sea of japan"`` -> ``"Sea of Japan"``."""
-    words = k.split()
-    return " ".join(w if i and w in _SMALL_WORDS else w[:1].upper() + w[1:] for i, w in enumerate(words))
-
-
 def _alternation(words: Iterable[str]) -> str:
     """A regular-expression alternation of ``words``, longest first."""
     return "|".join(sorted((re.escape(w) for w in words), key=len, reverse=True))
-
-
-def _blocked(cand: Candidate, blocked: Mapping[str, frozenset[str]]) -> bool:
-    kind = cand.entity.kind
-    return kind in blocked and SPECS[kind].refine(key(cand.alias)) in blocked[kind]
 
 
 def _type_of(entries: Iterable[tuple[int, ...]], index: int) -> int | None:
@@ -191,11 +91,85 @@ def _type_of(entries: Iterable[tuple[int, ...]], index: int) -> int | None:
     return None
 
 
-class Matcher:
-    """The automaton, its candidates, and the word lists the rules use."""
+class _Automata:
+    """The two automata of a set of patterns, filled one pattern at a time.
+    Values are pattern ids (plain integers, no Python object per pattern)."""
 
-    def __init__(self, kinds: Iterable[str]) -> None:
+    def __init__(self) -> None:
+        self.spaced = ahocorasick.Automaton(ahocorasick.STORE_INTS)
+        self.unspaced = ahocorasick.Automaton(ahocorasick.STORE_INTS)
+
+    def add(self, pattern: str, start: int, pid: int) -> None:
+        # Only a name that must start after a space carries the space.
+        if start:
+            self.unspaced.add_word(pattern, pid)
+        else:
+            self.spaced.add_word(" " + pattern, pid)
+
+    def finish(self) -> tuple[Any, Any]:
+        self.spaced.make_automaton()
+        self.unspaced.make_automaton()
+        return self.spaced, self.unspaced
+
+
+def build_patterns(kinds: Iterable[str], rules: Mapping[str, Any] | None = None) -> PatternBuilder:
+    """The patterns of the shipped tables of ``kinds``, derived from the
+    tables (what the compile step writes to ``patterns.tsv``)."""
+    builder = PatternBuilder(_load_rules() if rules is None else rules)
+    kinds = tuple(kinds)
+    for kind in kinds:
+        table = _shipped(kind)
+        spec = SPECS[kind]
+
+        def names(table: Any = table, spec: Any = spec) -> Iterable[tuple[Entity, str, int]]:
+            for index, entity in enumerate(table.entities):
+                for alias in entity.aliases:
+                    etype = _type_of(table.keys.get(spec.refine(key(alias)), ()), index)
+                    if etype is not None:
+                        yield entity, alias, etype
+
+        builder.add_names(kind, names())
+    for kind in kinds:
+        builder.add_not_names(_shipped(kind).not_keys)
+    return builder
+
+
+class Matcher:
+    """The automata, the pattern table, and the word lists the rules use.
+
+    Make one with :meth:`compiled` (the shipped patterns, loaded) or
+    :meth:`from_tables` (derived from the tables); :func:`matcher` is the
+    process-wide one.
+    """
+
+    def __init__(
+        self,
+        table: PatternTable,
+        automata: tuple[Any, Any],
+        symbols: Mapping[str, list[Candidate]],
+        demonyms: frozenset[str],
+    ) -> None:
         rules = _load_rules()
+        self.rules = rules
+        #: Pattern id -> (pattern, candidates). The automata read the text in
+        #: its own case: a name matches as its alias is written, in capitals,
+        #: or (a lower-case alias) with a capital first letter.
+        self.entries = table
+        #: Per pattern id, how its start is checked (START_SPACE...), how its
+        #: end is checked (END_WORD...), and its length.
+        self.start_rule, self.end_rule, self.lengths = table.start_rule, table.end_rule, table.lengths
+        #: Two automata: names that start after a space, and names that need
+        #: no space before them. Only a text with letters of those scripts
+        #: pays for reading the second one (an automaton whose names start
+        #: with thousands of characters is several times slower to run, even
+        #: on text it never matches).
+        self.automaton, self.unspaced_automaton = automata
+        #: A registry's additions: its own two automata, read first (see
+        #: :meth:`with_additions`); empty for the shipped tables.
+        self.extra_automata: tuple[Any, ...] = ()
+        #: Currency signs ("$", "US$", "₹") by key, matched by :data:`SYMBOL_RUN`.
+        self.symbols: dict[str, list[Candidate]] = {k: list(v) for k, v in symbols.items()}
+        self.demonyms = demonyms
         self.function_words = frozenset(rules["function_words"])
         self.korean_particles = frozenset(rules["korean_particles"])
         self.relation_words = tuple(rules["cjk_relation_words"])
@@ -208,53 +182,17 @@ class Matcher:
         self.credit_ratings = frozenset(rules["credit_ratings"])
         self.place_words = frozenset(rules["place_words"])
         self.place_prepositions = frozenset(rules["place_prepositions"])
-        self.context_words = frozenset(key(w) for w in rules["context_currency_words"])
-        self.not_in_text = frozenset(key(w) for w in rules.get("not_in_text", ()))
         self.traditional_ambiguous = frozenset(rules["traditional_script_ambiguous"])
         self.traditional = re.compile("[" + rules["traditional_characters"] + "]")
         self.name_collisions = frozenset(key(w) for w in rules["personal_name_collisions"])
         amount_words = _alternation(rules["amount_words"])
         #: An amount ending right before a name: "4 billion" in "4 billion euros".
         self.amount_before = re.compile(rf"\d(?:[\d.,]*\d)?(?:[ \u00a0]*(?:{amount_words}))*[ \u00a0]*$", re.IGNORECASE)
-        # pattern -> candidates; filled per kind, then frozen into the automaton.
-        self.patterns: dict[str, list[Candidate]] = {}
-        #: Currency signs ("$", "US$", "₹") by key, matched by :data:`SYMBOL_RUN`.
-        self.symbols: dict[str, list[Candidate]] = {}
-        self.demonyms: set[str] = set()
-        for kind in kinds:
-            self._add_kind(kind)
-        # Known non-names ("Indian Ocean", "Sea of Japan") are patterns without
-        # candidates: as the longest match they block the names inside them.
-        for kind in kinds:
-            for k in sorted(_shipped(kind).not_keys):
-                if " " in k or unspaced(k[0]) or hangul(k[0]):  # "Indian Ocean", "印度洋"
-                    for form in _name_forms(_title(k)) | {k}:
-                        pattern = _pattern(form)
-                        if pattern and pattern not in self.patterns:
-                            self.patterns[pattern] = []
-        #: Pattern id -> (pattern, candidates). The automaton reads the text in
-        #: its own case: a name matches as its alias is written, in capitals,
-        #: or (a lower-case alias) with a capital first letter.
-        self.entries: list[tuple[str, tuple[Candidate, ...]]] = []
-        #: Per pattern id, how its end is checked (END_WORD, END_FREE, END_PARTICLE).
-        self.end_rule: list[int] = []
-        #: Per pattern id, how its start is checked (START_SPACE...).
-        self.start_rule: list[int] = []
         #: The prefixes an Arabic or Hebrew name may carry ("و" of "والصين").
         self.prefixes = {
             START_ARABIC: frozenset(rules["arabic_prefixes"]),
             START_HEBREW: frozenset(rules["hebrew_prefixes"]),
         }
-        # Two automata: names that start after a space, and names that need no
-        # space before them (Chinese, Japanese, Thai...; Arabic and Hebrew,
-        # whose prefixes are written together with the name). Only a text
-        # with letters of those scripts pays for reading the second one (an
-        # automaton whose names start with thousands of characters is several
-        # times slower to run, even on text it never matches).
-        self.automaton, self.unspaced_automaton = self._compile(self.patterns)
-        #: A registry's additions: its own two automata, read first (see
-        #: :meth:`with_additions`); empty for the shipped tables.
-        self.extra_automata: tuple[Any, ...] = ()
         self.single_characters = self._single_characters()
         self.abbreviation_runs = {
             lang: self._abbreviation_run(chars, lang) for lang, chars in self.single_characters.items()
@@ -271,47 +209,42 @@ class Matcher:
             f"(?<![{HANGUL_SYLLABLES}])(?!(?:{not_runs})(?![{HANGUL_SYLLABLES}]))"
             f"(?:{group}·?){{1,2}}{group}(?= ?(?:{korean}))"
         )
-        # Title and institution words ("President", "Kremlin").
+        # Title and institution words ("President", "Kremlin"): the person
+        # kind's settings, which loading its table configures.
+        if "person" in SPECS:
+            _shipped("person")
         self.title_words: frozenset[str] = frozenset(getattr(SPECS.get("person"), "prefix_words", ()))
         self._decisions: dict[tuple[frozenset[str], bool], dict[int, object]] = {}
 
-    def _compile(self, patterns: dict[str, list[Candidate]]) -> tuple[Any, Any]:
-        """The two automata over ``patterns``, their entries appended to
-        :attr:`entries` with their start and end rules."""
-        automaton = ahocorasick.Automaton()
-        unspaced_automaton = ahocorasick.Automaton()
-        for pattern, cands in sorted(patterns.items()):
-            first = pattern[0]
-            if katakana(first):
-                start = START_KANA
-            elif unspaced(first):
-                start = START_FREE
-            elif arabic(first) and len(pattern) >= 3 and not pattern.startswith("لل"):
-                start = START_ARABIC
-            elif hebrew(first) and len(pattern) >= 3:
-                start = START_HEBREW
-            elif hangul(first):
-                start = START_HANGUL
-            else:
-                start = START_SPACE
-            # Only a name that must start after a space carries the space.
-            if start:
-                unspaced_automaton.add_word(pattern, (len(pattern), len(self.entries)))
-            else:
-                automaton.add_word(" " + pattern, (len(pattern), len(self.entries)))
-            self.entries.append((pattern, tuple(cands)))
-            self.start_rule.append(start)
-            self._add_end_rule(pattern)
-            if not start and pattern.isascii() and len(pattern) <= 15 and any(_after_script(c) for c in cands):
-                # "J15戦闘機", "購買S-400", "한국의NATO": a designator or acronym
-                # right after Chinese, Japanese or Korean letters.
-                unspaced_automaton.add_word(pattern, (len(pattern), len(self.entries)))
-                self.entries.append((pattern, tuple(cands)))
-                self.start_rule.append(START_SCRIPT)
-                self._add_end_rule(pattern)
-        automaton.make_automaton()
-        unspaced_automaton.make_automaton()
-        return automaton, unspaced_automaton
+    @classmethod
+    def compiled(cls, kinds: Iterable[str]) -> Matcher | None:
+        """The shipped patterns of ``kinds``, loaded from ``patterns.tsv``;
+        None when the file is missing, of another format or of other kinds."""
+        automata = _Automata()
+        loaded = PatternTable.load(tuple(kinds), _lookup_any, automata.add)
+        if loaded is None:
+            return None
+        table, symbols, demonyms = loaded
+        return cls(table, automata.finish(), symbols, demonyms)
+
+    @classmethod
+    def from_tables(cls, kinds: Iterable[str]) -> Matcher:
+        """The patterns derived from the shipped tables of ``kinds`` (slower:
+        what the compile step does once)."""
+        builder = build_patterns(kinds)
+        table = PatternTable()
+        automata = _Automata()
+        for pattern, start, end, cands in pt.entries(builder.patterns):
+            automata.add(pattern, start, table.append(pattern, start, end, cands))
+        return cls(table, automata.finish(), builder.symbols, frozenset(builder.demonyms))
+
+    def find(self, pattern: str) -> int | None:
+        """The id of a shipped pattern, or None."""
+        if pt.start_rule(pattern) == START_SPACE:
+            found = self.automaton.get(" " + pattern, None)
+        else:
+            found = self.unspaced_automaton.get(pattern, None)
+        return None if found is None else int(found)
 
     def with_additions(
         self,
@@ -320,45 +253,37 @@ class Matcher:
     ) -> Matcher:
         """A matcher that also finds a registry's additions: ``names`` are
         ``(entity, alias, entry type)``, ``blocked`` the keys per kind the
-        registry declared not to be names. It shares everything with this
-        one but two small automata of its own, read before the shipped ones
-        so that an added name wins a tie; a pattern both know carries both
-        candidate lists."""
-        new = copy.copy(self)
-        new.entries = list(self.entries)
-        new.start_rule = list(self.start_rule)
-        new.end_rule = list(self.end_rule)
-        new.symbols = {k: list(v) for k, v in self.symbols.items()}
-        new.demonyms = set(self.demonyms)
-        new._decisions = {}
-        new.patterns = {}
+        registry declared not to be names. It shares the shipped automata
+        and pattern bytes; the additions get two small automata of their
+        own, read before the shipped ones so that an added name wins a tie;
+        a pattern both know carries both candidate lists."""
+        builder = PatternBuilder(self.rules)
+        builder.symbols = {k: list(v) for k, v in self.symbols.items()}
+        builder.demonyms = set(self.demonyms)
         by_kind: dict[str, list[tuple[Entity, str, int]]] = {}
         for entity, alias, etype in names:
             by_kind.setdefault(entity.kind, []).append((entity, alias, etype))
         for kind, items in sorted(by_kind.items()):
             if kind in SPECS:
-                new._add_names(kind, items)
-        for pattern, cands in new.patterns.items():
+                builder.add_names(kind, items)
+        for pattern, added_cands in builder.patterns.items():
             # The shipped candidates of the same pattern, the added ones first.
-            added = {c.entity.id for c in cands}
-            cands.extend(c for c in self.patterns.get(pattern, ()) if c.entity.id not in added)
-        if blocked:
-            for pattern, cands in self.patterns.items():
-                kept = [c for c in cands if not _blocked(c, blocked)]
-                if len(kept) != len(cands):
-                    new.patterns[pattern] = [c for c in new.patterns.get(pattern, kept) if not _blocked(c, blocked)]
-        spaced, unspaced_ = new._compile(new.patterns)
-        new.extra_automata = tuple(a for a in (spaced, unspaced_) if len(a))
+            added = {c.entity.id for c in added_cands}
+            pid = self.find(pattern)
+            if pid is not None:
+                added_cands.extend(c for c in self.entries[pid][1] if c.entity.id not in added)
+        table = self.entries.layered(blocked)
+        automata = _Automata()
+        for pattern, start, end, cands in pt.entries(builder.patterns):
+            automata.add(pattern, start, table.append(pattern, start, end, cands))
+        new = copy.copy(self)
+        new.entries = table
+        new.start_rule, new.end_rule, new.lengths = table.start_rule, table.end_rule, table.lengths
+        new.extra_automata = tuple(a for a in automata.finish() if len(a))
+        new.symbols = builder.symbols
+        new.demonyms = frozenset(builder.demonyms)
+        new._decisions = {}
         return new
-
-    def _add_end_rule(self, pattern: str) -> None:
-        last = pattern[-1]
-        if katakana(last):
-            self.end_rule.append(END_KANA)
-        elif unspaced(last):
-            self.end_rule.append(END_FREE)
-        else:
-            self.end_rule.append(END_PARTICLE if hangul(last) else END_WORD)
 
     def _single_characters(self) -> dict[str, dict[str, Entity]]:
         """One-character country abbreviations ("俄", "米") for Chinese
@@ -396,19 +321,6 @@ class Matcher:
             patterns.append(f"(?:{_alternation(self.japanese_direction_words)})(?P<after_ja>{targets})")
         return re.compile("|".join(patterns))
 
-    @staticmethod
-    def add_variants(pattern: str, slot_entity: str, cand: Candidate, best: dict[tuple[str, str], Candidate]) -> None:
-        """The pattern and, for an Arabic name with the article, its form after
-        the preposition ل, which drops the article's alef: "للهند", "وللهند"."""
-        variants = [pattern]
-        if pattern.startswith("ال") and len(pattern) >= 4:
-            variants += ["لل" + pattern[2:], "ولل" + pattern[2:]]
-        for variant in variants:
-            slot = (variant, slot_entity)
-            old = best.get(slot)
-            if old is None or cand.score > old.score:
-                best[slot] = cand
-
     def decisions(self, kinds: frozenset[str], metonyms: bool) -> dict[int, object]:
         """The per-pattern choices already made for these options (bounded by
         the number of patterns)."""
@@ -416,128 +328,6 @@ class Matcher:
         if table is None:
             table = self._decisions.setdefault((kinds, metonyms), {})
         return table
-
-    def _add_symbol(self, alias: str, entity: Entity, etype: int) -> None:
-        k = key(alias).replace(" ", "")
-        folded = fold(alias).replace(" ", "")
-        cand = Candidate(
-            entity=entity,
-            type=etype,
-            alias=folded,
-            words=(folded,),
-            compact=folded,
-            acronym=False,
-            symbol=True,
-            context_word=False,
-        )
-        bucket = self.symbols.setdefault(k, [])
-        for i, old in enumerate(bucket):
-            if old.entity == entity and old.alias == folded:
-                if cand.score > old.score:
-                    bucket[i] = cand
-                return
-        bucket.append(cand)
-
-    def _add_kind(self, kind: str) -> None:
-        table = _shipped(kind)
-        spec = SPECS[kind]
-
-        def names() -> Iterable[tuple[Entity, str, int]]:
-            for index, entity in enumerate(table.entities):
-                for alias in entity.aliases:
-                    etype = _type_of(table.keys.get(spec.refine(key(alias)), ()), index)
-                    if etype is not None:
-                        yield entity, alias, etype
-
-        self._add_names(kind, names())
-
-    def _add_names(self, kind: str, names: Iterable[tuple[Entity, str, int]]) -> None:
-        """Patterns for the names ``(entity, alias, entry type)`` of one kind."""
-        best: dict[tuple[str, str], Candidate] = {}
-        for entity, alias, etype in names:
-            if etype == ix.CODE and kind == "currency":
-                etype = ix.STRONG  # noqa: PLW2901 - "INR", "USD": count next to an amount, as signs do
-                is_code = True
-            else:
-                is_code = False
-            if etype not in _TEXT_TYPES:
-                continue
-            if etype == ix.LOCALE and alias.isascii():
-                continue  # minor locales' Latin names collide with English words ("Kota" is Qatar in one)
-            if any(ch in _SYMBOL_SET for ch in alias):
-                if kind == "currency":
-                    self._add_symbol(alias, entity, etype)
-                continue
-            words = WORDS.findall(alias)
-            if len(words) > 1 and words[0] in ("the", "The"):
-                words = words[1:]  # "the Kremlin": the article is not part of the mention
-                alias = alias[alias.index(words[0]) :]  # noqa: PLW2901
-            if not words:
-                continue
-            if etype == ix.LOCALE and not words[0][:1].isupper() and not words[0][:1].isdigit():
-                continue  # minor locales: "an Albáin", "in-Niġer" (an article leads), lower-case words
-            if kind == "country" and etype == ix.NEWS_LOCALE and words[0][:1].islower():
-                continue  # a major language's article leads
-            if (
-                kind == "currency"
-                and etype in ix.LOCALE_TYPES
-                and (len(words) > 3 or getattr(entity, "historic", False))
-            ):
-                continue  # "ABD Doları (Ertesi gün)": standard names of funds and former currencies
-            if key(alias) in self.not_in_text:
-                continue
-            if etype in ix.WEAK_TYPES and kind != "person" and _only_han(alias):
-                continue  # 爱国者 "patriot": without spaces no context tells a weak name from the word
-            folded = fold(alias)
-            compact = "".join(WORDS.findall(folded))
-            # One character of Chinese or Japanese ("元", "円") is a word
-            # part as often as a name, and so is a currency name of one or
-            # two letters in Arabic or Hebrew script ("ر", "ין", which a
-            # prefix turns into "בין", "between"): they count next to an
-            # amount only.
-            lone = len(alias) == 1 and unspaced(alias)
-            if lone and kind != "currency":
-                continue
-            lone = lone or (kind == "currency" and len(compact) <= 2 and (arabic(compact[:1]) or hebrew(compact[:1])))
-            cand = Candidate(
-                entity=entity,
-                type=etype,
-                alias=alias,
-                words=tuple(words),
-                compact=compact,
-                acronym=ix.is_acronym(folded) and not is_code,
-                symbol=is_code or lone,
-                context_word=kind == "currency" and len(words) == 1 and key(words[0]) in self.context_words,
-            )
-            if cand.type in ix.DEMONYM_TYPES and len(words) == 1:
-                self.demonyms.add(key(alias))
-            if cand.acronym or (len(compact) <= 5 and any(ch.isupper() for ch in alias[1:])):
-                forms = {alias}  # acronyms and "BoT" match only as written
-            else:
-                forms = _name_forms(alias)
-                if etype not in ix.LOCALE_TYPES:
-                    forms |= _name_forms(folded)  # "Cote d'Ivoire" for "Côte d'Ivoire"
-                if len(words) > 1 and not alias.isascii() and "«" not in alias:
-                    # Russian style quotes the name: "С-400 «Триумф»", "НК «Роснефть»".
-                    head, _, last = alias.rpartition(" ")
-                    forms |= _name_forms(f"{head} «{last}»")
-                if kind == "weapon":
-                    joined = "".join(words)
-                    forms |= {joined, joined.upper(), designator_key(" ".join(key(w) for w in words))}
-                if (
-                    kind == "organisation"
-                    and 1 < len(words) <= 3
-                    and alias.isascii()
-                    and all(w[:1].isupper() and w[1:].islower() for w in words)
-                ):
-                    forms.add("".join(words))  # "GazpromNeft" for "Gazprom Neft"
-            for form in forms:
-                pattern = _pattern(form)
-                if not pattern or len(pattern) > _MAX_PATTERN:
-                    continue
-                self.add_variants(pattern, entity.id, cand, best)
-        for (pattern, _), cand in sorted(best.items(), key=lambda kv: kv[0]):
-            self.patterns.setdefault(pattern, []).append(cand)
 
 
 _MATCHERS: dict[tuple[str, ...], Matcher] = {}
@@ -552,6 +342,6 @@ def matcher() -> Matcher:
         with _LOCK:
             m = _MATCHERS.get(kinds)
             if m is None:
-                m = Matcher(kinds)
+                m = Matcher.compiled(kinds) or Matcher.from_tables(kinds)
                 _MATCHERS[kinds] = m
     return m

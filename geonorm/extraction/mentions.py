@@ -17,7 +17,6 @@ from ..model import KINDS, Entity, Person
 from ..registry import available_kinds
 from ..scripts import HAN_UNIFIED, HANGUL_SYLLABLES, KANA, hangul, katakana, unspaced
 from ..text import fold, key
-from .matcher import _SYMBOL_SET as _SIGN_CHARS
 from .matcher import (
     END_FREE,
     END_KANA,
@@ -34,6 +33,7 @@ from .matcher import (
     Matcher,
     prepare,
 )
+from .prepare import SIGN_CHARS as _SIGN_CHARS
 
 __all__ = ["Mention", "MentionHow", "extract"]
 
@@ -282,10 +282,10 @@ class _Scan:
         if not word:
             return False
         window = " " + prepare(self.text[e + len(gap) : e + len(gap) + 80])
-        for end, (length, pid) in self.m.automaton.iter_long(window):
+        for end, pid in self.m.automaton.iter_long(window):
             return (
                 bool(self.m.entries[pid][1])
-                and end - length == 0
+                and end - self.m.lengths[pid] == 0
                 and (end + 1 >= len(window) or not window[end + 1].isalnum())
             )
         return False
@@ -321,14 +321,16 @@ class _Scan:
                 self._automata.append(self.m.unspaced_automaton)
         return self._automata
 
-    def hits(self, prepared: str) -> Iterable[tuple[int, tuple[int, int]]]:
-        """The longest names of every automaton, in the order they start."""
-        found: list[Iterable[tuple[int, tuple[int, int]]]] = [a.iter_long(prepared) for a in self.automata()]
+    def hits(self, prepared: str) -> Iterable[tuple[int, int]]:
+        """The longest names of every automaton, ``(end, pattern id)``, in the
+        order they start."""
+        found: list[Iterable[tuple[int, int]]] = [a.iter_long(prepared) for a in self.automata()]
         if len(found) == 1:
             return found[0]
         # By start, the longer name first where two start together ("חץ 3"
         # of the unspaced automaton over "חץ" of the spaced one).
-        return heapq.merge(*found, key=lambda hit: (hit[0] - hit[1][0], -hit[1][0]))
+        lengths = self.m.lengths
+        return heapq.merge(*found, key=lambda hit: (hit[0] - lengths[hit[1]], -lengths[hit[1]]))
 
     def start_ok(self, ps: int, rule: int) -> bool:
         """Whether a name may start at prepared offset ``ps`` by its start
@@ -443,8 +445,9 @@ class _Scan:
         quoted = _has_opening(text)
         # One pass of the automaton over the whole text (a call costs a copy of
         # the text, so it is never restarted).
-        for end, (length, pid) in self.hits(cased):
-            ps, pe = end - length + 1, end + 1
+        lengths = self.m.lengths
+        for end, pid in self.hits(cased):
+            ps, pe = end - lengths[pid] + 1, end + 1
             if ps < taken_until:
                 continue
             pattern, cands = entries[pid]
@@ -545,10 +548,11 @@ class _Scan:
         lo = ps - 1
         window = self.cased[lo : pe + _FALLBACK_REACH]
         entries = self.m.entries
+        lengths = self.m.lengths
         found = sorted(
-            (end - length + 1 + lo, -length, end + lo, pid)
+            (end - lengths[pid] + 1 + lo, -lengths[pid], end + lo, pid)
             for automaton in self.automata()
-            for end, (length, pid) in automaton.iter(window)
+            for end, pid in automaton.iter(window)
         )
         taken_until = ps
         for start, _, end, pid in found:

@@ -1,0 +1,569 @@
+"""The extraction patterns: which spellings of which aliases the automata
+look for, and what each may name.
+
+Every alias that may stand in running text becomes one or more patterns (as
+written, in capitals, accents dropped, compact designators such as "s400",
+Russian-style quotes); each pattern carries its :class:`Candidate` entities.
+:class:`PatternBuilder` derives them from the tables. The compile step
+(:mod:`geonorm.compile`) runs it over the shipped tables once and writes the
+result to ``geonorm/data/index/patterns.tsv``, so that a process loads the
+patterns instead of deriving them (:meth:`PatternTable.load`); a registry's
+run-time additions go through the same builder.
+
+``patterns.tsv`` is text, one line per pattern, sorted, so a data change
+shows as the lines of what it changes. Its first line is a JSON header
+(format, counts); then lines of tab-separated fields:
+
+- ``p``, pattern, start rule, end rule, candidates: one pattern of the
+  automata (its line number among ``p`` lines is its id);
+- ``s``, key, candidates: a currency sign ("$", "US$", "₹");
+- ``d``, key: a one-word demonym ("Russian").
+
+Candidates are a JSON list of ``[entity id, entry type, flags, alias]``
+(flags: 1 acronym, 2 counts next to an amount only, 4 a currency word read
+from context, 8 a sign). Entities are named by id, never by position.
+Nothing in the file is executed when it loads.
+"""
+
+from __future__ import annotations
+
+import json
+import mmap
+import os
+import re
+from array import array
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from importlib import resources
+from importlib.resources.abc import Traversable
+from typing import Any, Final
+
+import attrs
+
+from .. import index as ix
+from ..kinds import SPECS
+from ..kinds.weapon import designator_key
+from ..model import Entity
+from ..scripts import HAN, arabic, hangul, hebrew, katakana, unspaced
+from ..text import fold, key
+from .prepare import SIGN_CHARS, WORDS, prepare
+
+__all__ = [
+    "END_FREE",
+    "END_KANA",
+    "END_PARTICLE",
+    "END_WORD",
+    "FORMAT",
+    "PATTERNS_FILE",
+    "START_ARABIC",
+    "START_FREE",
+    "START_HANGUL",
+    "START_HEBREW",
+    "START_KANA",
+    "START_SCRIPT",
+    "START_SPACE",
+    "Candidate",
+    "PatternBuilder",
+    "PatternTable",
+    "dump",
+    "is_blocked",
+]
+
+#: The format of ``patterns.tsv``; a file of another format is not read.
+FORMAT: Final = 1
+#: The compiled patterns' file name in ``geonorm/data/index/``.
+PATTERNS_FILE: Final = "patterns.tsv"
+_MAX_PATTERN = 120
+# End rules of a pattern: a name ends at a word boundary; a name ending in a
+# script written without spaces may be followed by anything; a Hangul name
+# may be followed by a Korean particle; a katakana name not by more katakana.
+END_WORD, END_FREE, END_PARTICLE, END_KANA = 0, 1, 2, 3
+# Start rules: a name starts after a space (the automaton's own word carries
+# it); anywhere (Chinese characters); not inside a katakana word; after
+# nothing but a prefix written together with the name (Arabic, Hebrew);
+# after a Hangul word break; right after Chinese, Japanese or Korean letters
+# (a designator or acronym: "購買S-400").
+START_SPACE, START_FREE, START_KANA, START_ARABIC, START_HEBREW, START_HANGUL, START_SCRIPT = 0, 1, 2, 3, 4, 5, 6
+
+_ONLY_HAN = re.compile(f"[{HAN}]+")
+_TURKISH_LETTERS = frozenset("çğıöşüÇĞİÖŞÜ")
+# Entry types that count in running text (bare ISO codes are left out).
+_TEXT_TYPES = frozenset(
+    {ix.STRONG, ix.LOCALE, ix.NEWS_LOCALE, ix.WEAK, ix.DEMONYM, ix.WEAK_DEMONYM, ix.METONYM, ix.WEAK_METONYM, ix.USER}
+)
+_SMALL_WORDS = frozenset({"of", "the", "and", "de", "du", "des", "la", "le", "el", "al", "da", "do", "di"})
+# Candidate flags in the file.
+_ACRONYM, _SYMBOL, _CONTEXT_WORD, _SIGN = 1, 2, 4, 8
+
+
+@attrs.frozen
+class Candidate:
+    """One entity a pattern may name in running text."""
+
+    entity: Entity
+    type: int
+    alias: str
+    words: tuple[str, ...]  #: the alias's words, as written (for the case rule)
+    compact: str  #: the alias folded, letters and digits only (acronyms)
+    acronym: bool
+    symbol: bool
+    context_word: bool
+
+    @property
+    def score(self) -> float:
+        return ix.SCORES[self.type]
+
+    @property
+    def contextual(self) -> bool:
+        """Whether rules that read the surrounding text apply."""
+        return self.symbol or self.context_word or self.type in ix.WEAK_TYPES or self.type in ix.METONYM_TYPES
+
+    def encode(self) -> list[Any]:
+        """``[entity id, entry type, flags, alias]``, as the file holds it."""
+        sign = self.words == (self.alias,) and self.compact == self.alias and self.symbol
+        flags = (
+            _ACRONYM * self.acronym
+            | _SYMBOL * self.symbol
+            | _CONTEXT_WORD * self.context_word
+            | _SIGN * (sign and not _plain(self.alias, self.words, self.compact))
+        )
+        return [self.entity.id, self.type, flags, self.alias]
+
+
+def _plain(alias: str, words: tuple[str, ...], compact: str) -> bool:
+    """Whether ``words`` and ``compact`` are what an alias gives by itself."""
+    return words == tuple(WORDS.findall(alias)) and compact == "".join(WORDS.findall(fold(alias)))
+
+
+def decode_candidate(raw: list[Any], lookup: Callable[[str], Entity | None]) -> Candidate | None:
+    """The candidate ``raw`` (:meth:`Candidate.encode`) names, or None when
+    its entity is unknown."""
+    eid, etype, flags, alias = raw
+    entity = lookup(eid)
+    if entity is None:
+        return None
+    if flags & _SIGN:
+        words: tuple[str, ...] = (alias,)
+        compact = alias
+    else:
+        words = tuple(WORDS.findall(alias))
+        compact = "".join(WORDS.findall(fold(alias)))
+    return Candidate(
+        entity=entity,
+        type=etype,
+        alias=alias,
+        words=words,
+        compact=compact,
+        acronym=bool(flags & _ACRONYM),
+        symbol=bool(flags & _SYMBOL),
+        context_word=bool(flags & _CONTEXT_WORD),
+    )
+
+
+def is_blocked(cand: Candidate, blocked: Mapping[str, frozenset[str]]) -> bool:
+    """Whether a registry declared the candidate's alias no name of its kind."""
+    kind = cand.entity.kind
+    return kind in blocked and SPECS[kind].refine(key(cand.alias)) in blocked[kind]
+
+
+def _pattern(text: str) -> str:
+    return prepare(text).strip(" ")
+
+
+def _after_script(cand: Candidate) -> bool:
+    """Names that Chinese, Japanese and Korean text writes right after its own
+    letters: designators with digits and acronyms."""
+    return cand.acronym or (cand.entity.kind == "weapon" and any(ch.isdigit() for ch in cand.alias))
+
+
+def _only_han(text: str) -> bool:
+    return _ONLY_HAN.fullmatch(text) is not None
+
+
+def name_forms(name: str) -> set[str]:
+    """How a name may be written in running text: as given, in capitals, and
+    with a capital first letter (a lower-case word starting a sentence).
+    A lower-case word outside ASCII (an adjective or a currency word in
+    another language: "российских", "dólares") is not looked for in
+    capitals. Turkish names in capitals keep the dotted capital I
+    ("TÜRKİYE").
+
+    >>> sorted(name_forms("rupee"))
+    ['RUPEE', 'Rupee', 'rupee']
+    """
+    forms = {name}
+    if not (name[:1].islower() and not name.isascii()):
+        forms.add(name.upper())
+    if name[:1].islower():
+        forms.add(name[:1].upper() + name[1:])
+    if any(ch in _TURKISH_LETTERS for ch in name):
+        forms.add(name.replace("i", "\u0130").upper())
+    return forms
+
+
+def _title(k: str) -> str:
+    """``"sea of japan"`` -> ``"Sea of Japan"``."""
+    words = k.split()
+    return " ".join(w if i and w in _SMALL_WORDS else w[:1].upper() + w[1:] for i, w in enumerate(words))
+
+
+def start_rule(pattern: str) -> int:
+    """How the start of a match of ``pattern`` is checked (``START_*``)."""
+    first = pattern[0]
+    if katakana(first):
+        return START_KANA
+    if unspaced(first):
+        return START_FREE
+    if arabic(first) and len(pattern) >= 3 and not pattern.startswith("لل"):
+        return START_ARABIC
+    if hebrew(first) and len(pattern) >= 3:
+        return START_HEBREW
+    if hangul(first):
+        return START_HANGUL
+    return START_SPACE
+
+
+def end_rule(pattern: str) -> int:
+    """How the end of a match of ``pattern`` is checked (``END_*``)."""
+    last = pattern[-1]
+    if katakana(last):
+        return END_KANA
+    if unspaced(last):
+        return END_FREE
+    return END_PARTICLE if hangul(last) else END_WORD
+
+
+#: One entry of the automata: pattern, start rule, end rule, candidates.
+Entry = tuple[str, int, int, tuple[Candidate, ...]]
+
+
+def entries(patterns: Mapping[str, Iterable[Candidate]]) -> list[Entry]:
+    """The automata's entries for ``patterns``, sorted: one per pattern, and a
+    second for an ASCII designator or acronym that Chinese, Japanese or
+    Korean text writes right after its own letters ("J15戦闘機")."""
+    out: list[Entry] = []
+    for pattern, cand_list in sorted(patterns.items()):
+        cands = tuple(cand_list)
+        start, end = start_rule(pattern), end_rule(pattern)
+        out.append((pattern, start, end, cands))
+        if not start and pattern.isascii() and len(pattern) <= 15 and any(_after_script(c) for c in cands):
+            out.append((pattern, START_SCRIPT, end, cands))
+    return out
+
+
+class PatternBuilder:
+    """Derives the patterns of a set of names (see the module's docstring).
+
+    ``rules`` is the content of ``geonorm/data/extract.toml``.
+    """
+
+    def __init__(self, rules: Mapping[str, Any]) -> None:
+        self.context_words = frozenset(key(w) for w in rules["context_currency_words"])
+        self.not_in_text = frozenset(key(w) for w in rules.get("not_in_text", ()))
+        #: pattern -> candidates, in the order kinds were added.
+        self.patterns: dict[str, list[Candidate]] = {}
+        #: Currency signs ("$", "US$", "₹") by key.
+        self.symbols: dict[str, list[Candidate]] = {}
+        #: Keys of one-word demonyms ("russian").
+        self.demonyms: set[str] = set()
+
+    def add_not_names(self, not_keys: Iterable[str]) -> None:
+        """Known non-names ("Indian Ocean", "Sea of Japan"): patterns without
+        candidates, which as the longest match block the names inside them."""
+        for k in sorted(not_keys):
+            if " " in k or unspaced(k[0]) or hangul(k[0]):  # "Indian Ocean", "印度洋"
+                for form in name_forms(_title(k)) | {k}:
+                    pattern = _pattern(form)
+                    if pattern and pattern not in self.patterns:
+                        self.patterns[pattern] = []
+
+    def add_symbol(self, alias: str, entity: Entity, etype: int) -> None:
+        k = key(alias).replace(" ", "")
+        folded = fold(alias).replace(" ", "")
+        cand = Candidate(
+            entity=entity,
+            type=etype,
+            alias=folded,
+            words=(folded,),
+            compact=folded,
+            acronym=False,
+            symbol=True,
+            context_word=False,
+        )
+        bucket = self.symbols.setdefault(k, [])
+        for i, old in enumerate(bucket):
+            if old.entity == entity and old.alias == folded:
+                if cand.score > old.score:
+                    bucket[i] = cand
+                return
+        bucket.append(cand)
+
+    @staticmethod
+    def _add_variants(pattern: str, entity_id: str, cand: Candidate, best: dict[tuple[str, str], Candidate]) -> None:
+        """The pattern and, for an Arabic name with the article, its form after
+        the preposition ل, which drops the article's alef: "للهند", "وللهند"."""
+        variants = [pattern]
+        if pattern.startswith("ال") and len(pattern) >= 4:
+            variants += ["لل" + pattern[2:], "ولل" + pattern[2:]]
+        for variant in variants:
+            slot = (variant, entity_id)
+            old = best.get(slot)
+            if old is None or cand.score > old.score:
+                best[slot] = cand
+
+    def add_names(self, kind: str, names: Iterable[tuple[Entity, str, int]]) -> None:
+        """Patterns for the names ``(entity, alias, entry type)`` of one kind."""
+        best: dict[tuple[str, str], Candidate] = {}
+        for entity, alias, etype in names:
+            if etype == ix.CODE and kind == "currency":
+                etype = ix.STRONG  # noqa: PLW2901 - "INR", "USD": count next to an amount, as signs do
+                is_code = True
+            else:
+                is_code = False
+            if etype not in _TEXT_TYPES:
+                continue
+            if etype == ix.LOCALE and alias.isascii():
+                continue  # minor locales' Latin names collide with English words ("Kota" is Qatar in one)
+            if any(ch in SIGN_CHARS for ch in alias):
+                if kind == "currency":
+                    self.add_symbol(alias, entity, etype)
+                continue
+            words = WORDS.findall(alias)
+            if len(words) > 1 and words[0] in ("the", "The"):
+                words = words[1:]  # "the Kremlin": the article is not part of the mention
+                alias = alias[alias.index(words[0]) :]  # noqa: PLW2901
+            if not words:
+                continue
+            if etype == ix.LOCALE and not words[0][:1].isupper() and not words[0][:1].isdigit():
+                continue  # minor locales: "an Albáin", "in-Niġer" (an article leads), lower-case words
+            if kind == "country" and etype == ix.NEWS_LOCALE and words[0][:1].islower():
+                continue  # a major language's article leads
+            if (
+                kind == "currency"
+                and etype in ix.LOCALE_TYPES
+                and (len(words) > 3 or getattr(entity, "historic", False))
+            ):
+                continue  # "ABD Doları (Ertesi gün)": standard names of funds and former currencies
+            if key(alias) in self.not_in_text:
+                continue
+            if etype in ix.WEAK_TYPES and kind != "person" and _only_han(alias):
+                continue  # 爱国者 "patriot": without spaces no context tells a weak name from the word
+            folded = fold(alias)
+            compact = "".join(WORDS.findall(folded))
+            # One character of Chinese or Japanese ("元", "円") is a word
+            # part as often as a name, and so is a currency name of one or
+            # two letters in Arabic or Hebrew script ("ر", "ין", which a
+            # prefix turns into "בין", "between"): they count next to an
+            # amount only.
+            lone = len(alias) == 1 and unspaced(alias)
+            if lone and kind != "currency":
+                continue
+            lone = lone or (kind == "currency" and len(compact) <= 2 and (arabic(compact[:1]) or hebrew(compact[:1])))
+            cand = Candidate(
+                entity=entity,
+                type=etype,
+                alias=alias,
+                words=tuple(words),
+                compact=compact,
+                acronym=ix.is_acronym(folded) and not is_code,
+                symbol=is_code or lone,
+                context_word=kind == "currency" and len(words) == 1 and key(words[0]) in self.context_words,
+            )
+            if cand.type in ix.DEMONYM_TYPES and len(words) == 1:
+                self.demonyms.add(key(alias))
+            if cand.acronym or (len(compact) <= 5 and any(ch.isupper() for ch in alias[1:])):
+                forms = {alias}  # acronyms and "BoT" match only as written
+            else:
+                forms = name_forms(alias)
+                if etype not in ix.LOCALE_TYPES:
+                    forms |= name_forms(folded)  # "Cote d'Ivoire" for "Côte d'Ivoire"
+                if len(words) > 1 and not alias.isascii() and "«" not in alias:
+                    # Russian style quotes the name: "С-400 «Триумф»", "НК «Роснефть»".
+                    head, _, last = alias.rpartition(" ")
+                    forms |= name_forms(f"{head} «{last}»")
+                if kind == "weapon":
+                    joined = "".join(words)
+                    forms |= {joined, joined.upper(), designator_key(" ".join(key(w) for w in words))}
+                if (
+                    kind == "organisation"
+                    and 1 < len(words) <= 3
+                    and alias.isascii()
+                    and all(w[:1].isupper() and w[1:].islower() for w in words)
+                ):
+                    forms.add("".join(words))  # "GazpromNeft" for "Gazprom Neft"
+            for form in forms:
+                pattern = _pattern(form)
+                if not pattern or len(pattern) > _MAX_PATTERN:
+                    continue
+                self._add_variants(pattern, entity.id, cand, best)
+        for (pattern, _), cand in sorted(best.items(), key=lambda kv: kv[0]):
+            self.patterns.setdefault(pattern, []).append(cand)
+
+
+def _encode(cands: Iterable[Candidate]) -> str:
+    return json.dumps([c.encode() for c in cands], ensure_ascii=False, separators=(",", ":"))
+
+
+def dump(
+    kinds: Iterable[str],
+    table: list[Entry],
+    symbols: Mapping[str, Iterable[Candidate]],
+    demonyms: Iterable[str],
+) -> str:
+    """The text of ``patterns.tsv`` for the entries, signs and demonyms of
+    ``kinds`` (deterministic: the same input gives the same bytes)."""
+    sorted_demonyms = sorted(demonyms)
+    head = {
+        "format": FORMAT,
+        "kinds": list(kinds),
+        "patterns": len(table),
+        "signs": len(symbols),
+        "demonyms": len(sorted_demonyms),
+    }
+    lines = [json.dumps(head, sort_keys=True)]
+    lines += [f"s\t{k}\t{_encode(symbols[k])}" for k in sorted(symbols)]
+    lines += [f"d\t{k}" for k in sorted_demonyms]
+    lines += [f"p\t{pattern}\t{start}\t{end}\t{_encode(cands)}" for pattern, start, end, cands in table]
+    return "\n".join(lines) + "\n"
+
+
+class PatternTable:
+    """Pattern id -> ``(pattern, candidates)``, with each pattern's start and
+    end rules and length in flat arrays.
+
+    A table loaded from ``patterns.tsv`` keeps the file's bytes and makes a
+    pattern's candidates only when a text first matches it; entries added
+    later (a registry's additions) are held as they are given.
+    """
+
+    def __init__(self) -> None:
+        self.start_rule = array("B")
+        self.end_rule = array("B")
+        self.lengths = array("B")
+        self._blob: bytes | mmap.mmap = b""
+        self._offsets = array("I")  # per compiled pattern, where its line starts
+        self._lookup: Callable[[str], Entity | None] = lambda _: None
+        self._made: dict[int, tuple[str, tuple[Candidate, ...]]] = {}
+        self._blocked: Mapping[str, frozenset[str]] = {}
+
+    def __len__(self) -> int:
+        return len(self.lengths)
+
+    def __getitem__(self, pid: int) -> tuple[str, tuple[Candidate, ...]]:
+        made = self._made.get(pid)
+        if made is None:
+            made = self._made.setdefault(pid, self._make(pid))
+        return made
+
+    def _make(self, pid: int) -> tuple[str, tuple[Candidate, ...]]:
+        off = self._offsets[pid]
+        line = self._blob[off : self._blob.find(b"\n", off)].decode("utf-8")
+        _, pattern, _, _, raw = line.split("\t")
+        cands = [decode_candidate(c, self._lookup) for c in json.loads(raw)]
+        kept = tuple(c for c in cands if c is not None and not (self._blocked and is_blocked(c, self._blocked)))
+        return pattern, kept
+
+    def append(self, pattern: str, start: int, end: int, cands: tuple[Candidate, ...]) -> int:
+        """Add an entry; returns its id."""
+        pid = len(self.lengths)
+        self.start_rule.append(start)
+        self.end_rule.append(end)
+        self.lengths.append(len(pattern))
+        if self._blocked:
+            cands = tuple(c for c in cands if not is_blocked(c, self._blocked))
+        self._made[pid] = (pattern, cands)
+        return pid
+
+    def layered(self, blocked: Mapping[str, frozenset[str]]) -> PatternTable:
+        """A copy that shares this table's compiled bytes, for a registry's
+        additions; candidates whose alias ``blocked`` names are left out."""
+        new = PatternTable()
+        new.start_rule = array("B", self.start_rule)
+        new.end_rule = array("B", self.end_rule)
+        new.lengths = array("B", self.lengths)
+        new._blob, new._offsets, new._lookup = self._blob, self._offsets, self._lookup
+        new._blocked = blocked
+        if blocked:
+            # Entries made from the file are made again, without the blocked.
+            new._made = {
+                pid: (pattern, tuple(c for c in cands if not is_blocked(c, blocked)))
+                for pid, (pattern, cands) in self._made.items()
+                if pid >= len(self._offsets)
+            }
+        else:
+            new._made = dict(self._made)
+        return new
+
+    @classmethod
+    def load(
+        cls,
+        kinds: tuple[str, ...],
+        lookup: Callable[[str], Entity | None],
+        add: Callable[[str, int, int], None],
+        data: bytes | mmap.mmap | None = None,
+    ) -> tuple[PatternTable, dict[str, list[Candidate]], frozenset[str]] | None:
+        """The compiled patterns of ``kinds`` (``data``, by default the shipped
+        file), their signs and demonyms; ``add(pattern, start rule, id)`` is
+        called for each pattern, to fill the automata. None when there is no
+        file, or it has another format or other kinds."""
+        if data is None:
+            ref = resources.files("geonorm").joinpath("data", "index", PATTERNS_FILE)
+            if not ref.is_file():
+                return None
+            data = _map(ref)
+        nl = data.find(b"\n")
+        try:
+            head = json.loads(data[:nl])
+        except ValueError:
+            return None
+        if not isinstance(head, dict) or head.get("format") != FORMAT or head.get("kinds") != list(kinds):
+            return None
+        table = cls()
+        table._blob, table._lookup = data, lookup
+        symbols: dict[str, list[Candidate]] = {}
+        demonyms: set[str] = set()
+        offsets, lengths, starts, ends = table._offsets, table.lengths, table.start_rule, table.end_rule
+        pos = nl + 1
+        for line in _lines(data, pos):
+            if line[:2] == b"p\t":
+                _, pattern_b, start_b, end_b, _ = line.split(b"\t", 4)
+                pattern = pattern_b.decode("utf-8")
+                start = int(start_b)
+                add(pattern, start, len(offsets))
+                offsets.append(pos)
+                lengths.append(len(pattern))
+                starts.append(start)
+                ends.append(int(end_b))
+            elif line[:2] == b"s\t":
+                _, k, raw = line.decode("utf-8").split("\t")
+                found = [decode_candidate(c, lookup) for c in json.loads(raw)]
+                symbols[k] = [c for c in found if c is not None]
+            elif line[:2] == b"d\t":
+                demonyms.add(line[2:].decode("utf-8"))
+            pos += len(line) + 1
+        if isinstance(data, mmap.mmap) and hasattr(mmap, "MADV_DONTNEED"):
+            # Read once; a page comes back from the file when a pattern on it
+            # is first matched (and is shared by every process that maps it).
+            data.madvise(mmap.MADV_DONTNEED)
+        return table, symbols, frozenset(demonyms)
+
+
+def _map(ref: Traversable) -> bytes | mmap.mmap:
+    """The bytes of a packaged file: mapped where it is a file on disk,
+    read where it is not (a zip)."""
+    if isinstance(ref, os.PathLike):
+        with open(ref, "rb") as fh:
+            try:
+                return mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ)
+            except (OSError, ValueError):
+                pass
+    return ref.read_bytes()
+
+
+def _lines(data: bytes | mmap.mmap, pos: int) -> Iterator[bytes]:
+    """The lines of ``data`` from offset ``pos``, without their newlines."""
+    if isinstance(data, mmap.mmap):
+        data.seek(pos)
+        for line in iter(data.readline, b""):
+            yield line[:-1] if line[-1:] == b"\n" else line
+    else:
+        yield from data[pos:].split(b"\n")[:-1]

@@ -1,0 +1,94 @@
+"""The compiled extraction patterns: written by the compile step, loaded
+without deriving them again, and the same as what the tables give."""
+
+from __future__ import annotations
+
+import json
+
+import geonorm
+from geonorm import index as ix
+from geonorm.extraction import patterns as pt
+from geonorm.extraction.matcher import _load_rules, matcher
+from geonorm.registry import _lookup_any, available_kinds
+
+
+def _builder() -> pt.PatternBuilder:
+    builder = pt.PatternBuilder(_load_rules())
+    india = geonorm.get("country:IN")
+    rupee = geonorm.get("currency:INR")
+    s400 = geonorm.get("weapon:s-400")
+    assert india is not None and rupee is not None and s400 is not None
+    builder.add_names(
+        "country", [(india, "India", ix.STRONG), (india, "Indian", ix.DEMONYM), (india, "الهند", ix.NEWS_LOCALE)]
+    )
+    builder.add_names("currency", [(rupee, "₹", ix.STRONG), (rupee, "INR", ix.CODE), (rupee, "rupee", ix.STRONG)])
+    builder.add_names("weapon", [(s400, "S-400 Triumf", ix.STRONG)])
+    builder.add_not_names(["indian ocean"])
+    return builder
+
+
+def _load(text: str) -> tuple[pt.PatternTable, list[tuple[str, int]], dict[str, list[pt.Candidate]], frozenset[str]]:
+    added: list[tuple[str, int]] = []
+    loaded = pt.PatternTable.load(("test",), _lookup_any, lambda p, s, pid: added.append((p, pid)), text.encode())
+    assert loaded is not None
+    table, symbols, demonyms = loaded
+    return table, added, symbols, demonyms
+
+
+def test_dump_and_load_round_trip() -> None:
+    builder = _builder()
+    entries = pt.entries(builder.patterns)
+    text = pt.dump(("test",), entries, builder.symbols, builder.demonyms)
+    assert text == pt.dump(("test",), entries, builder.symbols, builder.demonyms)  # deterministic
+    table, added, symbols, demonyms = _load(text)
+    assert len(table) == len(entries)
+    assert added == [(pattern, pid) for pid, (pattern, *_) in enumerate(entries)]
+    for pid, (pattern, start, end, cands) in enumerate(entries):
+        assert table[pid] == (pattern, cands)
+        assert (table.start_rule[pid], table.end_rule[pid], table.lengths[pid]) == (start, end, len(pattern))
+    assert symbols == builder.symbols
+    assert demonyms == builder.demonyms == {"indian"}
+    # What the patterns hold: spelling variants, the Arabic form after ل, the
+    # designator for CJK text, and a known non-name without candidates.
+    patterns = {pattern: cands for pattern, _, _, cands in entries}
+    assert {"India", "INDIA", "Indian", "S 400 Triumf", "S400Triumf", "s400triumf", "rupee", "Rupee"} <= set(patterns)
+    assert "للهند" in patterns
+    assert patterns["Indian Ocean"] == ()
+    assert [c.entity.id for c in patterns["INR"]] == ["currency:INR"]
+    assert "₹" in symbols
+
+
+def test_one_line_per_pattern_sorted() -> None:
+    builder = _builder()
+    text = pt.dump(("test",), pt.entries(builder.patterns), builder.symbols, builder.demonyms)
+    lines = text.splitlines()
+    head = json.loads(lines[0])
+    assert head["format"] == pt.FORMAT and head["kinds"] == ["test"]
+    pattern_lines = [line for line in lines[1:] if line.startswith("p\t")]
+    assert len(pattern_lines) == head["patterns"]
+    keys = [line.split("\t")[1] for line in pattern_lines]
+    assert keys == sorted(keys)
+    # Entities are named by id, never by position.
+    assert '"country:IN"' in text
+
+
+def test_other_format_or_kinds_is_not_loaded() -> None:
+    builder = _builder()
+    text = pt.dump(("test",), pt.entries(builder.patterns), builder.symbols, builder.demonyms)
+    other = text.replace(f'"format": {pt.FORMAT}', '"format": 999', 1)
+    assert pt.PatternTable.load(("test",), _lookup_any, lambda *_: None, other.encode()) is None
+    assert pt.PatternTable.load(("other",), _lookup_any, lambda *_: None, text.encode()) is None
+    assert pt.PatternTable.load(("test",), _lookup_any, lambda *_: None, b"not json\n") is None
+
+
+def test_the_process_matcher_is_the_compiled_one() -> None:
+    m = matcher()
+    # Loaded from patterns.tsv (a derived table would have made every entry).
+    assert m.entries._offsets
+    assert len(m.entries) > 100_000
+    pid = m.find("India")
+    assert pid is not None
+    pattern, cands = m.entries[pid]
+    assert pattern == "India" and [c.entity.id for c in cands] == ["country:IN"]
+    assert m.find("No Such Name Anywhere") is None
+    assert available_kinds() == tuple(json.loads(m.entries._blob[: m.entries._blob.find(b"\n", 0)])["kinds"])
