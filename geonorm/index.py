@@ -16,6 +16,7 @@ by id and text, never by position. JSON, not pickle: loading never runs code.
 
 from __future__ import annotations
 
+import io
 import json
 from importlib import resources
 from typing import Any, Final
@@ -113,41 +114,52 @@ def index_name(kind: str) -> str:
     return f"{kind}.jsonl"
 
 
-def parse_index(text: str, kind: str) -> dict[str, Any]:
+def parse_index(text: str | bytes, kind: str) -> dict[str, Any]:
     """Read the lines of an index file into the form the registry uses:
     ``entities`` in id order, and ``keys`` whose entries name the entity and
     the alias by position (``(entity index, alias index, type(, 1))``)."""
-    rows = json.loads("[" + ",".join(line for line in text.splitlines() if line) + "]")
-    head = rows[0] if rows and isinstance(rows[0], dict) else {}
-    if head.get("format") != FORMAT or head.get("kind") != kind:
+    data = text.encode("utf-8") if isinstance(text, str) else text
+    lines = iter(io.BytesIO(data))
+    head = json.loads(next(lines, b"{}").strip() or b"{}")
+    if not isinstance(head, dict) or head.get("format") != FORMAT or head.get("kind") != kind:
         raise RuntimeError(f"geonorm index for {kind!r} has an unexpected format; reinstall geonorm")
     extra: dict[str, Any] = {}
     not_keys: list[str] = []
     entities: list[dict[str, Any]] = []
     keys: dict[str, Any] = {}
-    for row in rows[1:]:
+    position: dict[str, int] = {}
+    alias_pos: list[dict[str, int]] = []
+    loads = json.loads
+    # One line at a time, each turned at once into what is kept: the peak
+    # stays near what is kept, and so does the process's memory.
+    for line in lines:
+        if not line.strip():
+            continue
+        row = loads(line)
         tag = row[0]
         if tag == "key":
-            keys[row[1]] = row[2]
+            # [id, alias, ...] -> (entity index, alias index, ...): tuples of
+            # ints, which the garbage collector stops tracking (hundreds of
+            # thousands of lists would make every full collection of the
+            # host slower). Entities come before keys in the file.
+            keys[row[1]] = tuple(
+                (i, alias_pos[i][entry[1]], *entry[2:]) for entry in row[2] for i in (position[entry[0]],)
+            )
         elif tag == "entity":
-            entities.append(row[1])
+            ent = row[1]
+            position[ent["id"]] = len(entities)
+            alias_pos.append({a: j for j, a in enumerate(ent["aliases"])})
+            entities.append(ent)
         elif tag == "not":
             not_keys.append(row[1])
         elif len(row) == 4:
             extra.setdefault(row[1], {})[row[2]] = row[3]
         else:
             extra.setdefault(row[1], []).append(row[2])
-    position = {ent["id"]: i for i, ent in enumerate(entities)}
-    alias_pos = [{a: j for j, a in enumerate(ent["aliases"])} for ent in entities]
-    for k, entries in keys.items():
-        # [id, alias, ...] -> (entity index, alias index, ...): tuples of ints,
-        # which the garbage collector stops tracking (hundreds of thousands
-        # of lists would make every full collection of the host slower).
-        keys[k] = tuple((i, alias_pos[i][entry[1]], *entry[2:]) for entry in entries for i in (position[entry[0]],))
     return {**head, "extra": extra, "not": not_keys, "entities": entities, "keys": keys}
 
 
 def load_index(kind: str) -> dict[str, Any]:
     """Load the shipped index of ``kind`` from the package data."""
     ref = resources.files("geonorm").joinpath("data", "index", index_name(kind))
-    return parse_index(ref.read_text(encoding="utf-8"), kind)
+    return parse_index(ref.read_bytes(), kind)
