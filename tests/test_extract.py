@@ -151,3 +151,16 @@ def test_ten_megabytes() -> None:
     assert time.perf_counter() - start < 60
     assert len(found) > 100_000
     assert all(text[m.start : m.end] == m.text for m in found[:1000])
+
+
+def test_bare_surnames_few_and_many() -> None:
+    # A few people: each surname is searched for in the text; many: one
+    # automaton over them. Both find the same bare surnames.
+    few = "Vladimir Putin met Narendra Modi. Later Putin said Modi agreed; Putinism is no name."
+    found = [(m.text, m.how) for m in geonorm.extract(few) if m.how == "coreference"]
+    assert found == [("Putin", "coreference"), ("Modi", "coreference")]
+    people = [p for p in geonorm.entities("person") if " " in p.name and p.name.isascii()][:40]
+    text = ". ".join(p.name for p in people) + ". " + " ".join(f"Then {p.name.split()[-1]} spoke." for p in people)
+    found_many = [m for m in geonorm.extract(text) if m.how == "coreference"]
+    assert len(found_many) >= 20
+    assert all(text[m.start : m.end] == m.text and m.text[:1].isupper() for m in found_many)

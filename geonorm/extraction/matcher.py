@@ -332,16 +332,16 @@ class Matcher:
 
 _MATCHERS: dict[tuple[str, ...], Matcher] = {}
 _LOCK = threading.Lock()
+_KINDS = available_kinds()
 
 
 def matcher() -> Matcher:
     """The process-wide matcher over every kind that ships (built once)."""
-    kinds = available_kinds()
-    m = _MATCHERS.get(kinds)
+    m = _MATCHERS.get(_KINDS)
     if m is None:
         with _LOCK:
-            m = _MATCHERS.get(kinds)
+            m = _MATCHERS.get(_KINDS)
             if m is None:
-                m = Matcher.compiled(kinds) or Matcher.from_tables(kinds)
-                _MATCHERS[kinds] = m
+                m = Matcher.compiled(_KINDS) or Matcher.from_tables(_KINDS)
+                _MATCHERS[_KINDS] = m
     return m

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import bisect
+import functools
 import heapq
 import operator
 import re
@@ -50,12 +51,23 @@ _HAN = re.compile(f"[{HAN_UNIFIED}]")
 _KANA = re.compile(f"[{KANA}]")
 _HANGUL = re.compile(f"[{HANGUL_SYLLABLES}]")
 _WORD_ENDS = (" ", ",", ".", ";", ":", "!", "?")
+_FEW_SURNAMES = 8  # up to this many, a string search per surname beats building an automaton
 _FALLBACK_REACH = 130  # longer than any pattern
 _LINE_REACH = 400  # how far a headline or dateline rule looks for the line it is on
 _PAIRS = (("«", "»"), ("“", "”"), ("(", ")"))
 _FULL = object()  # the choice depends on context: run every rule
 _BLOCK = object()  # a place, not a mention: it covers the names inside it
 _MISSING = object()
+
+
+@attrs.frozen
+class _IfJoined:
+    """A pattern's choice that holds where the span is written joined
+    ("S-400", "S400"), not spaced ("A 50%")."""
+
+    decision: object
+
+
 # Countries whose people write the family name first (Kim Jong Un, Xi Jinping):
 # a later bare reference uses the first word.
 _FAMILY_NAME_FIRST = frozenset({"country:CN", "country:KP", "country:KR", "country:TW", "country:VN"})
@@ -402,7 +414,14 @@ class _Scan:
             c for c in cands if c.entity.kind in self.kinds and (self.metonyms or c.type not in ix.METONYM_TYPES)
         ]
         if _LETTER_SPACE_DIGIT.match(pattern) and any(c.entity.kind == "weapon" for c in passing):
-            return _FULL  # the span decides: "A-50" is the aircraft, "A 50%" is not
+            # The span decides: "A-50" is the aircraft, "A 50%" is not. A
+            # span written with its hyphen takes this choice; a spaced one
+            # runs every rule.
+            return _IfJoined(self._fixed(pattern, passing))
+        return self._fixed(pattern, passing)
+
+    def _fixed(self, pattern: str, passing: list[Candidate]) -> object:
+        """The choice among ``passing`` when the span cannot change it."""
         contextual = [c for c in passing if c.contextual]
         if contextual:
             fixed = [c for c in passing if not c.contextual]
@@ -463,6 +482,8 @@ class _Scan:
             d = decisions.get(pid, _MISSING)
             if d is _MISSING:
                 d = decisions[pid] = self.decide(pattern, cands)
+            if type(d) is _IfJoined:
+                d = _FULL if _LETTER_SPACE_DIGIT.match(text, ps - 1) else d.decision
             ends = pe == n or not (cased[pe].isalnum() or cased[pe] == "_") or self.boundary(pe, end_rule[pid])
             if d is _BLOCK:
                 if ends:
@@ -607,7 +628,7 @@ def scan_text(m: Matcher, text: str, *, kinds: Iterable[str] | None, metonyms: b
     if not isinstance(text, str):
         raise TypeError(f"text must be a str, not {type(text).__name__}")
     if kinds is None:
-        wanted = frozenset(available_kinds())
+        wanted = _all_kinds()
     else:
         if isinstance(kinds, str) or not isinstance(kinds, Iterable):
             raise TypeError("kinds must be a collection of kind names, such as {'country', 'currency'}")
@@ -649,6 +670,11 @@ def scan_text(m: Matcher, text: str, *, kinds: Iterable[str] | None, metonyms: b
     mentions.extend(_coreferences(scan, mentions))
     mentions.sort(key=_START)
     return mentions
+
+
+@functools.cache
+def _all_kinds() -> frozenset[str]:
+    return frozenset(available_kinds())
 
 
 def _near(sorted_offsets: list[int], at: int, reach: int) -> bool:
@@ -724,6 +750,33 @@ def _symbol_candidate(m: Matcher, sign: str) -> Candidate | None:
     return _unique_best(cands)
 
 
+def _surname_hits(prepared: str, surnames: list[str]) -> list[tuple[int, str]]:
+    """Where the whole words ``surnames`` occur in the lower-cased prepared
+    text, as ``(offset of the last letter, surname)`` in text order. A few
+    surnames are found by the string search of each (C); many by one small
+    automaton over them (one pass in C, whatever their number)."""
+    out: list[tuple[int, str]] = []
+    if len(surnames) <= _FEW_SURNAMES:
+        for surname in surnames:
+            needle = " " + surname
+            i = prepared.find(needle)
+            while i != -1:
+                after = i + len(needle)
+                if prepared[after] in _WORD_ENDS:
+                    out.append((after - 1, surname))
+                i = prepared.find(needle, after)
+        out.sort(key=lambda hit: (hit[0], -len(hit[1])))
+        return out
+    finder = ahocorasick.Automaton()
+    for surname in surnames:
+        # With the character that ends a word, so only whole words are found.
+        for word_end in _WORD_ENDS:
+            finder.add_word(" " + surname + word_end, surname)
+    finder.make_automaton()
+    # The word-ending character is not part of the name.
+    return [(found_end - 1, surname) for found_end, surname in finder.iter(prepared)]
+
+
 def _coreferences(scan: _Scan, mentions: list[Mention]) -> list[Mention]:
     """Bare surnames that are no alias of their own, after the full name."""
     if not scan.coref or "person" not in scan.kinds:
@@ -734,23 +787,16 @@ def _coreferences(scan: _Scan, mentions: list[Mention]) -> list[Mention]:
     for m in mentions:
         if isinstance(m.entity, Person) and " " in m.text:
             first_seen.setdefault(_surname(m.entity, WORDS.findall(m.text)), m.end)
-    # One small automaton over this text's surnames, one pass in C.
-    finder = ahocorasick.Automaton()
-    for surname in first_seen:
-        if surname in scan.coref:
-            # With the character that ends a word, so only whole words are found.
-            for after in _WORD_ENDS:
-                finder.add_word(" " + surname + after, surname)
-    if not len(finder):
+    surnames = [surname for surname in first_seen if surname in scan.coref]
+    if not surnames:
         return []
-    finder.make_automaton()
     prepared += " "
+    found = _surname_hits(prepared, surnames)
     starts = sorted(m.start for m in mentions)
     ends = {m.start: m.end for m in mentions}
     mention_ends = set(ends.values())
     out = []
-    for found_end, surname in finder.iter(prepared):
-        end = found_end - 1  # the word-ending character is not part of the name
+    for end, surname in found:
         e = scan.orig(end) + 1
         if e in mention_ends:
             continue  # the last word of a full name already found
