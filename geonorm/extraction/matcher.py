@@ -214,6 +214,10 @@ class Matcher:
         if "person" in SPECS:
             _shipped("person")
         self.title_words: frozenset[str] = frozenset(getattr(SPECS.get("person"), "prefix_words", ()))
+        #: Per pattern id, 1 where a rule reads the text around every match
+        #: before the pattern's choice applies: a start rule, a Chinese or
+        #: Japanese end, a credit rating ("AA-").
+        self.checked = self._checked(table)
         self._decisions: dict[tuple[frozenset[str], bool], dict[int, object]] = {}
 
     @classmethod
@@ -237,6 +241,18 @@ class Matcher:
         for pattern, start, end, cands in pt.entries(builder.patterns):
             automata.add(pattern, start, table.append(pattern, start, end, cands))
         return cls(table, automata.finish(), builder.symbols, frozenset(builder.demonyms))
+
+    def _checked(self, table: PatternTable, first: int = 0) -> bytearray:
+        start_rule, end_rule = table.start_rule, table.end_rule
+        checked = bytearray(first)
+        checked += bytes(1 if start_rule[pid] or end_rule[pid] == END_FREE else 0 for pid in range(first, len(table)))
+        for automaton in (self.automaton, self.unspaced_automaton, *self.extra_automata):
+            for rating in self.credit_ratings:
+                for word in (" " + rating, rating):
+                    pid = automaton.get(word, None)
+                    if pid is not None and pid >= first:
+                        checked[pid] = 1
+        return checked
 
     def find(self, pattern: str) -> int | None:
         """The id of a shipped pattern, or None."""
@@ -280,6 +296,7 @@ class Matcher:
         new.entries = table
         new.start_rule, new.end_rule, new.lengths = table.start_rule, table.end_rule, table.lengths
         new.extra_automata = tuple(a for a in automata.finish() if len(a))
+        new.checked = self.checked + new._checked(table, len(self.checked))[len(self.checked) :]
         new.symbols = builder.symbols
         new.demonyms = frozenset(builder.demonyms)
         new._decisions = {}

@@ -58,6 +58,7 @@ _PAIRS = (("«", "»"), ("“", "”"), ("(", ")"))
 _FULL = object()  # the choice depends on context: run every rule
 _BLOCK = object()  # a place, not a mention: it covers the names inside it
 _MISSING = object()
+_COVER = object()  # a known non-name: it covers the names inside it
 
 
 @attrs.frozen
@@ -464,24 +465,29 @@ class _Scan:
         quoted = _has_opening(text)
         # One pass of the automaton over the whole text (a call costs a copy of
         # the text, so it is never restarted).
-        lengths = self.m.lengths
+        lengths, checked = self.m.lengths, self.m.checked
         for end, pid in self.hits(cased):
             ps, pe = end - lengths[pid] + 1, end + 1
             if ps < taken_until:
                 continue
-            pattern, cands = entries[pid]
-            if start_rule[pid] and not self.start_ok(ps, start_rule[pid]):
-                continue  # inside a longer word
-            if not cands:
-                taken_until = pe  # a known non-name covers the names inside it
-                continue
-            if pattern in self.m.credit_ratings and self.rating(pe):
-                continue  # "AA-", "BBB+": a credit rating, not a name
-            if end_rule[pid] == END_FREE and cased[pe - 1 : pe + 1] in self.m.cjk_compounds:
-                continue  # "對台軍售": 軍售 (arms sales) is a word; 台軍 is not read
+            if checked[pid]:  # a rule of the pattern's script or words reads the text
+                pattern, cands = entries[pid]
+                if start_rule[pid] and not self.start_ok(ps, start_rule[pid]):
+                    continue  # inside a longer word
+                if not cands:
+                    taken_until = pe  # a known non-name covers the names inside it
+                    continue
+                if pattern in self.m.credit_ratings and self.rating(pe):
+                    continue  # "AA-", "BBB+": a credit rating, not a name
+                if end_rule[pid] == END_FREE and cased[pe - 1 : pe + 1] in self.m.cjk_compounds:
+                    continue  # "對台軍售": 軍售 (arms sales) is a word; 台軍 is not read
             d = decisions.get(pid, _MISSING)
             if d is _MISSING:
-                d = decisions[pid] = self.decide(pattern, cands)
+                pattern, cands = entries[pid]
+                d = decisions[pid] = self.decide(pattern, cands) if cands else _COVER
+            if d is _COVER:
+                taken_until = pe  # a known non-name covers the names inside it
+                continue
             if type(d) is _IfJoined:
                 d = _FULL if _LETTER_SPACE_DIGIT.match(text, ps - 1) else d.decision
             ends = pe == n or not (cased[pe].isalnum() or cased[pe] == "_") or self.boundary(pe, end_rule[pid])
@@ -503,16 +509,26 @@ class _Scan:
                     self.last_end = e
                     taken_until = pe
                     continue
-            if self.accept(pattern, cands, ps, pe, out, end_rule[pid]):
+            pattern, cands = entries[pid]
+            if self.accept(pattern, cands, ps, pe, out, end_rule[pid], False):
                 taken_until = pe
             elif " " in pattern:
                 taken_until = self.fallback(ps, pe, out)
         return out
 
     def accept(
-        self, pattern: str, cands: tuple[Candidate, ...], ps: int, pe: int, out: list[Any], rule: int = 0
+        self,
+        pattern: str,
+        cands: tuple[Candidate, ...],
+        ps: int,
+        pe: int,
+        out: list[Any],
+        rule: int = 0,
+        blocks: bool | None = None,
     ) -> bool | None:
-        """Try one match; record it and return True, or None when it fails."""
+        """Try one match; record it and return True, or None when it fails.
+        ``blocks`` is whether the pattern is a place that covers the names
+        inside it (:func:`_blocks`), where the caller knows it."""
         plural = False
         if not self.boundary(pe, rule):
             # "S-400s", "Su-57s": a plural designator.
@@ -520,7 +536,7 @@ class _Scan:
                 plural = True
             else:
                 return None
-        if not cands or _blocks(cands, self.metonyms):
+        if not cands or (_blocks(cands, self.metonyms) if blocks is None else blocks):
             return True  # a known non-name or a place: it covers the names inside it
         s, e = self.orig(ps), self.orig(pe - 1) + 1 + plural
         chosen = self.choose(pattern, cands, s, e - plural)
@@ -569,6 +585,7 @@ class _Scan:
         lo = ps - 1
         window = self.cased[lo : pe + _FALLBACK_REACH]
         entries = self.m.entries
+        decisions = self.m.decisions(self.kinds, self.metonyms)
         lengths = self.m.lengths
         found = sorted(
             (end - lengths[pid] + 1 + lo, -lengths[pid], end + lo, pid)
@@ -581,7 +598,9 @@ class _Scan:
             if start < taken_until or start >= pe or (rule and not self.start_ok(start, rule)):
                 continue
             pattern, cands = entries[pid]
-            if self.accept(pattern, cands, start, end + 1, out, self.m.end_rule[pid]):
+            d = decisions.get(pid, _MISSING)
+            blocks = None if d is _MISSING or d is _COVER else d is _BLOCK
+            if self.accept(pattern, cands, start, end + 1, out, self.m.end_rule[pid], blocks):
                 taken_until = end + 1
         return taken_until
 

@@ -107,14 +107,17 @@ class Candidate:
     acronym: bool
     symbol: bool
     context_word: bool
+    #: The entry type's score (:data:`geonorm.index.SCORES`).
+    score: float = attrs.field(init=False, eq=False, repr=False)
+    #: Whether rules that read the surrounding text apply.
+    contextual: bool = attrs.field(init=False, eq=False, repr=False)
 
-    @property
-    def score(self) -> float:
+    @score.default
+    def _score(self) -> float:
         return ix.SCORES[self.type]
 
-    @property
-    def contextual(self) -> bool:
-        """Whether rules that read the surrounding text apply."""
+    @contextual.default
+    def _contextual(self) -> bool:
         return self.symbol or self.context_word or self.type in ix.WEAK_TYPES or self.type in ix.METONYM_TYPES
 
     def encode(self) -> list[Any]:
