@@ -19,6 +19,7 @@ from __future__ import annotations
 import io
 import json
 from importlib import resources
+from collections.abc import Sequence
 from typing import Any, Final
 
 __all__ = [
@@ -43,6 +44,8 @@ __all__ = [
     "is_acronym",
     "load_index",
     "parse_index",
+    "parse_keys",
+    "read_index",
 ]
 
 FORMAT: Final = 2
@@ -114,52 +117,82 @@ def index_name(kind: str) -> str:
     return f"{kind}.jsonl"
 
 
-def parse_index(text: str | bytes, kind: str) -> dict[str, Any]:
+def parse_index(text: str | bytes, kind: str, *, keys: bool = True) -> dict[str, Any]:
     """Read the lines of an index file into the form the registry uses:
     ``entities`` in id order, and ``keys`` whose entries name the entity and
-    the alias by position (``(entity index, alias index, type(, 1))``)."""
+    the alias by position (``(entity index, alias index, type(, 1))``).
+
+    With ``keys=False`` the key lines (the bulk of the file, after every
+    other line) are left unread and ``keys_at`` holds the offset of the
+    first; :func:`parse_keys` reads them when they are needed."""
     data = text.encode("utf-8") if isinstance(text, str) else text
-    lines = iter(io.BytesIO(data))
-    head = json.loads(next(lines, b"{}").strip() or b"{}")
+    fh = io.BytesIO(data)
+    head = json.loads(fh.readline().strip() or b"{}")
     if not isinstance(head, dict) or head.get("format") != FORMAT or head.get("kind") != kind:
         raise RuntimeError(f"geonorm index for {kind!r} has an unexpected format; reinstall geonorm")
     extra: dict[str, Any] = {}
     not_keys: list[str] = []
     entities: list[dict[str, Any]] = []
-    keys: dict[str, Any] = {}
-    position: dict[str, int] = {}
-    alias_pos: list[dict[str, int]] = []
+    keys_at = len(data)
     loads = json.loads
     # One line at a time, each turned at once into what is kept: the peak
     # stays near what is kept, and so does the process's memory.
-    for line in lines:
+    while True:
+        at = fh.tell()
+        line = fh.readline()
+        if not line:
+            break
+        if line.startswith(b'["key"'):
+            keys_at = at  # the keys come last
+            break
         if not line.strip():
             continue
         row = loads(line)
         tag = row[0]
-        if tag == "key":
-            # [id, alias, ...] -> (entity index, alias index, ...): tuples of
-            # ints, which the garbage collector stops tracking (hundreds of
-            # thousands of lists would make every full collection of the
-            # host slower). Entities come before keys in the file.
-            keys[row[1]] = tuple(
-                (i, alias_pos[i][entry[1]], *entry[2:]) for entry in row[2] for i in (position[entry[0]],)
-            )
-        elif tag == "entity":
-            ent = row[1]
-            position[ent["id"]] = len(entities)
-            alias_pos.append({a: j for j, a in enumerate(ent["aliases"])})
-            entities.append(ent)
+        if tag == "entity":
+            entities.append(row[1])
         elif tag == "not":
             not_keys.append(row[1])
         elif len(row) == 4:
             extra.setdefault(row[1], {})[row[2]] = row[3]
         else:
             extra.setdefault(row[1], []).append(row[2])
-    return {**head, "extra": extra, "not": not_keys, "entities": entities, "keys": keys}
+    out = {**head, "extra": extra, "not": not_keys, "entities": entities, "keys_at": keys_at}
+    if keys:
+        out["keys"] = parse_keys(data, keys_at, [(ent["id"], ent["aliases"]) for ent in entities])
+    return out
 
 
-def load_index(kind: str) -> dict[str, Any]:
-    """Load the shipped index of ``kind`` from the package data."""
-    ref = resources.files("geonorm").joinpath("data", "index", index_name(kind))
-    return parse_index(ref.read_bytes(), kind)
+def parse_keys(data: bytes, offset: int, entities: Sequence[tuple[str, Sequence[str]]]) -> dict[str, Any]:
+    """The key lines of an index file, from ``offset`` on: key -> entries
+    ``(entity index, alias index, type(, 1))``; ``entities`` are the
+    ``(id, aliases)`` of the file's entities, in its order."""
+    position = {eid: i for i, (eid, _) in enumerate(entities)}
+    alias_pos = [{a: j for j, a in enumerate(aliases)} for _, aliases in entities]
+    keys: dict[str, Any] = {}
+    loads = json.loads
+    fh = io.BytesIO(data)
+    fh.seek(offset)
+    for line in fh:
+        if not line.strip():
+            continue
+        row = loads(line)
+        if row[0] != "key":
+            raise RuntimeError("geonorm index has lines out of order; reinstall geonorm")
+        # [id, alias, ...] -> (entity index, alias index, ...): tuples of
+        # ints, which the garbage collector stops tracking (hundreds of
+        # thousands of lists would make every full collection of the host
+        # slower).
+        keys[row[1]] = tuple((i, alias_pos[i][entry[1]], *entry[2:]) for entry in row[2] for i in (position[entry[0]],))
+    return keys
+
+
+def read_index(kind: str) -> bytes:
+    """The bytes of the shipped index of ``kind``."""
+    return resources.files("geonorm").joinpath("data", "index", index_name(kind)).read_bytes()
+
+
+def load_index(kind: str, *, keys: bool = True) -> dict[str, Any]:
+    """Load the shipped index of ``kind`` from the package data (without its
+    keys with ``keys=False``; see :func:`parse_index`)."""
+    return parse_index(read_index(kind), kind, keys=keys)

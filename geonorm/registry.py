@@ -12,7 +12,7 @@ from __future__ import annotations
 import os
 import threading
 import tomllib
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import TYPE_CHECKING, Any, Generic, overload
 
 import attrs
@@ -45,12 +45,27 @@ class _Table:
     kind: str
     entities: list[Entity]
     by_id: dict[str, Entity]
-    keys: dict[str, tuple[tuple[int, ...], ...]]
     not_keys: frozenset[str]
     #: The kind's settings from its index (legal forms, offices, abbreviations).
     extra: Mapping[str, Any] = attrs.field(factory=dict)
+    #: Reads the keys when first needed: extraction needs the entities only.
+    _read_keys: Callable[[list[Entity]], dict[str, tuple[tuple[int, ...], ...]]] | None = None
+    _keys: dict[str, tuple[tuple[int, ...], ...]] | None = None
+    _keys_lock: threading.Lock = attrs.field(factory=threading.Lock)
     _fuzzy: FuzzyIndex | None = None
     _fuzzy_lock: threading.Lock = attrs.field(factory=threading.Lock)
+
+    @property
+    def keys(self) -> dict[str, tuple[tuple[int, ...], ...]]:
+        """Normalisation key -> entries ``(entity index, alias index, type(, 1))``."""
+        keys = self._keys
+        if keys is None:
+            with self._keys_lock:
+                keys = self._keys
+                if keys is None:
+                    assert self._read_keys is not None
+                    keys = self._keys = self._read_keys(self.entities)
+        return keys
 
     def fuzzy(self) -> FuzzyIndex:
         if self._fuzzy is None:
@@ -80,16 +95,21 @@ def _shipped(kind: str) -> _Table:
     with _SHIPPED_LOCK:
         table = _SHIPPED.get(kind)
         if table is None:
-            data = ix.load_index(kind)
+            data = ix.load_index(kind, keys=False)
             SPECS[kind].configure(data.get("extra", {}))
             entities = SPECS[kind].build_entities(data["entities"], _lookup_any)
+            keys_at = data["keys_at"]
+
+            def read_keys(entities: list[Entity], kind: str = kind) -> dict[str, tuple[tuple[int, ...], ...]]:
+                return ix.parse_keys(ix.read_index(kind), keys_at, [(e.id, e.aliases) for e in entities])
+
             table = _Table(
                 kind=kind,
                 entities=entities,
                 by_id={e.id: e for e in entities},
-                keys=data["keys"],
                 not_keys=frozenset(data.get("not", ())),
                 extra=data.get("extra", {}),
+                read_keys=read_keys,
             )
             _SHIPPED[kind] = table
     return table

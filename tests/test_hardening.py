@@ -199,14 +199,17 @@ def test_threads_agree_with_serial() -> None:
 _FRESH = """
 import json, sys, threading
 import geonorm.index as ix
-calls = []
-real = ix.load_index
-def counted(kind):
+calls, key_reads = [], []
+real, real_keys = ix.load_index, ix.parse_keys
+def counted(kind, **kw):
     calls.append(kind)
-    return real(kind)
+    return real(kind, **kw)
+def counted_keys(*args):
+    key_reads.append(1)
+    return real_keys(*args)
 ix.load_index = counted
+ix.parse_keys = counted_keys
 import geonorm, geonorm.registry as r
-r.ix.load_index = counted
 barrier = threading.Barrier(8)
 def work():
     barrier.wait()
@@ -215,15 +218,17 @@ def work():
 threads = [threading.Thread(target=work) for _ in range(8)]
 for t in threads: t.start()
 for t in threads: t.join()
-print(json.dumps(sorted(calls)))
+print(json.dumps([sorted(calls), len(key_reads)]))
 """
 
 
 def test_lazy_loading_happens_once() -> None:
     out = subprocess.run([sys.executable, "-c", _FRESH], capture_output=True, text=True, check=True).stdout
-    calls = json.loads(out)
+    calls, key_reads = json.loads(out)
     assert calls == sorted(set(calls)), calls  # each kind loaded exactly once
     assert set(calls) == set(geonorm.registry.available_kinds())
+    # resolve("India") reads every kind's keys, once each, whatever the threads.
+    assert key_reads == len(calls)
 
 
 _DUMP = """
@@ -280,3 +285,18 @@ def test_entities_are_immutable() -> None:
         with pytest.raises(attrs.exceptions.FrozenInstanceError):
             entity.name = "changed"  # type: ignore[misc]
         assert isinstance(entity.aliases, tuple)
+
+
+_EXTRACT_ONLY = """
+import json
+import geonorm, geonorm.registry as r
+geonorm.extract("Vladimir Putin met Narendra Modi in New Delhi; the rupee rose against the $.")
+print(json.dumps([k for k, t in r._SHIPPED.items() if t._keys is not None]))
+"""
+
+
+def test_extract_alone_reads_no_keys() -> None:
+    # Extraction needs the entities and the compiled patterns, not the
+    # resolution keys (the bulk of the index): they load on first resolve.
+    out = subprocess.run([sys.executable, "-c", _EXTRACT_ONLY], capture_output=True, text=True, check=True).stdout
+    assert json.loads(out) == []
