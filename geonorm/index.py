@@ -18,8 +18,8 @@ from __future__ import annotations
 
 import io
 import json
-from importlib import resources
 from collections.abc import Sequence
+from importlib import resources
 from typing import Any, Final
 
 __all__ = [
