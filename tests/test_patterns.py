@@ -92,3 +92,14 @@ def test_the_process_matcher_is_the_compiled_one() -> None:
     assert pattern == "India" and [c.entity.id for c in cands] == ["country:IN"]
     assert m.find("No Such Name Anywhere") is None
     assert available_kinds() == tuple(json.loads(m.entries._blob[: m.entries._blob.find(b"\n", 0)])["kinds"])
+
+
+def test_a_damaged_file_is_not_loaded() -> None:
+    builder = _builder()
+    text = pt.dump(("test",), pt.entries(builder.patterns), builder.symbols, builder.demonyms)
+    lines = text.splitlines(keepends=True)
+    p_lines = [i for i, line in enumerate(lines) if line.startswith("p\t")]
+    missing = "".join(line for i, line in enumerate(lines) if i != p_lines[1])
+    assert pt.PatternTable.load(("test",), _lookup_any, lambda *_: None, missing.encode()) is None
+    garbled = text.replace("\t0\t0\t", "\tx\t0\t", 1)
+    assert pt.PatternTable.load(("test",), _lookup_any, lambda *_: None, garbled.encode()) is None

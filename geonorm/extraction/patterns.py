@@ -32,9 +32,11 @@ import mmap
 import os
 import re
 from array import array
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from importlib import resources
 from importlib.resources.abc import Traversable
+from itertools import accumulate
+from operator import itemgetter
 from typing import Any, Final
 
 import attrs
@@ -93,6 +95,9 @@ _TEXT_TYPES = frozenset(
 _SMALL_WORDS = frozenset({"of", "the", "and", "de", "du", "des", "la", "le", "el", "al", "da", "do", "di"})
 # Candidate flags in the file.
 _ACRONYM, _SYMBOL, _CONTEXT_WORD, _SIGN = 1, 2, 4, 8
+# A pattern line: pattern, start rule, end rule (one digit each), candidates.
+_PATTERN_LINE = re.compile(rb"^p\t([^\t\n]+)\t(\d)\t(\d)\t.*\n", re.MULTILINE)
+_DIGIT_VALUES = bytes.maketrans(b"0123456789", bytes(range(10)))
 
 
 @attrs.frozen
@@ -524,25 +529,30 @@ class PatternTable:
         table._blob, table._lookup = data, lookup
         symbols: dict[str, list[Candidate]] = {}
         demonyms: set[str] = set()
-        offsets, lengths, starts, ends = table._offsets, table.lengths, table.start_rule, table.end_rule
-        pos = nl + 1
-        for line in _lines(data, pos):
-            if line[:2] == b"p\t":
-                _, pattern_b, start_b, end_b, _ = line.split(b"\t", 4)
-                pattern = pattern_b.decode("utf-8")
-                start = int(start_b)
-                add(pattern, start, len(offsets))
-                offsets.append(pos)
-                lengths.append(len(pattern))
-                starts.append(start)
-                ends.append(int(end_b))
-            elif line[:2] == b"s\t":
-                _, k, raw = line.decode("utf-8").split("\t")
+        # The signs and demonyms come first; then the patterns, read by one
+        # regular expression (C) rather than a split per line.
+        first = data.find(b"\np\t", nl) + 1 or len(data)
+        for line in bytes(data[nl + 1 : first]).decode("utf-8").splitlines():
+            if line[:2] == "s\t":
+                _, k, raw = line.split("\t")
                 found = [decode_candidate(c, lookup) for c in json.loads(raw)]
                 symbols[k] = [c for c in found if c is not None]
-            elif line[:2] == b"d\t":
-                demonyms.add(line[2:].decode("utf-8"))
-            pos += len(line) + 1
+            elif line[:2] == "d\t":
+                demonyms.add(line[2:])
+        # Every step below runs in C over all the lines at once, but the
+        # automata's own add_word calls.
+        fields = _PATTERN_LINE.findall(data, first)
+        lines = data[first:].split(b"\n")
+        if len(fields) != head.get("patterns") or len(lines) != len(fields) + 1:
+            return None  # a damaged file: the caller derives the patterns instead
+        patterns = [pattern.decode("utf-8") for pattern in map(itemgetter(0), fields)]
+        table.start_rule = array("B", b"".join(map(itemgetter(1), fields)).translate(_DIGIT_VALUES))
+        table.end_rule = array("B", b"".join(map(itemgetter(2), fields)).translate(_DIGIT_VALUES))
+        table.lengths = array("B", map(len, patterns))
+        table._offsets = array("I", accumulate(map((1).__add__, map(len, lines[:-2])), initial=first))
+        del fields, lines
+        for pid, (pattern, start) in enumerate(zip(patterns, table.start_rule, strict=True)):
+            add(pattern, start, pid)
         if isinstance(data, mmap.mmap) and hasattr(mmap, "MADV_DONTNEED"):
             # Read once; a page comes back from the file when a pattern on it
             # is first matched (and is shared by every process that maps it).
@@ -560,13 +570,3 @@ def _map(ref: Traversable) -> bytes | mmap.mmap:
             except (OSError, ValueError):
                 pass
     return ref.read_bytes()
-
-
-def _lines(data: bytes | mmap.mmap, pos: int) -> Iterator[bytes]:
-    """The lines of ``data`` from offset ``pos``, without their newlines."""
-    if isinstance(data, mmap.mmap):
-        data.seek(pos)
-        for line in iter(data.readline, b""):
-            yield line[:-1] if line[-1:] == b"\n" else line
-    else:
-        yield from data[pos:].split(b"\n")[:-1]
