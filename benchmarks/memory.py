@@ -1,8 +1,11 @@
 """Memory: what loading geonorm's tables costs, step by step, and whether
 repeated calls grow it.
 
-Each step runs in one fresh child process and reports its resident set
-(VmRSS) after the step; the table shows the growth over a bare interpreter.
+Two fresh child processes take the steps in two orders: resolution first
+(every kind's table, then the extract matcher, the fuzzy indexes and
+repeated calls), and extraction first (a pipeline that only extracts loads
+no resolution keys). Each reports its resident set (VmRSS) after each step;
+the tables show the growth over a bare interpreter.
 
 Run: ``python benchmarks/memory.py``. Writes ``benchmarks/results/memory.json``.
 """
@@ -44,21 +47,48 @@ steps.append(("after 100 more calls", rss()))
 print(json.dumps(steps))
 """
 
+_EXTRACT_FIRST = r"""
+import json, sys
+def rss():
+    with open("/proc/self/status") as fh:
+        for line in fh:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+steps = [("python", rss())]
+import geonorm
+steps.append(("import geonorm", rss()))
+geonorm.extract("Indian Prime Minister Narendra Modi met Vladimir Putin; Rosneft paid $5bn for S-400s.")
+steps.append(("+ first extract (entities and matcher)", rss()))
+text = "Indian Prime Minister Narendra Modi met Vladimir Putin; Rosneft paid $5bn for S-400s. " * 2000
+for _ in range(3):
+    geonorm.extract(text)
+steps.append(("after 3 extract calls on 180 kB", rss()))
+geonorm.resolve("India")
+steps.append(("+ first resolve (every kind's keys)", rss()))
+print(json.dumps(steps))
+"""
+
 
 def main() -> int:
-    out = subprocess.run([sys.executable, "-c", _CHILD], check=True, capture_output=True, text=True).stdout
-    steps = json.loads(out.strip().splitlines()[-1])
-    base = steps[0][1]
-    results = {name: round(mb - base, 1) for name, mb in steps}
+    orders = {"resolution first": _CHILD, "extraction first": _EXTRACT_FIRST}
+    growth: dict[str, dict[str, float]] = {}
+    base = 0.0
+    for order, child in orders.items():
+        out = subprocess.run([sys.executable, "-c", child], check=True, capture_output=True, text=True).stdout
+        steps = json.loads(out.strip().splitlines()[-1])
+        base = steps[0][1]
+        growth[order] = {name: round(mb - base, 1) for name, mb in steps}
     (ROOT / "benchmarks" / "results" / "memory.json").write_text(
-        json.dumps({"meta": {"python": sys.version.split()[0], "baseline_mb": base}, "growth_mb": results}, indent=2)
+        json.dumps({"meta": {"python": sys.version.split()[0], "baseline_mb": base}, "growth_mb": growth}, indent=2)
         + "\n"
     )
-    print(f"Memory over a bare Python {sys.version.split()[0]} ({base:.0f} MB resident):\n")
-    print("| step | resident set growth (MB) |")
-    print("| --- | --- |")
-    for name, mb in steps:
-        print(f"| {name} | {mb - base:.0f} |")
+    print(f"Memory over a bare Python {sys.version.split()[0]} ({base:.0f} MB resident):")
+    for order, steps_mb in growth.items():
+        print(f"\n{order}:\n")
+        print("| step | resident set growth (MB) |")
+        print("| --- | --- |")
+        for name, mb in steps_mb.items():
+            print(f"| {name} | {mb:.0f} |")
     return 0
 
 
