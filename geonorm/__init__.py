@@ -15,7 +15,7 @@ Tables load lazily, per kind, on first use; importing geonorm reads no data.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 from .extraction import Mention, extract
@@ -57,12 +57,14 @@ __all__ = [
     "default_registry",
     "entities",
     "extract",
+    "extract_many",
     "get",
     "load",
     "load_packs",
     "organisations",
     "people",
     "resolve",
+    "resolve_many",
     "weapons",
 ]
 
@@ -130,6 +132,47 @@ def resolve(
     'PKR'
     """
     return default_registry.resolve(text, kind, fuzzy=fuzzy, metonyms=metonyms, **hints)
+
+
+def resolve_many(
+    values: Iterable[object],
+    kind: str | None = None,
+    *,
+    fuzzy: bool = False,
+    metonyms: bool = False,
+    **hints: Any,
+) -> list[Entity | None]:
+    """:func:`resolve` for every value of a column or list, aligned with the
+    input: one result per value, in order.
+
+    A value that is not a str (None, NaN, pandas' NA, a number) gives None,
+    never an exception; a repeated value is resolved once. The options are
+    those of :func:`resolve` and apply to every value; a wrong one (an
+    unknown kind or hint) raises at once.
+
+    >>> import geonorm
+    >>> column = ["India", None, "Bharat", float("nan"), "Atlantis"]
+    >>> [c.alpha3 if c else None for c in geonorm.resolve_many(column, kind="country")]
+    ['IND', None, 'IND', None, None]
+    """
+    return default_registry.resolve_many(values, kind, fuzzy=fuzzy, metonyms=metonyms, **hints)
+
+
+def extract_many(
+    texts: Iterable[object],
+    *,
+    kinds: Iterable[str] | None = None,
+    metonyms: bool = False,
+) -> list[list[Mention]]:
+    """:func:`extract` for every text, aligned with the input: one list of
+    mentions per text, in order. A value that is not a str gives an empty
+    list; a repeated text is read once.
+
+    >>> import geonorm
+    >>> [[m.entity.id for m in found] for found in geonorm.extract_many(["Modi met Putin in Delhi.", None])]
+    [['person:narendra-modi', 'person:vladimir-putin'], []]
+    """
+    return default_registry.extract_many(texts, kinds=kinds, metonyms=metonyms)
 
 
 def candidates(

@@ -17,6 +17,7 @@ True
 from __future__ import annotations
 
 import datetime as _dt
+import pickle
 from typing import Any, ClassVar, Literal
 
 import attrs
@@ -78,6 +79,38 @@ class Entity:
     def __hash__(self) -> int:
         return hash(self.id)
 
+    def __reduce_ex__(self, protocol: Any) -> Any:
+        # A shipped entity pickles as its id and unpickles to the shipped
+        # entity of that id (tens of bytes, not every alias); one a user added
+        # or extended pickles whole.
+        from .registry import is_shipped
+
+        if is_shipped(self):
+            return (_shipped_entity, (self.id,))
+        return super().__reduce_ex__(protocol)
+
+    def to_dict(self, *, aliases: bool = False) -> dict[str, Any]:
+        """A JSON-serialisable dict: ``id``, ``kind``, ``name`` and the kind's
+        fields, with other entities as their ids and dates in ISO form; every
+        alias only with ``aliases=True``.
+
+        >>> import geonorm
+        >>> geonorm.get("country:IN").to_dict()["alpha3"]
+        'IND'
+        >>> geonorm.get("currency:INR").to_dict()["countries"]
+        ['country:BT', 'country:IN']
+        >>> "aliases" in geonorm.get("country:IN").to_dict(aliases=True)
+        True
+        """
+        out: dict[str, Any] = {"id": self.id, "kind": self.kind, "name": self.name}
+        for field in attrs.fields(type(self)):
+            if field.name in ("id", "name", "aliases"):
+                continue
+            out[field.name] = _plain(getattr(self, field.name))
+        if aliases:
+            out["aliases"] = list(self.aliases)
+        return out
+
     def name_in(self, locale: str) -> str | None:
         """The entity's name in ``locale`` (a CLDR locale such as ``"de"`` or
         ``"ru_RU"``), or None when no localised name is known.
@@ -89,6 +122,29 @@ class Entity:
         'Allemagne'
         """
         return None
+
+
+def _plain(value: object) -> Any:
+    """``value`` as JSON can hold it: entities as ids, dates in ISO form."""
+    if isinstance(value, Entity):
+        return value.id
+    if isinstance(value, tuple | list):
+        return [_plain(v) for v in value]
+    if isinstance(value, _dt.date):
+        return value.isoformat()
+    if isinstance(value, Role):
+        return {f.name: _plain(getattr(value, f.name)) for f in attrs.fields(Role)}
+    return value
+
+
+def _shipped_entity(entity_id: str) -> Entity:
+    """The shipped entity of ``entity_id`` (how a pickled one comes back)."""
+    from .registry import _lookup_any
+
+    found = _lookup_any(entity_id)
+    if found is None:
+        raise pickle.UnpicklingError(f"geonorm has no entity {entity_id!r} (a pickle from another version?)")
+    return found
 
 
 def _babel_locale(locale: str) -> Any:
@@ -244,3 +300,19 @@ class Match:
     how: How
     alias: str
     weak: bool = False
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-serialisable dict: the entity's (see :meth:`Entity.to_dict`)
+        under ``entity``, and ``score``, ``how``, ``alias``, ``weak``.
+
+        >>> import geonorm
+        >>> geonorm.candidates("Emirati", kind="country")[0].to_dict()["entity"]["id"]
+        'country:AE'
+        """
+        return {
+            "entity": self.entity.to_dict(),
+            "score": self.score,
+            "how": self.how,
+            "alias": self.alias,
+            "weak": self.weak,
+        }

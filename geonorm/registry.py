@@ -115,6 +115,13 @@ def _shipped(kind: str) -> _Table:
     return table
 
 
+def is_shipped(entity: Entity) -> bool:
+    """Whether ``entity`` is the shipped entity of its id (not one a
+    registry added or extended)."""
+    table = _SHIPPED.get(entity.kind)
+    return table is not None and table.by_id.get(entity.id) is entity
+
+
 def _lookup_any(entity_id: str) -> Entity | None:
     kind = entity_id.partition(":")[0]
     if kind not in SPECS:
@@ -128,6 +135,7 @@ _AVAILABLE = available_kinds()
 #: The entry point group through which packages ship alias packs.
 PACK_GROUP = "geonorm.tables"
 _SLOW = object()
+_MISSING = object()
 _KIND_TUPLES: dict[str | None, tuple[str, ...]] = {None: _AVAILABLE, **{k: (k,) for k in _AVAILABLE}}
 _SCORES = ix.SCORES
 _PLAIN_KEYS = frozenset(k for k, spec in SPECS.items() if type(spec).refine is KindSpec.refine)
@@ -189,6 +197,18 @@ class Registry:
         # The extraction matcher with this registry's additions, and the
         # overlay it was built for.
         self._text_matcher: tuple[Overlay, Any] | None = None
+
+    # -- pickling -------------------------------------------------------------
+
+    def __reduce__(self) -> Any:
+        # The default registry unpickles as the default registry of the
+        # other process; another one carries its additions only (the shipped
+        # tables load lazily on the other side, as they do here).
+        import geonorm
+
+        if self is getattr(geonorm, "default_registry", None):
+            return (_default_registry, ())
+        return (_registry_with, (self._ov,))
 
     # -- running text -------------------------------------------------------
 
@@ -437,6 +457,55 @@ class Registry:
         top = [h for h in hits if h[0] == best]
         return top[0][2] if len(top) == 1 else None  # a tie between entities: ambiguous
 
+    def resolve_many(
+        self,
+        values: Iterable[object],
+        kind: str | None = None,
+        *,
+        fuzzy: bool = False,
+        metonyms: bool = False,
+        **hints: Any,
+    ) -> list[Entity | None]:
+        """:meth:`resolve` for every value, aligned with the input; see
+        :func:`geonorm.resolve_many`."""
+        self._kinds(kind)  # a wrong option raises here, whatever the values
+        if hints:
+            self._hints(hints)
+        done: dict[str, Entity | None] = {}
+        out: list[Entity | None] = []
+        for value in values:
+            if not isinstance(value, str):
+                out.append(None)  # None, NaN, pandas NA, numbers: a missing value
+                continue
+            found = done.get(value, _MISSING)
+            if found is _MISSING:
+                found = done[value] = self.resolve(value, kind, fuzzy=fuzzy, metonyms=metonyms, **hints)
+            out.append(found)  # type: ignore[arg-type]
+        return out
+
+    def extract_many(
+        self,
+        texts: Iterable[object],
+        *,
+        kinds: Iterable[str] | None = None,
+        metonyms: bool = False,
+    ) -> list[list[Mention]]:
+        """:meth:`extract` for every text, aligned with the input; see
+        :func:`geonorm.extract_many`."""
+        kinds = None if kinds is None else tuple(kinds) if not isinstance(kinds, str) else kinds
+        self.extract("", kinds=kinds, metonyms=metonyms)  # a wrong option raises here
+        done: dict[str, list[Mention]] = {}
+        out: list[list[Mention]] = []
+        for text in texts:
+            if not isinstance(text, str):
+                out.append([])
+                continue
+            found = done.get(text)
+            if found is None:
+                found = done[text] = self.extract(text, kinds=kinds, metonyms=metonyms)
+            out.append(list(found))
+        return out
+
     def get(self, entity_id: str) -> Entity | None:
         """The entity with this id, or None."""
         if not isinstance(entity_id, str):
@@ -586,6 +655,18 @@ class Registry:
         return KindResolver(self, "weapon", Weapon)
 
 
+def _default_registry() -> Registry:
+    import geonorm
+
+    return geonorm.default_registry
+
+
+def _registry_with(overlay: Overlay) -> Registry:
+    registry = Registry()
+    registry._ov = overlay
+    return registry
+
+
 class KindResolver(Generic[E]):
     """The resolver of one kind, typed to return that kind's entities.
 
@@ -662,6 +743,9 @@ class PeopleResolver(KindResolver[Person]):
         super().__init__(registry, kind, cls)
         # Roles by office, and the overlay they were read from.
         self._by_office: tuple[Overlay, dict[str, list[tuple[Person, Role]]]] | None = None
+
+    def __getstate__(self) -> dict[str, Any]:
+        return {**self.__dict__, "_by_office": None}  # an index, made again on first use
 
     def holders(
         self,

@@ -109,6 +109,25 @@ class Mention:
     def kind(self) -> str:
         return self.entity.kind
 
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-serialisable dict: the span (``start``, ``end``, ``text``),
+        ``how``, and the entity's ``id``, ``kind`` and ``name``.
+
+        >>> import geonorm
+        >>> geonorm.extract("Modi arrived.")[0].to_dict()  # doctest: +NORMALIZE_WHITESPACE
+        {'start': 0, 'end': 4, 'text': 'Modi', 'how': 'alias',
+         'id': 'person:narendra-modi', 'kind': 'person', 'name': 'Narendra Modi'}
+        """
+        return {
+            "start": self.start,
+            "end": self.end,
+            "text": self.text,
+            "how": self.how,
+            "id": self.entity.id,
+            "kind": self.entity.kind,
+            "name": self.entity.name,
+        }
+
 
 def _unique_best(cands: list[Candidate]) -> Candidate | None:
     """The best-scoring candidate, or None when none or a tie between entities."""
