@@ -29,7 +29,7 @@ def rss():
 steps = [("python", rss())]
 import geonorm
 steps.append(("import geonorm", rss()))
-for kind in geonorm.registry.available_kinds():
+for kind in geonorm.shipped.available_kinds():
     geonorm.resolve("India", kind=kind)
     steps.append((f"+ {kind} table", rss()))
 geonorm.extract("India")

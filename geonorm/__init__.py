@@ -31,7 +31,9 @@ from .model import (
     Role,
     Weapon,
 )
-from .registry import KindResolver, PeopleResolver, Registry
+from .offices import PeopleResolver
+from .registry import Registry
+from .resolvers import KindResolver
 from .tables import TableError
 
 __all__ = [

@@ -7,7 +7,7 @@ import argparse
 import sys
 
 from . import candidates, resolve
-from .registry import available_kinds
+from .shipped import available_kinds
 
 __all__ = ["main"]
 

@@ -83,7 +83,7 @@ class Entity:
         # A shipped entity pickles as its id and unpickles to the shipped
         # entity of that id (tens of bytes, not every alias); one a user added
         # or extended pickles whole.
-        from .registry import is_shipped
+        from .shipped import is_shipped
 
         if is_shipped(self):
             return (_shipped_entity, (self.id,))
@@ -139,9 +139,9 @@ def _plain(value: object) -> Any:
 
 def _shipped_entity(entity_id: str) -> Entity:
     """The shipped entity of ``entity_id`` (how a pickled one comes back)."""
-    from .registry import _lookup_any
+    from .shipped import lookup
 
-    found = _lookup_any(entity_id)
+    found = lookup(entity_id)
     if found is None:
         raise pickle.UnpicklingError(f"geonorm has no entity {entity_id!r} (a pickle from another version?)")
     return found

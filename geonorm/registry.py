@@ -12,17 +12,20 @@ from __future__ import annotations
 import os
 import threading
 import tomllib
-from collections.abc import Callable, Iterable, Iterator, Mapping
-from typing import TYPE_CHECKING, Any, Generic, overload
+from collections.abc import Iterable, Iterator, Mapping
+from typing import TYPE_CHECKING, Any
 
 import attrs
 
 from . import index as ix
-from .fuzzy import FuzzyIndex
 from .kinds import SPECS, KindSpec
-from .kinds.base import E
-from .model import KINDS, Country, Currency, Entity, How, Match, Organisation, Person, Role, Weapon
+from .model import KINDS, Country, Currency, Entity, How, Match, Organisation, Person, Weapon
+from .offices import PeopleResolver
 from .overlay import Overlay
+from .resolvers import KindResolver
+from .shipped import _SHIPPED, FUZZY_TYPES, available_kinds
+from .shipped import ShippedTable as _Table
+from .shipped import table as _shipped
 from .tables import TableError, TableFile, parse_table, read_table
 from .text import _TABLE, fold, key_of_folded
 
@@ -33,100 +36,8 @@ __all__ = ["MAX_TEXT_LENGTH", "KindResolver", "Registry", "available_kinds"]
 
 #: Inputs longer than this (in characters) cannot be a name and give no match.
 MAX_TEXT_LENGTH = 10_000
-# Typos are matched against English and curated names only: other locales'
-# names would make the index large and the matches loose.
-_FUZZY_TYPES = frozenset({ix.STRONG, ix.DEMONYM, ix.USER})
-_FUZZY_MAX_WORDS = 4
+_FUZZY_TYPES = FUZZY_TYPES
 _FUZZY_FACTOR = {1: 0.5, 2: 0.45}
-
-
-@attrs.define(eq=False)
-class _Table:
-    kind: str
-    entities: list[Entity]
-    by_id: dict[str, Entity]
-    not_keys: frozenset[str]
-    #: The kind's settings from its index (legal forms, offices, abbreviations).
-    extra: Mapping[str, Any] = attrs.field(factory=dict)
-    #: Reads the keys when first needed: extraction needs the entities only.
-    _read_keys: Callable[[list[Entity]], dict[str, tuple[tuple[int, ...], ...]]] | None = None
-    _keys: dict[str, tuple[tuple[int, ...], ...]] | None = None
-    _keys_lock: threading.Lock = attrs.field(factory=threading.Lock)
-    _fuzzy: FuzzyIndex | None = None
-    _fuzzy_lock: threading.Lock = attrs.field(factory=threading.Lock)
-
-    @property
-    def keys(self) -> dict[str, tuple[tuple[int, ...], ...]]:
-        """Normalisation key -> entries ``(entity index, alias index, type(, 1))``."""
-        keys = self._keys
-        if keys is None:
-            with self._keys_lock:
-                keys = self._keys
-                if keys is None:
-                    assert self._read_keys is not None
-                    keys = self._keys = self._read_keys(self.entities)
-        return keys
-
-    def fuzzy(self) -> FuzzyIndex:
-        if self._fuzzy is None:
-            with self._fuzzy_lock:
-                if self._fuzzy is None:
-                    self._fuzzy = FuzzyIndex(
-                        k
-                        for k, entries in self.keys.items()
-                        if k.count(" ") < _FUZZY_MAX_WORDS and any(e[2] in _FUZZY_TYPES for e in entries)
-                    )
-        return self._fuzzy
-
-
-_SHIPPED: dict[str, _Table] = {}
-_SHIPPED_LOCK = threading.RLock()
-
-
-def available_kinds() -> tuple[str, ...]:
-    """Kinds whose tables ship with this version, in resolution order."""
-    return tuple(k for k in KINDS if k in SPECS)
-
-
-def _shipped(kind: str) -> _Table:
-    table = _SHIPPED.get(kind)
-    if table is not None:
-        return table
-    with _SHIPPED_LOCK:
-        table = _SHIPPED.get(kind)
-        if table is None:
-            data = ix.load_index(kind, keys=False)
-            SPECS[kind].configure(data.get("extra", {}))
-            entities = SPECS[kind].build_entities(data["entities"], _lookup_any)
-            keys_at = data["keys_at"]
-
-            def read_keys(entities: list[Entity], kind: str = kind) -> dict[str, tuple[tuple[int, ...], ...]]:
-                return ix.parse_keys(ix.read_index(kind), keys_at, [(e.id, e.aliases) for e in entities])
-
-            table = _Table(
-                kind=kind,
-                entities=entities,
-                by_id={e.id: e for e in entities},
-                not_keys=frozenset(data.get("not", ())),
-                extra=data.get("extra", {}),
-                read_keys=read_keys,
-            )
-            _SHIPPED[kind] = table
-    return table
-
-
-def is_shipped(entity: Entity) -> bool:
-    """Whether ``entity`` is the shipped entity of its id (not one a
-    registry added or extended)."""
-    table = _SHIPPED.get(entity.kind)
-    return table is not None and table.by_id.get(entity.id) is entity
-
-
-def _lookup_any(entity_id: str) -> Entity | None:
-    kind = entity_id.partition(":")[0]
-    if kind not in SPECS:
-        return None
-    return _shipped(kind).by_id.get(entity_id)
 
 
 # A hit: (score, weak, entity, entry type, alias, how-override).
@@ -665,188 +576,3 @@ def _registry_with(overlay: Overlay) -> Registry:
     registry = Registry()
     registry._ov = overlay
     return registry
-
-
-class KindResolver(Generic[E]):
-    """The resolver of one kind, typed to return that kind's entities.
-
-    >>> import geonorm
-    >>> geonorm.countries.resolve("Russland").alpha2
-    'RU'
-    >>> len(geonorm.currencies) > 150
-    True
-    """
-
-    def __init__(self, registry: Registry, kind: str, cls: type[E]) -> None:
-        self._registry = registry
-        self.kind = kind
-        self._cls = cls
-
-    def __repr__(self) -> str:
-        return f"<geonorm resolver of {self.kind} entities>"
-
-    def resolve(self, text: str, *, fuzzy: bool = False, metonyms: bool = False, **hints: Any) -> E | None:
-        """The one best entity of this kind for ``text``, or None."""
-        found = self._registry.resolve(text, self.kind, fuzzy=fuzzy, metonyms=metonyms, **hints)
-        return found if isinstance(found, self._cls) else None
-
-    def candidates(self, text: str, *, fuzzy: bool = False, metonyms: bool = False, **hints: Any) -> list[Match]:
-        """Every candidate of this kind, best first."""
-        return self._registry.candidates(text, self.kind, fuzzy=fuzzy, metonyms=metonyms, **hints)
-
-    def get(self, entity_id: str) -> E | None:
-        """The entity of this kind with this id, or None."""
-        found = self._registry.get(entity_id)
-        return found if isinstance(found, self._cls) else None
-
-    def add(self, **fields: Any) -> E:
-        """Add an entity of this kind (see :meth:`Registry.add`)."""
-        found = self._registry.add(self.kind, **fields)
-        assert isinstance(found, self._cls)
-        return found
-
-    def add_alias(self, entity_id: str, alias: str, *, weak: bool = False) -> E:
-        """Add a name to an entity of this kind (see :meth:`Registry.add_alias`)."""
-        if self.get(entity_id) is None:
-            raise KeyError(f"no {self.kind} with id {entity_id!r}")
-        found = self._registry.add_alias(entity_id, alias, weak=weak)
-        assert isinstance(found, self._cls)
-        return found
-
-    def __iter__(self) -> Iterator[E]:
-        for ent in self._registry.entities(self.kind):
-            if isinstance(ent, self._cls):
-                yield ent
-
-    def __len__(self) -> int:
-        return len(_shipped(self.kind).entities) + len(self._registry._ov.new.get(self.kind, ()))
-
-    @overload
-    def __contains__(self, item: Entity) -> bool: ...
-    @overload
-    def __contains__(self, item: object) -> bool: ...
-    def __contains__(self, item: object) -> bool:
-        if isinstance(item, str):
-            return self.get(item) is not None
-        return isinstance(item, self._cls) and self.get(item.id) is not None
-
-
-class PeopleResolver(KindResolver[Person]):
-    """The resolver of people, which also answers who held an office when.
-
-    >>> import geonorm
-    >>> geonorm.people.holder("Defence Minister", country="RU", on="2023-01-01").name
-    'Sergei Shoigu'
-    """
-
-    def __init__(self, registry: Registry, kind: str, cls: type[Person]) -> None:
-        super().__init__(registry, kind, cls)
-        # Roles by office, and the overlay they were read from.
-        self._by_office: tuple[Overlay, dict[str, list[tuple[Person, Role]]]] | None = None
-
-    def __getstate__(self) -> dict[str, Any]:
-        return {**self.__dict__, "_by_office": None}  # an index, made again on first use
-
-    def holders(
-        self,
-        title: str,
-        *,
-        country: object = None,
-        on: object = None,
-        organisation: object = None,
-    ) -> list[Person]:
-        """Everyone who held the office ``title`` on the day ``on``.
-
-        ``title`` is an office key (``"defence_minister"``) or a phrase news
-        writers use ("Defence Minister", "Russian Defence Minister", "NATO
-        Secretary General"). ``country`` is a Country or a code or name;
-        ``organisation`` an Organisation or a name, for offices of
-        international bodies. ``on`` is a :class:`datetime.date` or an ISO
-        date string; None means today. Roles count only where the tables are
-        sure of their start date.
-        """
-        import datetime as dt
-
-        from .kinds.person import PersonSpec
-
-        if not isinstance(title, str):
-            raise TypeError(f"title must be a str, not {type(title).__name__}")
-        if on is None:
-            day = dt.date.today()
-        elif isinstance(on, dt.datetime):
-            day = on.date()
-        elif isinstance(on, dt.date):
-            day = on
-        elif isinstance(on, str):
-            try:
-                day = dt.date.fromisoformat(on.strip())
-            except ValueError as exc:
-                raise ValueError(f"on must be a date written YYYY-MM-DD, not {on!r}") from exc
-        else:
-            raise TypeError(f"on must be a date or an ISO date string, not {type(on).__name__}")
-        spec = SPECS["person"]
-        assert isinstance(spec, PersonSpec)
-        _shipped("person")
-        office, prefix = spec.office_and_prefix(title)
-        if office is None:
-            raise ValueError(f"unknown office {title!r}")
-        if prefix:
-            # The words before the office phrase, as written ("NATO", not "nato").
-            prefix = " ".join(title.split()[: len(prefix.split())])
-        want_country = self._registry._country_hint(country) if country is not None else None
-        want_org = self._organisation(organisation) if organisation is not None else None
-        if prefix and want_country is None and want_org is None:
-            found = self._registry.resolve(prefix, kind="organisation")
-            if isinstance(found, Organisation):
-                want_org = found
-            else:
-                maybe = self._registry.resolve(prefix, kind="country")
-                if isinstance(maybe, Country):
-                    want_country = maybe
-        out: list[Person] = []
-        for person, role in self._offices().get(office, ()):
-            if not role.held_on(day) or (out and out[-1] is person):
-                continue
-            if want_country is not None and role.country != want_country:
-                continue
-            if want_org is not None and role.organisation != want_org:
-                continue
-            out.append(person)
-        return out
-
-    def _offices(self) -> dict[str, list[tuple[Person, Role]]]:
-        """Every role by office, in the people's order, for this registry's
-        current tables (rebuilt after an addition)."""
-        ov = self._registry._ov
-        built = self._by_office
-        if built is None or built[0] is not ov:
-            index: dict[str, list[tuple[Person, Role]]] = {}
-            for person in self:
-                for role in person.roles:
-                    index.setdefault(role.office, []).append((person, role))
-            built = (ov, index)
-            self._by_office = built
-        return built[1]
-
-    def holder(
-        self,
-        title: str,
-        *,
-        country: object = None,
-        on: object = None,
-        organisation: object = None,
-    ) -> Person | None:
-        """The one person who held ``title`` on ``on``, or None when nobody or
-        several did (see :meth:`holders`)."""
-        found = self.holders(title, country=country, on=on, organisation=organisation)
-        return found[0] if len(found) == 1 else None
-
-    def _organisation(self, value: object) -> Organisation:
-        if isinstance(value, Organisation):
-            return value
-        if isinstance(value, str):
-            found = self._registry.resolve(value, kind="organisation")
-            if isinstance(found, Organisation):
-                return found
-            raise ValueError(f"organisation {value!r} is not one geonorm knows")
-        raise TypeError(f"organisation must be an Organisation or a str, not {type(value).__name__}")

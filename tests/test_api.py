@@ -158,7 +158,7 @@ def test_cli() -> None:
 
 def test_import_is_cheap() -> None:
     code = (
-        "import sys, geonorm; print('babel' in sys.modules, 'pycountry' in sys.modules, len(geonorm.registry._SHIPPED))"
+        "import sys, geonorm; print('babel' in sys.modules, 'pycountry' in sys.modules, len(geonorm.shipped._SHIPPED))"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.split()
     assert out == ["False", "False", "0"]

@@ -67,7 +67,7 @@ def _warm() -> None:
 @_FAST
 @given(TEXT)
 def test_resolve_never_raises(text: str) -> None:
-    for kind in (None, *geonorm.registry.available_kinds()):
+    for kind in (None, *geonorm.shipped.available_kinds()):
         geonorm.resolve(text, kind)
         geonorm.resolve(text, kind, fuzzy=True, metonyms=True)
         for m in geonorm.candidates(text, kind, fuzzy=True):
@@ -209,7 +209,7 @@ def counted_keys(*args):
     return real_keys(*args)
 ix.load_index = counted
 ix.parse_keys = counted_keys
-import geonorm, geonorm.registry as r
+import geonorm, geonorm.shipped as r
 barrier = threading.Barrier(8)
 def work():
     barrier.wait()
@@ -226,7 +226,7 @@ def test_lazy_loading_happens_once() -> None:
     out = subprocess.run([sys.executable, "-c", _FRESH], capture_output=True, text=True, check=True).stdout
     calls, key_reads = json.loads(out)
     assert calls == sorted(set(calls)), calls  # each kind loaded exactly once
-    assert set(calls) == set(geonorm.registry.available_kinds())
+    assert set(calls) == set(geonorm.shipped.available_kinds())
     # resolve("India") reads every kind's keys, once each, whatever the threads.
     assert key_reads == len(calls)
 
@@ -289,7 +289,7 @@ def test_entities_are_immutable() -> None:
 
 _EXTRACT_ONLY = """
 import json
-import geonorm, geonorm.registry as r
+import geonorm, geonorm.shipped as r
 geonorm.extract("Vladimir Putin met Narendra Modi in New Delhi; the rupee rose against the $.")
 print(json.dumps([k for k, t in r._SHIPPED.items() if t._keys is not None]))
 """

@@ -9,7 +9,8 @@ import geonorm
 from geonorm import index as ix
 from geonorm.extraction import patterns as pt
 from geonorm.extraction.matcher import _load_rules, matcher
-from geonorm.registry import _lookup_any, available_kinds
+from geonorm.shipped import available_kinds
+from geonorm.shipped import lookup as _lookup_any
 
 
 def _builder() -> pt.PatternBuilder:

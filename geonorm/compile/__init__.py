@@ -73,7 +73,7 @@ def patterns_text() -> str:
     kinds' index files are written)."""
     from ..extraction import patterns as pt
     from ..extraction.matcher import build_patterns
-    from ..registry import available_kinds
+    from ..shipped import available_kinds
 
     kinds = available_kinds()
     builder = build_patterns(kinds)

@@ -24,8 +24,10 @@ import ahocorasick
 
 from ..kinds import SPECS
 from ..model import Entity
-from ..registry import _lookup_any, _shipped, available_kinds
 from ..scripts import ARABIC, HAN, HANGUL_SYLLABLES, HEBREW, HEBREW_PRESENTATION, UNSPACED
+from ..shipped import available_kinds
+from ..shipped import lookup as _lookup_any
+from ..shipped import table as _shipped
 from ..text import key
 from . import patterns as pt
 from .patterns import (

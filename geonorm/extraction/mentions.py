@@ -8,16 +8,17 @@ import heapq
 import operator
 import re
 from collections.abc import Iterable
-from typing import Any, Literal
+from typing import Any
 
-import ahocorasick
 import attrs
 
 from .. import index as ix
 from ..model import KINDS, Entity, Person
-from ..registry import available_kinds
-from ..scripts import HAN_UNIFIED, HANGUL_SYLLABLES, KANA, hangul, katakana, unspaced
+from ..scripts import hangul, katakana, unspaced
+from ..shipped import available_kinds
 from ..text import fold, key
+from .abbreviations import find_abbreviations
+from .coreference import coreferences, surname_of
 from .matcher import (
     END_FREE,
     END_KANA,
@@ -27,18 +28,18 @@ from .matcher import (
     START_HANGUL,
     START_KANA,
     START_SCRIPT,
-    SYMBOL_RUN,
     UNSPACED_TEXT,
     WORDS,
     Candidate,
     Matcher,
     prepare,
 )
+from .mention import Mention, MentionHow, unique_best
 from .prepare import SIGN_CHARS as _SIGN_CHARS
+from .signs import find_signs
 
 __all__ = ["Mention", "MentionHow", "extract"]
 
-MentionHow = Literal["alias", "demonym", "metonym", "coreference"]
 _CLOSERS = '.»"”)'
 _CONTEXT_CHARS = 80  # how far "other currency words around" reach
 _LETTER_SPACE_DIGIT = re.compile(r"[A-Za-z] \d")
@@ -47,11 +48,6 @@ _NEXT_WORD = re.compile(r"(\W*)([^\W_]+)")
 _SENTENCE_END = re.compile(r"[.!?\n]")
 _AMOUNT_AFTER = re.compile(r"[ \u00a0]?\d")
 _START = operator.attrgetter("start")
-_HAN = re.compile(f"[{HAN_UNIFIED}]")
-_KANA = re.compile(f"[{KANA}]")
-_HANGUL = re.compile(f"[{HANGUL_SYLLABLES}]")
-_WORD_ENDS = (" ", ",", ".", ";", ":", "!", "?")
-_FEW_SURNAMES = 8  # up to this many, a string search per surname beats building an automaton
 _FALLBACK_REACH = 130  # longer than any pattern
 _LINE_REACH = 400  # how far a headline or dateline rule looks for the line it is on
 _PAIRS = (("«", "»"), ("“", "”"), ("(", ")"))
@@ -69,17 +65,7 @@ class _IfJoined:
     decision: object
 
 
-# Countries whose people write the family name first (Kim Jong Un, Xi Jinping):
-# a later bare reference uses the first word.
-_FAMILY_NAME_FIRST = frozenset({"country:CN", "country:KP", "country:KR", "country:TW", "country:VN"})
 _SMALL = frozenset({"of", "the", "and", "in", "on", "at", "to", "for", "with", "a", "an", "as", "by", "from", "vs"})
-
-
-def _surname(entity: Entity, words: list[str]) -> str:
-    """The word a later bare mention of this person uses."""
-    country = getattr(entity, "country", None)
-    family_first = country is not None and country.id in _FAMILY_NAME_FIRST
-    return (words[0] if family_first else words[-1]).lower()
 
 
 def _blocks(cands: tuple[Candidate, ...], metonyms: bool) -> bool:
@@ -87,55 +73,6 @@ def _blocks(cands: tuple[Candidate, ...], metonyms: bool) -> bool:
     other, weaker readings of its name ("Москва" is no cruiser) and the names
     inside it ("Mexico City")."""
     return not metonyms and any(c.type in ix.METONYM_TYPES for c in cands)
-
-
-@attrs.frozen
-class Mention:
-    """One mention of an entity in a text.
-
-    ``text[m.start:m.end] == m.text`` always holds. ``how`` is ``"alias"``,
-    ``"demonym"`` (an adjective or demonym: "Russian oil"), ``"metonym"`` (a
-    capital standing for its country, only with ``metonyms=True``) or
-    ``"coreference"`` (a bare surname after the full name earlier in the text).
-    """
-
-    start: int
-    end: int
-    text: str
-    entity: Entity
-    how: MentionHow
-
-    @property
-    def kind(self) -> str:
-        return self.entity.kind
-
-    def to_dict(self) -> dict[str, Any]:
-        """A JSON-serialisable dict: the span (``start``, ``end``, ``text``),
-        ``how``, and the entity's ``id``, ``kind`` and ``name``.
-
-        >>> import geonorm
-        >>> geonorm.extract("Modi arrived.")[0].to_dict()  # doctest: +NORMALIZE_WHITESPACE
-        {'start': 0, 'end': 4, 'text': 'Modi', 'how': 'alias',
-         'id': 'person:narendra-modi', 'kind': 'person', 'name': 'Narendra Modi'}
-        """
-        return {
-            "start": self.start,
-            "end": self.end,
-            "text": self.text,
-            "how": self.how,
-            "id": self.entity.id,
-            "kind": self.entity.kind,
-            "name": self.entity.name,
-        }
-
-
-def _unique_best(cands: list[Candidate]) -> Candidate | None:
-    """The best-scoring candidate, or None when none or a tie between entities."""
-    if not cands:
-        return None
-    best = max(c.score for c in cands)
-    top = {c.entity.id: c for c in cands if c.score == best}
-    return next(iter(top.values())) if len(top) == 1 else None
 
 
 def _has_opening(text: str) -> bool:
@@ -418,7 +355,7 @@ class _Scan:
         passing = [
             c for c in self.static_pass(pattern, span, cands) if not c.contextual or self.context_ok(c, s, e, facts)
         ]
-        cand = _unique_best(passing)
+        cand = unique_best(passing)
         if cand is None:
             return None
         if simple and self.name_collision(cand.entity, span, s, e):
@@ -450,14 +387,14 @@ class _Scan:
             if not fixed or max(c.score for c in fixed) <= max(c.score for c in contextual):
                 return _FULL
             passing = fixed
-        cand = _unique_best(passing)
+        cand = unique_best(passing)
         if cand is None:
             return None
         if cand.alias[-1:] in _CLOSERS:
             return _FULL  # "U.S.": the slow path keeps the closing mark
         multiword = " " in pattern
         words = WORDS.findall(pattern)
-        surname = _surname(cand.entity, words) if isinstance(cand.entity, Person) and multiword else ""
+        surname = surname_of(cand.entity, words) if isinstance(cand.entity, Person) and multiword else ""
         single = pattern.lower() if not multiword else ""
         return (
             cand.entity,
@@ -571,7 +508,7 @@ class _Scan:
             if opening in self.text[s:e] and self.text.startswith(closing, e):
                 e += len(closing)  # "С-400 «Триумф»": close what the name opened
         if isinstance(entity, Person) and " " in self.text[s:e]:
-            self.coref[_surname(entity, WORDS.findall(self.text[s:e]))] = entity
+            self.coref[surname_of(entity, WORDS.findall(self.text[s:e]))] = entity
         if how == "demonym" and self.adjective_of_name(e):
             return None  # "Indian Premier League", "American Airlines"
         out.append((s, e, entity, how, needs_company))
@@ -678,7 +615,7 @@ def scan_text(m: Matcher, text: str, *, kinds: Iterable[str] | None, metonyms: b
         return []
     scan = _Scan(m, text, wanted, metonyms)
     found = scan.words()
-    abbreviations = _abbreviations(scan)
+    abbreviations = find_abbreviations(scan)
     if abbreviations:
         # A name from the tables that starts with the abbreviation wins ("米軍"
         # is the US forces); a currency across it loses ("中美元首": the two
@@ -697,7 +634,7 @@ def scan_text(m: Matcher, text: str, *, kinds: Iterable[str] | None, metonyms: b
         for s, e, ent, how, company in found
         if not company or _near(currency_at, s, _CONTEXT_CHARS)
     ]
-    signs = _symbols(scan)
+    signs = find_signs(scan)
     if signs:
         # A currency sign with its letters ("US$5") wins over the name in its
         # letters, the only place a sign and a name can overlap.
@@ -705,7 +642,7 @@ def scan_text(m: Matcher, text: str, *, kinds: Iterable[str] | None, metonyms: b
         if lettered:
             mentions = [m for m in mentions if m.start not in lettered]
         mentions.extend(signs)
-    mentions.extend(_coreferences(scan, mentions))
+    mentions.extend(coreferences(scan, mentions))
     mentions.sort(key=_START)
     return mentions
 
@@ -719,132 +656,3 @@ def _near(sorted_offsets: list[int], at: int, reach: int) -> bool:
     """Whether an offset of ``sorted_offsets`` lies within ``reach`` of ``at``."""
     i = bisect.bisect_left(sorted_offsets, at - reach)
     return i < len(sorted_offsets) and sorted_offsets[i] <= at + reach
-
-
-def _abbreviations(scan: _Scan) -> list[tuple[int, int, Entity, MentionHow, bool]]:
-    """One-character country abbreviations in Chinese and Japanese text
-    ("中美关系", "日米首脳会談", "，俄方表示"): Japanese when the text has kana."""
-    if "country" not in scan.kinds:
-        return []
-    text = scan.text
-    out: list[tuple[int, int, Entity, MentionHow, bool]] = []
-    langs = ["ko"] if _HANGUL.search(text) else []
-    if _HAN.search(text):
-        langs.append("ja" if _KANA.search(text) else "zh")
-    for lang in langs:
-        run, chars = scan.m.abbreviation_runs.get(lang), scan.m.single_characters[lang]
-        if run is None:
-            continue
-        for found in run.finditer(text):
-            # After a word of direction ("對台軍售", "訪米") only the named group counts.
-            named = next((g for g in ("after", "after_ja") if g in run.groupindex and found.group(g)), None)
-            lo, hi = found.span(named) if named else found.span()
-            for i in range(lo, hi):
-                if text[i] in chars:  # not the middle dot of "한·미"
-                    out.append((i, i + 1, chars[text[i]], "alias", False))
-    return out
-
-
-def _symbols(scan: _Scan) -> list[Mention]:
-    """Currency signs next to an amount: "$68.7", "US$5", "€4bn", "500 €"."""
-    if "currency" not in scan.kinds:
-        return []
-    text = scan.text
-    out: list[Mention] = []
-    memo: dict[str, Candidate | None] = {}
-    for sm in SYMBOL_RUN.finditer(text):
-        start, end = sm.span()
-        # Up to three letters glued in front: "US$", "HK$", "Mex$".
-        lead = start
-        while lead > 0 and start - lead < 3 and text[lead - 1].isascii() and text[lead - 1].isalpha():
-            lead -= 1
-        if lead > 0 and (text[lead - 1].isalnum() or text[lead - 1] == "_"):
-            lead = start  # letters inside a longer word are not a prefix
-        cand = None
-        for begin in dict.fromkeys((lead, start)):
-            sign = text[begin:end]
-            if sign not in memo:
-                memo[sign] = _symbol_candidate(scan.m, sign)
-            cand = memo[sign]
-            if cand is not None:
-                lead = begin
-                break
-        if cand is None:
-            continue
-        after = text[end : end + 2].lstrip(" \u00a0")
-        before = text[max(0, lead - 2) : lead].rstrip(" \u00a0")
-        if after[:1].isdigit() or before[-1:].isdigit():
-            out.append(Mention(lead, end, text[lead:end], cand.entity, "alias"))
-    return out
-
-
-def _symbol_candidate(m: Matcher, sign: str) -> Candidate | None:
-    folded = fold(sign).replace(" ", "")
-    cands = [
-        c
-        for c in m.symbols.get(key(sign).replace(" ", ""), ())
-        if c.alias == folded or (c.alias.lower() == folded.lower() and not c.alias.isupper())
-    ]
-    return _unique_best(cands)
-
-
-def _surname_hits(prepared: str, surnames: list[str]) -> list[tuple[int, str]]:
-    """Where the whole words ``surnames`` occur in the lower-cased prepared
-    text, as ``(offset of the last letter, surname)`` in text order. A few
-    surnames are found by the string search of each (C); many by one small
-    automaton over them (one pass in C, whatever their number)."""
-    out: list[tuple[int, str]] = []
-    if len(surnames) <= _FEW_SURNAMES:
-        for surname in surnames:
-            needle = " " + surname
-            i = prepared.find(needle)
-            while i != -1:
-                after = i + len(needle)
-                if prepared[after] in _WORD_ENDS:
-                    out.append((after - 1, surname))
-                i = prepared.find(needle, after)
-        out.sort(key=lambda hit: (hit[0], -len(hit[1])))
-        return out
-    finder = ahocorasick.Automaton()
-    for surname in surnames:
-        # With the character that ends a word, so only whole words are found.
-        for word_end in _WORD_ENDS:
-            finder.add_word(" " + surname + word_end, surname)
-    finder.make_automaton()
-    # The word-ending character is not part of the name.
-    return [(found_end - 1, surname) for found_end, surname in finder.iter(prepared)]
-
-
-def _coreferences(scan: _Scan, mentions: list[Mention]) -> list[Mention]:
-    """Bare surnames that are no alias of their own, after the full name."""
-    if not scan.coref or "person" not in scan.kinds:
-        return []
-    text = scan.text
-    prepared = scan.cased.replace("\u0130", "i").lower() if "\u0130" in scan.cased else scan.cased.lower()
-    first_seen: dict[str, int] = {}
-    for m in mentions:
-        if isinstance(m.entity, Person) and " " in m.text:
-            first_seen.setdefault(_surname(m.entity, WORDS.findall(m.text)), m.end)
-    surnames = [surname for surname in first_seen if surname in scan.coref]
-    if not surnames:
-        return []
-    prepared += " "
-    found = _surname_hits(prepared, surnames)
-    starts = sorted(m.start for m in mentions)
-    ends = {m.start: m.end for m in mentions}
-    mention_ends = set(ends.values())
-    out = []
-    for end, surname in found:
-        e = scan.orig(end) + 1
-        if e in mention_ends:
-            continue  # the last word of a full name already found
-        s = scan.orig(end - len(surname) + 1)
-        if s < first_seen[surname] or not text[s].isupper():
-            continue
-        i = bisect.bisect_right(starts, s) - 1
-        if i >= 0 and ends[starts[i]] > s:
-            continue  # inside another mention
-        if i + 1 < len(starts) and starts[i + 1] < e:
-            continue
-        out.append(Mention(s, e, text[s:e], scan.coref[surname], "coreference"))
-    return out

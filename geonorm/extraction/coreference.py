@@ -1,0 +1,94 @@
+"""Coreference: a bare surname after the person was named in full
+("Vladimir Putin ... Putin said"), the family name for people who write it
+first (Xi Jinping, Kim Jong Un)."""
+
+from __future__ import annotations
+
+import bisect
+from typing import TYPE_CHECKING
+
+import ahocorasick
+
+from ..model import Entity, Person
+from .mention import Mention
+from .prepare import WORDS
+
+if TYPE_CHECKING:
+    from .mentions import _Scan
+
+__all__ = ["coreferences", "surname_of"]
+
+# Countries whose people write the family name first (Kim Jong Un, Xi Jinping):
+# a later bare reference uses the first word.
+_FAMILY_NAME_FIRST = frozenset({"country:CN", "country:KP", "country:KR", "country:TW", "country:VN"})
+_WORD_ENDS = (" ", ",", ".", ";", ":", "!", "?")
+_FEW_SURNAMES = 8  # up to this many, a string search per surname beats building an automaton
+
+
+def surname_of(entity: Entity, words: list[str]) -> str:
+    """The word a later bare mention of this person uses."""
+    country = getattr(entity, "country", None)
+    family_first = country is not None and country.id in _FAMILY_NAME_FIRST
+    return (words[0] if family_first else words[-1]).lower()
+
+
+def _surname_hits(prepared: str, surnames: list[str]) -> list[tuple[int, str]]:
+    """Where the whole words ``surnames`` occur in the lower-cased prepared
+    text, as ``(offset of the last letter, surname)`` in text order. A few
+    surnames are found by the string search of each (C); many by one small
+    automaton over them (one pass in C, whatever their number)."""
+    out: list[tuple[int, str]] = []
+    if len(surnames) <= _FEW_SURNAMES:
+        for surname in surnames:
+            needle = " " + surname
+            i = prepared.find(needle)
+            while i != -1:
+                after = i + len(needle)
+                if prepared[after] in _WORD_ENDS:
+                    out.append((after - 1, surname))
+                i = prepared.find(needle, after)
+        out.sort(key=lambda hit: (hit[0], -len(hit[1])))
+        return out
+    finder = ahocorasick.Automaton()
+    for surname in surnames:
+        # With the character that ends a word, so only whole words are found.
+        for word_end in _WORD_ENDS:
+            finder.add_word(" " + surname + word_end, surname)
+    finder.make_automaton()
+    # The word-ending character is not part of the name.
+    return [(found_end - 1, surname) for found_end, surname in finder.iter(prepared)]
+
+
+def coreferences(scan: _Scan, mentions: list[Mention]) -> list[Mention]:
+    """Bare surnames that are no alias of their own, after the full name."""
+    if not scan.coref or "person" not in scan.kinds:
+        return []
+    text = scan.text
+    prepared = scan.cased.replace("\u0130", "i").lower() if "\u0130" in scan.cased else scan.cased.lower()
+    first_seen: dict[str, int] = {}
+    for m in mentions:
+        if isinstance(m.entity, Person) and " " in m.text:
+            first_seen.setdefault(surname_of(m.entity, WORDS.findall(m.text)), m.end)
+    surnames = [surname for surname in first_seen if surname in scan.coref]
+    if not surnames:
+        return []
+    prepared += " "
+    found = _surname_hits(prepared, surnames)
+    starts = sorted(m.start for m in mentions)
+    ends = {m.start: m.end for m in mentions}
+    mention_ends = set(ends.values())
+    out = []
+    for end, surname in found:
+        e = scan.orig(end) + 1
+        if e in mention_ends:
+            continue  # the last word of a full name already found
+        s = scan.orig(end - len(surname) + 1)
+        if s < first_seen[surname] or not text[s].isupper():
+            continue
+        i = bisect.bisect_right(starts, s) - 1
+        if i >= 0 and ends[starts[i]] > s:
+            continue  # inside another mention
+        if i + 1 < len(starts) and starts[i + 1] < e:
+            continue
+        out.append(Mention(s, e, text[s:e], scan.coref[surname], "coreference"))
+    return out

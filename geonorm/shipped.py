@@ -1,0 +1,122 @@
+"""The shipped tables: each kind's compiled index, loaded once per process
+on first use of the kind, under a lock, and shared read-only by every
+:class:`~geonorm.Registry`.
+
+A kind loads in two steps: its entities, settings and non-names first (all
+that extraction needs), its resolution keys when a look-up first needs them
+(:attr:`ShippedTable.keys`), and its fuzzy index on the first fuzzy look-up.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Mapping
+from typing import Any
+
+import attrs
+
+from . import index as ix
+from .fuzzy import FuzzyIndex
+from .kinds import SPECS
+from .model import KINDS, Entity
+
+__all__ = ["FUZZY_TYPES", "ShippedTable", "available_kinds", "is_shipped", "lookup", "table"]
+
+# Typos are matched against English and curated names only: other locales'
+# names would make the index large and the matches loose.
+#: Entry types a fuzzy look-up may land on.
+FUZZY_TYPES = frozenset({ix.STRONG, ix.DEMONYM, ix.USER})
+_FUZZY_MAX_WORDS = 4
+
+
+@attrs.define(eq=False)
+class ShippedTable:
+    """One kind's shipped entities, keys and settings."""
+
+    kind: str
+    entities: list[Entity]
+    by_id: dict[str, Entity]
+    not_keys: frozenset[str]
+    #: The kind's settings from its index (legal forms, offices, abbreviations).
+    extra: Mapping[str, Any] = attrs.field(factory=dict)
+    #: Reads the keys when first needed: extraction needs the entities only.
+    _read_keys: Callable[[list[Entity]], dict[str, tuple[tuple[int, ...], ...]]] | None = None
+    _keys: dict[str, tuple[tuple[int, ...], ...]] | None = None
+    _keys_lock: threading.Lock = attrs.field(factory=threading.Lock)
+    _fuzzy: FuzzyIndex | None = None
+    _fuzzy_lock: threading.Lock = attrs.field(factory=threading.Lock)
+
+    @property
+    def keys(self) -> dict[str, tuple[tuple[int, ...], ...]]:
+        """Normalisation key -> entries ``(entity index, alias index, type(, 1))``."""
+        keys = self._keys
+        if keys is None:
+            with self._keys_lock:
+                keys = self._keys
+                if keys is None:
+                    assert self._read_keys is not None
+                    keys = self._keys = self._read_keys(self.entities)
+        return keys
+
+    def fuzzy(self) -> FuzzyIndex:
+        if self._fuzzy is None:
+            with self._fuzzy_lock:
+                if self._fuzzy is None:
+                    self._fuzzy = FuzzyIndex(
+                        k
+                        for k, entries in self.keys.items()
+                        if k.count(" ") < _FUZZY_MAX_WORDS and any(e[2] in FUZZY_TYPES for e in entries)
+                    )
+        return self._fuzzy
+
+
+_SHIPPED: dict[str, ShippedTable] = {}
+_SHIPPED_LOCK = threading.RLock()
+
+
+def available_kinds() -> tuple[str, ...]:
+    """Kinds whose tables ship with this version, in resolution order."""
+    return tuple(k for k in KINDS if k in SPECS)
+
+
+def table(kind: str) -> ShippedTable:
+    """The shipped table of ``kind`` (loaded on first use)."""
+    table = _SHIPPED.get(kind)
+    if table is not None:
+        return table
+    with _SHIPPED_LOCK:
+        table = _SHIPPED.get(kind)
+        if table is None:
+            data = ix.load_index(kind, keys=False)
+            SPECS[kind].configure(data.get("extra", {}))
+            entities = SPECS[kind].build_entities(data["entities"], lookup)
+            keys_at = data["keys_at"]
+
+            def read_keys(entities: list[Entity], kind: str = kind) -> dict[str, tuple[tuple[int, ...], ...]]:
+                return ix.parse_keys(ix.read_index(kind), keys_at, [(e.id, e.aliases) for e in entities])
+
+            table = ShippedTable(
+                kind=kind,
+                entities=entities,
+                by_id={e.id: e for e in entities},
+                not_keys=frozenset(data.get("not", ())),
+                extra=data.get("extra", {}),
+                read_keys=read_keys,
+            )
+            _SHIPPED[kind] = table
+    return table
+
+
+def is_shipped(entity: Entity) -> bool:
+    """Whether ``entity`` is the shipped entity of its id (not one a
+    registry added or extended)."""
+    table = _SHIPPED.get(entity.kind)
+    return table is not None and table.by_id.get(entity.id) is entity
+
+
+def lookup(entity_id: str) -> Entity | None:
+    """The shipped entity of ``entity_id``, of any kind, or None."""
+    kind = entity_id.partition(":")[0]
+    if kind not in SPECS:
+        return None
+    return table(kind).by_id.get(entity_id)
