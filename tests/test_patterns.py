@@ -4,6 +4,9 @@ without deriving them again, and the same as what the tables give."""
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
+from collections.abc import Mapping
 
 import geonorm
 from geonorm import index as ix
@@ -28,12 +31,10 @@ def _builder() -> pt.PatternBuilder:
     return builder
 
 
-def _load(text: str) -> tuple[pt.PatternTable, list[tuple[str, int]], dict[str, list[pt.Candidate]], frozenset[str]]:
-    added: list[tuple[str, int]] = []
-    loaded = pt.PatternTable.load(("test",), _lookup_any, lambda p, s, pid: added.append((p, pid)), text.encode())
+def _load(text: str) -> tuple[pt.PatternTable, list[str], Mapping[str, list[pt.Candidate]], frozenset[str]]:
+    loaded = pt.PatternTable.load(("test",), _lookup_any, text.encode())
     assert loaded is not None
-    table, symbols, demonyms = loaded
-    return table, added, symbols, demonyms
+    return loaded
 
 
 def test_dump_and_load_round_trip() -> None:
@@ -41,13 +42,13 @@ def test_dump_and_load_round_trip() -> None:
     entries = pt.entries(builder.patterns)
     text = pt.dump(("test",), entries, builder.symbols, builder.demonyms)
     assert text == pt.dump(("test",), entries, builder.symbols, builder.demonyms)  # deterministic
-    table, added, symbols, demonyms = _load(text)
+    table, patterns_in_order, symbols, demonyms = _load(text)
     assert len(table) == len(entries)
-    assert added == [(pattern, pid) for pid, (pattern, *_) in enumerate(entries)]
+    assert patterns_in_order == [pattern for pattern, *_ in entries]
     for pid, (pattern, start, end, cands) in enumerate(entries):
         assert table[pid] == (pattern, cands)
         assert (table.start_rule[pid], table.end_rule[pid], table.lengths[pid]) == (start, end, len(pattern))
-    assert symbols == builder.symbols
+    assert dict(symbols) == builder.symbols
     assert demonyms == builder.demonyms == {"indian"}
     # What the patterns hold: spelling variants, the Arabic form after ل, the
     # designator for CJK text, and a known non-name without candidates.
@@ -77,9 +78,9 @@ def test_other_format_or_kinds_is_not_loaded() -> None:
     builder = _builder()
     text = pt.dump(("test",), pt.entries(builder.patterns), builder.symbols, builder.demonyms)
     other = text.replace(f'"format": {pt.FORMAT}', '"format": 999', 1)
-    assert pt.PatternTable.load(("test",), _lookup_any, lambda *_: None, other.encode()) is None
-    assert pt.PatternTable.load(("other",), _lookup_any, lambda *_: None, text.encode()) is None
-    assert pt.PatternTable.load(("test",), _lookup_any, lambda *_: None, b"not json\n") is None
+    assert pt.PatternTable.load(("test",), _lookup_any, other.encode()) is None
+    assert pt.PatternTable.load(("other",), _lookup_any, text.encode()) is None
+    assert pt.PatternTable.load(("test",), _lookup_any, b"not json\n") is None
 
 
 def test_the_process_matcher_is_the_compiled_one() -> None:
@@ -101,6 +102,30 @@ def test_a_damaged_file_is_not_loaded() -> None:
     lines = text.splitlines(keepends=True)
     p_lines = [i for i, line in enumerate(lines) if line.startswith("p\t")]
     missing = "".join(line for i, line in enumerate(lines) if i != p_lines[1])
-    assert pt.PatternTable.load(("test",), _lookup_any, lambda *_: None, missing.encode()) is None
+    assert pt.PatternTable.load(("test",), _lookup_any, missing.encode()) is None
     garbled = text.replace("\t0\t0\t", "\tx\t0\t", 1)
-    assert pt.PatternTable.load(("test",), _lookup_any, lambda *_: None, garbled.encode()) is None
+    assert pt.PatternTable.load(("test",), _lookup_any, garbled.encode()) is None
+
+
+_LAZY = """
+import json, geonorm
+from geonorm.extraction.matcher import matcher
+from geonorm import shipped
+geonorm.extract("Vladimir Putin met Narendra Modi in New Delhi.")
+m = matcher()
+state = [m._automata._unspaced is None, "currency" in shipped._SHIPPED]
+found = [x.entity.id for x in geonorm.extract("中国和俄罗斯的关系; the rupee at ₹83")]
+state += [m._automata._unspaced is not None, found]
+print(json.dumps(state))
+"""
+
+
+def test_what_a_process_builds_only_when_a_text_needs_it() -> None:
+    # English text builds no automaton of the scripts written without
+    # spaces and makes no currency sign; the first Chinese text builds it.
+    out = subprocess.run([sys.executable, "-c", _LAZY], capture_output=True, text=True, check=True).stdout
+    english_only, currencies_loaded, built, found = json.loads(out)
+    assert english_only
+    assert not currencies_loaded
+    assert built
+    assert found == ["country:CN", "country:RU", "currency:INR", "currency:INR"]

@@ -70,6 +70,8 @@ __all__ = [
     "prepare",
 ]
 
+_NONZERO = bytes([0] + [1] * 255)
+_FREE_END = bytes(1 if b == END_FREE else 0 for b in range(256))
 #: Letters of the scripts whose names the second automaton holds.
 UNSPACED_TEXT = re.compile(f"[{HANGUL_SYLLABLES}{HEBREW}{HEBREW_PRESENTATION}{ARABIC}{UNSPACED}]")
 
@@ -94,24 +96,39 @@ def _type_of(entries: Iterable[tuple[int, ...]], index: int) -> int | None:
 
 
 class _Automata:
-    """The two automata of a set of patterns, filled one pattern at a time.
-    Values are pattern ids (plain integers, no Python object per pattern)."""
+    """The two automata of a set of patterns. Values are pattern ids (plain
+    integers, no Python object per pattern). The second, of names written
+    without a space before them, is built when a text first needs it
+    (:meth:`unspaced`): a process that reads only spaced scripts never
+    builds it."""
 
-    def __init__(self) -> None:
+    def __init__(self, patterns: Iterable[str], starts: Iterable[int], first: int = 0) -> None:
         self.spaced = ahocorasick.Automaton(ahocorasick.STORE_INTS)
-        self.unspaced = ahocorasick.Automaton(ahocorasick.STORE_INTS)
-
-    def add(self, pattern: str, start: int, pid: int) -> None:
-        # Only a name that must start after a space carries the space.
-        if start:
-            self.unspaced.add_word(pattern, pid)
-        else:
-            self.spaced.add_word(" " + pattern, pid)
-
-    def finish(self) -> tuple[Any, Any]:
+        self._unspaced: Any = None
+        self._waiting: list[tuple[str, int]] = []
+        self._lock = threading.Lock()
+        add, waiting = self.spaced.add_word, self._waiting.append
+        for pid, (pattern, start) in enumerate(zip(patterns, starts, strict=True), first):
+            # Only a name that must start after a space carries the space.
+            if start:
+                waiting((pattern, pid))
+            else:
+                add(" " + pattern, pid)
         self.spaced.make_automaton()
-        self.unspaced.make_automaton()
-        return self.spaced, self.unspaced
+
+    def unspaced(self) -> Any:
+        """The automaton of the names that need no space before them."""
+        automaton = self._unspaced
+        if automaton is None:
+            with self._lock:
+                automaton = self._unspaced
+                if automaton is None:
+                    automaton = ahocorasick.Automaton(ahocorasick.STORE_INTS)
+                    for pattern, pid in self._waiting:
+                        automaton.add_word(pattern, pid)
+                    automaton.make_automaton()
+                    self._unspaced, self._waiting = automaton, []
+        return automaton
 
 
 def build_patterns(kinds: Iterable[str], rules: Mapping[str, Any] | None = None) -> PatternBuilder:
@@ -147,7 +164,7 @@ class Matcher:
     def __init__(
         self,
         table: PatternTable,
-        automata: tuple[Any, Any],
+        automata: _Automata,
         symbols: Mapping[str, list[Candidate]],
         demonyms: frozenset[str],
     ) -> None:
@@ -161,16 +178,17 @@ class Matcher:
         #: end is checked (END_WORD...), and its length.
         self.start_rule, self.end_rule, self.lengths = table.start_rule, table.end_rule, table.lengths
         #: Two automata: names that start after a space, and names that need
-        #: no space before them. Only a text with letters of those scripts
-        #: pays for reading the second one (an automaton whose names start
-        #: with thousands of characters is several times slower to run, even
-        #: on text it never matches).
-        self.automaton, self.unspaced_automaton = automata
+        #: no space before them (:attr:`unspaced_automaton`). Only a text
+        #: with letters of those scripts pays for reading the second one (an
+        #: automaton whose names start with thousands of characters is
+        #: several times slower to run, even on text it never matches).
+        self._automata = automata
+        self.automaton = automata.spaced
         #: A registry's additions: its own two automata, read first (see
         #: :meth:`with_additions`); empty for the shipped tables.
         self.extra_automata: tuple[Any, ...] = ()
         #: Currency signs ("$", "US$", "₹") by key, matched by :data:`SYMBOL_RUN`.
-        self.symbols: dict[str, list[Candidate]] = {k: list(v) for k, v in symbols.items()}
+        self.symbols: Mapping[str, list[Candidate]] = symbols
         self.demonyms = demonyms
         self.function_words = frozenset(rules["function_words"])
         self.korean_particles = frozenset(rules["korean_particles"])
@@ -226,12 +244,11 @@ class Matcher:
     def compiled(cls, kinds: Iterable[str]) -> Matcher | None:
         """The shipped patterns of ``kinds``, loaded from ``patterns.tsv``;
         None when the file is missing, of another format or of other kinds."""
-        automata = _Automata()
-        loaded = PatternTable.load(tuple(kinds), _lookup_any, automata.add)
+        loaded = PatternTable.load(tuple(kinds), _lookup_any)
         if loaded is None:
             return None
-        table, symbols, demonyms = loaded
-        return cls(table, automata.finish(), symbols, demonyms)
+        table, patterns, symbols, demonyms = loaded
+        return cls(table, _Automata(patterns, table.start_rule), symbols, demonyms)
 
     @classmethod
     def from_tables(cls, kinds: Iterable[str]) -> Matcher:
@@ -239,16 +256,29 @@ class Matcher:
         what the compile step does once)."""
         builder = build_patterns(kinds)
         table = PatternTable()
-        automata = _Automata()
-        for pattern, start, end, cands in pt.entries(builder.patterns):
-            automata.add(pattern, start, table.append(pattern, start, end, cands))
-        return cls(table, automata.finish(), builder.symbols, frozenset(builder.demonyms))
+        entries = pt.entries(builder.patterns)
+        for pattern, start, end, cands in entries:
+            table.append(pattern, start, end, cands)
+        automata = _Automata([e[0] for e in entries], [e[1] for e in entries])
+        return cls(table, automata, builder.symbols, frozenset(builder.demonyms))
+
+    @property
+    def unspaced_automaton(self) -> Any:
+        """The automaton of names written without a space before them (built
+        on first use)."""
+        return self._automata.unspaced()
 
     def _checked(self, table: PatternTable, first: int = 0) -> bytearray:
-        start_rule, end_rule = table.start_rule, table.end_rule
+        # Per pattern: a start rule other than "after a space", or a Chinese
+        # or Japanese end (bytewise, in C).
+        n = len(table) - first
+        starts = bytes(table.start_rule[first:]).translate(_NONZERO)
+        ends = bytes(table.end_rule[first:]).translate(_FREE_END)
         checked = bytearray(first)
-        checked += bytes(1 if start_rule[pid] or end_rule[pid] == END_FREE else 0 for pid in range(first, len(table)))
-        for automaton in (self.automaton, self.unspaced_automaton, *self.extra_automata):
+        checked += (int.from_bytes(starts, "little") | int.from_bytes(ends, "little")).to_bytes(n, "little")
+        # Credit ratings are ASCII: their start rule is "after a space", or
+        # right after CJK letters (already checked).
+        for automaton in (self.automaton, *self.extra_automata):
             for rating in self.credit_ratings:
                 for word in (" " + rating, rating):
                     pid = automaton.get(word, None)
@@ -291,13 +321,15 @@ class Matcher:
             if pid is not None:
                 added_cands.extend(c for c in self.entries[pid][1] if c.entity.id not in added)
         table = self.entries.layered(blocked)
-        automata = _Automata()
-        for pattern, start, end, cands in pt.entries(builder.patterns):
-            automata.add(pattern, start, table.append(pattern, start, end, cands))
+        entries = pt.entries(builder.patterns)
+        first = len(table)
+        for pattern, start, end, cands in entries:
+            table.append(pattern, start, end, cands)
+        automata = _Automata([e[0] for e in entries], [e[1] for e in entries], first)
         new = copy.copy(self)
         new.entries = table
         new.start_rule, new.end_rule, new.lengths = table.start_rule, table.end_rule, table.lengths
-        new.extra_automata = tuple(a for a in automata.finish() if len(a))
+        new.extra_automata = tuple(a for a in (automata.spaced, automata.unspaced()) if len(a))
         new.checked = self.checked + new._checked(table, len(self.checked))[len(self.checked) :]
         new.symbols = builder.symbols
         new.demonyms = frozenset(builder.demonyms)

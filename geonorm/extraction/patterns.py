@@ -32,7 +32,7 @@ import mmap
 import os
 import re
 from array import array
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from importlib import resources
 from importlib.resources.abc import Traversable
 from itertools import accumulate
@@ -506,13 +506,12 @@ class PatternTable:
         cls,
         kinds: tuple[str, ...],
         lookup: Callable[[str], Entity | None],
-        add: Callable[[str, int, int], None],
         data: bytes | mmap.mmap | None = None,
-    ) -> tuple[PatternTable, dict[str, list[Candidate]], frozenset[str]] | None:
+    ) -> tuple[PatternTable, list[str], Mapping[str, list[Candidate]], frozenset[str]] | None:
         """The compiled patterns of ``kinds`` (``data``, by default the shipped
-        file), their signs and demonyms; ``add(pattern, start rule, id)`` is
-        called for each pattern, to fill the automata. None when there is no
-        file, or it has another format or other kinds."""
+        file): the table, every pattern in id order (to fill the automata
+        with), the signs (made on first look-up) and the demonyms. None when
+        there is no file, or it has another format or other kinds."""
         if data is None:
             ref = resources.files("geonorm").joinpath("data", "index", PATTERNS_FILE)
             if not ref.is_file():
@@ -527,7 +526,7 @@ class PatternTable:
             return None
         table = cls()
         table._blob, table._lookup = data, lookup
-        symbols: dict[str, list[Candidate]] = {}
+        signs: dict[str, str] = {}
         demonyms: set[str] = set()
         # The signs and demonyms come first; then the patterns, read by one
         # regular expression (C) rather than a split per line.
@@ -535,8 +534,7 @@ class PatternTable:
         for line in bytes(data[nl + 1 : first]).decode("utf-8").splitlines():
             if line[:2] == "s\t":
                 _, k, raw = line.split("\t")
-                found = [decode_candidate(c, lookup) for c in json.loads(raw)]
-                symbols[k] = [c for c in found if c is not None]
+                signs[k] = raw
             elif line[:2] == "d\t":
                 demonyms.add(line[2:])
         # Every step below runs in C over all the lines at once, but the
@@ -551,13 +549,33 @@ class PatternTable:
         table.lengths = array("B", map(len, patterns))
         table._offsets = array("I", accumulate(map((1).__add__, map(len, lines[:-2])), initial=first))
         del fields, lines
-        for pid, (pattern, start) in enumerate(zip(patterns, table.start_rule, strict=True)):
-            add(pattern, start, pid)
         if isinstance(data, mmap.mmap) and hasattr(mmap, "MADV_DONTNEED"):
             # Read once; a page comes back from the file when a pattern on it
             # is first matched (and is shared by every process that maps it).
             data.madvise(mmap.MADV_DONTNEED)
-        return table, symbols, frozenset(demonyms)
+        return table, patterns, _Signs(signs, lookup), frozenset(demonyms)
+
+
+class _Signs(Mapping[str, list[Candidate]]):
+    """Currency signs by key, each sign's candidates made on first look-up
+    (so loading the patterns loads no currency)."""
+
+    def __init__(self, raw: dict[str, str], lookup: Callable[[str], Entity | None]) -> None:
+        self._raw, self._lookup = raw, lookup
+        self._made: dict[str, list[Candidate]] = {}
+
+    def __getitem__(self, k: str) -> list[Candidate]:
+        made = self._made.get(k)
+        if made is None:
+            found = [decode_candidate(c, self._lookup) for c in json.loads(self._raw[k])]
+            made = self._made.setdefault(k, [c for c in found if c is not None])
+        return made
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._raw)
+
+    def __len__(self) -> int:
+        return len(self._raw)
 
 
 def _map(ref: Traversable) -> bytes | mmap.mmap:
