@@ -60,6 +60,11 @@ nitpick_ignore = [
     ("py:class", "geonorm.extraction.mentions.MentionHow"),
     ("py:class", "How"),
     ("py:class", "geonorm.model.How"),
+    # Third-party types of the integrations, whose inventories are not shipped.
+    ("py:class", "pd.Series"),
+    ("py:class", "pandas.core.series.Series"),
+    ("py:class", "pl.Expr"),
+    ("py:class", "polars.expr.expr.Expr"),
 ]
 nitpick_ignore_regex = [
     # Literal values inside typing.Literal[...] annotations are rendered as
