@@ -63,8 +63,10 @@ nitpick_ignore = [
     # Third-party types of the integrations, whose inventories are not shipped.
     ("py:class", "pd.Series"),
     ("py:class", "pandas.core.series.Series"),
+    ("py:class", "pandas.Series"),
     ("py:class", "pl.Expr"),
     ("py:class", "polars.expr.expr.Expr"),
+    ("py:class", "polars.Expr"),
 ]
 nitpick_ignore_regex = [
     # Literal values inside typing.Literal[...] annotations are rendered as

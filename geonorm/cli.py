@@ -1,47 +1,309 @@
-"""``python -m geonorm`` and the ``geonorm`` command: resolve strings given on
-the command line and print kind, id and name for each."""
+"""``python -m geonorm`` and the ``geonorm`` command.
+
+Three ways to call it::
+
+    geonorm Bharat Индия "Korea, Rep."        # names as arguments: kind, id and name each
+    geonorm resolve [options] [FILE ...|-]    # one name a line, from files or standard input
+    geonorm extract [options] [FILE ...|-]    # every mention in text, one line of JSON each
+
+``resolve`` writes a table (``--format tsv``, ``csv`` or ``jsonl``) with a
+header row: the input, a status (``match``, ``ambiguous``, ``none``), the
+kind, id and name, and the candidates of an ambiguous name. ``extract``
+reads each line as a text and writes one JSON object (or TSV row) a
+mention, with the file, line, offsets in the line, text, kind, id and name.
+Both stream: memory stays flat whatever the input's size. ``--load FILE``
+adds a table of your own, ``--packs`` the installed alias packs.
+Unreadable input (a missing file, bytes that are not UTF-8) gives a
+one-line message naming the file and exit status 2; a reader that closes
+the pipe early (``| head``) ends the run quietly.
+"""
 
 from __future__ import annotations
 
 import argparse
+import csv
+import json
+import os
 import sys
+from collections.abc import Callable, Iterator
+from typing import IO, Any
 
-from . import candidates, resolve
+from . import __version__, default_registry
+from .registry import Registry
 from .shipped import available_kinds
+from .tables import TableError
 
 __all__ = ["main"]
 
 _EXAMPLES = ["Bharat", "Индия", "Korea, Rep.", "Emirati", "USSR", "₹", "Russland", "Congo"]
+_RESOLVE_COLUMNS = ["input", "status", "kind", "id", "name", "candidates"]
+_EXTRACT_COLUMNS = ["file", "line", "start", "end", "text", "kind", "id", "name", "how"]
+_MEMO_LIMIT = 20_000  # distinct names remembered; beyond, the memo starts again (flat memory)
+_PROGRESS_EVERY = 20_000  # lines between two progress reports on a terminal
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(
-        prog="geonorm",
-        description="Resolve names of countries, currencies and more to canonical entities.",
-    )
-    parser.add_argument("text", nargs="*", help="strings to resolve (a few examples when none given)")
+class InputError(Exception):
+    """Input that cannot be read: the message names the file."""
+
+
+def _options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--load", metavar="FILE", action="append", default=[], help="add a table of your own")
+    parser.add_argument("--packs", action="store_true", help="add the installed alias packs")
+
+
+def _resolve_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--kind", choices=available_kinds(), help="only this kind")
     parser.add_argument("--fuzzy", action="store_true", help="tolerate spelling mistakes")
     parser.add_argument("--metonyms", action="store_true", help="let capital cities stand for countries")
     parser.add_argument("--country", help="a country hint, such as PK")
-    args = parser.parse_args(argv)
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="geonorm",
+        description="Resolve names of countries, currencies and more to canonical entities, "
+        "and find them in text. Subcommands: resolve, extract; or give names as arguments.",
+    )
+    parser.add_argument("--version", action="version", version=f"geonorm {__version__}")
+    return parser
+
+
+def _resolve_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="geonorm resolve", description="Resolve one name a line, from files or standard input."
+    )
+    parser.add_argument("files", nargs="*", metavar="FILE", help="files of names, one a line ('-': standard input)")
+    _resolve_options(parser)
+    parser.add_argument("--format", choices=("tsv", "csv", "jsonl"), default="tsv", help="output format")
+    _options(parser)
+    return parser
+
+
+def _extract_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="geonorm extract", description="Every mention in text, one line of output a mention."
+    )
+    parser.add_argument("files", nargs="*", metavar="FILE", help="text files ('-': standard input)")
+    parser.add_argument("--kinds", help="only these kinds, comma-separated")
+    parser.add_argument("--metonyms", action="store_true", help="let capital cities stand for countries")
+    parser.add_argument("--format", choices=("jsonl", "tsv"), default="jsonl", help="output format")
+    _options(parser)
+    return parser
+
+
+def _names_parser() -> argparse.ArgumentParser:
+    parser = _parser()
+    parser.add_argument("text", nargs="*", help="strings to resolve (a few examples when none given)")
+    _resolve_options(parser)
+    _options(parser)
+    return parser
+
+
+def _registry(args: argparse.Namespace) -> Registry:
+    if not args.load and not args.packs:
+        return default_registry
+    registry = Registry()
+    for path in args.load:
+        try:
+            registry.load(path)
+        except OSError as exc:
+            raise InputError(f"cannot read {path}: {exc.strerror or exc}") from exc
+        except TableError as exc:
+            raise InputError(str(exc)) from exc
+    if args.packs:
+        registry.load_packs()
+    return registry
+
+
+def _lines(paths: list[str]) -> Iterator[tuple[str, int, str]]:
+    """``(file name, line number, line)`` of every input line, streamed; a
+    file that is missing or not UTF-8 raises :class:`InputError`."""
+    for path in paths or ["-"]:
+        name = "<stdin>" if path == "-" else path
+        try:
+            fh: IO[bytes] = sys.stdin.buffer if path == "-" else open(path, "rb")  # noqa: SIM115
+        except OSError as exc:
+            raise InputError(f"cannot read {path}: {exc.strerror or exc}") from exc
+        try:
+            size = os.fstat(fh.fileno()).st_size if path != "-" else 0
+            for number, raw in enumerate(fh, 1):
+                try:
+                    line = raw.decode("utf-8")
+                except UnicodeDecodeError as exc:
+                    raise InputError(f"{name}, line {number}: not UTF-8 text ({exc.reason})") from exc
+                if number % _PROGRESS_EVERY == 0:
+                    _progress(name, number, fh.tell() if size else 0, size)
+                yield name, number, line.rstrip("\r\n")
+        finally:
+            if fh is not sys.stdin.buffer:
+                fh.close()
+    _progress("", 0, 0, 0, done=True)
+
+
+def _progress(name: str, lines: int, at: int, size: int, *, done: bool = False) -> None:
+    """A one-line progress report on standard error, when it is a terminal."""
+    if not sys.stderr.isatty():
+        return
+    if done:
+        sys.stderr.write("\r\033[K")
+    else:
+        share = f" {100 * at / size:.0f}%" if size else ""
+        sys.stderr.write(f"\r\033[K{name}: {lines:,} lines{share}")
+    sys.stderr.flush()
+
+
+def _resolver(registry: Registry, args: argparse.Namespace) -> Callable[[str], dict[str, Any]]:
+    """A function from a name to its output row, remembering recent names."""
+    hints = {"country": args.country} if args.country else {}
+    memo: dict[str, dict[str, Any]] = {}
+
+    def row(text: str) -> dict[str, Any]:
+        found = memo.get(text)
+        if found is None:
+            if len(memo) >= _MEMO_LIMIT:
+                memo.clear()
+            found = memo[text] = _row(registry, text, args, hints)
+        return found
+
+    return row
+
+
+def _row(registry: Registry, text: str, args: argparse.Namespace, hints: dict[str, str]) -> dict[str, Any]:
+    out: dict[str, Any] = {"input": text, "status": "none", "kind": "", "id": "", "name": "", "candidates": ""}
+    options = {"fuzzy": args.fuzzy, "metonyms": args.metonyms, **hints}
+    found = registry.resolve(text, args.kind, **options)
+    if found is not None:
+        out.update(status="match", kind=found.kind, id=found.id, name=found.name)
+        return out
+    choices = registry.candidates(text, args.kind, **options)
+    if choices:
+        out.update(status="ambiguous", candidates=" ".join(m.entity.id for m in choices[:5]))
+    return out
+
+
+def _run_resolve(argv: list[str]) -> int:
+    args = _resolve_parser().parse_args(argv)
+    registry = _registry(args)
+    row = _resolver(registry, args)
+    if args.country:
+        registry.resolve("India", args.kind, country=args.country)  # a bad hint fails now
+    writer = _Writer(args.format, _RESOLVE_COLUMNS)
+    for _, _, line in _lines(args.files):
+        writer(row(line))
+    writer.finish()
+    return 0
+
+
+def _run_extract(argv: list[str]) -> int:
+    args = _extract_parser().parse_args(argv)
+    registry = _registry(args)
+    kinds = [k.strip() for k in args.kinds.split(",")] if args.kinds else None
+    registry.extract("", kinds=kinds)  # a bad kind fails now
+    writer = _Writer(args.format, _EXTRACT_COLUMNS)
+    for name, number, line in _lines(args.files):
+        for m in registry.extract(line, kinds=kinds, metonyms=args.metonyms):
+            d = m.to_dict()
+            writer(
+                {
+                    "file": name,
+                    "line": number,
+                    "start": d["start"],
+                    "end": d["end"],
+                    "text": d["text"],
+                    "kind": d["kind"],
+                    "id": d["id"],
+                    "name": d["name"],
+                    "how": d["how"],
+                }
+            )
+    writer.finish()
+    return 0
+
+
+class _Writer:
+    """Rows to standard output in one format; the header of a table comes
+    with the first row (or at the end, for an empty input), so that input
+    that cannot be read prints nothing but the message."""
+
+    def __init__(self, fmt: str, columns: list[str]) -> None:
+        self.fmt, self.columns = fmt, columns
+        self.out = sys.stdout
+        self._csv = csv.DictWriter(self.out, fieldnames=columns, lineterminator="\n") if fmt == "csv" else None
+        self._started = False
+
+    def _start(self) -> None:
+        self._started = True
+        if self._csv is not None:
+            self._csv.writeheader()
+        elif self.fmt == "tsv":
+            self.out.write("\t".join(self.columns) + "\n")
+
+    def __call__(self, row: dict[str, Any]) -> None:
+        if not self._started:
+            self._start()
+        if self.fmt == "jsonl":
+            self.out.write(json.dumps(row, ensure_ascii=False) + "\n")
+        elif self._csv is not None:
+            self._csv.writerow(row)
+        else:
+            self.out.write("\t".join(str(row[c]).replace("\t", " ") for c in self.columns) + "\n")
+
+    def finish(self) -> None:
+        if not self._started:
+            self._start()
+        self.out.flush()
+
+
+def _run_names(argv: list[str]) -> int:
+    args = _names_parser().parse_args(argv)
+    if not args.text and not sys.stdin.isatty():
+        # "geonorm < names.txt": the names on standard input, as resolve does.
+        return _run_resolve(["-", *_passed_options(args)])
+    registry = _registry(args)
     texts = args.text or _EXAMPLES
     hints = {"country": args.country} if args.country else {}
     status = 0
     for text in texts:
         try:
-            found = resolve(text, args.kind, fuzzy=args.fuzzy, metonyms=args.metonyms, **hints)
+            row = _row(registry, text, args, hints)
         except (TypeError, ValueError) as exc:
             print(f"{text}\terror: {exc}", file=sys.stderr)
             status = 2
             continue
-        if found is not None:
-            print(f"{text}\t{found.kind}\t{found.id}\t{found.name}")
-            continue
-        options = candidates(text, args.kind, fuzzy=args.fuzzy, metonyms=args.metonyms, **hints)
-        if options:
-            ids = ", ".join(m.entity.id for m in options[:5])
-            print(f"{text}\tambiguous\t{ids}")
+        if row["status"] == "match":
+            print(f"{text}\t{row['kind']}\t{row['id']}\t{row['name']}")
+        elif row["status"] == "ambiguous":
+            print(f"{text}\tambiguous\t{row['candidates'].replace(' ', ', ')}")
         else:
             print(f"{text}\tnone")
     return status
+
+
+def _passed_options(args: argparse.Namespace) -> list[str]:
+    out = [f"--kind={args.kind}"] if args.kind else []
+    out += ["--fuzzy"] * args.fuzzy + ["--metonyms"] * args.metonyms
+    out += [f"--country={args.country}"] if args.country else []
+    out += [f"--load={path}" for path in args.load] + ["--packs"] * args.packs
+    return out
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    commands = {"resolve": _run_resolve, "extract": _run_extract}
+    try:
+        if argv and argv[0] in commands:
+            return commands[argv[0]](argv[1:])
+        return _run_names(argv)
+    except InputError as exc:
+        sys.stdout.flush()
+        print(f"geonorm: {exc}", file=sys.stderr)
+        return 2
+    except (TypeError, ValueError) as exc:
+        print(f"geonorm: {exc}", file=sys.stderr)
+        return 2
+    except BrokenPipeError:
+        # The reader closed the pipe ("| head"): stop quietly. Standard output
+        # goes to devnull so that the interpreter's final flush fails silently.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 0
