@@ -38,6 +38,9 @@ except ImportError:  # DuckDB 1.x
 
 __all__ = ["register"]
 
+_MISSING = object()
+_MEMO_LIMIT = 100_000
+
 _MENTION = {
     "start": _types.INTEGER,
     "end": _types.INTEGER,
@@ -56,15 +59,25 @@ def register(con: Any, *, registry: Registry | None = None, prefix: str = "geono
     reg = registry or default_registry
 
     def by_kind(attr: str) -> Any:
+        # Remembered across the vectors of a query (and queries), bounded,
+        # and forgotten when the registry gets an addition.
+        done: dict[tuple[object, object], str | None] = {}
+        seen = [reg._ov]
+
         def run(texts: pa.Array, kinds: pa.Array) -> pa.Array:
-            done: dict[tuple[object, object], str | None] = {}
+            if reg._ov is not seen[0]:
+                done.clear()
+                seen[0] = reg._ov
             out: list[str | None] = []
             for text, kind in zip(texts.to_pylist(), kinds.to_pylist(), strict=True):
                 slot = (text, kind)
-                if slot not in done:
-                    entity = reg.resolve_many([text], kind)[0] if isinstance(text, str) else None
-                    done[slot] = text_cell(entity, attr)
-                out.append(done[slot])
+                found = done.get(slot, _MISSING)
+                if found is _MISSING:
+                    if len(done) >= _MEMO_LIMIT:
+                        done.clear()
+                    entity = reg.resolve_many([text], kind)[0]
+                    found = done[slot] = text_cell(entity, attr)
+                out.append(found)  # type: ignore[arg-type]
             return pa.array(out, type=pa.string())
 
         return run

@@ -104,3 +104,13 @@ def test_duckdb_functions() -> None:
     assert con.execute("SELECT geonorm_extract(NULL)").fetchone() == ([],)
     with pytest.raises(duckdb.Error, match="unknown kind"):
         con.execute("SELECT geonorm_resolve('India', 'planet')").fetchall()
+
+
+def test_duckdb_sees_later_additions_to_its_registry() -> None:
+    mine = Registry()
+    con = duckdb.connect()
+    geonorm.duckdb.register(con, registry=mine)
+    query = "SELECT geonorm_resolve('Blighty', 'country')"
+    assert con.execute(query).fetchall() == [(None,)]
+    mine.add_alias("country:GB", "Blighty")
+    assert con.execute(query).fetchall() == [("country:GB",)]
