@@ -285,6 +285,8 @@ FIELDS: dict[str, Field] = {
     "fuzzy_accuracy": Field("typo accuracy (fuzzy mode)", _pct, "higher", 1.0),
     "strings_per_second": Field("strings/s (distinct, uncached)", lambda v: f"{v:,.0f}", "higher"),
     "start_seconds": Field("start + first resolve", lambda v: f"{v:.3f} s", "lower"),
+    "rows_per_second": Field("rows/s", lambda v: f"{v:,.0f}", "higher"),
+    "matched": Field("rows matched", lambda v: f"{v:,.0f}", None),
     "mb_per_second": Field("MB/s", lambda v: f"{v:.2f}", "higher"),
     "sentence_microseconds": Field("one short sentence, warm", lambda v: f"{v:.1f} µs", "lower"),
     "seconds": Field("fresh process to first answer", lambda v: f"{v:.2f} s", "lower"),
