@@ -19,7 +19,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 
-_CHILD = r"""
+# What both children do first: measure, import geonorm, measure.
+_PRELUDE = r"""
 import json, sys
 def rss():
     with open("/proc/self/status") as fh:
@@ -29,6 +30,11 @@ def rss():
 steps = [("python", rss())]
 import geonorm
 steps.append(("import geonorm", rss()))
+"""
+
+_CHILD = (
+    _PRELUDE
+    + r"""
 for kind in geonorm.shipped.available_kinds():
     geonorm.resolve("India", kind=kind)
     steps.append((f"+ {kind} table", rss()))
@@ -46,17 +52,11 @@ for i in range(100):
 steps.append(("after 100 more calls", rss()))
 print(json.dumps(steps))
 """
+)
 
-_EXTRACT_FIRST = r"""
-import json, sys
-def rss():
-    with open("/proc/self/status") as fh:
-        for line in fh:
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1]) / 1024
-steps = [("python", rss())]
-import geonorm
-steps.append(("import geonorm", rss()))
+_EXTRACT_FIRST = (
+    _PRELUDE
+    + r"""
 geonorm.extract("Indian Prime Minister Narendra Modi met Vladimir Putin; Rosneft paid $5bn for S-400s.")
 steps.append(("+ first extract (entities and matcher)", rss()))
 text = "Indian Prime Minister Narendra Modi met Vladimir Putin; Rosneft paid $5bn for S-400s. " * 2000
@@ -67,6 +67,7 @@ geonorm.resolve("India")
 steps.append(("+ first resolve (every kind's keys)", rss()))
 print(json.dumps(steps))
 """
+)
 
 
 def main() -> int:

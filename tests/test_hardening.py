@@ -19,6 +19,7 @@ from hypothesis import strategies as st
 import geonorm
 from geonorm.extraction import matcher as matcher_module
 from geonorm.extraction import mentions as mentions_module
+from geonorm.extraction import prepare as prepare_module
 from geonorm.tables import _ID_RE, _SLUG_RE
 
 # Text that leans towards the characters that break normalisers: surrogates,
@@ -125,7 +126,7 @@ _WORST = [
 
 @pytest.mark.parametrize(
     "pattern",
-    [matcher_module.SYMBOL_RUN, matcher_module.WORDS, mentions_module._SENTENCE_END, _ID_RE["country"], _SLUG_RE],
+    [prepare_module.SYMBOL_RUN, prepare_module.WORDS, mentions_module._SENTENCE_END, _ID_RE["country"], _SLUG_RE],
     ids=lambda p: p.pattern[:30],
 )
 def test_no_catastrophic_backtracking(pattern: re.Pattern[str]) -> None:

@@ -32,43 +32,15 @@ from ..text import key
 from . import patterns as pt
 from .patterns import (
     END_FREE,
-    END_KANA,
-    END_PARTICLE,
-    END_WORD,
     START_ARABIC,
-    START_FREE,
-    START_HANGUL,
     START_HEBREW,
-    START_KANA,
-    START_SCRIPT,
     START_SPACE,
     Candidate,
     PatternBuilder,
     PatternTable,
 )
-from .prepare import SIGN_CHARS, SYMBOL_RUN, WORDS, prepare
 
-__all__ = [
-    "END_FREE",
-    "END_KANA",
-    "END_PARTICLE",
-    "END_WORD",
-    "SIGN_CHARS",
-    "START_ARABIC",
-    "START_FREE",
-    "START_HANGUL",
-    "START_HEBREW",
-    "START_KANA",
-    "START_SCRIPT",
-    "START_SPACE",
-    "SYMBOL_RUN",
-    "WORDS",
-    "Candidate",
-    "Matcher",
-    "build_patterns",
-    "matcher",
-    "prepare",
-]
+__all__ = ["UNSPACED_TEXT", "Matcher", "build_patterns", "matcher"]
 
 _NONZERO = bytes([0] + [1] * 255)
 _FREE_END = bytes(1 if b == END_FREE else 0 for b in range(256))

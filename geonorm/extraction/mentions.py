@@ -19,7 +19,9 @@ from ..shipped import available_kinds
 from ..text import fold, key
 from .abbreviations import find_abbreviations
 from .coreference import coreferences, surname_of
-from .matcher import (
+from .matcher import UNSPACED_TEXT, Matcher
+from .mention import Mention, MentionHow, unique_best
+from .patterns import (
     END_FREE,
     END_KANA,
     END_PARTICLE,
@@ -28,14 +30,10 @@ from .matcher import (
     START_HANGUL,
     START_KANA,
     START_SCRIPT,
-    UNSPACED_TEXT,
-    WORDS,
     Candidate,
-    Matcher,
-    prepare,
 )
-from .mention import Mention, MentionHow, unique_best
 from .prepare import SIGN_CHARS as _SIGN_CHARS
+from .prepare import WORDS, prepare
 from .signs import find_signs
 
 __all__ = ["Mention", "MentionHow", "extract"]
