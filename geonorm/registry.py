@@ -9,6 +9,7 @@ that makes its own ``Registry()`` never sees, or disturbs, another's.
 
 from __future__ import annotations
 
+import functools
 import os
 import threading
 import tomllib
@@ -555,9 +556,10 @@ class Registry:
         """Organisations in this registry."""
         return KindResolver(self, "organisation", Organisation)
 
-    @property
+    @functools.cached_property
     def people(self) -> PeopleResolver:
-        """People in this registry, with :meth:`PeopleResolver.holder`."""
+        """People in this registry, with :meth:`PeopleResolver.holder` (one
+        resolver per registry, which keeps its index of offices)."""
         return PeopleResolver(self, "person", Person)
 
     @property

@@ -166,3 +166,15 @@ def test_the_default_registry_and_resolvers_pickle_to_themselves() -> None:
     people = _round_trip(geonorm.people)
     shoigu = people.holder("Defence Minister", country="RU", on="2023-01-01")
     assert shoigu is not None and shoigu.id == "person:sergei-shoigu"
+
+
+def test_a_registry_keeps_one_people_resolver() -> None:
+    # Its index of offices is built once, not on every holder() call.
+    mine = Registry()
+    assert mine.people is mine.people
+    first = mine.people.holder("Defence Minister", country="RU", on="2023-01-01")
+    assert first is not None and first.id == "person:sergei-shoigu"
+    index = mine.people._by_office
+    assert mine.people.holder("Defence Minister", country="RU", on="2023-01-01") == first
+    assert mine.people._by_office is index
+    assert _round_trip(mine).people.holder("Defence Minister", country="RU", on="2023-01-01") == first
