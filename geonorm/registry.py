@@ -379,7 +379,14 @@ class Registry:
         **hints: Any,
     ) -> list[Entity | None]:
         """:meth:`resolve` for every value, aligned with the input; see
-        :func:`geonorm.resolve_many`."""
+        :func:`geonorm.resolve_many`.
+
+        >>> from geonorm import Registry
+        >>> mine = Registry()
+        >>> _ = mine.add_alias("country:GB", "Blighty")
+        >>> [e.id if e else None for e in mine.resolve_many(["Blighty", None, "Bharat"], kind="country")]
+        ['country:GB', None, 'country:IN']
+        """
         self._kinds(kind)  # a wrong option raises here, whatever the values
         if hints:
             self._hints(hints)
@@ -403,7 +410,14 @@ class Registry:
         metonyms: bool = False,
     ) -> list[list[Mention]]:
         """:meth:`extract` for every text, aligned with the input; see
-        :func:`geonorm.extract_many`."""
+        :func:`geonorm.extract_many`.
+
+        >>> from geonorm import Registry
+        >>> mine = Registry()
+        >>> _ = mine.add_alias("country:GB", "Blighty")
+        >>> [[m.entity.id for m in found] for found in mine.extract_many(["Back in Blighty.", 7])]
+        [['country:GB'], []]
+        """
         kinds = None if kinds is None else tuple(kinds) if not isinstance(kinds, str) else kinds
         self.extract("", kinds=kinds, metonyms=metonyms)  # a wrong option raises here
         done: dict[str, list[Mention]] = {}

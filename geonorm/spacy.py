@@ -48,7 +48,16 @@ if not Span.has_extension("geonorm"):
 
 
 class GeonormComponent:
-    """Sets ``doc.ents`` from geonorm's mentions (see the module's docstring)."""
+    """Sets ``doc.ents`` from geonorm's mentions (see the module's docstring).
+
+    >>> import spacy
+    >>> ruler_first = spacy.blank("en")
+    >>> ruler = ruler_first.add_pipe("entity_ruler")
+    >>> ruler.add_patterns([{"label": "GPE", "pattern": "Russia"}])
+    >>> _ = ruler_first.add_pipe("geonorm", config={"overwrite_ents": True})
+    >>> [(e.text, e.label_) for e in ruler_first("Putin said Russia would respond.").ents]
+    [('Putin', 'person'), ('Russia', 'country')]
+    """
 
     def __init__(self, *, overwrite_ents: bool = False, kinds: Iterable[str] | None = None, metonyms: bool = False):
         self.overwrite_ents = overwrite_ents
