@@ -185,8 +185,8 @@ def _run_resolve(argv: list[str]) -> int:
     args = _resolve_parser().parse_args(argv)
     registry = _registry(args)
     row = _resolver(registry, args)
-    if args.country:
-        registry.resolve("India", args.kind, country=args.country)  # a bad hint fails now
+    hints = {"country": args.country} if args.country else {}
+    registry.resolve_many([], args.kind, **hints)  # a wrong kind or hint fails now
     writer = _Writer(args.format, _RESOLVE_COLUMNS)
     for _, _, line in _lines(args.files):
         writer(row(line))

@@ -37,7 +37,6 @@ __all__ = ["MAX_TEXT_LENGTH", "KindResolver", "Registry", "available_kinds"]
 
 #: Inputs longer than this (in characters) cannot be a name and give no match.
 MAX_TEXT_LENGTH = 10_000
-_FUZZY_TYPES = FUZZY_TYPES
 _FUZZY_FACTOR = {1: 0.5, 2: 0.45}
 
 
@@ -247,7 +246,7 @@ class Registry:
         if not found and fuzzy and spec.fuzzy and qkey not in table.not_keys:
             for near, dist in table.fuzzy().search(qkey):
                 for entry in table.keys.get(near, ()):
-                    if entry[2] in _FUZZY_TYPES:
+                    if entry[2] in FUZZY_TYPES:
                         entity = self._entity(table, entry[0])
                         _offer(found, entity, entry[2], entity.aliases[entry[1]], _FUZZY_FACTOR[dist])
         return list(found.values())
