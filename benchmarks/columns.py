@@ -16,11 +16,14 @@ take turns in each round; the machine is shared and its speed drifts):
 - ``pandas accessor``: ``Series.geo.resolve(kind="country", attr="alpha3")``;
 - ``DuckDB``: ``geonorm_resolve`` over a table of the column, through
   :func:`geonorm.duckdb.register` (the id; the alpha-3 is a join away);
+- ``Spark local[2]``: ``geonorm.spark.resolve(col, kind="country",
+  attr="alpha3")`` counted over a cached DataFrame of the column in two
+  partitions (a local session on this machine's two cores; the first round
+  includes each Python worker loading the tables);
 - ``country_converter``: ``CountryConverter().pandas_convert(series)``.
 
-Spark local[2] is not measured here: this machine has no Java runtime.
-
-Run: ``python -m pip install -e '.[bench,duckdb]' && python benchmarks/columns.py``.
+Run: ``python -m pip install -e '.[bench,duckdb,spark]' && python benchmarks/columns.py``
+(the Spark route needs a Java runtime; ``--no-spark`` leaves it out).
 Writes ``benchmarks/results/columns.json`` and prints a Markdown table.
 """
 
@@ -54,7 +57,7 @@ def column(rows: int, distinct: int, seed: int = 11) -> list[str | None]:
     return [rng.choice(pool) for _ in range(rows)]
 
 
-def routes(values: list[str | None]) -> dict[str, Callable[[], int]]:
+def routes(values: list[str | None], spark: bool = True) -> dict[str, Callable[[], int]]:
     """Each route: a function that resolves the whole column and returns how
     many rows it matched (the same work, checked alike)."""
     import duckdb
@@ -102,13 +105,46 @@ def routes(values: list[str | None]) -> dict[str, Callable[[], int]]:
             out = converter.pandas_convert(series.fillna(""), to="ISO3", not_found="not found")
         return int((pd.Series(out) != "not found").sum())
 
-    return {
+    todo = {
         "Series.map(resolve)": per_row,
         "resolve_many": many,
         "pandas accessor": accessor,
         "DuckDB": duck,
-        "country_converter": peer,
     }
+    if spark:
+        todo["Spark local[2]"] = spark_route(values)
+    todo["country_converter"] = peer
+    return todo
+
+
+def spark_route(values: list[str | None]) -> Callable[[], int]:
+    """The column as a cached two-partition DataFrame on a local[2] session,
+    and a function that counts the rows ``geonorm.spark.resolve`` matches."""
+    import os
+
+    from pyspark.sql import SparkSession
+    from pyspark.sql import functions as F
+
+    import geonorm.spark
+
+    os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
+    session = (
+        SparkSession.builder.master("local[2]")
+        .config("spark.ui.enabled", "false")
+        .config("spark.ui.showConsoleProgress", "false")
+        .config("spark.driver.memory", "4g")
+        .getOrCreate()
+    )
+    session.sparkContext.setLogLevel("ERROR")
+    frame = session.createDataFrame([(v,) for v in values], "name string").repartition(2).cache()
+    frame.count()
+
+    def run() -> int:
+        column = geonorm.spark.resolve("name", kind="country", attr="alpha3")
+        row = frame.select(F.count(column)).first()
+        return int(row[0]) if row else 0
+
+    return run
 
 
 def main() -> int:
@@ -116,9 +152,10 @@ def main() -> int:
     parser.add_argument("--rows", type=int, default=1_000_000)
     parser.add_argument("--distinct", type=int, default=5_000)
     parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--no-spark", action="store_true", help="leave out the Spark route (no Java runtime)")
     args = parser.parse_args()
     values = column(args.rows, args.distinct)
-    todo = routes(values)
+    todo = routes(values, spark=not args.no_spark)
     best: dict[str, float] = {}
     matched: dict[str, int] = {}
     for round_ in range(args.rounds):

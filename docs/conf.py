@@ -67,6 +67,9 @@ nitpick_ignore = [
     ("py:class", "pl.Expr"),
     ("py:class", "polars.expr.expr.Expr"),
     ("py:class", "polars.Expr"),
+    ("py:class", "pyspark.sql.column.Column"),
+    ("py:class", "pyspark.sql.Column"),
+    ("py:class", "Column"),
 ]
 nitpick_ignore_regex = [
     # Literal values inside typing.Literal[...] annotations are rendered as
@@ -86,7 +89,13 @@ add_module_names = False
 
 # -- doctest -----------------------------------------------------------------
 
-doctest_global_setup = "import geonorm"
+doctest_global_setup = """
+import importlib.util, os, shutil
+import geonorm
+# The Spark recipe runs where pyspark and a Java runtime are installed.
+java = shutil.which("java") or os.environ.get("JAVA_HOME")
+spark_ready = importlib.util.find_spec("pyspark") is not None and bool(java)
+"""
 doctest_test_doctest_blocks = "default"
 doctest_default_flags = (
     doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE | doctest.DONT_ACCEPT_TRUE_FOR_1 | doctest.IGNORE_EXCEPTION_DETAIL

@@ -24,7 +24,7 @@ _ALPHA3 = ["IND", "IND", None, None, "RUS", None, None, "IND", "KOR"]
 
 
 def test_import_geonorm_imports_no_integration() -> None:
-    libraries = ("pandas", "polars", "duckdb", "pyarrow", "spacy")
+    libraries = ("pandas", "polars", "duckdb", "pyarrow", "spacy", "pyspark")
     code = f"import sys, geonorm; print(sorted(m for m in {libraries!r} if m in sys.modules))"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[]"
