@@ -128,6 +128,7 @@ def spark_route(values: list[str | None]) -> Callable[[], int]:
     import geonorm.spark
 
     os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
+    os.environ.setdefault("SPARK_LOCAL_IP", "127.0.0.1")  # loopback only
     session = (
         SparkSession.builder.master("local[2]")
         .config("spark.ui.enabled", "false")

@@ -84,7 +84,8 @@ def resolve(
     attr="alpha3"))`` adds the codes (a run on a local session is on the
     "Pipelines" page). Options are checked here, before Spark is asked:
 
-    >>> resolve("partner", kind="planet")
+    >>> import geonorm.spark
+    >>> geonorm.spark.resolve("partner", kind="planet")
     Traceback (most recent call last):
     ...
     ValueError: unknown kind 'planet'; expected one of country, currency, organisation, person, weapon
@@ -117,7 +118,8 @@ def extract(
     ``df.select(F.explode(extract("text")).alias("m")).select("m.id")``
     gives one row per mention. Options are checked here:
 
-    >>> extract("text", kinds=["planet"])
+    >>> import geonorm.spark
+    >>> geonorm.spark.extract("text", kinds=["planet"])
     Traceback (most recent call last):
     ...
     ValueError: unknown kind 'planet'; expected one of country, currency, organisation, person, weapon

@@ -7,6 +7,7 @@ from __future__ import annotations
 import os
 import shutil
 import sys
+import warnings
 from collections.abc import Iterator
 from typing import Any
 
@@ -26,13 +27,19 @@ from pyspark.sql import functions as F  # noqa: E402
 
 import geonorm.spark  # noqa: E402
 
+# pyspark warns that it does not yet fully support pandas 3; what geonorm
+# uses of it is tested here under whichever pandas is installed.
+pytestmark = pytest.mark.filterwarnings("ignore:PySpark does not yet fully support pandas:FutureWarning")
+
 
 def _connect_available() -> bool:
     try:
-        import pyspark.sql.connect.utils as connect
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", FutureWarning)  # pandas 3: see pytestmark
+            import pyspark.sql.connect.utils as connect
 
-        connect.check_dependencies()
-    except Exception:
+            connect.check_dependencies()
+    except ImportError:
         return False
     return True
 
@@ -48,13 +55,16 @@ def _connect_available() -> bool:
     ],
 )
 def spark(request: pytest.FixtureRequest) -> Iterator[Any]:
-    # The workers run this interpreter, which has geonorm, pandas and pyarrow.
+    # The workers run this interpreter, which has geonorm, pandas and pyarrow;
+    # the driver, its workers and a Connect server talk on loopback only.
     os.environ["PYSPARK_PYTHON"] = sys.executable
+    os.environ["SPARK_LOCAL_IP"] = "127.0.0.1"
     builder = SparkSession.builder.appName("geonorm-tests")
     if request.param == "connect":
         builder = builder.remote("local[2]")  # a local Spark Connect server
     else:
         builder = builder.master("local[2]").config("spark.ui.enabled", "false")
+        builder = builder.config("spark.driver.host", "127.0.0.1").config("spark.driver.bindAddress", "127.0.0.1")
         builder = builder.config("spark.ui.showConsoleProgress", "false")
     session = (
         builder.config("spark.sql.shuffle.partitions", "2")
