@@ -70,6 +70,8 @@ nitpick_ignore = [
     ("py:class", "pyspark.sql.column.Column"),
     ("py:class", "pyspark.sql.Column"),
     ("py:class", "Column"),
+    ("py:class", "starlette.applications.Starlette"),
+    ("py:class", "Starlette"),
 ]
 nitpick_ignore_regex = [
     # Literal values inside typing.Literal[...] annotations are rendered as

@@ -5,6 +5,7 @@ Three ways to call it::
     geonorm Bharat Индия "Korea, Rep."        # names as arguments: kind, id and name each
     geonorm resolve [options] [FILE ...|-]    # one name a line, from files or standard input
     geonorm extract [options] [FILE ...|-]    # every mention in text, one line of JSON each
+    geonorm serve [--host H] [--port P]       # the reconciliation service and look-up page
 
 ``resolve`` writes a table (``--format tsv``, ``csv`` or ``jsonl``) with a
 header row: the input, a status (``match``, ``ambiguous``, ``none``), the
@@ -62,7 +63,7 @@ def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="geonorm",
         description="Resolve names of countries, currencies and more to canonical entities, "
-        "and find them in text. Subcommands: resolve, extract; or give names as arguments.",
+        "and find them in text. Subcommands: resolve, extract, serve; or give names as arguments.",
     )
     parser.add_argument("--version", action="version", version=f"geonorm {__version__}")
     return parser
@@ -89,6 +90,28 @@ def _extract_parser() -> argparse.ArgumentParser:
     parser.add_argument("--format", choices=("jsonl", "tsv"), default="jsonl", help="output format")
     _options(parser)
     return parser
+
+
+def _serve_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="geonorm serve",
+        description="Serve the reconciliation API (for OpenRefine) and a look-up page; needs geonorm[serve].",
+    )
+    parser.add_argument("--host", default="127.0.0.1", help="address to listen on (default: loopback only)")
+    parser.add_argument("--port", type=int, default=8000, help="port to listen on (default: 8000)")
+    _options(parser)
+    return parser
+
+
+def _run_serve(argv: list[str]) -> int:
+    args = _serve_parser().parse_args(argv)
+    registry = _registry(args)
+    try:
+        from .service import run
+    except ImportError as exc:
+        raise InputError(f"serve needs the serve extra: pip install 'geonorm[serve]' ({exc})") from exc
+    run(registry, host=args.host, port=args.port)
+    return 0
 
 
 def _names_parser() -> argparse.ArgumentParser:
@@ -289,7 +312,7 @@ def _passed_options(args: argparse.Namespace) -> list[str]:
 
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
-    commands = {"resolve": _run_resolve, "extract": _run_extract}
+    commands = {"resolve": _run_resolve, "extract": _run_extract, "serve": _run_serve}
     try:
         if argv and argv[0] in commands:
             return commands[argv[0]](argv[1:])

@@ -93,3 +93,12 @@ def test_link_checker_finds_broken_links(tmp_path: Path) -> None:
 def test_built_site_has_no_broken_internal_links() -> None:
     problems = _check_links().broken_links(BUILT_HTML)
     assert not problems, "broken internal links:\n" + "\n".join(problems)
+
+
+def test_service_page_lists_every_property() -> None:
+    pytest.importorskip("starlette", reason="the service needs geonorm[serve]")
+    from geonorm.service.properties import PROPERTIES
+
+    page = (DOCS / "service.rst").read_text(encoding="utf-8")
+    missing = [p.id for p in PROPERTIES if f"``{p.id}``" not in page]
+    assert not missing, f"docs/service.rst does not describe {missing}"

@@ -300,12 +300,19 @@ FIELDS: dict[str, Field] = {
     "precision": Field("precision", _pct, "higher", 1.0),
     "recall": Field("recall", _pct, "higher", 1.0),
     "found": Field("mentions found", lambda v: f"{v:,.0f}", None),
+    "queries_per_second": Field("queries/s", lambda v: f"{v:,.0f}", "higher"),
+    "median_ms": Field("batch latency, median", lambda v: f"{v:.1f} ms", "lower"),
+    "p95_ms": Field("batch latency, 95th percentile", lambda v: f"{v:.1f} ms", "lower"),
+    "max_ms": Field("batch latency, worst", lambda v: f"{v:.1f} ms", "lower"),
+    "batches": Field("batches answered", lambda v: f"{v:,.0f}", None),
 }
 _META = {
     "plain_cases": lambda v: f"{v:,} cases without options",
     "fuzzy_cases": lambda v: f"{v:,} typo cases",
     "megabytes": lambda v: f"{v:.1f} MB of text",
     "aliases": lambda v: f"{v:,} aliases",
+    "batch": lambda v: f"batches of {v} queries",
+    "names": lambda v: f"queries drawn from {v:,} names",
     "python": lambda v: f"Python {v}",
     "python_start_seconds": lambda v: f"a bare ``python -c pass`` takes {v:.3f} s",
 }
