@@ -98,9 +98,15 @@ def _serve_parser() -> argparse.ArgumentParser:
         description="Serve the reconciliation API (for OpenRefine) and a look-up page; needs geonorm[serve].",
     )
     parser.add_argument("--host", default="127.0.0.1", help="address to listen on (default: loopback only)")
-    parser.add_argument("--port", type=int, default=8000, help="port to listen on (default: 8000)")
+    parser.add_argument("--port", type=_port, default=8000, help="port to listen on (default: 8000)")
     _options(parser)
     return parser
+
+
+def _port(text: str) -> int:
+    if not (text.isascii() and text.isdigit()) or not 0 < int(text) < 65536:
+        raise argparse.ArgumentTypeError(f"a port is a number from 1 to 65535, not {text!r}")
+    return int(text)
 
 
 def _run_serve(argv: list[str]) -> int:
@@ -110,7 +116,12 @@ def _run_serve(argv: list[str]) -> int:
         from .service import run
     except ImportError as exc:
         raise InputError(f"serve needs the serve extra: pip install 'geonorm[serve]' ({exc})") from exc
-    run(registry, host=args.host, port=args.port)
+    try:
+        run(registry, host=args.host, port=args.port)
+    except OSError as exc:
+        raise InputError(f"cannot listen on {args.host}:{args.port}: {exc.strerror or exc}") from exc
+    except KeyboardInterrupt:
+        pass
     return 0
 
 

@@ -223,6 +223,44 @@ def test_properties_are_hints(server: str) -> None:
     assert out["other"] == out["none"]
 
 
+def test_hints_that_cannot_be_read_give_candidates_without_a_match(server: str) -> None:
+    # One odd cell must not fail the batch: an unknown country, another
+    # service's id or several countries leave the query unhinted and
+    # unmatched; an empty cell is no hint; a number is read as a code.
+    def hinted(v: object) -> dict[str, Any]:
+        return {"query": "Rs", "type": "currency", "properties": [{"pid": "country", "v": v}]}
+
+    queries = {
+        "unknown": hinted("Narnia"),
+        "other": hinted({"id": "Q668"}),
+        "several": hinted(["IN", "PK"]),
+        "empty": hinted(""),
+        "null": hinted(None),
+        "number": hinted(586),
+    }
+    out = call(server, "/reconcile", form={"queries": queries}, method="POST").json()
+    valid("reconciliation-result-batch.json", out)
+    for key in ("unknown", "other", "several"):
+        assert len(out[key]["result"]) > 1 and not any(r["match"] for r in out[key]["result"]), key
+    for key in ("empty", "null"):
+        assert [(r["id"], r["match"]) for r in out[key]["result"]][:1] == [("currency:INR", True)], key
+    assert [(r["id"], r["match"]) for r in out["number"]["result"]] == [("currency:PKR", True)]
+
+
+def test_match_within_several_types(server: str) -> None:
+    # "CHE" is Switzerland's code and the WIR euro's: ambiguous over every
+    # type, but within countries and organisations only Switzerland.
+    queries = {
+        "all": {"query": "CHE"},
+        "two": {"query": "CHE", "type": ["country", "organisation"]},
+        "same": {"query": "CHE", "type": ["country", "country"]},
+    }
+    out = reconcile(server, queries)
+    assert [(r["id"], r["match"]) for r in out["all"]["result"]] == [("country:CH", False), ("currency:CHE", False)]
+    assert [(r["id"], r["match"]) for r in out["two"]["result"]] == [("country:CH", True)]
+    assert out["same"] == out["two"]
+
+
 def test_types_limit_and_strictness(server: str) -> None:
     queries = {
         "one": {"query": "Congo", "type": "country", "limit": 1},
@@ -252,6 +290,10 @@ def test_suggest(server: str) -> None:
         valid("suggest-entities-response.json", out)
         assert out["result"][0]["id"] == want, out
     assert call(server, "/suggest/entity", {"prefix": "zzzzqx"}).json() == {"result": []}
+    # A one-letter prefix is ranked over every key it starts, not a window:
+    # the shortest names come first.
+    short = [r["id"] for r in call(server, "/suggest/entity", {"prefix": "b", "limit": "5"}).json()["result"]]
+    assert "organisation:bp" in short and "country:BS" in short
     types = call(server, "/suggest/type", {"prefix": "weap"}).json()
     valid("suggest-types-response.json", types)
     assert [t["id"] for t in types["result"]] == ["weapon"]
@@ -361,11 +403,19 @@ def test_bad_requests_get_clear_errors(server: str) -> None:
     error(call(server, "/reconcile", {"queries": {"q": "India"}}), 400, "must be a JSON object")
     error(call(server, "/reconcile", {"queries": {"q": {"query": 5}}}), 400, "must be a string")
     error(call(server, "/reconcile", {"queries": {"q": {"query": "India", "limit": "ten"}}}), 400, "limit")
-    big = {f"q{i}": {"query": "India"} for i in range(501)}
+    big = {f"q{i}": {"query": "India"} for i in range(201)}
     error(call(server, "/reconcile", form={"queries": big}, method=post), 400, "too many queries")
-    error(call(server, "/reconcile", {"queries": {"q": {"query": "x" * 1001}}}), 400, "too long")
-    hint = {"q": {"query": "Rs", "properties": [{"pid": "country", "v": "Atlantis"}]}}
-    error(call(server, "/reconcile", {"queries": hint}), 400, "not a country")
+    error(call(server, "/reconcile", {"queries": {"q": {"query": "x" * 301}}}), 400, "too long")
+    # JSON that parses but that the service does not take: deep, long numbers,
+    # lone surrogates.
+    error(call(server, "/reconcile", {"queries": "[" * 5000 + "]" * 5000}), 400, "too deep")
+    error(
+        call(server, "/reconcile", {"queries": '{"q": {"query": "India", "limit": ' + "9" * 5000 + "}}"}), 400, "JSON"
+    )
+    error(call(server, "/reconcile", {"queries": '{"\\ud800": {"query": "India"}}'}), 400, "surrogate")
+    error(
+        call(server, "/reconcile", {"extend": '{"ids": ["\\ud800"], "properties": [{"id": "name"}]}'}), 400, "surrogate"
+    )
     # A declared length past the limit is refused before the body is read; a
     # chunked body, once it passes the limit.
     error(_declared_too_long(server), 413, "larger")
@@ -402,6 +452,23 @@ def test_concurrent_requests_all_answered(server: str) -> None:
 
     with ThreadPoolExecutor(8) as pool:
         assert set(pool.map(one, range(80))) == {200}
+
+
+def test_serve_says_what_is_wrong_with_its_address(server: str) -> None:
+    port = urllib.parse.urlsplit(server).port
+    taken = subprocess.run(
+        [sys.executable, "-m", "geonorm", "serve", "--port", str(port)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert taken.returncode == 2 and f"cannot listen on 127.0.0.1:{port}" in taken.stderr
+    assert "reconciliation endpoint" not in taken.stdout
+    bad = subprocess.run(
+        [sys.executable, "-m", "geonorm", "serve", "--port", "99999"], capture_output=True, text=True, check=False
+    )
+    assert bad.returncode == 2 and "a port is a number from 1 to 65535" in bad.stderr
 
 
 def test_serve_with_a_table_of_ones_own(tmp_path: Path) -> None:

@@ -23,12 +23,14 @@ characters a query; past them, a 4xx answer with a JSON ``{"error": ...}``.
 from __future__ import annotations
 
 import json
+import socket
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, MutableMapping
 from contextlib import asynccontextmanager
 from typing import Any
 from urllib.parse import parse_qsl
 
 from starlette.applications import Starlette
+from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
@@ -77,14 +79,18 @@ class _Cors:
 
         async def with_cors(message: Message) -> None:
             if message["type"] == "http.response.start":
-                message["headers"] = [*message.get("headers", []), *_CORS]
+                headers = list(message.get("headers", []))
+                if not any(name.lower() == _CORS[0][0] for name, _ in headers):
+                    message["headers"] = [*headers, *_CORS]
             await send(message)
 
         await self.app(scope, receive, with_cors)
 
 
 def _error(status: int, message: str, headers: Mapping[str, str] | None = None) -> JSONResponse:
-    return JSONResponse({"error": message}, status_code=status, headers=headers)
+    # With the CORS headers of its own: a 500 is sent from outside _Cors.
+    cors = {name.decode(): value.decode() for name, value in _CORS}
+    return JSONResponse({"error": message}, status_code=status, headers={**cors, **(headers or {})})
 
 
 async def _params(request: Request) -> dict[str, str]:
@@ -92,7 +98,7 @@ async def _params(request: Request) -> dict[str, str]:
     params = dict(request.query_params)
     if request.method == "POST":
         declared = request.headers.get("content-length")
-        if declared is not None and (not declared.isdigit() or int(declared) > MAX_BODY):
+        if declared is not None and (not (declared.isascii() and declared.isdigit()) or int(declared) > MAX_BODY):
             raise HTTPException(413, f"the body is larger than {MAX_BODY} bytes")
         body = bytearray()
         async for chunk in request.stream():
@@ -111,9 +117,17 @@ async def _params(request: Request) -> dict[str, str]:
 
 def _json(params: dict[str, str], name: str) -> object:
     try:
-        return json.loads(params[name])
+        value = json.loads(params[name])
+        # Lone surrogates ("\ud800") parse, but cannot be answered in UTF-8.
+        json.dumps(value, ensure_ascii=False).encode("utf-8")
     except json.JSONDecodeError as exc:
         raise BadRequest(f"{name} is not valid JSON: {exc.msg} at character {exc.pos}") from None
+    except UnicodeEncodeError:
+        raise BadRequest(f"{name} has text that is not Unicode (an unpaired surrogate)") from None
+    except (ValueError, RecursionError):
+        # Integers of thousands of digits; arrays nested thousands deep.
+        raise BadRequest(f"{name} is JSON this service does not read (too deep, or a number too long)") from None
+    return value
 
 
 def _base(request: Request) -> str:
@@ -125,33 +139,38 @@ def create_app(registry: Registry | None = None) -> Starlette:
     default geonorm's own)."""
     service = Service(registry or default_registry)
 
-    async def reconcile(request: Request) -> Response:
-        params = await _params(request)
+    def answer(params: dict[str, str], base: str) -> Response:
         if "queries" in params:
             return JSONResponse(service.reconcile(_json(params, "queries")))
         if "extend" in params:
             return JSONResponse(service.extend(_json(params, "extend")))
-        return JSONResponse(service.manifest(_base(request)))
+        return JSONResponse(service.manifest(base))
 
-    async def suggest_entity(request: Request) -> Response:
+    async def reconcile(request: Request) -> Response:
+        params = await _params(request)
+        # The work runs in a worker thread: a long batch never holds up the
+        # event loop, and so the other requests.
+        return await run_in_threadpool(answer, params, _base(request))
+
+    def suggest_entity(request: Request) -> Response:
         p = request.query_params
         limit = query_int(p.get("limit"), 10, "limit")
         return JSONResponse(service.suggest_entity(p.get("prefix", ""), p.get("type") or None, limit))
 
-    async def suggest_type(request: Request) -> Response:
+    def suggest_type(request: Request) -> Response:
         return JSONResponse(service.suggest_type(request.query_params.get("prefix", "")))
 
-    async def suggest_property(request: Request) -> Response:
+    def suggest_property(request: Request) -> Response:
         p = request.query_params
         return JSONResponse(service.suggest_property(p.get("prefix", ""), p.get("type") or None))
 
-    async def propose(request: Request) -> Response:
+    def propose(request: Request) -> Response:
         p = request.query_params
         limit = query_int(p.get("limit"), 0, "limit") or None
         return JSONResponse(service.propose(p.get("type") or None, limit))
 
-    def _entity_page(render: Callable[[Registry, Any], str]) -> Callable[[Request], Awaitable[Response]]:
-        async def page(request: Request) -> Response:
+    def _entity_page(render: Callable[[Registry, Any], str]) -> Callable[[Request], Response]:
+        def page(request: Request) -> Response:
             eid = request.query_params.get("id", "")
             entity = service.registry.get(eid) if eid else None
             if entity is None:
@@ -160,7 +179,7 @@ def create_app(registry: Registry | None = None) -> Starlette:
 
         return page
 
-    async def lookup(request: Request) -> Response:
+    def lookup(request: Request) -> Response:
         p = request.query_params
         query = p.get("q", "")
         kind = p.get("kind") or None
@@ -183,6 +202,9 @@ def create_app(registry: Registry | None = None) -> Starlette:
         assert isinstance(exc, HTTPException)
         return _error(exc.status_code, exc.detail, exc.headers)
 
+    async def server_error(_: Request, exc: Exception) -> Response:
+        return _error(500, f"the service failed on this request ({type(exc).__name__}); please report it")
+
     @asynccontextmanager
     async def lifespan(_: Starlette) -> AsyncIterator[None]:
         # Load the tables and build the suggest index before the first request.
@@ -203,7 +225,7 @@ def create_app(registry: Registry | None = None) -> Starlette:
     ]
     app = Starlette(
         routes=routes,
-        exception_handlers={BadRequest: bad_request, HTTPException: http_error},
+        exception_handlers={BadRequest: bad_request, HTTPException: http_error, Exception: server_error},
         lifespan=lifespan,
     )
     app.add_middleware(_Cors)
@@ -211,8 +233,27 @@ def create_app(registry: Registry | None = None) -> Starlette:
 
 
 def run(registry: Registry | None = None, *, host: str = "127.0.0.1", port: int = 8000) -> None:
-    """Serve :func:`create_app` with uvicorn until interrupted."""
+    """Serve :func:`create_app` with uvicorn on ``host``:``port`` until
+    interrupted. :class:`OSError` when the address cannot be listened on
+    (a port in use, say), before anything is announced."""
     import uvicorn
 
-    print(f"geonorm: reconciliation endpoint http://{host}:{port}/reconcile, look-up page http://{host}:{port}/lookup")
-    uvicorn.run(create_app(registry), host=host, port=port, log_level="warning")
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    # IPPROTO_TCP, so that asyncio sets TCP_NODELAY on the connections (with
+    # Nagle and delayed ACKs, a keep-alive answer would wait 40 ms).
+    sock = socket.socket(family, socket.SOCK_STREAM, socket.IPPROTO_TCP)
+    try:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.bind((host, port))
+    except OSError:
+        sock.close()
+        raise
+    shown = f"[{host}]" if family == socket.AF_INET6 else host
+    print(
+        f"geonorm: reconciliation endpoint http://{shown}:{port}/reconcile, look-up page http://{shown}:{port}/lookup"
+    )
+    server = uvicorn.Server(uvicorn.Config(create_app(registry), log_level="warning"))
+    try:
+        server.run(sockets=[sock])
+    finally:
+        sock.close()

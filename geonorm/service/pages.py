@@ -39,7 +39,11 @@ def _page(title: str, body: str) -> str:
 
 
 def _link(entity: Entity) -> str:
-    return f'<a href="view?{urlencode({"id": entity.id})}">{escape(entity.name)}</a>'
+    return _id_link(entity.id, entity.name)
+
+
+def _id_link(entity_id: str, name: str) -> str:
+    return f'<a href="view?{urlencode({"id": entity_id})}">{escape(name)}</a>'
 
 
 def _rows(registry: Registry, entity: Entity, aliases: int | None) -> str:
@@ -50,7 +54,7 @@ def _rows(registry: Registry, entity: Entity, aliases: int | None) -> str:
         cells = properties.values(registry, entity, prop.id)
         if not cells:
             continue
-        shown = ", ".join(_link(registry.get(c["id"]) or entity) if "id" in c else escape(c["str"]) for c in cells[:20])
+        shown = ", ".join(_id_link(c["id"], c["name"]) if "id" in c else escape(c["str"]) for c in cells[:20])
         rows.append(f"<tr><th>{escape(prop.name)}</th><td>{shown}</td></tr>")
     names = [a for a in entity.aliases if a != entity.name]
     if names:

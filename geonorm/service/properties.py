@@ -13,6 +13,7 @@ means, and its values for one entity as the Reconciliation API's cells.
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Callable, Iterable
 from typing import Any
 
@@ -59,10 +60,21 @@ def _attr(name: str) -> Callable[[Registry, Entity], Iterable[object]]:
     return read
 
 
+# Per registry (and its state), each country's currencies, current first.
+_CURRENCIES: weakref.WeakKeyDictionary[Registry, tuple[object, dict[str, list[Currency]]]] = weakref.WeakKeyDictionary()
+
+
 def _currencies(registry: Registry, entity: Entity) -> Iterable[object]:
-    # The currencies whose countries include this one, current ones first.
-    found = [c for c in registry.entities("currency") if isinstance(c, Currency) and entity in c.countries]
-    return sorted(found, key=lambda c: (c.historic, c.id))
+    state = registry._ov
+    known = _CURRENCIES.get(registry)
+    if known is None or known[0] is not state:
+        by_country: dict[str, list[Currency]] = {}
+        currencies = [c for c in registry.entities("currency") if isinstance(c, Currency)]
+        for currency in sorted(currencies, key=lambda c: (c.historic, c.id)):
+            for country in currency.countries:
+                by_country.setdefault(country.id, []).append(currency)
+        known = _CURRENCIES[registry] = (state, by_country)
+    return known[1].get(entity.id, ())
 
 
 def _offices(_registry: Registry, entity: Entity) -> Iterable[object]:

@@ -30,7 +30,7 @@ from .suggest import PrefixIndex
 __all__ = ["MAX_IDS", "MAX_QUERIES", "MAX_QUERY_LENGTH", "BadRequest", "Service", "query_int"]
 
 #: Queries in one reconciliation batch, at most.
-MAX_QUERIES = 500
+MAX_QUERIES = 200
 #: Entity ids (and properties) in one data-extension request, at most.
 MAX_IDS = 1000
 MAX_PROPERTIES = 50
@@ -38,13 +38,16 @@ MAX_PROPERTIES = 50
 MAX_LIMIT = 100
 DEFAULT_LIMIT = 10
 #: Characters in one query, at most (a name, not a text).
-MAX_QUERY_LENGTH = 1000
+MAX_QUERY_LENGTH = 300
 
 IDENTIFIER_SPACE = "https://geonorm.readthedocs.io/ids/"
 SCHEMA_SPACE = "https://geonorm.readthedocs.io/schema/"
 
 # A candidate's score: geonorm's score (up to 1.2) on a scale of 100.
 _SCALE = 100 / 1.2
+
+
+_NO_VALUE = object()
 
 
 class BadRequest(ValueError):
@@ -118,22 +121,34 @@ class Service:
             raise BadRequest(f"query {qkey!r} is too long: {len(text)} characters (at most {MAX_QUERY_LENGTH})")
         kinds = self._kinds(qkey, query.get("type"))
         limit = self._limit(qkey, query.get("limit"))
-        hints = self._hints(qkey, query.get("properties"))
+        hints, usable = self._hints(qkey, query.get("properties"))
         if query.get("type_strict") not in (None, "any", "should", "all"):
             raise BadRequest(f"query {qkey!r}: type_strict must be 'any', 'should' or 'all'")
-        if not kinds:
+        if not kinds or limit == 0:
             return []
-        kind = kinds[0] if len(kinds) == 1 else None
-        reg = self.registry
-        try:
-            found = reg.candidates(text, kind, **hints)
-            best = reg.resolve(text, kind, **hints)
-        except (TypeError, ValueError) as exc:
-            raise BadRequest(f"query {qkey!r}: {exc}") from None
-        found = [m for m in found if m.entity.kind in kinds]
-        if best is not None and best.kind not in kinds:
-            best = None
+        found, best = self._answer(text, kinds, hints)
+        if not usable:
+            best = None  # a hint that could not be read: candidates, but no match
         return [self._result(m, m.entity is best) for m in found[:limit]]
+
+    def _answer(self, text: str, kinds: tuple[str, ...], hints: dict[str, Any]) -> tuple[list[Match], Entity | None]:
+        """The candidates of ``kinds`` for ``text``, and the one entity
+        :func:`geonorm.resolve` answers within those kinds, if any."""
+        reg = self.registry
+        every = len(kinds) == len(KIND_NAMES)
+        found = reg.candidates(text, None if every else kinds[0] if len(kinds) == 1 else None, **hints)
+        if every or len(kinds) == 1:
+            return found, reg.resolve(text, None if every else kinds[0], **hints)
+        # Several kinds, not all: each kind's answer; one of them, or the one
+        # whose score is above the others', is the answer.
+        found = [m for m in found if m.entity.kind in kinds]
+        answers = [e for e in (reg.resolve(text, k, **hints) for k in kinds) if e is not None]
+        if len(answers) <= 1:
+            return found, answers[0] if answers else None
+        scores = {m.entity.id: m.score for m in found}
+        ranked = sorted(answers, key=lambda e: -scores.get(e.id, 0.0))
+        top = scores.get(ranked[0].id, 0.0)
+        return found, ranked[0] if scores.get(ranked[1].id, 0.0) < top else None
 
     def _result(self, match: Match, is_best: bool) -> dict[str, Any]:
         entity = match.entity
@@ -153,7 +168,7 @@ class Service:
         if not isinstance(wanted, list) or not all(isinstance(t, str) for t in wanted):
             raise BadRequest(f"query {qkey!r}: 'type' must be a type id or a list of them")
         # A type this service does not have matches nothing.
-        return tuple(t for t in wanted if t in KIND_NAMES)
+        return tuple(dict.fromkeys(t for t in wanted if t in KIND_NAMES))
 
     @staticmethod
     def _limit(qkey: str, value: object) -> int:
@@ -163,44 +178,55 @@ class Service:
             raise BadRequest(f"query {qkey!r}: 'limit' must be a number of candidates")
         return min(int(value), MAX_LIMIT)
 
-    def _hints(self, qkey: str, value: object) -> dict[str, Any]:
+    def _hints(self, qkey: str, value: object) -> tuple[dict[str, Any], bool]:
+        """The hints the query's properties give, and whether every property
+        that should be a hint could be read as one."""
         if value is None:
-            return {}
+            return {}, True
         if not isinstance(value, list):
             raise BadRequest(f"query {qkey!r}: 'properties' must be a list of {{pid, v}} objects")
         hints: dict[str, Any] = {}
+        usable = True
         for prop in value:
             if not isinstance(prop, Mapping) or not isinstance(prop.get("pid"), str) or "v" not in prop:
                 raise BadRequest(f"query {qkey!r}: each property must be an object with 'pid' and 'v'")
             if prop["pid"] != "country":
                 continue  # other properties do not narrow a name down here
-            country = self._country(qkey, prop["v"])
-            if country is not None:
+            country = self._country(prop["v"])
+            if country is None:
+                usable = False
+            elif country is not _NO_VALUE:
                 hints["country"] = country
-        return hints
+        return hints, usable
 
-    def _country(self, qkey: str, value: object) -> Country | None:
+    def _country(self, value: object) -> object:
+        """The Country a property value names; ``_NO_VALUE`` for an empty
+        cell; None when it names none (an unknown name, another service's
+        id, several values)."""
         if isinstance(value, list):
-            if len(value) != 1:
-                return None  # no value, or several countries: no hint
+            if not value:
+                return _NO_VALUE
+            if len(value) > 1:
+                return None
             value = value[0]
+        if value is None or (isinstance(value, str) and not value.strip()):
+            return _NO_VALUE
         if isinstance(value, Mapping):
-            value = value.get("id")
-            entity = self.registry.get(value) if isinstance(value, str) else None
-            if not isinstance(entity, Country):
-                raise BadRequest(f"query {qkey!r}: the country property names no country id")
-            return entity
-        if not isinstance(value, str):
-            raise BadRequest(f"query {qkey!r}: the country property must be a country's name, code or id")
-        if not value.strip():
-            return None  # an empty cell of the column used as hint
-        entity = self.registry.get(value) if value.startswith("country:") else None
+            eid = value.get("id")
+            entity = self.registry.get(eid) if isinstance(eid, str) else None
+            return entity if isinstance(entity, Country) else None
+        if isinstance(value, bool) or not isinstance(value, str | int | float):
+            return None
+        text = str(value).strip() if not isinstance(value, float) or not value.is_integer() else str(int(value))
+        if len(text) > MAX_QUERY_LENGTH:
+            return None
+        entity = self.registry.get(text) if text.startswith("country:") else None
         if isinstance(entity, Country):
             return entity
         try:
-            return self.registry._country_hint(value)
-        except ValueError:
-            raise BadRequest(f"query {qkey!r}: {value!r} is not a country geonorm knows") from None
+            return self.registry._country_hint(text)
+        except (TypeError, ValueError):
+            return None
 
     # -- suggest --------------------------------------------------------------
 
@@ -266,7 +292,7 @@ class Service:
             raise BadRequest("extend: 'properties' must be a list of {id} objects")
         if len(ids) > MAX_IDS or len(props) > MAX_PROPERTIES:
             raise BadRequest(f"extend: at most {MAX_IDS} ids and {MAX_PROPERTIES} properties at once")
-        pids = [str(p["id"]) for p in props]
+        pids = list(dict.fromkeys(str(p["id"]) for p in props))
         unknown = [pid for pid in pids if properties.get(pid) is None]
         if unknown:
             raise BadRequest(f"extend: unknown properties {', '.join(map(repr, unknown))}")
@@ -308,13 +334,9 @@ def _describe(entity: Entity, match: Match) -> str:
 
 
 def query_int(value: str | None, default: int, name: str) -> int:
-    """A query-string number (``limit``), checked."""
+    """A whole number from a query string (``limit``), checked."""
     if value is None or value == "":
         return default
-    try:
-        number = int(value)
-    except ValueError:
-        raise BadRequest(f"{name} must be a whole number") from None
-    if number < 0:
-        raise BadRequest(f"{name} must not be negative")
-    return number
+    if not (value.isascii() and value.isdigit() and len(value) <= 6):
+        raise BadRequest(f"{name} must be a whole number from 0 to 999999")
+    return int(value)

@@ -20,11 +20,10 @@ from ..text import key
 
 __all__ = ["PrefixIndex"]
 
-# How many keys one search walks at most: a one-letter prefix matches tens
-# of thousands of aliases; the best answers are among the shortest keys,
-# which sort first within a prefix only partly, so the walk is wide but
-# bounded.
-_WALK = 3000
+# Short prefixes match thousands of keys (one letter: up to ~6,600), so
+# their rankings are remembered: the first search of each pays the walk.
+_SHORT = 3
+_REMEMBERED = 20_000
 
 
 class PrefixIndex:
@@ -43,6 +42,7 @@ class PrefixIndex:
                 if k:
                     per_kind.add((k, entity.id))
                     rows[None].add((k, entity.id))
+        self._short: dict[tuple[str | None, str], list[str]] = {}
         self._keys: dict[str | None, list[str]] = {}
         self._ids: dict[str | None, list[str]] = {}
         for kind, pairs in rows.items():
@@ -58,11 +58,22 @@ class PrefixIndex:
         keys = self._keys.get(kind)
         if not wanted or keys is None or limit <= 0:
             return []
-        ids = self._ids[kind]
+        if len(wanted) <= _SHORT:
+            slot = (kind, wanted)
+            ranked = self._short.get(slot)
+            if ranked is None:
+                if len(self._short) >= _REMEMBERED:
+                    self._short.clear()
+                ranked = self._short[slot] = self._rank(wanted, keys, self._ids[kind])
+        else:
+            ranked = self._rank(wanted, keys, self._ids[kind])
+        return [self._entities[eid] for eid in ranked[:limit]]
+
+    def _rank(self, wanted: str, keys: list[str], ids: list[str]) -> list[str]:
         start = bisect.bisect_left(keys, wanted)
         # Per entity, its best key: (not exact, length, not its name, name).
         best: dict[str, tuple[int, int, int, str]] = {}
-        for i in range(start, min(start + _WALK, len(keys))):
+        for i in range(start, len(keys)):
             k = keys[i]
             if not k.startswith(wanted):
                 break
@@ -72,5 +83,5 @@ class PrefixIndex:
             old = best.get(eid)
             if old is None or rank < old:
                 best[eid] = rank
-        ordered = sorted(best, key=lambda eid: (best[eid], eid))
-        return [self._entities[eid] for eid in ordered[:limit]]
+        # Enough for any limit a caller may ask (the service's is 100).
+        return sorted(best, key=lambda eid: (best[eid], eid))[:100]
