@@ -31,7 +31,7 @@ from .model import (
     Role,
     Weapon,
 )
-from .offices import PeopleResolver
+from .offices import PeopleResolver, StaleDataWarning
 from .registry import Registry
 from .resolvers import KindResolver
 from .tables import TableError
@@ -50,6 +50,7 @@ __all__ = [
     "Person",
     "Registry",
     "Role",
+    "StaleDataWarning",
     "TableError",
     "Weapon",
     "__version__",

@@ -237,7 +237,21 @@ class Organisation(Entity):
 
 @attrs.frozen
 class Role:
-    """An office a person held, with dates where the tables are sure of them."""
+    """An office a person held, with dates where the tables are sure of them.
+
+    ``start`` and ``end`` are the first and last days (a successor's first
+    day may be the predecessor's last: the day of the handover). A role
+    whose start the tables do not know but which the person held on the
+    table's as-of date has no ``start`` and ``held_from`` set to that date.
+
+    >>> import datetime as dt
+    >>> from geonorm import Role
+    >>> role = Role("defence_minister", "Defence Minister", start=dt.date(2024, 5, 14))
+    >>> role.held_on(dt.date(2024, 5, 14)), role.held_on(dt.date(2024, 5, 13))
+    (True, False)
+    >>> Role("chief_executive", "CEO", held_from=dt.date(2025, 10, 31)).held_on(dt.date(2025, 1, 1))
+    False
+    """
 
     office: str
     title: str
@@ -245,10 +259,15 @@ class Role:
     organisation: Organisation | None = attrs.field(default=None, repr=_ref_repr)
     start: _dt.date | None = None
     end: _dt.date | None = None
+    #: For a role whose start is unknown: the table's as-of date, on which
+    #: the person held it.
+    held_from: _dt.date | None = None
 
     def held_on(self, day: _dt.date) -> bool:
-        """Whether the role was held on ``day`` (unknown start: never sure)."""
-        if self.start is None or day < self.start:
+        """Whether the role was held on ``day``, as far as the tables know
+        (an unknown start counts from ``held_from``, or never)."""
+        first = self.start or self.held_from
+        if first is None or day < first:
             return False
         return self.end is None or day <= self.end
 

@@ -5,6 +5,7 @@ state."""
 from __future__ import annotations
 
 import datetime as dt
+import warnings
 from typing import TYPE_CHECKING, Any
 
 from .kinds import SPECS
@@ -18,7 +19,13 @@ if TYPE_CHECKING:
     from .overlay import Overlay
     from .registry import Registry
 
-__all__ = ["PeopleResolver"]
+__all__ = ["PeopleResolver", "StaleDataWarning"]
+
+
+class StaleDataWarning(UserWarning):
+    """A question about a day after the people tables' as-of date: the
+    answer is who held the office as far as the tables know, which may have
+    changed since (see :attr:`PeopleResolver.as_of`)."""
 
 
 class PeopleResolver(KindResolver[Person]):
@@ -45,6 +52,7 @@ class PeopleResolver(KindResolver[Person]):
         country: object = None,
         on: object = None,
         organisation: object = None,
+        _stacklevel: int = 2,
     ) -> list[Person]:
         """Everyone who held the office ``title`` on the day ``on``.
 
@@ -53,8 +61,13 @@ class PeopleResolver(KindResolver[Person]):
         Secretary General"). ``country`` is a Country or a code or name;
         ``organisation`` an Organisation or a name, for offices of
         international bodies. ``on`` is a :class:`datetime.date` or an ISO
-        date string; None means today. Roles count only where the tables are
-        sure of their start date.
+        date string; None means today. Roles count from their start date, or
+        for a role whose start the tables do not know, from the table's as-of
+        date, on which it was held. On a single-seat office, the day of a
+        handover is the successor's. A day after the tables' as-of date
+        (the earliest as-of date of the tables with roles of that office;
+        see :attr:`as_of`) warns with :class:`StaleDataWarning`: the answer is
+        the holder as the tables last knew.
         """
 
         if not isinstance(title, str):
@@ -92,23 +105,65 @@ class PeopleResolver(KindResolver[Person]):
                 maybe = self._registry.resolve(prefix, kind="country")
                 if isinstance(maybe, Country):
                     want_country = maybe
+        known = spec.office_as_of.get(office, spec.as_of)
+        if known is not None and day > known:
+            warnings.warn(
+                StaleDataWarning(
+                    f"the people tables are known to {known.isoformat()}; who held {title!r} on "
+                    f"{day.isoformat()} is who held it then, as far as the tables know"
+                ),
+                stacklevel=_stacklevel,
+            )
         offices = self._offices()
         if want_country is not None:
             roles = offices.get((office, want_country.id), ())
         elif want_org is not None:
             roles = offices.get((office, want_org.id), ())
+            if not roles:
+                # An organisation's offices by their own titles ("ECB
+                # President" is its governor, "European Commission
+                # President" its chief executive), here and in the
+                # organisations under it ("EU": the Commission's and the
+                # Council's presidents, so no one answer).
+                phrase = " ".join(title.split()[len(prefix.split()) :]).casefold() if prefix else title.casefold()
+                roles = [
+                    (person, role)
+                    for person, role in offices.get(("*", want_org.id), ())
+                    if phrase and phrase in role.title.casefold()
+                ]
+                want_org = None  # the roles are the organisation's or its parts'
         else:
             roles = offices.get(office, ())
-        out: list[Person] = []
+        held: list[tuple[Person, Role]] = []
         for person, role in roles:
-            if not role.held_on(day) or (out and out[-1] is person):
+            if not role.held_on(day) or (held and held[-1][0] is person):
                 continue
             if want_country is not None and role.country != want_country:
                 continue
             if want_org is not None and role.organisation != want_org:
                 continue
-            out.append(person)
-        return out
+            held.append((person, role))
+        if len(held) > 1 and office in spec.seats and any(r.start == day for _, r in held):
+            # A single seat on the day of a handover: the successor's.
+            held = [(p, r) for p, r in held if r.end != day]
+        return [person for person, _ in held]
+
+    @property
+    def as_of(self) -> dt.date | None:
+        """The date the people tables are known to: the earliest ``as_of``
+        of the shipped people tables. :meth:`holder` for a day after the
+        as-of date of the tables that hold the office's roles (this date, or
+        a later one) warns with :class:`StaleDataWarning`.
+
+        >>> import geonorm
+        >>> geonorm.people.as_of.isoformat()
+        '2025-10-31'
+        """
+        spec = SPECS["person"]
+        assert isinstance(spec, PersonSpec)
+        if "person" not in _SHIPPED:
+            _shipped("person")
+        return spec.as_of
 
     def _offices(self) -> dict[Any, list[tuple[Person, Role]]]:
         """Every role by office, and by ``(office, country or organisation
@@ -124,6 +179,12 @@ class PeopleResolver(KindResolver[Person]):
                     for where in (role.country, role.organisation):
                         if where is not None:
                             index.setdefault((role.office, where.id), []).append((person, role))
+                    org = role.organisation
+                    seen: set[str] = set()
+                    while org is not None and org.id not in seen:  # the organisation and those above it
+                        seen.add(org.id)
+                        index.setdefault(("*", org.id), []).append((person, role))
+                        org = org.parent
             built = (ov, index)
             self._by_office = built
         return built[1]
@@ -138,7 +199,7 @@ class PeopleResolver(KindResolver[Person]):
     ) -> Person | None:
         """The one person who held ``title`` on ``on``, or None when nobody or
         several did (see :meth:`holders`)."""
-        found = self.holders(title, country=country, on=on, organisation=organisation)
+        found = self.holders(title, country=country, on=on, organisation=organisation, _stacklevel=3)
         return found[0] if len(found) == 1 else None
 
     def _organisation(self, value: object) -> Organisation:

@@ -82,6 +82,7 @@ WEAPON_CATEGORIES = frozenset(
 _STR = "string"
 _STRS = "list of strings"
 _DATE = "date"
+_BOOL = "true"
 _ROLES = "list of roles"
 
 _COMMON: dict[str, str] = {"id": _STR, "name": _STR, "aliases": _STRS, "weak_aliases": _STRS, "note": _STR}
@@ -121,7 +122,15 @@ _REQUIRED: dict[str, tuple[str, ...]] = {
     "person": ("id", "name"),
     "weapon": ("id", "name", "category"),
 }
-_ROLE_FIELDS = {"office": _STR, "title": _STR, "country": _STR, "organisation": _STR, "start": _DATE, "end": _DATE}
+_ROLE_FIELDS = {
+    "office": _STR,
+    "title": _STR,
+    "country": _STR,
+    "organisation": _STR,
+    "start": _DATE,
+    "end": _DATE,
+    "current": _BOOL,
+}
 _LIST_TABLES = {
     "not_country": "country",
     "not_currency": "currency",
@@ -223,10 +232,19 @@ def _check_roles(value: Any, where: str) -> list[dict[str, Any]]:
         for name, value_ in role.items():
             if _ROLE_FIELDS[name] == _DATE:
                 clean[name] = _check_date(value_, rwhere, name)
+            elif _ROLE_FIELDS[name] == _BOOL:
+                if value_ is not True:
+                    raise TableError(f"{rwhere}: field {name!r} is written only as {name} = true")
+                clean[name] = True
             else:
                 clean[name] = _check_str(value_, rwhere, name)
         if "start" in clean and "end" in clean and clean["end"] < clean["start"]:
             raise TableError(f"{rwhere}: ends before it starts")
+        if clean.get("current") and ("start" in clean or "end" in clean):
+            raise TableError(
+                f"{rwhere}: 'current = true' marks a role whose start is unknown and that was held on the "
+                "table's as_of date; it takes neither 'start' nor 'end'"
+            )
         roles.append(clean)
     return roles
 
@@ -311,7 +329,7 @@ def parse_table(data: Mapping[str, Any], path: str) -> TableFile:
                 names.extend(_check_strs(entry["names"], where, "names"))
             kind = _LIST_TABLES[top]
             not_names[kind] = not_names.get(kind, ()) + tuple(names)
-        elif top in ("forms", "office", "honorifics", "institutions"):
+        elif top in ("forms", "office", "shared_seat", "honorifics", "institutions"):
             extra[top] = value
         elif top == "single_characters" and language is not None:
             extra[top] = _check_single_characters(value, path)
@@ -320,6 +338,12 @@ def parse_table(data: Mapping[str, Any], path: str) -> TableFile:
                 f"{path}: unknown top-level key {top!r}; expected as_of, [[country]], [[currency]], "
                 "[[organisation]], [[person]], [[weapon]] or a [[not_<kind>]] list"
             )
+    for rec in records:
+        for i, role in enumerate(rec.fields.get("roles", ()), 1):
+            if role.get("current"):
+                if as_of is None:
+                    raise TableError(f"{rec.where()} role #{i}: 'current = true' needs the file's as_of date")
+                role["held_from"] = as_of
     return TableFile(
         path=path, as_of=as_of, records=tuple(records), language=language, not_names=not_names, extra=extra
     )
@@ -441,7 +465,7 @@ def raw_entity(rec: Record) -> dict[str, Any]:
                 out["country"] = f"country:{role['country']}"
             if "organisation" in role:
                 out["organisation"] = role["organisation"]
-            for d in ("start", "end"):
+            for d in ("start", "end", "held_from"):
                 if d in role:
                     out[d] = role[d].isoformat()
             roles.append(out)

@@ -266,7 +266,8 @@ def test_holders_see_a_registry_s_later_additions() -> None:
     mine = Registry()
 
     def holders(on: str) -> set[str]:
-        return {p.id for p in mine.people.holders("Defence Minister", country="RU", on=on)}
+        with pytest.warns(geonorm.StaleDataWarning):  # a day past the tables' as-of date
+            return {p.id for p in mine.people.holders("Defence Minister", country="RU", on=on)}
 
     before = holders("2031-06-01")
     mine.load_text(
@@ -286,5 +287,6 @@ def test_holders_see_a_registry_s_later_additions() -> None:
     )
     assert holders("2031-06-01") == before | {"person:jane-doe"}
     assert "person:jane-doe" not in holders("2030-06-01")
-    shipped = geonorm.people.holders("Defence Minister", country="RU", on="2031-06-01")
+    with pytest.warns(geonorm.StaleDataWarning):
+        shipped = geonorm.people.holders("Defence Minister", country="RU", on="2031-06-01")
     assert "person:jane-doe" not in {p.id for p in shipped}

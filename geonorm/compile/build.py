@@ -18,7 +18,7 @@ from ..tables import Record, TableError, TableFile, raw_entity, read_tables, rec
 from ..text import fold, invert_comma, invert_parenthesis, key, key_variants
 from . import sources
 from .assemble import Name, assemble
-from .checks import SHARED_FILE, check_cases, check_offices, check_shadowing, read_shared
+from .checks import SEATS, SHARED_FILE, check_cases, check_offices, check_seats, check_shadowing, read_shared, seat_of
 from .inflect import INFLECTED_LANGUAGES, cyrillic_language, forms, traditional
 
 __all__ = ["DATA_DIR", "INDEX_DIR", "build", "name_keys", "table_paths"]
@@ -163,18 +163,38 @@ def _person_extra(
     files: list[TableFile], country_keys: dict[str, list[Name]], org_keys: dict[str, list[Name]]
 ) -> dict[str, Any]:
     offices: dict[str, str] = {}
+    seats: dict[str, str] = {}
+    shared: list[list[str]] = []
     words: set[str] = set()
     for tf in files:
         for i, office in enumerate(tf.extra.get("office", ()), 1):
             where = f"{tf.path}: [[office]] #{i}"
-            if not isinstance(office, dict) or set(office) != {"key", "phrases"}:
-                raise TableError(f"{where}: needs exactly 'key' and 'phrases'")
+            if not isinstance(office, dict) or not {"key", "phrases"} <= set(office) <= {"key", "phrases", "seat"}:
+                raise TableError(f"{where}: needs 'key' and 'phrases' (and may have 'seat')")
+            if "seat" in office:
+                if office["seat"] not in SEATS:
+                    raise TableError(f"{where}: seat must be one of {', '.join(SEATS)}, not {office['seat']!r}")
+                seats[office["key"]] = office["seat"]
             for phrase in office["phrases"]:
                 k = key(phrase)
                 if k in offices and offices[k] != office["key"]:
                     raise TableError(f"{where}: phrase {phrase!r} already names office {offices[k]!r}")
                 offices[k] = office["key"]
                 words.update(k.split())
+        for i, entry in enumerate(tf.extra.get("shared_seat", ()), 1):
+            where = f"{tf.path}: [[shared_seat]] #{i}"
+            if not isinstance(entry, dict) or set(entry) != {"office", "where", "reason"}:
+                raise TableError(
+                    f"{where}: needs exactly 'office', 'where' (a country code or organisation id) and 'reason'"
+                )
+            shared.append(
+                [
+                    entry["office"],
+                    seat_of(
+                        {"country": entry["where"]} if ":" not in entry["where"] else {"organisation": entry["where"]}
+                    ),
+                ]
+            )
         for field in ("honorifics", "institutions"):
             for phrase in tf.extra.get(field, ()):
                 words.update(key(phrase).split())
@@ -184,7 +204,30 @@ def _person_extra(
     for k, kept in org_keys.items():
         if len(k.split()) == 1 and len(k) <= 6 and any(n.type == ix.STRONG for n in kept):
             words.add(k)
-    return {"offices": dict(sorted(offices.items())), "prefix_words": sorted(words)}
+    for office_key, _ in shared:
+        if office_key not in seats:
+            raise TableError(
+                f"people/_offices.toml: [[shared_seat]] names {office_key!r}, which is not a single-seat office"
+            )
+    # The date all the people tables are known to (the earliest of theirs),
+    # and per office, the earliest date of the tables with its roles.
+    people = [tf for tf in files if tf.as_of is not None and "people" in Path(tf.path).parts]
+    office_as_of: dict[str, str] = {}
+    for tf in people:
+        assert tf.as_of is not None
+        for rec in tf.records:
+            for role in rec.fields.get("roles", ()):
+                known = office_as_of.get(role["office"])
+                if known is None or tf.as_of.isoformat() < known:
+                    office_as_of[role["office"]] = tf.as_of.isoformat()
+    return {
+        "as_of": [min(tf.as_of for tf in people if tf.as_of).isoformat()] if people else [],
+        "office_as_of": dict(sorted(office_as_of.items())),
+        "offices": dict(sorted(offices.items())),
+        "prefix_words": sorted(words),
+        "seats": dict(sorted(seats.items())),
+        "shared_seats": sorted(shared),
+    }
 
 
 def _line(value: Any) -> str:
@@ -297,6 +340,7 @@ def build(data_dir: Path = DATA_DIR, cases_dir: Path | None = None) -> tuple[dic
         if kind == "person":
             extra = _person_extra(files, country_keys, org_keys)
             check_offices(_records(files, kind), set(extra["offices"].values()))
+            check_seats(files, extra["seats"], {tuple(x) for x in extra["shared_seats"]})
         elif kind == "organisation":
             extra = {"forms": sorted(set(legal_forms))}
         else:

@@ -7,6 +7,9 @@ entry, so a contributor sees what to change:
   (an organisation alias "Estonia" would make ``resolve("Estonia")`` None and
   hide Estonia from ``extract``), unless ``shared.toml`` declares the sharing;
 * a role whose ``office`` is not a key of ``people/_offices.toml``;
+* a role without a start date (or the ``current = true`` marker), and, on a
+  single-seat office, two people holding one seat at once: an overlap, or
+  a predecessor whose role never ends;
 * a test case (``tests/cases``) that expects an entity id the tables lack.
 """
 
@@ -22,7 +25,24 @@ from ..tables import Record, TableError
 from ..text import key
 from .assemble import Name
 
-__all__ = ["SHARED_FILE", "check_cases", "check_offices", "check_shadowing", "read_shared"]
+__all__ = [
+    "SEATS",
+    "SHARED_FILE",
+    "check_cases",
+    "check_offices",
+    "check_seats",
+    "check_shadowing",
+    "read_shared",
+    "seat_of",
+]
+
+#: How a single-seat office's seat is told: ``country``, by the role's
+#: organisation if it names one, else its country (a head of state, a
+#: minister, the governor of a central bank or of the ECB); ``organisation``,
+#: by the organisation only (a secretary-general, a chief executive).
+SEATS = ("country", "organisation")
+#: Problems a failed check lists, at most.
+SHOWN = 20
 
 #: The file, under the data folder, that declares names shared across kinds.
 SHARED_FILE = "shared.toml"
@@ -112,6 +132,62 @@ def check_offices(records: Iterable[Record], office_keys: set[str]) -> None:
                     f"{rec.where()} role #{i}: office {role['office']!r} is not a key in people/_offices.toml "
                     f"(known: {', '.join(sorted(office_keys))})"
                 )
+
+
+def seat_of(role: Mapping[str, Any], seat: str = "country") -> str:
+    """The seat a role sits in: its organisation's id, else (for a seat told
+    by country) ``country:XX``; empty when the role names neither."""
+    if role.get("organisation"):
+        return str(role["organisation"])
+    if seat == "country" and role.get("country"):
+        return f"country:{role['country']}"
+    return ""
+
+
+def check_seats(files: Iterable[Any], seats: Mapping[str, str], shared: set[tuple[str, str]]) -> None:
+    """Every role has a start date or ``current = true``; on a single-seat
+    office (``seat`` in ``people/_offices.toml``), no two people hold one
+    seat on the same day, except that a successor's first day may be the
+    predecessor's last, and except the seats ``[[shared_seat]]`` declares
+    (a collective presidency, co-princes)."""
+    problems: list[str] = []
+    held: dict[tuple[str, str], list[tuple[Any, Any, str, str]]] = {}
+    for tf in files:
+        for rec in tf.records:
+            if rec.kind != "person" or rec.addition:
+                continue
+            for i, role in enumerate(rec.fields.get("roles", ()), 1):
+                where = f"{rec.where()} role #{i} ({role['title']})"
+                if "start" not in role and not role.get("current"):
+                    problems.append(
+                        f"{where}: no start date; give 'start', or 'current = true' if the start is unknown "
+                        f"and the person held it on the file's as_of date"
+                    )
+                    continue
+                kind = seats.get(role["office"])
+                seat = seat_of(role, kind) if kind else ""
+                if not seat or (role["office"], seat) in shared:
+                    continue
+                first = role.get("start") or role.get("held_from")
+                held.setdefault((role["office"], seat), []).append((first, role.get("end"), rec.id, where))
+    for (office, seat), roles in sorted(held.items()):
+        roles.sort(key=lambda r: (r[0], r[2]))
+        for i, (_start_a, end_a, who_a, where_a) in enumerate(roles):
+            for start_b, _end_b, who_b, where_b in roles[i + 1 :]:
+                if who_a == who_b:
+                    continue
+                if end_a is None:
+                    problems.append(
+                        f"{where_a}: {office} in {seat} has no end, but {who_b} held it from {start_b} "
+                        f"({where_b}): give the predecessor's last day"
+                    )
+                elif start_b < end_a:
+                    problems.append(
+                        f"{where_a}: {office} in {seat} until {end_a} overlaps {who_b} from {start_b} ({where_b})"
+                    )
+    if problems:
+        more = f"\n(and {len(problems) - SHOWN} more)" if len(problems) > SHOWN else ""
+        raise TableError("\n".join(problems[:SHOWN]) + more)
 
 
 def _case_ids(path: Path) -> Iterable[tuple[int, str]]:

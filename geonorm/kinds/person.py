@@ -131,12 +131,23 @@ class PersonSpec(KindSpec[Person]):
     def __init__(self) -> None:
         self.prefix_words: frozenset[str] = frozenset()
         self.offices: dict[str, str] = {}
+        #: Single-seat offices, and how their seat is told ("country" or
+        #: "organisation"); see people/_offices.toml.
+        self.seats: dict[str, str] = {}
+        #: The date the people tables are known to (the earliest as_of), and
+        #: per office, the earliest as_of of the tables with its roles.
+        self.as_of: dt.date | None = None
+        self.office_as_of: dict[str, dt.date] = {}
         self._lock = threading.Lock()
         self._aux: dict[int, tuple[dict[str, list[str]], dict[str, list[str]]]] = {}
 
     def configure(self, extra: Mapping[str, Any]) -> None:
         self.prefix_words = frozenset(extra.get("prefix_words", ()))
         self.offices = dict(extra.get("offices", {}))
+        self.seats = dict(extra.get("seats", {}))
+        as_of = extra.get("as_of")
+        self.as_of = dt.date.fromisoformat(as_of[0]) if as_of else None
+        self.office_as_of = {k: dt.date.fromisoformat(v) for k, v in extra.get("office_as_of", {}).items()}
 
     def _auxiliary(self, keys: Mapping[str, Any]) -> tuple[dict[str, list[str]], dict[str, list[str]]]:
         """Surname -> full keys, and skeleton -> keys; built on first need."""
@@ -240,6 +251,7 @@ class PersonSpec(KindSpec[Person]):
                         organisation=org if isinstance(org, Organisation) else None,
                         start=dt.date.fromisoformat(role["start"]) if role.get("start") else None,
                         end=dt.date.fromisoformat(role["end"]) if role.get("end") else None,
+                        held_from=dt.date.fromisoformat(role["held_from"]) if role.get("held_from") else None,
                     )
                 )
             out.append(

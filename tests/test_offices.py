@@ -1,0 +1,159 @@
+"""Office holders: the single-seat check of the compile step, roles held
+from a table's as-of date, handovers, and questions past the as-of date."""
+
+from __future__ import annotations
+
+import datetime as dt
+import textwrap
+import tomllib
+import warnings
+
+import pytest
+
+import geonorm
+from geonorm import Registry, StaleDataWarning
+from geonorm.compile.checks import check_seats, seat_of
+from geonorm.tables import TableError, parse_table
+
+_SEATS = {"head_of_state": "country", "secretary_general": "organisation"}
+
+
+def _people(text: str) -> object:
+    return parse_table(tomllib.loads(textwrap.dedent(text)), "people/test.toml")
+
+
+def _person(pid: str, *roles: str) -> str:
+    return f'[[person]]\nid = "person:{pid}"\nname = "{pid.title()}"\nroles = [\n' + ",\n".join(roles) + "\n]\n"
+
+
+def _check(*people: str, shared: frozenset[tuple[str, str]] = frozenset()) -> None:
+    check_seats([_people('as_of = "2025-10-31"\n' + "\n".join(people))], _SEATS, set(shared))
+
+
+def test_a_handover_day_is_no_overlap() -> None:
+    _check(
+        _person(
+            "a", '{office = "head_of_state", title = "P", country = "FR", start = "2012-05-15", end = "2017-05-14"}'
+        ),
+        _person("b", '{office = "head_of_state", title = "P", country = "FR", start = "2017-05-14"}'),
+    )
+
+
+@pytest.mark.parametrize(
+    ("first", "words"),
+    [
+        ('{office = "head_of_state", title = "P", country = "FR", start = "2012-05-15"}', "has no end"),
+        (
+            '{office = "head_of_state", title = "P", country = "FR", start = "2012-05-15", end = "2017-06-01"}',
+            "overlaps",
+        ),
+    ],
+)
+def test_two_holders_of_one_seat_are_rejected(first: str, words: str) -> None:
+    second = _person("b", '{office = "head_of_state", title = "P", country = "FR", start = "2017-05-14"}')
+    with pytest.raises(TableError, match=words):
+        _check(_person("a", first), second)
+
+
+def test_seats_are_per_country_or_organisation_and_shared_seats_are_declared() -> None:
+    both = [
+        _person("a", '{office = "head_of_state", title = "P", country = "FR", start = "2012-05-15"}'),
+        _person("b", '{office = "head_of_state", title = "P", country = "DE", start = "2017-05-14"}'),
+        _person(
+            "c",
+            '{office = "secretary_general", title = "SG", organisation = "organisation:nato", start = "2014-10-01"}',
+        ),
+        _person(
+            "d",
+            '{office = "secretary_general", title = "SG", organisation = "organisation:opec", start = "2016-08-01"}',
+        ),
+        # Seat told by organisation only: a country alone is no seat.
+        _person("e", '{office = "secretary_general", title = "SG", country = "FR", start = "2016-08-01"}'),
+        _person("f", '{office = "secretary_general", title = "SG", country = "FR", start = "2017-08-01"}'),
+    ]
+    _check(*both)
+    co_princes = [
+        _person("g", '{office = "head_of_state", title = "Co-Prince", country = "AD", start = "2003-05-12"}'),
+        _person("h", '{office = "head_of_state", title = "Co-Prince", country = "AD", start = "2017-05-14"}'),
+    ]
+    with pytest.raises(TableError, match="has no end"):
+        _check(*co_princes)
+    _check(*co_princes, shared=frozenset({("head_of_state", "country:AD")}))
+    assert seat_of({"country": "FR"}) == "country:FR"
+    assert seat_of({"country": "FR", "organisation": "organisation:ecb"}) == "organisation:ecb"
+    assert seat_of({"country": "FR"}, "organisation") == ""
+
+
+def test_every_role_needs_a_start_or_the_current_marker() -> None:
+    with pytest.raises(TableError, match="no start date"):
+        _check(_person("a", '{office = "head_of_state", title = "P", country = "FR"}'))
+    _check(_person("a", '{office = "head_of_state", title = "P", country = "FR", current = true}'))
+    table = _people('as_of = "2025-10-31"\n' + _person("a", '{office = "x", title = "T", current = true}'))
+    assert table.records[0].fields["roles"][0]["held_from"] == dt.date(2025, 10, 31)  # type: ignore[attr-defined]
+    with pytest.raises(TableError, match="takes neither 'start' nor 'end'"):
+        _people(
+            'as_of = "2025-10-31"\n' + _person("a", '{office = "x", title = "T", current = true, start = "2020-01-01"}')
+        )
+    with pytest.raises(TableError, match="needs the file's as_of"):
+        _people(_person("a", '{office = "x", title = "T", current = true}'))
+    with pytest.raises(TableError, match="current = true"):
+        _people('as_of = "2025-10-31"\n' + _person("a", '{office = "x", title = "T", current = false}'))
+
+
+def test_a_current_role_counts_from_the_as_of_date() -> None:
+    mine = Registry()
+    mine.load_text(
+        textwrap.dedent(
+            """
+            as_of = "2025-10-31"
+            [[person]]
+            id = "person:jane-doe"
+            name = "Jane Doe"
+            [[person.roles]]
+            office = "secretary_general"
+            title = "Secretary General of OPEC"
+            organisation = "organisation:opec"
+            current = true
+            """
+        )
+    )
+    jane = mine.get("person:jane-doe")
+    assert jane is not None and jane.roles[0].held_from == dt.date(2025, 10, 31)  # type: ignore[attr-defined]
+    ids = {p.id for p in mine.people.holders("Secretary General", organisation="OPEC", on="2025-10-31")}
+    assert "person:jane-doe" in ids
+    ids = {p.id for p in mine.people.holders("Secretary General", organisation="OPEC", on="2025-10-30")}
+    assert "person:jane-doe" not in ids
+
+
+def test_the_day_of_a_handover_is_the_successor_s() -> None:
+    # Macron succeeded Hollande on 2017-05-14, the last day of Hollande's
+    # role in the tables and the first of Macron's.
+    assert geonorm.people.holder("President", country="FR", on="2017-05-14").id == "person:emmanuel-macron"
+    assert geonorm.people.holder("President", country="FR", on="2017-05-13").id == "person:francois-hollande"
+
+
+def test_a_day_past_the_as_of_date_warns() -> None:
+    as_of = geonorm.people.as_of
+    assert isinstance(as_of, dt.date)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        geonorm.people.holder("President", country="FR", on=as_of)  # no warning up to the as-of date
+    # Each office is known to the earliest as-of date of the tables with its
+    # roles: the heads of state's (late November 2025) here.
+    with pytest.warns(StaleDataWarning, match="known to 2025-11-30") as caught:
+        geonorm.people.holder("President", country="FR", on=dt.date(2025, 12, 1))
+    assert caught[0].filename == __file__  # points at the caller
+    with pytest.warns(StaleDataWarning):
+        geonorm.people.holders("President", country="FR")  # today
+
+
+def test_offices_of_organisations_by_their_own_titles() -> None:
+    # "President" is a head of state's phrase; of an organisation, it is the
+    # office its roles are titled with.
+    on = "2024-06-01"
+    assert geonorm.people.holder("European Commission President", on=on).id == "person:ursula-von-der-leyen"
+    assert geonorm.people.holder("President", organisation="European Commission", on=on).id == (
+        "person:ursula-von-der-leyen"
+    )
+    assert geonorm.people.holder("World Bank President", on=on).id == "person:ajay-banga"
+    assert geonorm.people.holder("Secretary General", organisation="OPEC", on=on).id == "person:haitham-al-ghais"
