@@ -109,3 +109,11 @@ def test_no_two_people_share_a_strong_name() -> None:
 @pytest.mark.parametrize("text", ["22", "let", "boe", "bot", "sas", "plc", "ltd"])
 def test_common_words_and_legal_forms_are_no_organisation(text: str) -> None:
     assert geonorm.resolve(text, kind="organisation") is None
+
+
+@pytest.mark.parametrize("name", ["F-15 Eagle", "F/A-18 Hornet", "AV-8B Harrier II", "AH-64 Apache"])
+def test_mcdonnell_douglas_made_them_and_boeing_owns_it_since_1997(name: str) -> None:
+    weapon = geonorm.resolve(name, kind="weapon")
+    assert weapon is not None and weapon.manufacturer is not None  # type: ignore[attr-defined]
+    assert weapon.manufacturer.id == "organisation:mcdonnell-douglas"  # type: ignore[attr-defined]
+    assert weapon.manufacturer.parent.id == "organisation:boeing"  # type: ignore[attr-defined]
