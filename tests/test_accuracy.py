@@ -8,6 +8,8 @@ still reported at the end of the run (see ``conftest.py``).
 
 from __future__ import annotations
 
+import warnings
+
 import pytest
 
 import geonorm
@@ -67,7 +69,11 @@ def test_case(filename: str, kind: str, case: Case) -> None:
 
 @pytest.mark.parametrize(("filename", "case"), _holder_params())
 def test_holder_case(filename: str, case: HolderCase) -> None:
-    found = geonorm.people.holder(case.office, country=case.country, on=case.day)
+    with warnings.catch_warnings():
+        # Changes recorded after a file's as-of date are asked about past it
+        # (tests/test_offices.py checks that such questions warn).
+        warnings.simplefilter("ignore", geonorm.StaleDataWarning)
+        found = geonorm.people.holder(case.office, country=case.country, on=case.day)
     got = found.id if found else None
     record_accuracy(filename, got == case.expected)
     assert got == case.expected, f"{filename} {case} (got {got})"
