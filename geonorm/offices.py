@@ -120,11 +120,11 @@ class PeopleResolver(KindResolver[Person]):
         elif want_org is not None:
             roles = offices.get((office, want_org.id), ())
             if not roles:
-                # An organisation's offices by their own titles ("ECB
-                # President" is its governor, "European Commission
-                # President" its chief executive), here and in the
-                # organisations under it ("EU": the Commission's and the
-                # Council's presidents, so no one answer).
+                # An organisation's offices by their own titles ("World
+                # Bank President" is its chief executive, not a head of
+                # state), here and in the organisations under it ("EU": the
+                # Commission's and the Council's presidents, so no one
+                # answer).
                 phrase = " ".join(title.split()[len(prefix.split()) :]).casefold() if prefix else title.casefold()
                 roles = [
                     (person, role)
