@@ -157,3 +157,15 @@ def test_offices_of_organisations_by_their_own_titles() -> None:
     )
     assert geonorm.people.holder("World Bank President", on=on).id == "person:ajay-banga"
     assert geonorm.people.holder("Secretary General", organisation="OPEC", on=on).id == "person:haitham-al-ghais"
+
+
+@pytest.mark.parametrize(
+    ("title", "expected"),
+    [
+        ("ECB President", "person:christine-lagarde"),
+        ("Fed Chair", "person:jerome-powell"),
+        ("BoE Governor", "person:andrew-bailey"),
+    ],
+)
+def test_a_central_bank_named_in_front_of_the_office(title: str, expected: str) -> None:
+    assert geonorm.people.holder(title, on="2024-06-01").id == expected
