@@ -305,6 +305,7 @@ FIELDS: dict[str, Field] = {
     "p95_ms": Field("batch latency, 95th percentile", lambda v: f"{v:.1f} ms", "lower"),
     "max_ms": Field("batch latency, worst", lambda v: f"{v:.1f} ms", "lower"),
     "batches": Field("batches answered", lambda v: f"{v:,.0f}", None),
+    "holder_microseconds": Field("µs per holder()", lambda v: f"{v:.1f} µs", "lower"),
 }
 _META = {
     "plain_cases": lambda v: f"{v:,} cases without options",
@@ -313,6 +314,8 @@ _META = {
     "aliases": lambda v: f"{v:,} aliases",
     "batch": lambda v: f"batches of {v} queries",
     "names": lambda v: f"queries drawn from {v:,} names",
+    "cases": lambda v: f"{v:,} holder cases",
+    "roles_grown": lambda v: f"{v:,} roles in the grown registry",
     "python": lambda v: f"Python {v}",
     "python_start_seconds": lambda v: f"a bare ``python -c pass`` takes {v:.3f} s",
 }
