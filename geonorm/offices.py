@@ -25,7 +25,15 @@ __all__ = ["PeopleResolver", "StaleDataWarning"]
 class StaleDataWarning(UserWarning):
     """A question about a day after the people tables' as-of date: the
     answer is who held the office as far as the tables know, which may have
-    changed since (see :attr:`PeopleResolver.as_of`)."""
+    changed since (see :attr:`PeopleResolver.as_of`).
+
+    >>> import warnings, geonorm
+    >>> with warnings.catch_warnings(record=True) as caught:
+    ...     warnings.simplefilter("always")
+    ...     _ = geonorm.people.holder("President", country="FR", on="2030-01-01")
+    >>> caught[0].category is geonorm.StaleDataWarning
+    True
+    """
 
 
 class PeopleResolver(KindResolver[Person]):

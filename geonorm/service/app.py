@@ -136,7 +136,13 @@ def _base(request: Request) -> str:
 
 def create_app(registry: Registry | None = None) -> Starlette:
     """The service as an ASGI application, answering from ``registry`` (by
-    default geonorm's own)."""
+    default geonorm's own), for any ASGI server or test client.
+
+    >>> from geonorm.service import create_app
+    >>> app = create_app()
+    >>> [route.path for route in app.routes][:3]
+    ['/', '/reconcile', '/suggest/entity']
+    """
     service = Service(registry or default_registry)
 
     def answer(params: dict[str, str], base: str) -> Response:
@@ -235,7 +241,16 @@ def create_app(registry: Registry | None = None) -> Starlette:
 def run(registry: Registry | None = None, *, host: str = "127.0.0.1", port: int = 8000) -> None:
     """Serve :func:`create_app` with uvicorn on ``host``:``port`` until
     interrupted. :class:`OSError` when the address cannot be listened on
-    (a port in use, say), before anything is announced."""
+    (a port in use, say), before anything is announced. ``geonorm serve``
+    calls it; from Python, with a table of your own::
+
+        from geonorm import Registry
+        from geonorm.service import run
+
+        mine = Registry()
+        mine.load("my-aliases.toml")
+        run(mine, port=8000)
+    """
     import uvicorn
 
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
