@@ -135,10 +135,10 @@ class Service:
         """The candidates of ``kinds`` for ``text``, and the one entity
         :func:`geonorm.resolve` answers within those kinds, if any."""
         reg = self.registry
-        every = len(kinds) == len(KIND_NAMES)
-        found = reg.candidates(text, None if every else kinds[0] if len(kinds) == 1 else None, **hints)
-        if every or len(kinds) == 1:
-            return found, reg.resolve(text, None if every else kinds[0], **hints)
+        one = kinds[0] if len(kinds) == 1 else None
+        found = reg.candidates(text, one, **hints)
+        if one is not None or len(kinds) == len(KIND_NAMES):
+            return found, reg.resolve(text, one, **hints)
         # Several kinds, not all: each kind's answer; one of them, or the one
         # whose score is above the others', is the answer.
         found = [m for m in found if m.entity.kind in kinds]
