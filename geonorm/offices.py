@@ -14,12 +14,18 @@ from .model import Country, Organisation, Person, Role
 from .resolvers import KindResolver
 from .shipped import _SHIPPED
 from .shipped import table as _shipped
+from .text import brief
 
 if TYPE_CHECKING:
     from .overlay import Overlay
     from .registry import Registry
 
-__all__ = ["PeopleResolver", "StaleDataWarning"]
+__all__ = ["MAX_TITLE_LENGTH", "PeopleResolver", "StaleDataWarning"]
+
+#: The longest office title :meth:`PeopleResolver.holders` reads, in
+#: characters: the longest phrase in the tables with a country or body in
+#: front of it is well under it.
+MAX_TITLE_LENGTH = 200
 
 
 class StaleDataWarning(UserWarning):
@@ -75,11 +81,14 @@ class PeopleResolver(KindResolver[Person]):
         handover is the successor's. A day after the tables' as-of date
         (the earliest as-of date of the tables with roles of that office;
         see :attr:`as_of`) warns with :class:`StaleDataWarning`: the answer is
-        the holder as the tables last knew.
+        the holder as the tables last knew. A title that names no office, or
+        is longer than :data:`MAX_TITLE_LENGTH`, raises ValueError.
         """
 
         if not isinstance(title, str):
             raise TypeError(f"title must be a str, not {type(title).__name__}")
+        if len(title) > MAX_TITLE_LENGTH:
+            raise ValueError(f"unknown office {brief(title)}: a title is at most {MAX_TITLE_LENGTH} characters")
         if on is None:
             day = dt.date.today()
         elif isinstance(on, dt.datetime):
@@ -90,7 +99,7 @@ class PeopleResolver(KindResolver[Person]):
             try:
                 day = dt.date.fromisoformat(on.strip())
             except ValueError as exc:
-                raise ValueError(f"on must be a date written YYYY-MM-DD, not {on!r}") from exc
+                raise ValueError(f"on must be a date written YYYY-MM-DD, not {brief(on)}") from exc
         else:
             raise TypeError(f"on must be a date or an ISO date string, not {type(on).__name__}")
         spec = SPECS["person"]
@@ -99,7 +108,7 @@ class PeopleResolver(KindResolver[Person]):
             _shipped("person")  # loading the table configures the spec's offices
         office, prefix = spec.office_and_prefix(title)
         if office is None:
-            raise ValueError(f"unknown office {title!r}")
+            raise ValueError(f"unknown office {brief(title)}")
         if prefix:
             # The words before the office phrase, as written ("NATO", not "nato").
             prefix = " ".join(title.split()[: len(prefix.split())])
@@ -217,5 +226,5 @@ class PeopleResolver(KindResolver[Person]):
             found = self._registry.resolve(value, kind="organisation")
             if isinstance(found, Organisation):
                 return found
-            raise ValueError(f"organisation {value!r} is not one geonorm knows")
+            raise ValueError(f"organisation {brief(value)} is not one geonorm knows")
         raise TypeError(f"organisation must be an Organisation or a str, not {type(value).__name__}")

@@ -9,11 +9,13 @@ none of it, and a load that fails leaves nothing behind.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
+from typing import TypeVar
 
 import attrs
 
 from . import index as ix
 from .kinds import SPECS
+from .layers import Layers
 from .model import Entity
 from .tables import Record, TableError, TableFile, raw_entity, record_names, references
 
@@ -24,16 +26,22 @@ USER_TYPES = {**ix.NAME_TYPES, "strong": ix.USER}
 _SHIPPED_ONLY_KINDS = ("country", "currency")
 
 Entry = tuple[str, str, int]
+K = TypeVar("K")
+V = TypeVar("V")
 
 
 @attrs.frozen
 class Overlay:
-    """What one registry adds to the shipped tables."""
+    """What one registry adds to the shipped tables. Its mappings are
+    :class:`~geonorm.layers.Layers`, so that an addition costs about the
+    size of what it adds, not of what was added before."""
 
-    entities: Mapping[str, Entity] = attrs.field(factory=dict)
-    new: Mapping[str, tuple[str, ...]] = attrs.field(factory=dict)  # kind -> ids of new entities
+    entities: Mapping[str, Entity] = attrs.field(factory=Layers)
+    new: Mapping[str, Mapping[str, None]] = attrs.field(factory=dict)  # kind -> ids of new entities, in order
     keys: Mapping[str, Mapping[str, tuple[Entry, ...]]] = attrs.field(factory=dict)
     blocked: Mapping[str, frozenset[str]] = attrs.field(factory=dict)
+    #: (kind, key) -> the entity whose strong user name the key is.
+    strong: Mapping[tuple[str, str], str] = attrs.field(factory=Layers)
 
     def __bool__(self) -> bool:
         return bool(self.entities or self.keys or self.blocked)
@@ -45,15 +53,23 @@ class Overlay:
     ) -> Overlay:
         """A new overlay with ``files`` added; raises :class:`TableError`
         naming the file and entry on any problem, leaving ``self`` as it was."""
-        entities = dict(self.entities)
-        new = {k: list(v) for k, v in self.new.items()}
-        keys = {k: dict(v) for k, v in self.keys.items()}
-        blocked = {k: set(v) for k, v in self.blocked.items()}
+        # What this call adds, read before what was there.
+        entities: dict[str, Entity] = {}
+        new: dict[str, dict[str, None]] = {}
+        keys: dict[str, dict[str, tuple[Entry, ...]]] = {}
+        strong: dict[tuple[str, str], str] = {}
         files = list(files)
         records = [rec for tf in files for rec in tf.records]
 
         def find(eid: str) -> Entity | None:
-            return entities.get(eid) or lookup(eid)
+            return entities.get(eid) or self.entities.get(eid) or lookup(eid)
+
+        def entries_of(kind: str, k: str) -> tuple[Entry, ...]:
+            added = keys.get(kind, {}).get(k)
+            if added is not None:
+                return added
+            before = self.keys.get(kind)
+            return before.get(k, ()) if before else ()
 
         incoming = {r.id: r for r in records if find(r.id) is None}
         for rec in records:
@@ -80,48 +96,62 @@ class Overlay:
                 raws.append(raw)
             for ent in SPECS[kind].build_entities(raws, find):
                 entities[ent.id] = ent
-                new.setdefault(kind, []).append(ent.id)
+                new.setdefault(kind, {})[ent.id] = None
 
         # Names, for new and existing entities alike.
-        strong_owner: dict[tuple[str, str], str] = {}
-        for kind_keys in keys.values():
-            for k, entries in kind_keys.items():
-                for eid, _, etype in entries:
-                    if etype == ix.USER:
-                        strong_owner[(eid.partition(":")[0], k)] = eid
         for rec in records:
             entity = find(rec.id)
             assert entity is not None
             spec = SPECS[rec.kind]
             aliases = list(entity.aliases)
+            known = set(aliases)
             kind_keys = keys.setdefault(rec.kind, {})
             for text, type_ in record_names(rec):
                 etype = USER_TYPES[type_]
-                if text not in aliases:
+                if text not in known:
                     aliases.append(text)
+                    known.add(text)
                 for k in dict.fromkeys(spec.index_keys(text)):
                     if not k:
                         raise TableError(f"{rec.where()}: alias {text!r} is empty once normalised")
                     if etype == ix.USER:
-                        owner = strong_owner.setdefault((rec.kind, k), rec.id)
+                        owner = strong.get((rec.kind, k)) or self.strong.get((rec.kind, k)) or rec.id
                         if owner != rec.id:
                             raise TableError(
                                 f"{rec.where()}: alias {text!r} is already a strong name of {owner}; "
                                 "make it a weak alias of one of them"
                             )
+                        strong[(rec.kind, k)] = rec.id
                     entry = (rec.id, text, etype)
-                    if entry not in kind_keys.get(k, ()):
-                        kind_keys[k] = (*kind_keys.get(k, ()), entry)
+                    present = entries_of(rec.kind, k)
+                    if entry not in present:
+                        kind_keys[k] = (*present, entry)
             if len(aliases) != len(entity.aliases):
                 entities[rec.id] = attrs.evolve(entity, aliases=tuple(aliases))
+        blocked: dict[str, set[str]] = {}
         for tf in files:
             for kind, names in tf.not_names.items():
                 spec = SPECS[kind]
                 for text in names:
                     blocked.setdefault(kind, set()).update(k for k in spec.index_keys(text) if k)
         return Overlay(
-            entities=entities,
-            new={k: tuple(v) for k, v in new.items()},
-            keys=keys,
-            blocked={k: frozenset(v) for k, v in blocked.items()},
+            entities=_extended(self.entities, entities),
+            new=_merged(self.new, new),
+            keys=_merged(self.keys, keys),
+            blocked={**self.blocked, **{k: self.blocked.get(k, frozenset()) | v for k, v in blocked.items()}},
+            strong=_extended(self.strong, strong),
         )
+
+
+def _extended(before: Mapping[K, V], items: Mapping[K, V]) -> Mapping[K, V]:
+    if not items:
+        return before
+    return (before if isinstance(before, Layers) else Layers[K, V]()).extended(items)
+
+
+def _merged(before: Mapping[str, Mapping[K, V]], added: Mapping[str, Mapping[K, V]]) -> dict[str, Mapping[K, V]]:
+    """Per kind, ``before`` extended with ``added``."""
+    out = dict(before)
+    for kind, items in added.items():
+        out[kind] = _extended(before.get(kind, Layers[K, V]()), items)
+    return out

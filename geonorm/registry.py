@@ -28,7 +28,7 @@ from .shipped import _SHIPPED, FUZZY_TYPES, available_kinds
 from .shipped import ShippedTable as _Table
 from .shipped import table as _shipped
 from .tables import TableError, TableFile, parse_table, read_table
-from .text import _TABLE, fold, key_of_folded
+from .text import _TABLE, brief, fold, key_of_folded
 
 if TYPE_CHECKING:
     from .extraction.mentions import Mention
@@ -173,9 +173,9 @@ class Registry:
         if not isinstance(kind, str):
             raise TypeError(f"kind must be a str or None, not {type(kind).__name__}")
         if kind not in KINDS:
-            raise ValueError(f"unknown kind {kind!r}; expected one of {', '.join(KINDS)}")
+            raise ValueError(f"unknown kind {brief(kind)}; expected one of {', '.join(KINDS)}")
         if kind not in SPECS:
-            raise ValueError(f"kind {kind!r} has no tables in this version of geonorm")
+            raise ValueError(f"kind {brief(kind)} has no tables in this version of geonorm")
         return (kind,)
 
     def _hints(self, hints: Mapping[str, Any]) -> dict[str, Any]:
@@ -199,7 +199,7 @@ class Registry:
         probe = value.strip()
         found = self.resolve(probe.upper() if len(probe) in (2, 3) else probe, kind="country")
         if not isinstance(found, Country):
-            raise ValueError(f"country hint {value!r} is not a country geonorm knows")
+            raise ValueError(f"country hint {brief(value)} is not a country geonorm knows")
         return found
 
     def _entity(self, table: _Table, index: int) -> Entity:
@@ -510,6 +510,36 @@ class Registry:
         found = self.get(str(fields.get("id")))
         assert found is not None
         return found
+
+    def add_many(self, kind: str, entries: Iterable[Mapping[str, Any]]) -> list[Entity]:
+        """Add many entities (or names of existing ones) of one kind at once,
+        each a mapping with the fields of the table format, as :meth:`add`
+        takes them; returns the entities, in order.
+
+        One call costs about what its entries cost, however many were added
+        before; it is all-or-nothing, like :meth:`load`.
+
+        >>> from geonorm import Registry
+        >>> reg = Registry()
+        >>> rows = [{"id": f"organisation:shop-{i}", "name": f"Corner Shop {i}", "type": "company"} for i in range(3)]
+        >>> [e.id for e in reg.add_many("organisation", rows)]
+        ['organisation:shop-0', 'organisation:shop-1', 'organisation:shop-2']
+        >>> reg.resolve("corner shop 2").name
+        'Corner Shop 2'
+        """
+        self._kinds(kind)
+        if isinstance(entries, (str, bytes, Mapping)) or not isinstance(entries, Iterable):
+            raise TypeError("entries must be an iterable of mappings of table fields")
+        rows = []
+        for row in entries:
+            if not isinstance(row, Mapping):
+                raise TypeError(f"each entry must be a mapping of table fields, not {type(row).__name__}")
+            rows.append(dict(row))
+        if not rows:
+            return []
+        self._extend([parse_table({kind: rows}, f"<{kind} added in code>")])
+        found = [self.get(str(row.get("id"))) for row in rows]
+        return [e for e in found if e is not None]
 
     def add_alias(self, entity_id: str, alias: str, *, weak: bool = False) -> Entity:
         """Teach this registry another name for an existing entity.

@@ -25,7 +25,21 @@ from __future__ import annotations
 import threading
 import unicodedata
 
-__all__ = ["fold", "invert_comma", "invert_parenthesis", "key", "key_of_folded", "key_variants"]
+__all__ = [
+    "FOLD_TABLE_SIZE",
+    "brief",
+    "fold",
+    "invert_comma",
+    "invert_parenthesis",
+    "key",
+    "key_of_folded",
+    "key_variants",
+]
+
+#: The most code points whose folding is kept once computed (about 6 MB at
+#: most). Text in any one language needs a few thousand; past the limit, a
+#: character not yet kept is folded afresh each time it is seen.
+FOLD_TABLE_SIZE = 1 << 16
 
 # Letters whose base is not reachable through canonical decomposition.
 _SPECIAL_LETTERS = {
@@ -107,11 +121,13 @@ def _fold_char(cp: int) -> str | None:
 
 
 class _FoldTable(dict[int, "str | None"]):
-    """A :meth:`str.translate` table that computes each entry on first use."""
+    """A :meth:`str.translate` table that computes each entry on first use
+    and keeps at most :data:`FOLD_TABLE_SIZE` of them."""
 
     def __missing__(self, cp: int) -> str | None:
         value = _fold_char(cp)
-        self[cp] = value
+        if len(self) < FOLD_TABLE_SIZE:
+            self[cp] = value
         return value
 
 
@@ -222,3 +238,19 @@ def invert_parenthesis(text: str) -> str | None:
     if not head or not tail:
         return None
     return f"{tail} {head}"
+
+
+def brief(value: object, limit: int = 60) -> str:
+    """``repr(value)``, cut to about ``limit`` characters, for messages that
+    quote what a caller passed.
+
+    >>> brief("x" * 100, 12)
+    "'xxxxxxxxxx…(100 characters)"
+    >>> brief("India")
+    "'India'"
+    """
+    shown = repr(value)
+    if len(shown) <= limit:
+        return shown
+    size = f"({len(value)} characters)" if isinstance(value, str) else f"({type(value).__name__})"
+    return shown[: limit - 1] + "…" + size

@@ -210,7 +210,7 @@ class Matcher:
         #: before the pattern's choice applies: a start rule, a Chinese or
         #: Japanese end, a credit rating ("AA-").
         self.checked = self._checked(table)
-        self._decisions: dict[tuple[frozenset[str], bool], dict[int, object]] = {}
+        self._decisions: tuple[dict[int, object], dict[int, object]] = ({}, {})
 
     @classmethod
     def compiled(cls, kinds: Iterable[str]) -> Matcher | None:
@@ -305,7 +305,7 @@ class Matcher:
         new.checked = self.checked + new._checked(table, len(self.checked))[len(self.checked) :]
         new.symbols = builder.symbols
         new.demonyms = frozenset(builder.demonyms)
-        new._decisions = {}
+        new._decisions = ({}, {})
         return new
 
     def _single_characters(self) -> dict[str, dict[str, Entity]]:
@@ -344,13 +344,11 @@ class Matcher:
             patterns.append(f"(?:{_alternation(self.japanese_direction_words)})(?P<after_ja>{targets})")
         return re.compile("|".join(patterns))
 
-    def decisions(self, kinds: frozenset[str], metonyms: bool) -> dict[int, object]:
-        """The per-pattern choices already made for these options (bounded by
-        the number of patterns)."""
-        table = self._decisions.get((kinds, metonyms))
-        if table is None:
-            table = self._decisions.setdefault((kinds, metonyms), {})
-        return table
+    def decisions(self, metonyms: bool) -> dict[int, object]:
+        """The per-pattern choices already made with every kind wanted: two
+        tables (with and without metonyms), each at most one entry per
+        pattern, whatever the texts and options."""
+        return self._decisions[metonyms]
 
 
 _MATCHERS: dict[tuple[str, ...], Matcher] = {}

@@ -16,7 +16,7 @@ from .. import index as ix
 from ..model import KINDS, Entity, Person
 from ..scripts import hangul, katakana, unspaced
 from ..shipped import available_kinds
-from ..text import fold, key
+from ..text import brief, fold, key
 from .abbreviations import find_abbreviations
 from .coreference import coreferences, surname_of
 from .matcher import UNSPACED_TEXT, Matcher
@@ -85,6 +85,32 @@ def _how(cand: Candidate) -> MentionHow:
     return "alias"
 
 
+class _WithinKinds(dict[int, object]):
+    """The per-pattern choices when only some kinds are wanted: a pattern
+    whose names are all of wanted kinds has the choice made with every kind
+    (shared, at most one per pattern); any other is decided for this text
+    only, so no table grows with the combinations of options."""
+
+    def __init__(self, shared: dict[int, object], entries: Any, kinds: frozenset[str]) -> None:
+        super().__init__()
+        self.shared, self.entries, self.kinds = shared, entries, kinds
+
+    def _within(self, pid: int) -> bool:
+        return all(c.entity.kind in self.kinds for c in self.entries[pid][1])
+
+    def get(self, pid: int, default: object = None) -> object:
+        found = dict.get(self, pid, _MISSING)
+        if found is _MISSING:
+            found = self.shared.get(pid, _MISSING) if self._within(pid) else _MISSING
+        return default if found is _MISSING else found
+
+    def __setitem__(self, pid: int, decision: object) -> None:
+        if self._within(pid):
+            self.shared[pid] = decision
+        else:
+            dict.__setitem__(self, pid, decision)
+
+
 class _Scan:
     """One pass over one text."""
 
@@ -102,6 +128,8 @@ class _Scan:
         self._title_lines: dict[int, bool] = {}
         self._traditional: bool | None = None
         self._automata: list[Any] | None = None
+        shared = m.decisions(metonyms)
+        self.decisions: dict[int, object] = shared if kinds >= _all_kinds() else _WithinKinds(shared, m.entries, kinds)
 
     @staticmethod
     def orig(p: int) -> int:
@@ -414,7 +442,7 @@ class _Scan:
         cased, text, coref = self.cased, self.text, self.coref
         entries = self.m.entries
         end_rule, start_rule = self.m.end_rule, self.m.start_rule
-        decisions = self.m.decisions(self.kinds, self.metonyms)
+        decisions = self.decisions
         n = len(cased)
         quoted = _has_opening(text)
         # One pass of the automaton over the whole text (a call costs a copy of
@@ -539,7 +567,7 @@ class _Scan:
         lo = ps - 1
         window = self.cased[lo : pe + _FALLBACK_REACH]
         entries = self.m.entries
-        decisions = self.m.decisions(self.kinds, self.metonyms)
+        decisions = self.decisions
         lengths = self.m.lengths
         found = sorted(
             (end - lengths[pid] + 1 + lo, -lengths[pid], end + lo, pid)
@@ -608,8 +636,8 @@ def scan_text(m: Matcher, text: str, *, kinds: Iterable[str] | None, metonyms: b
         wanted = frozenset(kinds)
         for k in wanted:
             if not isinstance(k, str) or k not in KINDS:
-                raise ValueError(f"unknown kind {k!r}; expected one of {', '.join(KINDS)}")
-    if not text.strip():
+                raise ValueError(f"unknown kind {brief(k)}; expected one of {', '.join(KINDS)}")
+    if not wanted or not text.strip():
         return []
     scan = _Scan(m, text, wanted, metonyms)
     found = scan.words()

@@ -22,21 +22,34 @@ def strip_forms(k: str, forms: frozenset[str], max_words: int) -> str:
     'rosneft oil'
     """
     words = k.split()
+    lo, hi = 0, len(words)  # what is left is words[lo:hi]
     changed = True
-    while changed and len(words) > 1:
+    while changed and hi - lo > 1:
         changed = False
-        for n in range(min(max_words, len(words) - 1), 0, -1):
-            if " ".join(words[:n]) in forms:
-                rest = words[n:]
-            elif " ".join(words[-n:]) in forms:
-                rest = words[:-n]
+        for n in range(min(max_words, hi - lo - 1), 0, -1):
+            if " ".join(words[lo : lo + n]) in forms:
+                rest = (lo + n, hi)
+            elif " ".join(words[hi - n : hi]) in forms:
+                rest = (lo, hi - n)
             else:
                 continue
-            if sum(ch.isalpha() for ch in "".join(rest)) < 3:
-                return " ".join(words)  # "22 SAS": what is left is no name
-            words, changed = rest, True
+            if not _has_letters(words, *rest):
+                return " ".join(words[lo:hi])  # "22 SAS": what is left is no name
+            (lo, hi), changed = rest, True
             break
-    return " ".join(words)
+    return " ".join(words[lo:hi])
+
+
+def _has_letters(words: list[str], lo: int, hi: int, needed: int = 3) -> bool:
+    """Whether ``words[lo:hi]`` hold at least ``needed`` letters (reading
+    only as far as it takes to tell)."""
+    for i in range(lo, hi):
+        for ch in words[i]:
+            if ch.isalpha():
+                needed -= 1
+                if not needed:
+                    return True
+    return False
 
 
 class OrganisationSpec(KindSpec[Organisation]):

@@ -122,6 +122,13 @@ def skeleton(k: str) -> str:
     return "".join(ch for ch, _ in groupby(k))
 
 
+#: The most words a query may have for the person fallbacks (titles
+#: stripped, initials, rotations, spelling skeletons) to be tried: a title
+#: and a full name ("former Russian Deputy Prime Minister Sergei Kuzhugetovich
+#: Shoigu") stay well below it, and it keeps every look-up linear.
+MAX_QUERY_WORDS = 24
+
+
 class PersonSpec(KindSpec[Person]):
     kind = "person"
     entity_class = Person
@@ -186,6 +193,8 @@ class PersonSpec(KindSpec[Person]):
 
     def query_keys(self, text: str, primary: str, keys: Mapping[str, Any]) -> list[str]:
         out = super().query_keys(text, primary, keys)
+        if primary.count(" ") >= MAX_QUERY_WORDS:
+            return out  # no title and name is this long: the fallbacks below are for names
         remainders = [primary, *self.strip_titles(primary)]
         for rem in remainders:
             if rem != primary and rem in keys:
@@ -230,8 +239,10 @@ class PersonSpec(KindSpec[Person]):
             return self.offices[k], ""
         words = k.split()
         for i in range(1, len(words)):
+            if words[i - 1] not in self.prefix_words:
+                break  # the words before an office phrase are all prefix words
             rest = " ".join(words[i:])
-            if rest in self.offices and all(w in self.prefix_words for w in words[:i]):
+            if rest in self.offices:
                 return self.offices[rest], " ".join(words[:i])
         return None, ""
 

@@ -5,11 +5,12 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
 from ..model import Country, Organisation, Weapon
-from ..scripts import cyrillic
+from ..scripts import CYRILLIC
 from ..text import key
 from .base import KindSpec, TableLookup, build_linked, rotations
 
@@ -70,6 +71,10 @@ _GENERIC = frozenset(
 )
 
 
+_CYRILLIC = re.compile(f"[{CYRILLIC}]")
+_NOT_CYRILLIC_LETTER = re.compile(rf"[^\W\d_{CYRILLIC}]")
+
+
 def designator_key(k: str) -> str:
     """The weapon key: spaces removed, and Cyrillic look-alike letters read as
     Latin where a writer mixed them into a Latin designator: a lone Cyrillic
@@ -81,10 +86,10 @@ def designator_key(k: str) -> str:
     if not k.isascii():
         words = k.split()
         for i, w in enumerate(words):
-            cyr = sum(cyrillic(ch) for ch in w)
-            lone = len(w) == 1 and cyr == 1 and i + 1 < len(words) and words[i + 1][:1].isdigit()
-            mixed = 0 < cyr < sum(ch.isalpha() for ch in w)
-            if lone or mixed:
+            if not _CYRILLIC.search(w):
+                continue
+            lone = len(w) == 1 and i + 1 < len(words) and words[i + 1][:1].isdigit()
+            if lone or _NOT_CYRILLIC_LETTER.search(w):
                 words[i] = w.translate(_LOOKALIKE)
         k = " ".join(words)
     return k.replace(" ", "")

@@ -23,6 +23,7 @@ from typing import Any
 from .. import __version__
 from ..model import Country, Entity, Match
 from ..registry import Registry
+from ..text import brief
 from . import properties
 from .properties import KIND_NAMES
 from .suggest import PrefixIndex
@@ -266,7 +267,7 @@ class Service:
     def propose(self, kind: str | None, limit: int | None = None) -> dict[str, Any]:
         """The properties an entity of ``kind`` has."""
         if kind is not None and kind not in KIND_NAMES:
-            raise BadRequest(f"unknown type {kind!r}; expected one of {', '.join(KIND_NAMES)}")
+            raise BadRequest(f"unknown type {brief(kind)}; expected one of {', '.join(KIND_NAMES)}")
         found = [
             {"id": p.id, "name": p.name, "description": p.description}
             for p in properties.PROPERTIES
