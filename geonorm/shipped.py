@@ -9,8 +9,9 @@ that extraction needs), its resolution keys when a look-up first needs them
 
 from __future__ import annotations
 
+import contextlib
 import threading
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
 import attrs
@@ -20,7 +21,7 @@ from .fuzzy import FuzzyIndex
 from .kinds import SPECS
 from .model import KINDS, Entity
 
-__all__ = ["FUZZY_TYPES", "ShippedTable", "available_kinds", "is_shipped", "lookup", "table"]
+__all__ = ["FUZZY_TYPES", "ShippedTable", "available_kinds", "is_shipped", "lookup", "substituted", "table"]
 
 # Typos are matched against English and curated names only: other locales'
 # names would make the index large and the matches loose.
@@ -88,23 +89,65 @@ def table(kind: str) -> ShippedTable:
         table = _SHIPPED.get(kind)
         if table is None:
             data = ix.load_index(kind, keys=False)
-            SPECS[kind].configure(data.get("extra", {}))
-            entities = SPECS[kind].build_entities(data["entities"], lookup)
-            keys_at = data["keys_at"]
-
-            def read_keys(entities: list[Entity], kind: str = kind) -> dict[str, tuple[tuple[int, ...], ...]]:
-                return ix.parse_keys(ix.read_index(kind), keys_at, [(e.id, e.aliases) for e in entities])
-
-            table = ShippedTable(
-                kind=kind,
-                entities=entities,
-                by_id={e.id: e for e in entities},
-                not_keys=frozenset(data.get("not", ())),
-                extra=data.get("extra", {}),
-                read_keys=read_keys,
-            )
-            _SHIPPED[kind] = table
+            table = _SHIPPED[kind] = _load(kind, data, lambda: ix.read_index(kind), lookup)
     return table
+
+
+def _load(
+    kind: str, data: Mapping[str, Any], read: Callable[[], bytes], find: Callable[[str], Entity | None]
+) -> ShippedTable:
+    """A kind's table from its index file: ``data``, read without its keys
+    (:func:`geonorm.index.parse_index`), and ``read``, which gives the file's
+    bytes when the keys are first needed; ``find`` looks up the entities of
+    other kinds it refers to."""
+    SPECS[kind].configure(data.get("extra", {}))
+    entities = SPECS[kind].build_entities(data["entities"], find)
+    keys_at = data["keys_at"]
+
+    def read_keys(entities: list[Entity]) -> dict[str, tuple[tuple[int, ...], ...]]:
+        return ix.parse_keys(read(), keys_at, [(e.id, e.aliases) for e in entities])
+
+    return ShippedTable(
+        kind=kind,
+        entities=entities,
+        by_id={e.id: e for e in entities},
+        not_keys=frozenset(data.get("not", ())),
+        extra=data.get("extra", {}),
+        read_keys=read_keys,
+    )
+
+
+@contextlib.contextmanager
+def substituted(texts: Mapping[str, str]) -> Iterator[None]:
+    """Within the block, every registry resolves against the index files
+    ``texts`` gives (kind -> the text of its ``<kind>.jsonl``, every shipped
+    kind) instead of the shipped ones, which are restored afterwards. The
+    compile step checks this way what it is about to write. The tables are
+    the process's: the block holds their lock (another thread that loads a
+    kind waits for its end), but a thread that resolves meanwhile sees the
+    substituted ones, so use it where nothing else resolves."""
+    with _SHIPPED_LOCK:
+        saved = dict(_SHIPPED)
+        _SHIPPED.clear()
+        try:
+            for kind in available_kinds():  # in reference order
+
+                def read(data: bytes = texts[kind].encode("utf-8")) -> bytes:
+                    return data
+
+                _SHIPPED[kind] = _load(kind, ix.parse_index(read(), kind, keys=False), read, _find_loaded)
+            yield
+        finally:
+            _SHIPPED.clear()
+            _SHIPPED.update(saved)
+            for kind, table in saved.items():
+                SPECS[kind].configure(table.extra)
+
+
+def _find_loaded(entity_id: str) -> Entity | None:
+    """An entity of a kind already in the tables (loading no other)."""
+    table = _SHIPPED.get(entity_id.partition(":")[0])
+    return table.by_id.get(entity_id) if table is not None else None
 
 
 def is_shipped(entity: Entity) -> bool:

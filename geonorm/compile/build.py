@@ -18,7 +18,17 @@ from ..tables import Record, TableError, TableFile, raw_entity, read_tables, rec
 from ..text import fold, invert_comma, invert_parenthesis, key, key_variants
 from . import sources
 from .assemble import Name, assemble
-from .checks import SEATS, SHARED_FILE, check_cases, check_offices, check_seats, check_shadowing, read_shared, seat_of
+from .checks import (
+    SEATS,
+    SHARED_FILE,
+    check_canonical_names,
+    check_cases,
+    check_offices,
+    check_seats,
+    check_shadowing,
+    read_shared,
+    seat_of,
+)
 from .inflect import INFLECTED_LANGUAGES, cyrillic_language, forms, traditional
 
 __all__ = ["DATA_DIR", "INDEX_DIR", "build", "name_keys", "table_paths"]
@@ -59,6 +69,13 @@ def _curated_names(rec: Record) -> list[Name]:
 
 def _records(files: Iterable[TableFile], kind: str) -> list[Record]:
     return [r for tf in files for r in tf.records if r.kind == kind]
+
+
+def _place(files: Iterable[TableFile], kind: str, places: dict[str, str]) -> None:
+    """Note where each entity of ``kind`` is entered: its first record (the
+    kind's own files come before the language files)."""
+    for rec in _records(files, kind):
+        places.setdefault(rec.id, rec.where())
 
 
 def _not_names(files: Iterable[TableFile], kind: str) -> list[str]:
@@ -302,12 +319,14 @@ def build(data_dir: Path = DATA_DIR, cases_dir: Path | None = None) -> tuple[dic
     report: list[str] = []
     known: dict[str, Any] = {}
     kept_by_kind: dict[str, dict[str, list[Name]]] = {}
+    places: dict[str, str] = {}  # entity id -> its table entry, for messages
 
     # Names in other languages: one file per language, adding names to the
     # entities of every kind.
     languages = read_tables(table_paths("languages", data_dir))
     singles = [{**c, "language": tf.language} for tf in languages for c in tf.extra.get("single_characters", ())]
     files = read_tables(table_paths("countries", data_dir)) + languages
+    _place(files, "country", places)
     entities, names, nots, soft = _countries(files, country_ents, country_names, regions)
     for single in singles:
         if single["id"] not in entities:
@@ -323,6 +342,7 @@ def build(data_dir: Path = DATA_DIR, cases_dir: Path | None = None) -> tuple[dic
     known.update(entities)
 
     files = read_tables(table_paths("currencies", data_dir)) + languages
+    _place(files, "currency", places)
     entities, names, nots, soft = _currencies(files, currency_ents, currency_names, known)
     out["currency"], ties, kept_by_kind["currency"] = _emit(
         "currency", entities, names, name_keys, nots, soft, versions
@@ -337,6 +357,7 @@ def build(data_dir: Path = DATA_DIR, cases_dir: Path | None = None) -> tuple[dic
     org_keys: dict[str, list[Name]] = {}
     for kind, folder in (("organisation", "organisations"), ("person", "people"), ("weapon", "weapons")):
         files = (org_files if kind == "organisation" else read_tables(table_paths(folder, data_dir))) + languages
+        _place(files, kind, places)
         if kind == "person":
             extra = _person_extra(files, country_keys, org_keys)
             check_offices(_records(files, kind), set(extra["offices"].values()))
@@ -358,7 +379,9 @@ def build(data_dir: Path = DATA_DIR, cases_dir: Path | None = None) -> tuple[dic
         kept_by_kind[kind] = kept
         report += [f"{kind} tie {t}" for t in ties]
         known.update(entities)
-    check_shadowing(kept_by_kind, read_shared(data_dir / SHARED_FILE))
+    shared = read_shared(data_dir / SHARED_FILE)
+    check_shadowing(kept_by_kind, shared)
+    check_canonical_names(out, shared, places)
     if cases_dir is not None:
         check_cases(cases_dir, known)
     return out, report

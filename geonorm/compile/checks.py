@@ -10,7 +10,11 @@ entry, so a contributor sees what to change:
 * a role without a start date (or the ``current = true`` marker), and, on a
   single-seat office, two people holding one seat at once: an overlap, or
   a predecessor whose role never ends;
-* a test case (``tests/cases``) that expects an entity id the tables lack.
+* a test case (``tests/cases``) that expects an entity id the tables lack;
+* in the compiled index, an entity that its canonical name does not find:
+  with its kind, ever; with no kind, unless ``shared.toml`` declares the
+  name shared with an entity of another kind, and then the name must stay
+  ambiguous (None), never another entity.
 """
 
 from __future__ import annotations
@@ -18,16 +22,20 @@ from __future__ import annotations
 import tomllib
 from collections.abc import Iterable, Mapping
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .. import index as ix
 from ..tables import Record, TableError
 from ..text import key
 from .assemble import Name
 
+if TYPE_CHECKING:
+    from ..registry import Registry
+
 __all__ = [
     "SEATS",
     "SHARED_FILE",
+    "check_canonical_names",
     "check_cases",
     "check_offices",
     "check_seats",
@@ -220,3 +228,59 @@ def check_cases(cases_dir: Path, known: Mapping[str, Any]) -> None:
         for line, eid in _case_ids(path):
             if eid not in known:
                 raise TableError(f"{path}:{line}: expected id {eid!r} is not an entity in the tables")
+
+
+def check_canonical_names(
+    texts: Mapping[str, str], shared: Mapping[str, list[frozenset[str]]], places: Mapping[str, str] | None = None
+) -> None:
+    """Every entity's canonical name finds it in the compiled index (``texts``:
+    kind -> the text of its index file, every kind): ``resolve(name,
+    kind=kind)`` is the entity, always; ``resolve(name)`` is the entity too,
+    unless a declaration in ``shared.toml`` that lists the entity holds the
+    name: then the name stays ambiguous (None, with the entity among the best
+    of ``candidates()``), never another entity. ``places`` says where each
+    entity's table entry is (an entity of ISO's alone has none)."""
+    from ..registry import Registry
+    from ..shipped import substituted
+
+    problems: list[str] = []
+    with substituted(texts):
+        registry = Registry()
+        for entity in registry.entities():
+            name, eid = entity.name, entity.id
+            where = (places or {}).get(eid) or f"{eid} (named by ISO; no table entry)"
+            found = registry.resolve(name, kind=entity.kind)
+            if found is None or found.id != eid:
+                problems.append(
+                    f"{where}: its name {name!r} does not find it with kind={entity.kind!r} "
+                    f"({_best(registry, name, entity.kind)}): give it a name of its own, or make the name a "
+                    "strong alias of the declared default and a weak alias of the others"
+                )
+                continue
+            found = registry.resolve(name)
+            if found is not None and found.id == eid:
+                continue
+            declared = any(eid in allowed for allowed in shared.get(key(name), ()))
+            best = _best(registry, name, None)
+            if declared and found is None and f"{eid} " in best:
+                continue  # shared with another kind on purpose: ambiguous, and it is among the best
+            problems.append(
+                f"{where}: its name {name!r} does not find it with no kind ({best}): "
+                + (
+                    f"{SHARED_FILE} declares the name shared, so it must stay a tie that includes it"
+                    if declared
+                    else f"give it a name of its own, or declare the sharing in {SHARED_FILE} with the reason"
+                )
+            )
+    if problems:
+        more = f"\n(and {len(problems) - SHOWN} more)" if len(problems) > SHOWN else ""
+        raise TableError("\n".join(problems[:SHOWN]) + more)
+
+
+def _best(registry: Registry, name: str, kind: str | None) -> str:
+    """What ``name`` resolves to and its best candidates, for a message."""
+    found = registry.resolve(name, kind)
+    matches = registry.candidates(name, kind)
+    top = [m for m in matches if m.score == matches[0].score]
+    shown = ", ".join(f"{m.entity.id} ({m.alias!r}, {m.score})" for m in top) or "none"
+    return f"resolves to {found.id if found else None}; best candidates: {shown}"
