@@ -475,8 +475,12 @@ class Registry:
 
         New entities are added; entries whose id exists add names to that
         entity; ``[[not_<kind>]]`` lists block names. The user's strong names
-        win over shipped ones. Loading is all-or-nothing: a malformed file
-        raises :class:`~geonorm.TableError` naming the file, the entry and the
+        win over shipped ones. An entity is defined once per registry: a
+        second entry with its name and facts (in this file or an earlier
+        load) is an error, an entry with the id and names only is not. Only a
+        regular file within the limits of :ref:`table-limits` is read.
+        Loading is all-or-nothing: a malformed file raises
+        :class:`~geonorm.TableError` naming the file, the entry and the
         problem, and changes nothing.
         """
         self._extend([read_table(path)])
@@ -534,8 +538,8 @@ class Registry:
         entry point group; returns the names of the packs loaded.
 
         A pack's entry point names a callable that returns a list (or other
-        iterable) of the paths of its TOML files, at most
-        :data:`MAX_PACK_FILES` of them. All packs load together or, on any
+        iterable) of the paths of its TOML files, at most 1,000 of them
+        (``geonorm.registry.MAX_PACK_FILES``). All packs load together or, on any
         error, none does; the :class:`~geonorm.TableError` names the pack,
         also when the pack's own code fails.
         """

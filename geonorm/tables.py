@@ -173,7 +173,7 @@ _NOTE_CONTROL_RE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 #: The kind of entity each reference field names (by its id).
 _ID_REFERENCES: dict[str, str] = {"parent": "organisation", "manufacturer": "organisation", "family": "weapon"}
 #: Reference fields written as a country code (``country = "IN"``).
-_CODE_REFERENCES = frozenset({"country", "origin"})
+_CODE_REFERENCES = ("country", "origin")
 #: The fields through which an entity of a kind points to another of its kind.
 LINK_FIELDS: dict[str, str] = {"organisation": "parent", "weapon": "family"}
 
@@ -348,10 +348,12 @@ def _parse_record(kind: str, raw: Any, path: str, position: int, language: str |
             raise TableError(f"{where}: id must look like {kind}:<ISO code>, not {ident!r}")
     elif not _SLUG_RE.fullmatch(ident) or not ident.startswith(kind + ":"):
         raise TableError(f"{where}: id must be {kind}:<lowercase-ascii-slug>, not {ident!r}")
-    for name in _CODE_REFERENCES & clean.keys():
-        _check_code(clean[name], where, name)
-    for name in _ID_REFERENCES.keys() & clean.keys():
-        _check_id_of(clean[name], _ID_REFERENCES[name], where, name)
+    for name in _CODE_REFERENCES:
+        if name in clean:
+            _check_code(clean[name], where, name)
+    for name, target in _ID_REFERENCES.items():
+        if name in clean:
+            _check_id_of(clean[name], target, where, name)
     for code in clean.get("countries", ()):
         _check_code(code, where, "countries")
     for successor in clean.get("successors", ()):

@@ -4,6 +4,7 @@ and packs"): each is refused with a :class:`TableError` that names the file
 
 from __future__ import annotations
 
+import contextlib
 import os
 import subprocess
 import sys
@@ -360,6 +361,29 @@ def test_floats_and_a_few_dots_are_fine() -> None:
     text = ".".join(["a"] * (MAX_KEY_DOTS + 1)) + " = [1.5, 2.5, 3.5]\n" + GOOD
     with pytest.raises(TableError, match="unknown top-level key 'a'"):  # parsed, then refused
         reg.load_text(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        '"' * 200_000,
+        "'" * 200_000,
+        '"""' + "\\" * 200_000,
+        '"' + '\\"' * 100_000,
+        '"""' + '""x' * 70_000,
+        "'''" + "''x" * 70_000,
+        "[]" * 100_000,
+        ".," * 100_000,
+        '"\n' * 100_000,
+        "#" * 200_000,
+    ],
+    ids=lambda text: repr(text[:6]),
+)
+def test_the_pre_scan_is_linear(text: str) -> None:
+    start = time.perf_counter()
+    with contextlib.suppress(TableError):
+        tables._prescan(text, "x.toml")
+    assert time.perf_counter() - start < 1
 
 
 def test_a_long_text_is_refused_before_parsing(monkeypatch: pytest.MonkeyPatch) -> None:
