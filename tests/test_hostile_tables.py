@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import shutil
 import subprocess
 import sys
 import textwrap
@@ -640,3 +641,19 @@ def test_a_pack_error_in_a_table_names_the_pack_once(packs: Install) -> None:
     err = _refused(reg, reg.load_packs, "unknown type 'bakery'")
     assert str(err).startswith("alias pack 'zz': ")
     assert str(err).count("alias pack") == 1
+
+
+def test_the_compile_step_refuses_a_cycle_too(tmp_path: Path) -> None:
+    """It built an index that then raised RuntimeError ("reinstall geonorm")."""
+    from geonorm.compile.build import DATA_DIR, build
+
+    data = tmp_path / "data"
+    shutil.copytree(DATA_DIR, data, ignore=shutil.ignore_patterns("index"))
+    (data / "organisations" / "zz-cycle.toml").write_text(
+        _org("organisation:aa-co", "Aa Cycle Co", 'parent = "organisation:bb-co"')
+        + _org("organisation:bb-co", "Bb Cycle Co", 'parent = "organisation:aa-co"'),
+        encoding="utf-8",
+    )
+    with pytest.raises(TableError, match="parent links form a cycle") as err:
+        build(data)
+    assert "zz-cycle.toml: [[organisation]] #2 (organisation:bb-co)" in str(err.value)
