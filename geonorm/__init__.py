@@ -248,7 +248,7 @@ def load_packs() -> list[str]:
         [project.entry-points."geonorm.tables"]
         my-pack = "my_pack:tables"
 
-    where ``my_pack.tables()`` returns the paths of its TOML files.
+    where ``my_pack.tables()`` returns a list of the paths of its TOML files.
 
     >>> import geonorm
     >>> isinstance(geonorm.Registry().load_packs(), list)

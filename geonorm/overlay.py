@@ -17,7 +17,7 @@ from . import index as ix
 from .kinds import SPECS
 from .layers import Layers
 from .model import Entity
-from .tables import Record, TableError, TableFile, raw_entity, record_names, references
+from .tables import Record, TableError, TableFile, check_links, raw_entity, record_names, references
 
 __all__ = ["USER_TYPES", "Overlay"]
 
@@ -42,6 +42,9 @@ class Overlay:
     blocked: Mapping[str, frozenset[str]] = attrs.field(factory=dict)
     #: (kind, key) -> the entity whose strong user name the key is.
     strong: Mapping[tuple[str, str], str] = attrs.field(factory=Layers)
+    #: Where each entity the user defined (an entry with a name and facts,
+    #: not names only) was defined: an id is defined once.
+    defined: Mapping[str, str] = attrs.field(factory=Layers)
 
     def __bool__(self) -> bool:
         return bool(self.entities or self.keys or self.blocked)
@@ -58,7 +61,15 @@ class Overlay:
         new: dict[str, dict[str, None]] = {}
         keys: dict[str, dict[str, tuple[Entry, ...]]] = {}
         strong: dict[tuple[str, str], str] = {}
+        defined: dict[str, str] = {}
         files = list(files)
+        for tf in files:
+            if tf.extra:
+                raise TableError(
+                    f"{tf.path}: unknown top-level key(s) {', '.join(sorted(tf.extra))}: they configure the "
+                    "shipped tables and cannot be loaded; a loaded file holds as_of, language, "
+                    "[[<kind>]] tables and [[not_<kind>]] lists"
+                )
         records = [rec for tf in files for rec in tf.records]
 
         def find(eid: str) -> Entity | None:
@@ -71,15 +82,29 @@ class Overlay:
             before = self.keys.get(kind)
             return before.get(k, ()) if before else ()
 
-        incoming = {r.id: r for r in records if find(r.id) is None}
+        # An entity is defined (given its name and facts) once; entries with
+        # the id and names only may add to it any number of times.
+        for rec in records:
+            if rec.kind in _SHIPPED_ONLY_KINDS or rec.addition:
+                continue
+            first = defined.get(rec.id) or self.defined.get(rec.id)
+            if first is not None:
+                raise TableError(f"{rec.where()}: duplicate id, first defined in {first}")
+            defined[rec.id] = rec.where()
+        incoming = {r.id: r for r in records if not r.addition and find(r.id) is None}
         for rec in records:
             if rec.id in incoming and rec.kind in _SHIPPED_ONLY_KINDS:
                 raise TableError(f"{rec.where()}: {rec.id} is not a known {rec.kind}; {rec.kind} ids come from ISO")
+            if rec.addition and rec.id not in incoming and find(rec.id) is None:
+                raise TableError(
+                    f"{rec.where()}: {rec.id} is not a known {rec.kind}; a new {rec.kind} needs its 'name'"
+                )
             for what, target in references(rec):
                 if target == rec.id:
                     raise TableError(f"{rec.where()}: {what} refers to the entity itself")
                 if find(target) is None and target not in incoming:
                     raise TableError(f"{rec.where()}: {what} {target!r} is not a known entity")
+        check_links(list(incoming.values()))
 
         # New entities: build each kind's batch at once so they may refer to each other.
         by_kind: dict[str, list[Record]] = {}
@@ -140,6 +165,7 @@ class Overlay:
             keys=_merged(self.keys, keys),
             blocked={**self.blocked, **{k: self.blocked.get(k, frozenset()) | v for k, v in blocked.items()}},
             strong=_extended(self.strong, strong),
+            defined=_extended(self.defined, defined),
         )
 
 

@@ -10,10 +10,11 @@ that makes its own ``Registry()`` never sees, or disturbs, another's.
 from __future__ import annotations
 
 import functools
+import itertools
 import os
+import reprlib
 import threading
-import tomllib
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import TYPE_CHECKING, Any
 
 import attrs
@@ -27,13 +28,13 @@ from .resolvers import KindResolver
 from .shipped import _SHIPPED, FUZZY_TYPES, available_kinds
 from .shipped import ShippedTable as _Table
 from .shipped import table as _shipped
-from .tables import TableError, TableFile, parse_table, read_table
+from .tables import TableError, TableFile, parse_table, parse_toml, read_table
 from .text import _TABLE, brief, fold, key_of_folded
 
 if TYPE_CHECKING:
     from .extraction.mentions import Mention
 
-__all__ = ["MAX_TEXT_LENGTH", "KindResolver", "Registry", "available_kinds"]
+__all__ = ["MAX_PACK_FILES", "MAX_TEXT_LENGTH", "PACK_GROUP", "KindResolver", "Registry", "available_kinds"]
 
 #: Inputs longer than this (in characters) cannot be a name and give no match.
 MAX_TEXT_LENGTH = 10_000
@@ -45,6 +46,8 @@ _Hit = tuple[float, bool, Entity, int, str, "How | None"]
 _AVAILABLE = available_kinds()
 #: The entry point group through which packages ship alias packs.
 PACK_GROUP = "geonorm.tables"
+#: The most table files one alias pack may list.
+MAX_PACK_FILES = 1_000
 _SLOW = object()
 _MISSING = object()
 _KIND_TUPLES: dict[str | None, tuple[str, ...]] = {None: _AVAILABLE, **{k: (k,) for k in _AVAILABLE}}
@@ -472,8 +475,12 @@ class Registry:
 
         New entities are added; entries whose id exists add names to that
         entity; ``[[not_<kind>]]`` lists block names. The user's strong names
-        win over shipped ones. Loading is all-or-nothing: a malformed file
-        raises :class:`~geonorm.TableError` naming the file, the entry and the
+        win over shipped ones. An entity is defined once per registry: a
+        second entry with its name and facts (in this file or an earlier
+        load) is an error, an entry with the id and names only is not. Only a
+        regular file within the limits of :ref:`table-limits` is read.
+        Loading is all-or-nothing: a malformed file raises
+        :class:`~geonorm.TableError` naming the file, the entry and the
         problem, and changes nothing.
         """
         self._extend([read_table(path)])
@@ -489,11 +496,7 @@ class Registry:
         """
         if not isinstance(text, str):
             raise TypeError(f"text must be a str, not {type(text).__name__}")
-        try:
-            data = tomllib.loads(text)
-        except tomllib.TOMLDecodeError as exc:
-            raise TableError(f"{source}: not valid TOML: {exc}") from exc
-        self._extend([parse_table(data, source)])
+        self._extend([parse_table(parse_toml(text, source), source)])
 
     def add(self, kind: str, **fields: Any) -> Entity:
         """Add an entity given in code, with the fields of the table format.
@@ -564,19 +567,24 @@ class Registry:
         """Load every alias pack installed through the ``geonorm.tables``
         entry point group; returns the names of the packs loaded.
 
-        A pack's entry point names a callable that returns the paths of its
-        TOML files. All packs load together or, on any error, none does.
+        A pack's entry point names a callable that returns a list (or other
+        iterable) of the paths of its TOML files, at most 1,000 of them
+        (``geonorm.registry.MAX_PACK_FILES``). All packs load together or, on any
+        error, none does; the :class:`~geonorm.TableError` names the pack,
+        also when the pack's own code fails.
         """
         from importlib.metadata import entry_points
 
         files: list[TableFile] = []
         names: list[str] = []
         for ep in sorted(entry_points(group=PACK_GROUP), key=lambda e: e.name):
+            label = f"alias pack {ep.name!r}"
             try:
-                paths = ep.load()()
-                files.extend(read_table(p) for p in paths)
+                paths = _pack_paths(ep.load, label, ep.value)
+                files.extend(read_table(p, source=f"{label}: {p}") for p in paths)
             except TableError as exc:
-                raise TableError(f"alias pack {ep.name!r}: {exc}") from exc
+                message = str(exc)
+                raise TableError(message if message.startswith(label) else f"{label}: {message}") from exc
             names.append(ep.name)
         if files:
             self._extend(files)
@@ -609,6 +617,46 @@ class Registry:
     def weapons(self) -> KindResolver[Weapon]:
         """Weapons systems in this registry."""
         return KindResolver(self, "weapon", Weapon)
+
+
+def _pack_paths(load: Callable[[], Any], label: str, target: str) -> list[str]:
+    """The paths an alias pack's callable returns; anything that goes wrong
+    (the import, the call, the value) is a :class:`TableError` naming the pack."""
+    try:
+        func = load()
+    except Exception as exc:
+        raise TableError(f"{label}: cannot import {target}: {type(exc).__name__}: {exc}") from exc
+    if not callable(func):
+        raise TableError(f"{label}: {target} is a {type(func).__name__}, not a callable that returns paths")
+    try:
+        result = func()
+    except Exception as exc:
+        raise TableError(f"{label}: {target}() raised {type(exc).__name__}: {exc}") from exc
+    if isinstance(result, (str, bytes, os.PathLike)):
+        raise TableError(
+            f"{label}: {target}() returned one path, {reprlib.repr(result)}; it must return a list of paths"
+        )
+    try:
+        # An endless iterable stops here: at most one more than allowed is taken.
+        items = list(itertools.islice(iter(result), MAX_PACK_FILES + 1))
+    except TypeError as exc:
+        raise TableError(f"{label}: {target}() returned {reprlib.repr(result)}, not a list of paths") from exc
+    except Exception as exc:
+        raise TableError(f"{label}: reading the paths {target}() returned raised {type(exc).__name__}: {exc}") from exc
+    if len(items) > MAX_PACK_FILES:
+        raise TableError(f"{label}: {target}() returned more than {MAX_PACK_FILES} paths")
+    paths: list[str] = []
+    for item in items:
+        try:
+            path = os.fspath(item) if isinstance(item, (str, os.PathLike)) else None
+        except Exception as exc:
+            raise TableError(f"{label}: {target}() returned {reprlib.repr(item)}: {type(exc).__name__}: {exc}") from exc
+        if not isinstance(path, str):
+            raise TableError(
+                f"{label}: {target}() returned {reprlib.repr(item)}, which is not a path (a str or os.PathLike)"
+            )
+        paths.append(path)
+    return paths
 
 
 def _default_registry() -> Registry:

@@ -12,8 +12,9 @@ from __future__ import annotations
 import datetime as dt
 import os
 import re
+import stat
 import tomllib
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -21,10 +22,29 @@ import attrs
 
 from .model import KINDS
 
-__all__ = ["ORGANISATION_TYPES", "WEAPON_CATEGORIES", "Record", "TableError", "TableFile", "read_table", "read_tables"]
+__all__ = [
+    "MAX_FILE_BYTES",
+    "MAX_KEY_DOTS",
+    "MAX_NESTING",
+    "ORGANISATION_TYPES",
+    "WEAPON_CATEGORIES",
+    "Record",
+    "TableError",
+    "TableFile",
+    "read_table",
+    "read_tables",
+]
 
-#: The largest table file geonorm will read (bytes).
+#: The largest table file geonorm will read (bytes; for a table given as a
+#: string, characters).
 MAX_FILE_BYTES = 20 * 1024 * 1024
+#: The deepest nesting of arrays and inline tables (``[`` and ``{`` open at
+#: once, a ``[[kind]]`` header counting two) a table may use. The shipped
+#: tables need three.
+MAX_NESTING = 32
+#: The most dots one key may hold (``a.b.c = 1`` and ``[a.b.c]`` hold two).
+#: The shipped tables use none.
+MAX_KEY_DOTS = 16
 
 ORGANISATION_TYPES = frozenset(
     {
@@ -138,12 +158,24 @@ _LIST_TABLES = {
     "not_person": "person",
     "not_weapon": "weapon",
 }
+# Every pattern that validates an input is used with fullmatch: "$" would
+# also match before a final newline.
 _ID_RE = {
-    "country": re.compile(r"^country:[A-Z]{2}(?:[A-Z]{2})?$"),
-    "currency": re.compile(r"^currency:[A-Z]{3}$"),
+    "country": re.compile(r"country:[A-Z]{2}(?:[A-Z]{2})?"),
+    "currency": re.compile(r"currency:[A-Z]{3}"),
 }
-_SLUG_RE = re.compile(r"^(organisation|person|weapon):[a-z0-9]+(?:-[a-z0-9]+)*$")
+_SLUG_RE = re.compile(r"(organisation|person|weapon):[a-z0-9]+(?:-[a-z0-9]+)*")
+_COUNTRY_CODE_RE = re.compile(r"[A-Z]{2}(?:[A-Z]{2})?")
 _MAX_NAME = 300
+# Control characters (C0, DEL, C1); a note may hold line breaks and tabs.
+_CONTROL_RE = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+_NOTE_CONTROL_RE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+#: The kind of entity each reference field names (by its id).
+_ID_REFERENCES: dict[str, str] = {"parent": "organisation", "manufacturer": "organisation", "family": "weapon"}
+#: Reference fields written as a country code (``country = "IN"``).
+_CODE_REFERENCES = ("country", "origin")
+#: The fields through which an entity of a kind points to another of its kind.
+LINK_FIELDS: dict[str, str] = {"organisation": "parent", "weapon": "family"}
 
 
 class TableError(ValueError):
@@ -192,6 +224,26 @@ def _check_str(value: Any, where: str, field: str) -> str:
         raise TableError(f"{where}: field {field!r} is empty")
     if len(value) > _MAX_NAME:
         raise TableError(f"{where}: field {field!r} is longer than {_MAX_NAME} characters")
+    bad = (_NOTE_CONTROL_RE if field == "note" else _CONTROL_RE).search(value)
+    if bad is not None:
+        raise TableError(f"{where}: field {field!r} holds the control character {bad.group()!r}: {value!r}")
+    return value
+
+
+def _check_code(value: str, where: str, field: str) -> str:
+    """A country code field (``country = "IN"``)."""
+    if not _COUNTRY_CODE_RE.fullmatch(value):
+        raise TableError(f'{where}: field {field!r} must be a country code such as "IN", not {value!r}')
+    return value
+
+
+def _check_id_of(value: str, kind: str, where: str, field: str) -> str:
+    """A field that names an entity of ``kind`` by its id."""
+    pattern = _ID_RE.get(kind)
+    ok = pattern.fullmatch(value) if pattern is not None else _SLUG_RE.fullmatch(value)
+    if not ok or not value.startswith(kind + ":"):
+        article = "an" if kind[0] in "aeiou" else "a"
+        raise TableError(f"{where}: field {field!r} must be {article} {kind} id ({kind}:...), not {value!r}")
     return value
 
 
@@ -238,6 +290,10 @@ def _check_roles(value: Any, where: str) -> list[dict[str, Any]]:
                 clean[name] = True
             else:
                 clean[name] = _check_str(value_, rwhere, name)
+        if "country" in clean:
+            _check_code(clean["country"], rwhere, "country")
+        if "organisation" in clean:
+            _check_id_of(clean["organisation"], "organisation", rwhere, "organisation")
         if "start" in clean and "end" in clean and clean["end"] < clean["start"]:
             raise TableError(f"{rwhere}: ends before it starts")
         if clean.get("current") and ("start" in clean or "end" in clean):
@@ -253,7 +309,7 @@ def _check_roles(value: Any, where: str) -> list[dict[str, Any]]:
 ADDITION_FIELDS = frozenset(
     {"id", "note", "aliases", "weak_aliases", "demonyms", "weak_demonyms", "capitals", "weak_capitals"}
 )
-_LANGUAGE_RE = re.compile(r"^[a-z]{2,3}(?:-[A-Z][a-z]{3})?$")
+_LANGUAGE_RE = re.compile(r"[a-z]{2,3}(?:-[A-Z][a-z]{3})?")
 
 
 def _parse_record(kind: str, raw: Any, path: str, position: int, language: str | None = None) -> Record:
@@ -261,7 +317,8 @@ def _parse_record(kind: str, raw: Any, path: str, position: int, language: str |
     if not isinstance(raw, dict):
         raise TableError(f"{where}: must be a table")
     if "id" in raw and isinstance(raw["id"], str):
-        where = f"{where} ({raw['id']})"
+        shown = raw["id"] if raw["id"].isprintable() else repr(raw["id"])
+        where = f"{where} ({shown})"
     fields = _FIELDS[kind]
     unknown = sorted(set(raw) - set(fields))
     if unknown:
@@ -287,10 +344,20 @@ def _parse_record(kind: str, raw: Any, path: str, position: int, language: str |
     ident = clean["id"]
     pattern = _ID_RE.get(kind)
     if pattern is not None:
-        if not pattern.match(ident):
+        if not pattern.fullmatch(ident):
             raise TableError(f"{where}: id must look like {kind}:<ISO code>, not {ident!r}")
-    elif not _SLUG_RE.match(ident) or not ident.startswith(kind + ":"):
+    elif not _SLUG_RE.fullmatch(ident) or not ident.startswith(kind + ":"):
         raise TableError(f"{where}: id must be {kind}:<lowercase-ascii-slug>, not {ident!r}")
+    for name in _CODE_REFERENCES:
+        if name in clean:
+            _check_code(clean[name], where, name)
+    for name, target in _ID_REFERENCES.items():
+        if name in clean:
+            _check_id_of(clean[name], target, where, name)
+    for code in clean.get("countries", ()):
+        _check_code(code, where, "countries")
+    for successor in clean.get("successors", ()):
+        _check_id_of(successor, "country", where, "successors")
     if kind == "organisation" and not addition and clean["type"] not in ORGANISATION_TYPES:
         raise TableError(f"{where}: unknown type {clean['type']!r}; one of {', '.join(sorted(ORGANISATION_TYPES))}")
     if kind == "weapon" and not addition and clean["category"] not in WEAPON_CATEGORIES:
@@ -307,7 +374,7 @@ def parse_table(data: Mapping[str, Any], path: str) -> TableFile:
     extra: dict[str, Any] = {}
     as_of: dt.date | None = None
     language = data.get("language")
-    if language is not None and (not isinstance(language, str) or not _LANGUAGE_RE.match(language)):
+    if language is not None and (not isinstance(language, str) or not _LANGUAGE_RE.fullmatch(language)):
         raise TableError(f'{path}: \'language\' must be a language code such as "ru" or "zh-Hant", not {language!r}')
     for top, value in data.items():
         if top == "as_of":
@@ -363,32 +430,131 @@ def _check_single_characters(value: Any, path: str) -> list[dict[str, Any]]:
         if len(text) != 1:
             raise TableError(f"{where}: 'text' must be one character, not {text!r}")
         ident = _check_str(entry["id"], where, "id")
-        if not _ID_RE["country"].match(ident):
+        if not _ID_RE["country"].fullmatch(ident):
             raise TableError(f"{where}: id must be a country id such as country:CN, not {ident!r}")
         out.append({"text": text, "id": ident, "examples": _check_strs(entry.get("examples", []), where, "examples")})
     return out
 
 
-def read_table(path: str | os.PathLike[str]) -> TableFile:
+# One token of a TOML text for the pre-scan: a string (multi-line ones first;
+# an unterminated one runs to the end of its line, or of the text), a comment,
+# a run of brackets, a run of dots, or a run of anything else. Each
+# alternative is decided by its first characters, so matching is linear.
+_SCAN_RE = re.compile(
+    r'"""(?:[^"\\]|\\.|"(?!""))*(?:"""(?:""?)?|\Z)'
+    r"|'''(?:[^']|'(?!''))*(?:'''(?:''?)?|\Z)"
+    r'|"(?:[^"\\\n]|\\[^\n])*"?'
+    r"|'[^'\n]*'?"
+    r"|#[^\n]*"
+    r"|[\[{]+|[\]}]+|\.+"
+    r"|[^\"'#\[\]{}.]+",
+    re.S,
+)
+
+
+def _prescan(text: str, path: str) -> None:
+    """Refuse, before parsing, a text nested deeper than :data:`MAX_NESTING`
+    or with a key of more than :data:`MAX_KEY_DOTS` dots: the TOML parser
+    recurses once per level and slows down with the square of a key's length."""
+    depth = 0
+    dots = 0
+    for m in _SCAN_RE.finditer(text):
+        token = m.group()
+        first = token[0]
+        if first in "[{":
+            depth += len(token)
+            dots = 0
+            if depth > MAX_NESTING:
+                line = text.count("\n", 0, m.start()) + 1
+                raise TableError(f"{path}: line {line}: nested more than {MAX_NESTING} levels deep")
+        elif first in "]}":
+            depth = max(0, depth - len(token))
+            dots = 0
+        elif first == ".":
+            dots += len(token)
+            if dots > MAX_KEY_DOTS:
+                line = text.count("\n", 0, m.start()) + 1
+                raise TableError(f"{path}: line {line}: a key with more than {MAX_KEY_DOTS} dots")
+        elif first not in "\"'#" and ("=" in token or "," in token or "\n" in token):
+            dots = 0  # a key ends at "=", a value at "," or the end of the line
+
+
+def parse_toml(text: str, path: str) -> dict[str, Any]:
+    """Parse the TOML ``text`` of a table, after checking its size, nesting
+    and key depth; every problem is a :class:`TableError` naming ``path``."""
+    if len(text) > MAX_FILE_BYTES:
+        raise TableError(f"{path}: text is {len(text)} characters, longer than the {MAX_FILE_BYTES} geonorm reads")
+    _prescan(text, path)
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise TableError(f"{path}: not valid TOML: {exc}") from exc
+    except RecursionError as exc:  # the pre-scan should make this unreachable
+        raise TableError(f"{path}: nested too deeply") from exc
+
+
+_OPEN_FLAGS = (
+    os.O_RDONLY
+    | getattr(os, "O_NONBLOCK", 0)  # a FIFO swapped in after the check does not block the open
+    | getattr(os, "O_NOCTTY", 0)
+    | getattr(os, "O_CLOEXEC", 0)
+    | getattr(os, "O_BINARY", 0)
+)
+
+
+def _file_type(mode: int) -> str:
+    if stat.S_ISDIR(mode):
+        return "a directory"
+    if stat.S_ISFIFO(mode):
+        return "a FIFO"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "a device"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    return "a special file"
+
+
+def _read_bytes(path: str | os.PathLike[str], shown: str) -> bytes:
+    """The bytes of a regular file of at most :data:`MAX_FILE_BYTES`."""
+    try:
+        mode = os.stat(path).st_mode
+        if not stat.S_ISREG(mode):
+            raise TableError(f"{shown}: cannot read: {_file_type(mode)}, not a regular file")
+        fd = os.open(path, _OPEN_FLAGS)
+    except OSError as exc:
+        raise TableError(f"{shown}: cannot read: {exc.strerror or exc}") from exc
+    with os.fdopen(fd, "rb") as fh:
+        # Check again what was opened: the path may have changed since.
+        st = os.fstat(fh.fileno())
+        if not stat.S_ISREG(st.st_mode):
+            raise TableError(f"{shown}: cannot read: {_file_type(st.st_mode)}, not a regular file")
+        if st.st_size > MAX_FILE_BYTES:
+            raise TableError(
+                f"{shown}: file is {st.st_size} bytes, larger than the {MAX_FILE_BYTES} bytes geonorm reads"
+            )
+        try:
+            data = fh.read(MAX_FILE_BYTES + 1)
+        except OSError as exc:
+            raise TableError(f"{shown}: cannot read: {exc.strerror or exc}") from exc
+    if len(data) > MAX_FILE_BYTES:
+        raise TableError(f"{shown}: file is larger than the {MAX_FILE_BYTES} bytes geonorm reads")
+    return data
+
+
+def read_table(path: str | os.PathLike[str], *, source: str | None = None) -> TableFile:
     """Read and validate one TOML table file.
 
-    Raises :class:`TableError` naming the file and entry for anything wrong.
+    Only a regular file of at most :data:`MAX_FILE_BYTES` is read. Raises
+    :class:`TableError` naming the file (or ``source``, when given) and the
+    entry for anything wrong.
     """
-    p = Path(path)
+    shown = str(Path(path)) if source is None else source
+    data = _read_bytes(path, shown)
     try:
-        size = p.stat().st_size
-    except OSError as exc:
-        raise TableError(f"{p}: cannot read: {exc.strerror or exc}") from exc
-    if size > MAX_FILE_BYTES:
-        raise TableError(f"{p}: file is {size} bytes, larger than the {MAX_FILE_BYTES} bytes geonorm reads")
-    try:
-        with p.open("rb") as fh:
-            data = tomllib.load(fh)
-    except tomllib.TOMLDecodeError as exc:
-        raise TableError(f"{p}: not valid TOML: {exc}") from exc
+        text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
-        raise TableError(f"{p}: not UTF-8: {exc}") from exc
-    return parse_table(data, str(p))
+        raise TableError(f"{shown}: not UTF-8: {exc}") from exc
+    return parse_table(parse_toml(text, shown), shown)
 
 
 def read_tables(paths: Iterable[str | os.PathLike[str]]) -> list[TableFile]:
@@ -407,6 +573,31 @@ def read_tables(paths: Iterable[str | os.PathLike[str]]) -> list[TableFile]:
                 raise TableError(f"{rec.where()}: duplicate id, first defined in {seen[rec.id]}")
             seen[rec.id] = rec.where()
     return files
+
+
+def check_links(records: Sequence[Record]) -> None:
+    """Raise :class:`TableError` when the ``parent`` or ``family`` links among
+    ``records`` (new entities, each id once) form a cycle; the message names
+    every entry on it."""
+    by_id = {r.id: r for r in records if r.kind in LINK_FIELDS and not r.addition}
+    done: set[str] = set()
+    for start in by_id:
+        chain: list[str] = []
+        on_chain: set[str] = set()
+        eid: str | None = start
+        while eid is not None and eid in by_id and eid not in done:
+            if eid in on_chain:
+                cycle = chain[chain.index(eid) :]
+                field = LINK_FIELDS[by_id[eid].kind]
+                raise TableError(
+                    f"{by_id[eid].path}: {field} links form a cycle: {' -> '.join([*cycle, eid])} "
+                    f"(entries {'; '.join(by_id[c].where() for c in cycle)})"
+                )
+            chain.append(eid)
+            on_chain.add(eid)
+            rec = by_id[eid]
+            eid = rec.fields.get(LINK_FIELDS[rec.kind])
+        done.update(chain)
 
 
 #: How each field's names are typed in the index (see :mod:`geonorm.index`).

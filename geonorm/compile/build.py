@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from .. import index as ix
-from ..tables import Record, TableError, TableFile, raw_entity, read_tables, record_names, references
+from ..tables import Record, TableError, TableFile, check_links, raw_entity, read_tables, record_names, references
 from ..text import fold, invert_comma, invert_parenthesis, key, key_variants
 from . import sources
 from .assemble import Name, assemble
@@ -169,6 +169,7 @@ def _generic(kind: str, files: list[TableFile], known: dict[str, Any]) -> tuple[
             if target == rec.id:
                 raise TableError(f"{rec.where()}: {what} refers to the entity itself")
         entities[rec.id] = raw_entity(rec)
+    check_links(records)
     for rec in records:
         if rec.addition and rec.id not in entities:
             raise TableError(f"{rec.where()}: {rec.id} is not a known {kind}; a new {kind} needs its 'name'")

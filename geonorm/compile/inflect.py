@@ -31,7 +31,7 @@ __all__ = ["INFLECTED_LANGUAGES", "cyrillic_language", "forms", "traditional"]
 #: Languages whose names the compile step inflects.
 INFLECTED_LANGUAGES = frozenset({"ru", "uk"})
 _CASES = ("nomn", "gent", "datv", "accs", "ablt", "loct")
-_CYRILLIC_WORD = re.compile(f"^[{CYRILLIC}]+$")
+_CYRILLIC_WORD = re.compile(f"[{CYRILLIC}]+")
 _WORD_OR_GAP = re.compile(f"[{CYRILLIC}]+|[^{CYRILLIC}]+")
 
 
@@ -70,7 +70,7 @@ _PERSON = ("Name", "Surn", "Patr")
 def _head_parse(analyzer: Any, word: str, plural_ok: bool) -> Any | None:
     """The reading of ``word`` as a nominative noun or full adjective, if any
     (a plural noun only after a plural adjective: "Соединённые Штаты")."""
-    if not _CYRILLIC_WORD.match(word) or (word.isupper() and len(word) > 1):
+    if not _CYRILLIC_WORD.fullmatch(word) or (word.isupper() and len(word) > 1):
         return None
     for parse in analyzer.parse(word):
         tag = parse.tag
@@ -109,7 +109,7 @@ def forms(text: str, language: str, *, adjective: bool = False) -> list[str]:
     head: dict[int, Any] = {}
     plural_ok = False
     for i, piece in enumerate(pieces):
-        if not _CYRILLIC_WORD.match(piece):
+        if not _CYRILLIC_WORD.fullmatch(piece):
             continue
         parse = _head_parse(analyzer, piece, plural_ok)
         if parse is None:
