@@ -1,5 +1,6 @@
 """geonorm in other processes: worker pools forked while a thread loads the
-tables, spawn and forkserver workers."""
+tables, spawn and forkserver workers, and the command line's argument bytes
+and closed pipes."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ import multiprocessing
 import os
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -206,3 +208,123 @@ def test_spawned_workers_extract_and_resolve(method: str) -> None:
     ]
     assert [e.id if e else None for e in resolved] == ["country:IN", "country:PH", "country:IN", None]
     assert resolved[0] is geonorm.get("country:IN")
+
+
+# -- the command line --------------------------------------------------------
+
+
+def _env(encoding: str | None = None) -> dict[str, str]:
+    """The environment for a run of the command line: standard output
+    buffered, as it is by default, and in ``encoding`` if given."""
+    env = dict(os.environ)
+    env.pop("PYTHONUNBUFFERED", None)
+    if encoding is not None:
+        env["PYTHONIOENCODING"] = encoding
+    return env
+
+
+def _geonorm(
+    *args: str | bytes, stdin: bytes | None = None, encoding: str | None = None
+) -> subprocess.CompletedProcess[bytes]:
+    return subprocess.run(
+        [sys.executable, "-m", "geonorm", *args], input=stdin, capture_output=True, check=False, env=_env(encoding)
+    )
+
+
+# Python gives each byte of an argument that is not UTF-8 as a lone
+# surrogate; printed back, it raised UnicodeEncodeError (a strict standard
+# output) or wrote bytes that are not UTF-8 (the C locale's).
+@pytest.mark.skipif(os.name != "posix", reason="argument bytes are a POSIX matter")
+@pytest.mark.parametrize("encoding", [None, "utf-8", "utf-8:surrogateescape"])
+def test_an_argument_that_is_not_utf8_is_reported(encoding: str | None) -> None:
+    done = _geonorm(b"\xffIndia", "India", encoding=encoding)
+    assert done.returncode == 2
+    assert done.stdout == b"India\tcountry\tcountry:IN\tIndia\n"
+    message = done.stderr.decode("utf-8")
+    assert message == "\\xffIndia\terror: not UTF-8 text\n"
+
+
+@pytest.mark.skipif(os.name != "posix", reason="file name bytes are a POSIX matter")
+def test_a_file_name_that_is_not_utf8_is_escaped(tmp_path: Path) -> None:
+    path = os.path.join(os.fsencode(tmp_path), b"\xffnews.txt")
+    with open(path, "wb") as fh:
+        fh.write(b"The rupee fell.\n")
+    done = _geonorm("extract", path, encoding="utf-8")
+    assert done.returncode == 0, done.stderr
+    found = json.loads(done.stdout.decode("utf-8"))
+    assert found["file"] == os.path.join(str(tmp_path), "\\xffnews.txt") and found["id"] == "currency:INR"
+    done = _geonorm("resolve", os.path.join(os.fsencode(tmp_path), b"\xfemissing.txt"), encoding="utf-8")
+    assert done.returncode == 2
+    assert "cannot read" in done.stderr.decode("utf-8") and "\\xfemissing.txt" in done.stderr.decode("utf-8")
+
+
+def test_output_the_terminal_cannot_encode_is_escaped() -> None:
+    done = _geonorm("Индия", "Côte d'Ivoire", encoding="ascii")
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.decode("ascii").splitlines() == [
+        "\\u0418\\u043d\\u0434\\u0438\\u044f\tcountry\tcountry:IN\tIndia",
+        "C\\xf4te d'Ivoire\tcountry\tcountry:CI\tC\\xf4te d\\u2019Ivoire",
+    ]
+
+
+def test_standard_input_that_is_not_utf8_is_reported() -> None:
+    done = _geonorm(stdin=b"India\n\xffIndia\nFrance\n", encoding="utf-8")
+    assert done.returncode == 2
+    assert done.stdout.decode("utf-8").splitlines()[1:] == ["India\tmatch\tcountry\tcountry:IN\tIndia\t"]
+    assert done.stderr.decode("utf-8") == "geonorm: <stdin>, line 2: not UTF-8 text (invalid start byte)\n"
+
+
+def _into_closed_pipe(*args: str, stdin: bytes = b"") -> subprocess.CompletedProcess[bytes]:
+    """Run geonorm writing into a pipe whose reader has already gone."""
+    read, write = os.pipe()
+    os.close(read)
+    try:
+        return subprocess.run(
+            [sys.executable, "-m", "geonorm", *args],
+            input=stdin,
+            stdout=write,
+            stderr=subprocess.PIPE,
+            check=False,
+            env=_env(),
+        )
+    finally:
+        os.close(write)
+
+
+@pytest.mark.parametrize(
+    ("args", "stdin"), [(["India"], b""), (["--version"], b""), (["--help"], b""), (["extract"], b"Modi met Putin.\n")]
+)
+def test_a_pipe_closed_before_the_output_ends_quietly(args: list[str], stdin: bytes) -> None:
+    # Output small enough to stay in the buffer until the end: the closed
+    # pipe showed in the interpreter's last flush ("Exception ignored ...
+    # BrokenPipeError", status 120).
+    done = _into_closed_pipe(*args, stdin=stdin)
+    assert done.stderr == b""
+    assert done.returncode == 0
+
+
+def test_a_pipe_closed_after_one_line_ends_quietly() -> None:
+    # Many names; the reader takes one line and goes (what head -n 1 does).
+    with subprocess.Popen(
+        [sys.executable, "-m", "geonorm", *["India"] * 5000],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env=_env(),
+    ) as writer:
+        assert writer.stdout is not None and writer.stderr is not None
+        first = writer.stdout.readline()
+        writer.stdout.close()
+        errors = writer.stderr.read()
+        assert writer.wait(timeout=60) == 0
+    assert first == b"India\tcountry\tcountry:IN\tIndia\n"
+    assert errors == b""
+
+
+def test_bad_input_is_reported_when_the_pipe_is_closed(tmp_path: Path) -> None:
+    # The bad line comes after output still in the buffer: flushing it before
+    # the message raised BrokenPipeError from the error handler.
+    bad = tmp_path / "names.txt"
+    bad.write_bytes(b"India\n\xffIndia\n")
+    done = _into_closed_pipe("resolve", str(bad))
+    assert done.stderr.decode() == f"geonorm: {bad}, line 2: not UTF-8 text (invalid start byte)\n"
+    assert done.returncode == 2
