@@ -15,14 +15,19 @@ mention, with the file, line, offsets in the line, text, kind, id and name.
 Both stream: memory stays flat whatever the input's size. ``--load FILE``
 adds a table of your own, ``--packs`` the installed alias packs.
 Unreadable input (a missing file, bytes that are not UTF-8) gives a
-one-line message naming the file and exit status 2; a reader that closes
-the pipe early (``| head``) ends the run quietly.
+one-line message naming the file and exit status 2; so does a name given as
+an argument whose bytes are not UTF-8, the other names being resolved. A
+reader that closes the pipe early (``| head``) ends the run quietly, with
+status 0. Output never fails to print: a file name that is not UTF-8 is
+written with ``\\xff`` escapes, and a character the terminal's encoding
+lacks as a ``\\u`` escape.
 """
 
 from __future__ import annotations
 
 import argparse
 import csv
+import io
 import json
 import os
 import sys
@@ -141,7 +146,7 @@ def _registry(args: argparse.Namespace) -> Registry:
         try:
             registry.load(path)
         except OSError as exc:
-            raise InputError(f"cannot read {path}: {exc.strerror or exc}") from exc
+            raise InputError(f"cannot read {_shown(path)}: {exc.strerror or exc}") from exc
         except TableError as exc:
             raise InputError(str(exc)) from exc
     if args.packs:
@@ -153,11 +158,11 @@ def _lines(paths: list[str]) -> Iterator[tuple[str, int, str]]:
     """``(file name, line number, line)`` of every input line, streamed; a
     file that is missing or not UTF-8 raises :class:`InputError`."""
     for path in paths or ["-"]:
-        name = "<stdin>" if path == "-" else path
+        name = "<stdin>" if path == "-" else _shown(path)
         try:
             fh: IO[bytes] = sys.stdin.buffer if path == "-" else open(path, "rb")  # noqa: SIM115
         except OSError as exc:
-            raise InputError(f"cannot read {path}: {exc.strerror or exc}") from exc
+            raise InputError(f"cannot read {_shown(path)}: {exc.strerror or exc}") from exc
         try:
             size = os.fstat(fh.fileno()).st_size if path != "-" else 0
             for number, raw in enumerate(fh, 1):
@@ -288,6 +293,30 @@ class _Writer:
         self.out.flush()
 
 
+def _shown(text: str) -> str:
+    """``text`` as it can be printed: a name the system decoded from bytes
+    that are not UTF-8 (a command-line argument, a file name: Python gives
+    each undecodable byte as a lone surrogate) with those bytes as ``\\xff``
+    escapes."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        try:
+            return os.fsencode(text).decode("utf-8", "backslashreplace")
+        except UnicodeError:  # a surrogate no decoding made: escape it as is
+            return text.encode("utf-8", "backslashreplace").decode("utf-8")
+    return text
+
+
+def _undecodable(text: str) -> str | None:
+    """Why ``text``, an argument, is not text: None when it is UTF-8."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return "not UTF-8 text"
+    return None
+
+
 def _run_names(argv: list[str]) -> int:
     args = _names_parser().parse_args(argv)
     if not args.text and not sys.stdin.isatty():
@@ -298,10 +327,13 @@ def _run_names(argv: list[str]) -> int:
     hints = {"country": args.country} if args.country else {}
     status = 0
     for text in texts:
+        problem = _undecodable(text)
         try:
+            if problem is not None:
+                raise ValueError(problem)
             row = _row(registry, text, args, hints)
         except (TypeError, ValueError) as exc:
-            print(f"{text}\terror: {exc}", file=sys.stderr)
+            print(f"{_shown(text)}\terror: {exc}", file=sys.stderr)
             status = 2
             continue
         if row["status"] == "match":
@@ -322,22 +354,60 @@ def _passed_options(args: argparse.Namespace) -> list[str]:
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Run the command line on ``argv`` (``sys.argv[1:]`` when None) and
+    return the exit status: 0, or 2 for input or arguments that cannot be
+    used. A reader that closes standard output early (``| head``) ends the
+    run quietly, with status 0."""
     argv = sys.argv[1:] if argv is None else argv
+    _printable_output()
+    try:
+        try:
+            return _dispatch(argv)
+        finally:
+            # Output still buffered meets a closed pipe here, where it is
+            # caught, not in the interpreter's last flush, which would print
+            # "Exception ignored ... BrokenPipeError" and exit with 120.
+            sys.stdout.flush()
+    except BrokenPipeError:
+        _discard_output()
+        return 0
+
+
+def _dispatch(argv: list[str]) -> int:
     commands = {"resolve": _run_resolve, "extract": _run_extract, "serve": _run_serve}
     try:
         if argv and argv[0] in commands:
             return commands[argv[0]](argv[1:])
         return _run_names(argv)
     except InputError as exc:
-        sys.stdout.flush()
+        # What was read before the bad line goes out first; if the reader
+        # has gone, the message still goes to standard error.
+        try:
+            sys.stdout.flush()
+        except BrokenPipeError:
+            _discard_output()
         print(f"geonorm: {exc}", file=sys.stderr)
         return 2
     except (TypeError, ValueError) as exc:
         print(f"geonorm: {exc}", file=sys.stderr)
         return 2
-    except BrokenPipeError:
-        # The reader closed the pipe ("| head"): stop quietly. Standard output
-        # goes to devnull so that the interpreter's final flush fails silently.
+
+
+def _printable_output() -> None:
+    """Make standard output escape what its encoding cannot write (a name in
+    Cyrillic on an ASCII or Latin-1 terminal) rather than raise."""
+    out = sys.stdout
+    if isinstance(out, io.TextIOWrapper) and out.errors == "strict":
+        out.reconfigure(errors="backslashreplace")
+
+
+def _discard_output() -> None:
+    """The reader closed the pipe: send the rest of standard output, and the
+    interpreter's final flush, to devnull (what the Python documentation
+    recommends on SIGPIPE)."""
+    try:
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
-        return 0
+        os.close(devnull)
+    except (OSError, ValueError):  # standard output is not a file (a test's capture)
+        pass

@@ -9,16 +9,15 @@ that makes its own ``Registry()`` never sees, or disturbs, another's.
 
 from __future__ import annotations
 
-import functools
 import itertools
 import os
 import reprlib
-import threading
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import TYPE_CHECKING, Any
 
 import attrs
 
+from . import _forksafe
 from . import index as ix
 from .kinds import SPECS, KindSpec
 from .model import KINDS, Country, Currency, Entity, How, Match, Organisation, Person, Weapon
@@ -105,12 +104,13 @@ class Registry:
     """
 
     def __init__(self) -> None:
-        self._lock = threading.Lock()
+        self._lock = _forksafe.lock()
         # Copy-on-write: readers take one reference and never see half a change.
         self._ov = Overlay()
         # The extraction matcher with this registry's additions, and the
         # overlay it was built for.
         self._text_matcher: tuple[Overlay, Any] | None = None
+        self._people = PeopleResolver(self, "person", Person)
 
     # -- pickling -------------------------------------------------------------
 
@@ -607,11 +607,14 @@ class Registry:
         """Organisations in this registry."""
         return KindResolver(self, "organisation", Organisation)
 
-    @functools.cached_property
+    @property
     def people(self) -> PeopleResolver:
         """People in this registry, with :meth:`PeopleResolver.holder` (one
         resolver per registry, which keeps its index of offices)."""
-        return PeopleResolver(self, "person", Person)
+        # Made with the registry, not by functools.cached_property: on
+        # Python 3.11 that holds one lock for every registry, which a fork
+        # taken while another thread is in here would leave held in the child.
+        return self._people
 
     @property
     def weapons(self) -> KindResolver[Weapon]:

@@ -10,12 +10,12 @@ that extraction needs), its resolution keys when a look-up first needs them
 from __future__ import annotations
 
 import contextlib
-import threading
 from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
 import attrs
 
+from . import _forksafe
 from . import index as ix
 from .fuzzy import FuzzyIndex
 from .kinds import SPECS
@@ -43,9 +43,9 @@ class ShippedTable:
     #: Reads the keys when first needed: extraction needs the entities only.
     _read_keys: Callable[[list[Entity]], dict[str, tuple[tuple[int, ...], ...]]] | None = None
     _keys: dict[str, tuple[tuple[int, ...], ...]] | None = None
-    _keys_lock: threading.Lock = attrs.field(factory=threading.Lock)
+    _keys_lock: _forksafe.ForkSafeLock = attrs.field(factory=_forksafe.lock)
     _fuzzy: FuzzyIndex | None = None
-    _fuzzy_lock: threading.Lock = attrs.field(factory=threading.Lock)
+    _fuzzy_lock: _forksafe.ForkSafeLock = attrs.field(factory=_forksafe.lock)
 
     @property
     def keys(self) -> dict[str, tuple[tuple[int, ...], ...]]:
@@ -72,7 +72,7 @@ class ShippedTable:
 
 
 _SHIPPED: dict[str, ShippedTable] = {}
-_SHIPPED_LOCK = threading.RLock()
+_SHIPPED_LOCK = _forksafe.rlock()
 
 
 def available_kinds() -> tuple[str, ...]:

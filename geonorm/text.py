@@ -22,8 +22,9 @@ seen, so the hot path is :meth:`str.translate` and no regular expression.
 
 from __future__ import annotations
 
-import threading
 import unicodedata
+
+from . import _forksafe
 
 __all__ = [
     "FOLD_TABLE_SIZE",
@@ -132,7 +133,7 @@ class _FoldTable(dict[int, "str | None"]):
 
 
 _TABLE = _FoldTable()
-_TABLE_LOCK = threading.Lock()
+_TABLE_LOCK = _forksafe.lock()
 
 
 def _warm_ascii() -> None:

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import copy
 import re
-import threading
 import tomllib
 from collections.abc import Iterable, Mapping
 from importlib import resources
@@ -22,6 +21,7 @@ from typing import Any
 
 import ahocorasick
 
+from .. import _forksafe
 from ..kinds import SPECS
 from ..model import Entity
 from ..scripts import ARABIC, HAN, HANGUL_SYLLABLES, HEBREW, HEBREW_PRESENTATION, UNSPACED
@@ -78,7 +78,7 @@ class _Automata:
         self.spaced = ahocorasick.Automaton(ahocorasick.STORE_INTS)
         self._unspaced: Any = None
         self._waiting: list[tuple[str, int]] = []
-        self._lock = threading.Lock()
+        self._lock = _forksafe.lock()
         add, waiting = self.spaced.add_word, self._waiting.append
         for pid, (pattern, start) in enumerate(zip(patterns, starts, strict=True), first):
             # Only a name that must start after a space carries the space.
@@ -352,7 +352,7 @@ class Matcher:
 
 
 _MATCHERS: dict[tuple[str, ...], Matcher] = {}
-_LOCK = threading.Lock()
+_LOCK = _forksafe.lock()
 _KINDS = available_kinds()
 
 

@@ -6,11 +6,11 @@ are fallbacks after the exact look-up."""
 from __future__ import annotations
 
 import datetime as dt
-import threading
 from collections.abc import Mapping, Sequence
 from itertools import groupby
 from typing import Any
 
+from .. import _forksafe
 from ..model import Country, Organisation, Person, Role
 from ..text import key
 from .base import KindSpec, TableLookup, rotations
@@ -145,7 +145,7 @@ class PersonSpec(KindSpec[Person]):
         #: per office, the earliest as_of of the tables with its roles.
         self.as_of: dt.date | None = None
         self.office_as_of: dict[str, dt.date] = {}
-        self._lock = threading.Lock()
+        self._lock = _forksafe.lock()
         self._aux: dict[int, tuple[dict[str, list[str]], dict[str, list[str]]]] = {}
 
     def configure(self, extra: Mapping[str, Any]) -> None:
