@@ -82,7 +82,8 @@ class PeopleResolver(KindResolver[Person]):
         (the earliest as-of date of the tables with roles of that office;
         see :attr:`as_of`) warns with :class:`StaleDataWarning`: the answer is
         the holder as the tables last knew. A title that names no office, or
-        is longer than :data:`MAX_TITLE_LENGTH`, raises ValueError.
+        is longer than ``geonorm.offices.MAX_TITLE_LENGTH`` (200 characters),
+        raises ValueError.
         """
 
         if not isinstance(title, str):

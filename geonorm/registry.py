@@ -12,6 +12,7 @@ from __future__ import annotations
 import itertools
 import os
 import reprlib
+import unicodedata
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import TYPE_CHECKING, Any
 
@@ -277,7 +278,7 @@ class Registry:
             return []
         folded = fold(text)
         qkey = key_of_folded(folded)
-        if not qkey or (qkey.isdigit() and qkey != text.strip()):
+        if not qkey or (qkey.isdigit() and not _just_digits(qkey, text)):
             return []
         if len(kinds) == 1 and not parsed:
             return self._match_kind(kinds[0], text, folded, qkey, fuzzy, metonyms)
@@ -302,7 +303,7 @@ class Registry:
         else:
             folded = fold(text)
             k = key_of_folded(folded)
-        if not k or (k.isdigit() and k != text.strip()):
+        if not k or (k.isdigit() and not _just_digits(k, text)):
             return None  # a number in prose ("3.28", "1,000") is no ISO numeric code
         best: Entity | None = None
         best_score = -1.0
@@ -660,6 +661,19 @@ def _pack_paths(load: Callable[[], Any], label: str, target: str) -> list[str]:
             )
         paths.append(path)
     return paths
+
+
+def _just_digits(digits: str, text: str) -> bool:
+    """Whether ``text`` is written as ``digits`` and nothing else (in ASCII or
+    fullwidth digits, invisible format characters aside): only then is it an
+    ISO numeric code, not a number in prose ("3.28", "1,000")."""
+    text = text.strip()
+    if text == digits:
+        return True
+    if text.isascii():
+        return False
+    visible = "".join(ch for ch in unicodedata.normalize("NFKC", text) if unicodedata.category(ch) != "Cf")
+    return visible.strip() == digits
 
 
 def _default_registry() -> Registry:

@@ -306,6 +306,13 @@ FIELDS: dict[str, Field] = {
     "max_ms": Field("batch latency, worst", lambda v: f"{v:.1f} ms", "lower"),
     "batches": Field("batches answered", lambda v: f"{v:,.0f}", None),
     "holder_microseconds": Field("µs per holder()", lambda v: f"{v:.1f} µs", "lower"),
+    "extract_seconds_1_25mb": Field("extract, 1.25 MB", lambda v: f"{v:.2f} s", "lower"),
+    "extract_seconds_5mb": Field("extract, 5 MB", lambda v: f"{v:.2f} s", "lower"),
+    "extract_seconds_20mb": Field("extract, 20 MB", lambda v: f"{v:.2f} s", "lower"),
+    "growth_16x": Field("time for 16x the text (linear: 16x)", lambda v: f"{v:.1f}x", "lower"),
+    "resolve_worst_ms": Field("resolve, worst 10,000-character input", lambda v: f"{v:.1f} ms", "lower"),
+    "resolve_growth_16x": Field("resolve, time for 16x the input", lambda v: f"{v:.1f}x", "lower"),
+    "resolve_20mb_ms": Field("resolve, 20 MB (refused)", lambda v: f"{v:.3f} ms", "lower"),
 }
 _META = {
     "plain_cases": lambda v: f"{v:,} cases without options",
@@ -316,6 +323,8 @@ _META = {
     "names": lambda v: f"queries drawn from {v:,} names",
     "cases": lambda v: f"{v:,} holder cases",
     "roles_grown": lambda v: f"{v:,} roles in the grown registry",
+    "sizes_mb": lambda v: "texts of " + ", ".join(f"{x:g}" for x in v) + " MB",
+    "rounds": lambda v: f"best of {v} rounds",
     "python": lambda v: f"Python {v}",
     "python_start_seconds": lambda v: f"a bare ``python -c pass`` takes {v:.3f} s",
 }
