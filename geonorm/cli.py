@@ -148,7 +148,7 @@ def _registry(args: argparse.Namespace) -> Registry:
         except OSError as exc:
             raise InputError(f"cannot read {_shown(path)}: {exc.strerror or exc}") from exc
         except TableError as exc:
-            raise InputError(str(exc)) from exc
+            raise InputError(_shown(str(exc))) from exc
     if args.packs:
         registry.load_packs()
     return registry

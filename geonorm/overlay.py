@@ -75,13 +75,6 @@ class Overlay:
         def find(eid: str) -> Entity | None:
             return entities.get(eid) or self.entities.get(eid) or lookup(eid)
 
-        def entries_of(kind: str, k: str) -> tuple[Entry, ...]:
-            added = keys.get(kind, {}).get(k)
-            if added is not None:
-                return added
-            before = self.keys.get(kind)
-            return before.get(k, ()) if before else ()
-
         # An entity is defined (given its name and facts) once; entries with
         # the id and names only may add to it any number of times.
         for rec in records:
@@ -123,14 +116,20 @@ class Overlay:
                 entities[ent.id] = ent
                 new.setdefault(kind, {})[ent.id] = None
 
-        # Names, for new and existing entities alike.
+        # Names, for new and existing entities alike. Within the call, each
+        # key's entries and each entity's aliases grow as a list and a set,
+        # made into tuples once at the end: many rows that share a key or an
+        # entity cost what they add.
+        added_entries: dict[tuple[str, str], tuple[list[Entry], set[Entry]]] = {}
+        added_aliases: dict[str, tuple[Entity, list[str], set[str]]] = {}
         for rec in records:
-            entity = find(rec.id)
-            assert entity is not None
             spec = SPECS[rec.kind]
-            aliases = list(entity.aliases)
-            known = set(aliases)
-            kind_keys = keys.setdefault(rec.kind, {})
+            grown = added_aliases.get(rec.id)
+            if grown is None:
+                entity = find(rec.id)
+                assert entity is not None
+                grown = added_aliases[rec.id] = (entity, list(entity.aliases), set(entity.aliases))
+            _, aliases, known = grown
             for text, type_ in record_names(rec):
                 etype = USER_TYPES[type_]
                 if text not in known:
@@ -148,11 +147,19 @@ class Overlay:
                             )
                         strong[(rec.kind, k)] = rec.id
                     entry = (rec.id, text, etype)
-                    present = entries_of(rec.kind, k)
-                    if entry not in present:
-                        kind_keys[k] = (*present, entry)
-            if len(aliases) != len(entity.aliases):
-                entities[rec.id] = attrs.evolve(entity, aliases=tuple(aliases))
+                    listed = added_entries.get((rec.kind, k))
+                    if listed is None:
+                        before = self.keys.get(rec.kind)
+                        present = before.get(k, ()) if before else ()
+                        listed = added_entries[(rec.kind, k)] = (list(present), set(present))
+                    if entry not in listed[1]:
+                        listed[0].append(entry)
+                        listed[1].add(entry)
+        for (kind, k), (in_order, _) in added_entries.items():
+            keys.setdefault(kind, {})[k] = tuple(in_order)
+        for eid, (before_call, all_aliases, _) in added_aliases.items():
+            if len(all_aliases) != len(before_call.aliases):
+                entities[eid] = attrs.evolve(before_call, aliases=tuple(all_aliases))
         blocked: dict[str, set[str]] = {}
         for tf in files:
             for kind, names in tf.not_names.items():

@@ -182,6 +182,12 @@ class Registry:
             raise ValueError(f"kind {brief(kind)} has no tables in this version of geonorm")
         return (kind,)
 
+    def _one_kind(self, kind: str) -> None:
+        """Check that ``kind`` names one kind (what an addition is of)."""
+        if kind is None:
+            raise TypeError("kind must name the kind added to, such as 'organisation'; not None")
+        self._kinds(kind)
+
     def _hints(self, hints: Mapping[str, Any]) -> dict[str, Any]:
         known = _KNOWN_HINTS
         unknown = sorted(set(hints) - known)
@@ -509,7 +515,7 @@ class Registry:
         >>> reg.resolve("ACME ARMS", kind="organisation") == org
         True
         """
-        self._kinds(kind)
+        self._one_kind(kind)
         self._extend([parse_table({kind: [fields]}, f"<{kind} added in code>")])
         found = self.get(str(fields.get("id")))
         assert found is not None
@@ -531,7 +537,7 @@ class Registry:
         >>> reg.resolve("corner shop 2").name
         'Corner Shop 2'
         """
-        self._kinds(kind)
+        self._one_kind(kind)
         if isinstance(entries, (str, bytes, Mapping)) or not isinstance(entries, Iterable):
             raise TypeError("entries must be an iterable of mappings of table fields")
         rows = []
@@ -557,7 +563,7 @@ class Registry:
             raise TypeError(f"alias must be a str, not {type(alias).__name__}")
         entity = self.get(entity_id)
         if entity is None:
-            raise KeyError(f"no entity with id {entity_id!r}")
+            raise KeyError(f"no entity with id {brief(entity_id)}")
         field = "weak_aliases" if weak else "aliases"
         self._extend([parse_table({entity.kind: [{"id": entity_id, field: [alias]}]}, "<alias added in code>")])
         found = self.get(entity_id)

@@ -21,6 +21,7 @@ from typing import Any
 import attrs
 
 from .model import KINDS
+from .text import brief
 
 __all__ = [
     "MAX_FILE_BYTES",
@@ -198,7 +199,7 @@ class Record:
     language: str | None = None
 
     def where(self) -> str:
-        return f"{self.path}: [[{self.kind}]] #{self.position} ({self.id})"
+        return f"{self.path}: [[{self.kind}]] #{self.position} ({self.id if len(self.id) <= 100 else brief(self.id)})"
 
     def strings(self, name: str) -> tuple[str, ...]:
         value = self.fields.get(name, ())
@@ -317,7 +318,7 @@ def _parse_record(kind: str, raw: Any, path: str, position: int, language: str |
     if not isinstance(raw, dict):
         raise TableError(f"{where}: must be a table")
     if "id" in raw and isinstance(raw["id"], str):
-        shown = raw["id"] if raw["id"].isprintable() else repr(raw["id"])
+        shown = raw["id"] if raw["id"].isprintable() and len(raw["id"]) <= 100 else brief(raw["id"])
         where = f"{where} ({shown})"
     fields = _FIELDS[kind]
     unknown = sorted(set(raw) - set(fields))

@@ -253,3 +253,44 @@ def test_fold_table_is_bounded() -> None:
     # Past the bound, characters still fold.
     assert fold("Ｉｎｄｉａ") == "India"
     assert fold("\U0001d400") == "A"
+
+
+def test_rows_that_share_a_key_or_an_entity_cost_what_they_add() -> None:
+    # Within one add_many, rows that share a name (legal forms fold away:
+    # "Acme PJSC", "Acme LLC") or add names to one entity were quadratic.
+    def shared(n: int) -> Callable[[], object]:
+        rows = [
+            {
+                "id": f"organisation:m-{i}",
+                "name": f"Ministry Number {i}",
+                "type": "ministry",
+                "weak_aliases": ["Ministry of Plenty"],
+            }
+            for i in range(n)
+        ]
+        return lambda: Registry().add_many("organisation", rows)
+
+    def one_entity(n: int) -> Callable[[], object]:
+        rows = [{"id": "organisation:nato", "aliases": [f"Nato Alias {i}"]} for i in range(n)]
+        return lambda: Registry().add_many("organisation", rows)
+
+    _assert_linear(shared, 250)
+    _assert_linear(one_entity, 250)
+    reg = Registry()
+    reg.add_many("organisation", [{"id": "organisation:nato", "aliases": [f"Nato Alias {i}"]} for i in range(50)])
+    assert reg.resolve("nato alias 49").id == "organisation:nato"
+    assert len(reg.get("organisation:nato").aliases) == len(geonorm.get("organisation:nato").aliases) + 50
+
+
+def test_messages_about_additions_stay_short() -> None:
+    huge = "organisation:" + "x" * 100_000
+    with pytest.raises(KeyError) as missing:
+        Registry().add_alias(huge, "y")
+    assert len(str(missing.value)) < 200
+    with pytest.raises(geonorm.TableError) as bad:
+        Registry().add_many("organisation", [{"id": huge, "aliases": ["y"]}])
+    assert len(str(bad.value)) < 400
+    with pytest.raises(TypeError, match="kind"):
+        Registry().add(None, id="organisation:x", name="X", type="company")  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match="kind"):
+        Registry().add_many(None, [])  # type: ignore[arg-type]

@@ -258,6 +258,16 @@ def test_a_file_name_that_is_not_utf8_is_escaped(tmp_path: Path) -> None:
     assert "cannot read" in done.stderr.decode("utf-8") and "\\xfemissing.txt" in done.stderr.decode("utf-8")
 
 
+def test_a_bad_table_whose_name_is_not_utf8_is_escaped(tmp_path: Path) -> None:
+    path = os.path.join(os.fsencode(tmp_path), b"\xfftable.toml")
+    with open(path, "wb") as fh:
+        fh.write(b"[[organisation]\n")  # not valid TOML
+    done = _geonorm("--load", path, "India", encoding="utf-8")
+    assert done.returncode == 2
+    message = done.stderr.decode("utf-8")
+    assert "\\xfftable.toml" in message and "\\udcff" not in message, message
+
+
 def test_output_the_terminal_cannot_encode_is_escaped() -> None:
     done = _geonorm("Индия", "Côte d'Ivoire", encoding="ascii")
     assert done.returncode == 0, done.stderr

@@ -146,7 +146,7 @@ class PersonSpec(KindSpec[Person]):
         self.as_of: dt.date | None = None
         self.office_as_of: dict[str, dt.date] = {}
         self._lock = _forksafe.lock()
-        self._aux: dict[int, tuple[dict[str, list[str]], dict[str, list[str]]]] = {}
+        self._aux: tuple[Mapping[str, Any], tuple[dict[str, list[str]], dict[str, list[str]]]] | None = None
 
     def configure(self, extra: Mapping[str, Any]) -> None:
         self.prefix_words = frozenset(extra.get("prefix_words", ()))
@@ -158,23 +158,26 @@ class PersonSpec(KindSpec[Person]):
 
     def _auxiliary(self, keys: Mapping[str, Any]) -> tuple[dict[str, list[str]], dict[str, list[str]]]:
         """Surname -> full keys, and skeleton -> keys; built on first need."""
-        aux = self._aux.get(id(keys))
-        if aux is None:
-            with self._lock:
-                aux = self._aux.get(id(keys))
-                if aux is None:
-                    by_surname: dict[str, list[str]] = {}
-                    by_skeleton: dict[str, list[str]] = {}
-                    for k in keys:
-                        words = k.split()
-                        if len(words) >= 2:
-                            by_surname.setdefault(words[-1], []).append(k)
-                        latin = transliterate(k)
-                        if latin.isascii():
-                            by_skeleton.setdefault(skeleton(latin), []).append(k)
-                    aux = (by_surname, by_skeleton)
-                    self._aux = {id(keys): aux}
-        return aux
+        built = self._aux
+        if built is not None and built[0] is keys:
+            return built[1]
+        with self._lock:
+            built = self._aux
+            if built is not None and built[0] is keys:
+                return built[1]
+            by_surname: dict[str, list[str]] = {}
+            by_skeleton: dict[str, list[str]] = {}
+            for k in keys:
+                words = k.split()
+                if len(words) >= 2:
+                    by_surname.setdefault(words[-1], []).append(k)
+                latin = transliterate(k)
+                if latin.isascii():
+                    by_skeleton.setdefault(skeleton(latin), []).append(k)
+            aux = (by_surname, by_skeleton)
+            # Kept with the keys it was built from, compared by identity.
+            self._aux = (keys, aux)
+            return aux
 
     def strip_titles(self, k: str) -> list[str]:
         """Remainders of ``k`` after leading title, honorific and country words.
