@@ -29,7 +29,7 @@ import geonorm  # noqa: E402
 from geonorm import Registry  # noqa: E402
 from tests.casefile import read_holder_cases  # noqa: E402
 
-_FILES = ("holders_heads.tsv", "holders_officials.tsv")
+_FILES = tuple(sorted(p.name for p in (ROOT / "tests" / "cases").glob("holders_*.tsv")))
 
 
 def cases() -> list[tuple[str, str | None, str]]:

@@ -14,7 +14,7 @@ import pytest
 
 import geonorm
 
-from .casefile import Case, HolderCase, known_failures, read_cases, read_holder_cases, record_accuracy
+from .casefile import CASES, Case, HolderCase, known_failures, read_cases, read_holder_cases, record_accuracy
 
 # file: (kind, minimum number of cases)
 FILES = {
@@ -25,7 +25,9 @@ FILES = {
     "people_officials.tsv": ("person", 150),
     "weapons.tsv": ("weapon", 300),
 }
-HOLDER_FILES = ("holders_heads.tsv", "holders_officials.tsv")
+#: Who held an office on a day: every ``holders_*.tsv`` (heads, officials,
+#: the successions since 2015 by region).
+HOLDER_FILES = tuple(sorted(p.name for p in CASES.glob("holders_*.tsv")))
 _KNOWN = known_failures()
 
 
