@@ -42,7 +42,7 @@ def grown(times: int) -> Registry:
     of every shipped single-seat role, in made-up seats of their own (so the
     answers for the real seats stay the same)."""
     people = list(geonorm.entities("person"))
-    lines: list[str] = []
+    rows: list[dict[str, object]] = []
     n = 0
     for copy in range(1, times):
         for person in people:
@@ -50,18 +50,27 @@ def grown(times: int) -> Registry:
                 if role.start is None or role.organisation is not None or role.country is None:
                     continue
                 n += 1
-                lines.append(
-                    f'[[person]]\nid = "person:synthetic-{n}"\nname = "Synthetic Holder {n}"\n'
-                    f'[[person.roles]]\noffice = "{role.office}"\ntitle = "{role.title}"\n'
-                    f'organisation = "organisation:synthetic-{copy}"\nstart = "{role.start.isoformat()}"\n'
+                rows.append(
+                    {
+                        "id": f"person:synthetic-{n}",
+                        "name": f"Synthetic Holder {n}",
+                        "roles": [
+                            {
+                                "office": role.office,
+                                "title": role.title,
+                                "organisation": f"organisation:synthetic-{copy}",
+                                "start": role.start.isoformat(),
+                            }
+                        ],
+                    }
                 )
     orgs = [
-        f'[[organisation]]\nid = "organisation:synthetic-{copy}"\nname = "Synthetic Organisation {copy}"\n'
-        'type = "government_body"\n'
+        {"id": f"organisation:synthetic-{copy}", "name": f"Synthetic Organisation {copy}", "type": "government_body"}
         for copy in range(1, times)
     ]
     registry = Registry()
-    registry.load_text("\n".join(orgs + lines), source="<synthetic>")
+    registry.add_many("organisation", orgs)
+    registry.add_many("person", rows)
     return registry
 
 
