@@ -18,6 +18,7 @@ from .kinds import SPECS
 from .layers import Layers
 from .model import Entity
 from .tables import Record, TableError, TableFile, check_links, raw_entity, record_names, references
+from .text import brief
 
 __all__ = ["USER_TYPES", "Overlay"]
 
@@ -96,7 +97,7 @@ class Overlay:
                 if target == rec.id:
                     raise TableError(f"{rec.where()}: {what} refers to the entity itself")
                 if find(target) is None and target not in incoming:
-                    raise TableError(f"{rec.where()}: {what} {target!r} is not a known entity")
+                    raise TableError(f"{rec.where()}: {what} {brief(target)} is not a known entity")
         check_links(list(incoming.values()))
 
         # New entities: build each kind's batch at once so they may refer to each other.
@@ -137,12 +138,12 @@ class Overlay:
                     known.add(text)
                 for k in dict.fromkeys(spec.index_keys(text)):
                     if not k:
-                        raise TableError(f"{rec.where()}: alias {text!r} is empty once normalised")
+                        raise TableError(f"{rec.where()}: alias {brief(text)} is empty once normalised")
                     if etype == ix.USER:
                         owner = strong.get((rec.kind, k)) or self.strong.get((rec.kind, k)) or rec.id
                         if owner != rec.id:
                             raise TableError(
-                                f"{rec.where()}: alias {text!r} is already a strong name of {owner}; "
+                                f"{rec.where()}: alias {brief(text)} is already a strong name of {owner}; "
                                 "make it a weak alias of one of them"
                             )
                         strong[(rec.kind, k)] = rec.id
