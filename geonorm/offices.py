@@ -79,9 +79,11 @@ class PeopleResolver(KindResolver[Person]):
         for a role whose start the tables do not know, from the table's as-of
         date, on which it was held. On a single-seat office, the day of a
         handover is the successor's. A day after the tables' as-of date
-        (the earliest as-of date of the tables with roles of that office;
-        see :attr:`as_of`) warns with :class:`StaleDataWarning`: the answer is
-        the holder as the tables last knew. A title that names no office, or
+        warns with :class:`StaleDataWarning`: the answer is the holder as the
+        tables last knew. That date is the earliest as-of date of the tables
+        with roles of the office in the country or organisation asked about
+        (of the office anywhere, when neither is given or the tables have no
+        such roles; see :attr:`as_of`). A title that names no office, or
         is longer than ``geonorm.offices.MAX_TITLE_LENGTH`` (200 characters),
         raises ValueError.
         """
@@ -123,7 +125,10 @@ class PeopleResolver(KindResolver[Person]):
                 maybe = self._registry.resolve(prefix, kind="country")
                 if isinstance(maybe, Country):
                     want_country = maybe
-        known = spec.office_as_of.get(office, spec.as_of)
+        seat = want_country or want_org
+        known = spec.seat_as_of.get((office, seat.id)) if seat is not None else None
+        if known is None:
+            known = spec.office_as_of.get(office, spec.as_of)
         if known is not None and day > known:
             warnings.warn(
                 StaleDataWarning(

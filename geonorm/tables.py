@@ -150,6 +150,8 @@ _ROLE_FIELDS = {
     "organisation": _STR,
     "start": _DATE,
     "end": _DATE,
+    "held_on": _DATE,
+    "confirmed_on": _DATE,
     "current": _BOOL,
 }
 _LIST_TABLES = {
@@ -297,11 +299,28 @@ def _check_roles(value: Any, where: str) -> list[dict[str, Any]]:
             _check_id_of(clean["organisation"], "organisation", rwhere, "organisation")
         if "start" in clean and "end" in clean and clean["end"] < clean["start"]:
             raise TableError(f"{rwhere}: ends before it starts")
-        if clean.get("current") and ("start" in clean or "end" in clean):
+        if clean.get("current") and ("start" in clean or "end" in clean or "held_on" in clean):
             raise TableError(
                 f"{rwhere}: 'current = true' marks a role whose start is unknown and that was held on the "
-                "table's as_of date; it takes neither 'start' nor 'end'"
+                "table's as_of date; it takes neither 'start', 'end' nor 'held_on'"
             )
+        if "held_on" in clean:
+            if "start" in clean:
+                raise TableError(
+                    f"{rwhere}: 'held_on' marks a role whose start is unknown (it was held on that day); "
+                    "a role with a 'start' does not take it"
+                )
+            if "end" in clean and clean["end"] < clean["held_on"]:
+                raise TableError(f"{rwhere}: ends before the day it was held on")
+            # Counted from that day, as a current role is from the as_of date.
+            clean["held_from"] = clean.pop("held_on")
+        seen = clean.get("confirmed_on")
+        if seen is not None:
+            first = clean.get("start") or clean.get("held_from")
+            if first is not None and seen < first:
+                raise TableError(f"{rwhere}: confirmed_on is before the role began")
+            if "end" in clean and seen > clean["end"]:
+                raise TableError(f"{rwhere}: confirmed_on is after the role ended")
         roles.append(clean)
     return roles
 

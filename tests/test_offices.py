@@ -90,7 +90,7 @@ def test_every_role_needs_a_start_or_the_current_marker() -> None:
     _check(_person("a", '{office = "head_of_state", title = "P", country = "FR", current = true}'))
     table = _people('as_of = "2025-10-31"\n' + _person("a", '{office = "x", title = "T", current = true}'))
     assert table.records[0].fields["roles"][0]["held_from"] == dt.date(2025, 10, 31)  # type: ignore[attr-defined]
-    with pytest.raises(TableError, match="takes neither 'start' nor 'end'"):
+    with pytest.raises(TableError, match="takes neither 'start', 'end' nor 'held_on'"):
         _people(
             'as_of = "2025-10-31"\n' + _person("a", '{office = "x", title = "T", current = true, start = "2020-01-01"}')
         )
@@ -98,6 +98,78 @@ def test_every_role_needs_a_start_or_the_current_marker() -> None:
         _people(_person("a", '{office = "x", title = "T", current = true}'))
     with pytest.raises(TableError, match="current = true"):
         _people('as_of = "2025-10-31"\n' + _person("a", '{office = "x", title = "T", current = false}'))
+
+
+def test_a_role_held_on_a_day_counts_from_that_day() -> None:
+    role = '{office = "head_of_state", title = "P", country = "FR", held_on = "2015-01-01", end = "2017-05-14"}'
+    _check(
+        _person("a", role),
+        _person("b", '{office = "head_of_state", title = "P", country = "FR", start = "2017-05-14"}'),
+    )
+    table = _people(_person("a", role))
+    parsed = table.records[0].fields["roles"][0]  # type: ignore[attr-defined]
+    assert parsed["held_from"] == dt.date(2015, 1, 1) and "held_on" not in parsed
+    with pytest.raises(TableError, match="does not take it"):
+        _people(_person("a", '{office = "x", title = "T", held_on = "2015-01-01", start = "2014-01-01"}'))
+    with pytest.raises(TableError, match="ends before the day it was held on"):
+        _people(_person("a", '{office = "x", title = "T", held_on = "2015-01-01", end = "2014-01-01"}'))
+    mine = Registry()
+    mine.load_text(
+        _person(
+            "jane-doe",
+            '{office = "secretary_general", title = "Secretary General of OPEC", '
+            'organisation = "organisation:opec", held_on = "2015-01-01", end = "2015-06-30"}',
+        )
+    )
+    assert [p.id for p in mine.people.holders("Secretary General", organisation="OPEC", on="2015-03-01")] == [
+        "person:jane-doe"
+    ]
+    assert mine.people.holders("Secretary General", organisation="OPEC", on="2014-12-31") == []
+
+
+def test_confirmed_on_lies_within_the_role() -> None:
+    _people(_person("a", '{office = "x", title = "T", start = "2020-01-01", confirmed_on = "2026-03-01"}'))
+    with pytest.raises(TableError, match="before the role began"):
+        _people(_person("a", '{office = "x", title = "T", start = "2020-01-01", confirmed_on = "2019-03-01"}'))
+    with pytest.raises(TableError, match="after the role ended"):
+        _people(
+            _person(
+                "a",
+                '{office = "x", title = "T", start = "2020-01-01", end = "2021-01-01", confirmed_on = "2022-01-01"}',
+            )
+        )
+
+
+def test_each_seat_is_known_to_its_own_date() -> None:
+    from geonorm.compile.build import _person_extra
+
+    offices = _people('[[office]]\nkey = "defence_minister"\nseat = "country"\nphrases = ["Defence Minister"]\n')
+    old = _people(
+        'as_of = "2025-10-31"\n'
+        + _person("a", '{office = "defence_minister", title = "D", country = "FR", start = "2020-01-01"}')
+        + _person(
+            "b",
+            '{office = "defence_minister", title = "D", country = "DE", start = "2020-01-01", '
+            'confirmed_on = "2026-03-01"}',
+        )
+        + _person(
+            "c", '{office = "defence_minister", title = "D", country = "IT", start = "2020-01-01", end = "2026-01-14"}'
+        )
+        + _person("d", '{office = "defence_minister", title = "D", country = "IT", start = "2026-01-14"}')
+    )
+    newer = _people(
+        'as_of = "2026-06-01"\n'
+        + _person("e", '{office = "defence_minister", title = "D", country = "ES", start = "2020-01-01"}')
+    )
+    extra = _person_extra([offices, old, newer], {}, {})  # type: ignore[list-item]
+    assert extra["as_of"] == ["2025-10-31"]
+    assert extra["office_as_of"] == {"defence_minister": "2025-10-31"}
+    assert extra["seat_as_of"] == {
+        "defence_minister country:DE": "2026-03-01",  # confirmed in office on that day
+        "defence_minister country:ES": "2026-06-01",  # a file checked to that day
+        "defence_minister country:FR": "2025-10-31",
+        "defence_minister country:IT": "2026-01-14",  # a handover recorded after the file's date
+    }
 
 
 def test_a_current_role_counts_from_the_as_of_date() -> None:

@@ -227,20 +227,39 @@ def _person_extra(
             raise TableError(
                 f"people/_offices.toml: [[shared_seat]] names {office_key!r}, which is not a single-seat office"
             )
-    # The date all the people tables are known to (the earliest of theirs),
-    # and per office, the earliest date of the tables with its roles.
+    # The date all the people tables are known to (the earliest of theirs);
+    # per office, the earliest date of the tables with its roles; and per
+    # office in one country or organisation ("defence_minister country:UA"),
+    # the later of the earliest date of the tables with its roles there and
+    # the last day a role there is known held (a start, or confirmed_on).
     people = [tf for tf in files if tf.as_of is not None and "people" in Path(tf.path).parts]
     office_as_of: dict[str, str] = {}
+    seat_files: dict[str, str] = {}
+    seat_seen: dict[str, str] = {}
+
+    def earliest(into: dict[str, str], name: str, day: str) -> None:
+        if name not in into or day < into[name]:
+            into[name] = day
+
     for tf in people:
         assert tf.as_of is not None
+        day = tf.as_of.isoformat()
         for rec in tf.records:
             for role in rec.fields.get("roles", ()):
-                known = office_as_of.get(role["office"])
-                if known is None or tf.as_of.isoformat() < known:
-                    office_as_of[role["office"]] = tf.as_of.isoformat()
+                earliest(office_as_of, role["office"], day)
+                seen = [d.isoformat() for d in (role.get("start"), role.get("confirmed_on")) if d is not None]
+                for where in (f"country:{role['country']}" if "country" in role else None, role.get("organisation")):
+                    if where is None:
+                        continue
+                    seat = f"{role['office']} {where}"
+                    earliest(seat_files, seat, day)
+                    if seen:
+                        seat_seen[seat] = max(seat_seen.get(seat, ""), *seen)
+    seat_as_of = {seat: max(day, seat_seen.get(seat, "")) for seat, day in seat_files.items()}
     return {
         "as_of": [min(tf.as_of for tf in people if tf.as_of).isoformat()] if people else [],
         "office_as_of": dict(sorted(office_as_of.items())),
+        "seat_as_of": dict(sorted(seat_as_of.items())),
         "offices": dict(sorted(offices.items())),
         "prefix_words": sorted(words),
         "seats": dict(sorted(seats.items())),

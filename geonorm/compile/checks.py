@@ -166,10 +166,10 @@ def check_seats(files: Iterable[Any], seats: Mapping[str, str], shared: set[tupl
                 continue
             for i, role in enumerate(rec.fields.get("roles", ()), 1):
                 where = f"{rec.where()} role #{i} ({role['title']})"
-                if "start" not in role and not role.get("current"):
+                if "start" not in role and "held_from" not in role:
                     problems.append(
-                        f"{where}: no start date; give 'start', or 'current = true' if the start is unknown "
-                        f"and the person held it on the file's as_of date"
+                        f"{where}: no start date; give 'start', or if the start is unknown 'held_on' with a day "
+                        f"the person held it ('current = true' for the file's as_of date)"
                     )
                     continue
                 kind = seats.get(role["office"])

@@ -145,6 +145,9 @@ class PersonSpec(KindSpec[Person]):
         #: per office, the earliest as_of of the tables with its roles.
         self.as_of: dt.date | None = None
         self.office_as_of: dict[str, dt.date] = {}
+        #: Per office in one country or organisation (``("defence_minister",
+        #: "country:UA")``), the earliest as_of of the tables with its roles there.
+        self.seat_as_of: dict[tuple[str, str], dt.date] = {}
         self._lock = _forksafe.lock()
         self._aux: tuple[Mapping[str, Any], tuple[dict[str, list[str]], dict[str, list[str]]]] | None = None
 
@@ -155,6 +158,10 @@ class PersonSpec(KindSpec[Person]):
         as_of = extra.get("as_of")
         self.as_of = dt.date.fromisoformat(as_of[0]) if as_of else None
         self.office_as_of = {k: dt.date.fromisoformat(v) for k, v in extra.get("office_as_of", {}).items()}
+        self.seat_as_of = {}
+        for k, v in extra.get("seat_as_of", {}).items():
+            office, _, where = k.partition(" ")
+            self.seat_as_of[office, where] = dt.date.fromisoformat(v)
 
     def _auxiliary(self, keys: Mapping[str, Any]) -> tuple[dict[str, list[str]], dict[str, list[str]]]:
         """Surname -> full keys, and skeleton -> keys; built on first need."""
