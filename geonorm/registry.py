@@ -314,6 +314,7 @@ class Registry:
         best: Entity | None = None
         best_score = -1.0
         tie = False
+        written: str | None = None
         for kind in kinds:
             table = _SHIPPED.get(kind) or _shipped(kind)
             entries = table.keys.get(k if kind in _PLAIN_KEYS else SPECS[kind].refine(k))
@@ -324,7 +325,11 @@ class Registry:
                 if etype in _METONYM_TYPES and not metonyms:
                     continue
                 if len(entry) > 3:
-                    return _SLOW  # an acronym: the general path checks its case
+                    # An acronym counts only as written (the case rule of _collect).
+                    if written is None:
+                        written = folded.replace(" ", "")
+                    if fold(table.entities[entry[0]].aliases[entry[1]]).replace(" ", "") != written:
+                        continue
                 score = _SCORES[etype]
                 if score > best_score:
                     best, best_score, tie = table.entities[entry[0]], score, False

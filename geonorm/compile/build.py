@@ -248,10 +248,14 @@ def _person_extra(
             for role in rec.fields.get("roles", ()):
                 earliest(office_as_of, role["office"], day)
                 seen = [d.isoformat() for d in (role.get("start"), role.get("confirmed_on")) if d is not None]
-                for where in (f"country:{role['country']}" if "country" in role else None, role.get("organisation")):
-                    if where is None:
+                places: tuple[str | None, ...] = (
+                    f"country:{role['country']}" if "country" in role else None,
+                    role.get("organisation"),
+                )
+                for place in places:
+                    if place is None:
                         continue
-                    seat = f"{role['office']} {where}"
+                    seat = f"{role['office']} {place}"
                     earliest(seat_files, seat, day)
                     if seen:
                         seat_seen[seat] = max(seat_seen.get(seat, ""), *seen)

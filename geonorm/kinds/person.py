@@ -8,7 +8,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping, Sequence
 from itertools import groupby
-from typing import Any
+from typing import Any, NamedTuple
 
 from .. import _forksafe
 from ..model import Country, Organisation, Person, Role
@@ -122,11 +122,41 @@ def skeleton(k: str) -> str:
     return "".join(ch for ch, _ in groupby(k))
 
 
+#: Word skeletons already computed (names repeat across look-ups), up to
+#: SKELETON_CACHE_SIZE words; past that, words are skeletonised afresh.
+_WORD_SKELETONS: dict[str, str] = {}
+SKELETON_CACHE_SIZE = 65_536
+
+
+def _skeleton_words(latin: str) -> list[str] | None:
+    """The skeleton of each word of ``latin`` (``skeleton`` works word by
+    word: no pair it rewrites holds a space), or None where spacing is odd
+    and only the whole string's skeleton is exact."""
+    if "  " in latin or latin.startswith(" ") or latin.endswith(" "):
+        return None
+    out = []
+    for word in latin.split(" "):
+        sk = _WORD_SKELETONS.get(word)
+        if sk is None:
+            sk = skeleton(word)
+            if len(_WORD_SKELETONS) < SKELETON_CACHE_SIZE:
+                _WORD_SKELETONS[word] = sk
+        out.append(sk)
+    return out
+
+
 #: The most words a query may have for the person fallbacks (titles
 #: stripped, initials, rotations, spelling skeletons) to be tried: a title
 #: and a full name ("former Russian Deputy Prime Minister Sergei Kuzhugetovich
 #: Shoigu") stay well below it, and it keeps every look-up linear.
 MAX_QUERY_WORDS = 24
+
+
+class _Auxiliary(NamedTuple):
+    by_surname: dict[str, list[str]]
+    by_skeleton: dict[str, list[str]]
+    vocabulary: frozenset[str]
+    skeleton_words: frozenset[str]
 
 
 class PersonSpec(KindSpec[Person]):
@@ -149,7 +179,7 @@ class PersonSpec(KindSpec[Person]):
         #: "country:UA")``), the earliest as_of of the tables with its roles there.
         self.seat_as_of: dict[tuple[str, str], dt.date] = {}
         self._lock = _forksafe.lock()
-        self._aux: tuple[Mapping[str, Any], tuple[dict[str, list[str]], dict[str, list[str]]]] | None = None
+        self._aux: tuple[Mapping[str, Any], _Auxiliary] | None = None
 
     def configure(self, extra: Mapping[str, Any]) -> None:
         self.prefix_words = frozenset(extra.get("prefix_words", ()))
@@ -163,8 +193,10 @@ class PersonSpec(KindSpec[Person]):
             office, _, where = k.partition(" ")
             self.seat_as_of[office, where] = dt.date.fromisoformat(v)
 
-    def _auxiliary(self, keys: Mapping[str, Any]) -> tuple[dict[str, list[str]], dict[str, list[str]]]:
-        """Surname -> full keys, and skeleton -> keys; built on first need."""
+    def _auxiliary(self, keys: Mapping[str, Any]) -> _Auxiliary:
+        """Surname -> full keys, skeleton -> keys, and the words of the keys
+        and of their skeletons (a fallback built of a query's words finds
+        nothing unless each word is among them); built on first need."""
         built = self._aux
         if built is not None and built[0] is keys:
             return built[1]
@@ -174,14 +206,17 @@ class PersonSpec(KindSpec[Person]):
                 return built[1]
             by_surname: dict[str, list[str]] = {}
             by_skeleton: dict[str, list[str]] = {}
+            vocabulary: set[str] = set()
             for k in keys:
                 words = k.split()
+                vocabulary.update(words)
                 if len(words) >= 2:
                     by_surname.setdefault(words[-1], []).append(k)
                 latin = transliterate(k)
                 if latin.isascii():
                     by_skeleton.setdefault(skeleton(latin), []).append(k)
-            aux = (by_surname, by_skeleton)
+            skeleton_words = {w for sk in by_skeleton for w in sk.split(" ")}
+            aux = _Auxiliary(by_surname, by_skeleton, frozenset(vocabulary), frozenset(skeleton_words))
             # Kept with the keys it was built from, compared by identity.
             self._aux = (keys, aux)
             return aux
@@ -209,17 +244,20 @@ class PersonSpec(KindSpec[Person]):
         for rem in remainders:
             if rem != primary and rem in keys:
                 return [rem]
-        by_surname, by_skeleton = self._auxiliary(keys)
+        aux = self._auxiliary(keys)
+        by_surname, vocabulary = aux.by_surname, aux.vocabulary
         for rem in remainders:
             words = rem.split()
-            no_initials = [w for w in words[1:-1] if len(w) > 1]
-            if len(words) > 2 and len(no_initials) < len(words) - 2:
-                cand = " ".join([words[0], *no_initials, words[-1]])
-                if cand in keys:
-                    return [cand]
-            for rot in rotations(rem, 4):
-                if rot in keys:
-                    return [rot]
+            if words[0] in vocabulary and words[-1] in vocabulary:
+                no_initials = [w for w in words[1:-1] if len(w) > 1]
+                if len(words) > 2 and len(no_initials) < len(words) - 2:
+                    cand = " ".join([words[0], *no_initials, words[-1]])
+                    if cand in keys:
+                        return [cand]
+                if all(w in vocabulary for w in words):
+                    for rot in rotations(rem, 4):
+                        if rot in keys:
+                            return [rot]
             if len(words) >= 2 and all(len(w) == 1 for w in words[:-1]):
                 initials = "".join(words[:-1])
                 found = [
@@ -234,7 +272,14 @@ class PersonSpec(KindSpec[Person]):
                 continue  # a bare surname meets its spellings in other scripts only as written there
             latin = transliterate(rem)
             if latin.isascii():
-                found = [k for k in by_skeleton.get(skeleton(latin), ()) if k != rem]
+                parts = _skeleton_words(latin)
+                if parts is None:
+                    sk = skeleton(latin)
+                elif all(p in aux.skeleton_words for p in parts):
+                    sk = " ".join(parts)
+                else:
+                    continue  # a word no name's skeleton has
+                found = [k for k in aux.by_skeleton.get(sk, ()) if k != rem]
                 if found:
                     return found
         return out

@@ -1,0 +1,52 @@
+"""resolve's fast path (one dictionary look-up per kind, no match objects)
+gives exactly what the general path gives, on every case text and on
+case, spacing and punctuation variants of them."""
+
+from __future__ import annotations
+
+import random
+
+import pytest
+
+import geonorm
+from geonorm.registry import _SLOW, Registry
+
+from .casefile import CASES, read_cases
+
+
+def _texts() -> list[str]:
+    texts: set[str] = set()
+    for path in sorted(CASES.glob("*.tsv")):
+        if path.name.startswith("holders"):
+            continue  # office titles, not names
+        texts.update(case.text for case in read_cases(path.name))
+    return sorted(texts)
+
+
+def _variants(texts: list[str], n: int) -> list[str]:
+    rng = random.Random(20261202)
+    decorations = ["{}", " {} ", "{}.", "the {}", "({})", "{},", '"{}"', "THE {}"]
+    out = []
+    for _ in range(n):
+        t = rng.choice(texts)
+        chars = [c.upper() if rng.random() < 0.3 else c.lower() if rng.random() < 0.3 else c for c in t]
+        out.append(rng.choice(decorations).format("".join(chars)))
+    return out
+
+
+TEXTS = _texts()
+STRINGS = TEXTS + _variants(TEXTS, 4_000)
+
+
+@pytest.mark.parametrize("kind", [None, "country", "currency", "organisation", "person", "weapon"])
+@pytest.mark.parametrize("metonyms", [False, True])
+def test_the_fast_path_agrees_with_the_general_path(
+    kind: str | None, metonyms: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    registry = geonorm.default_registry
+    fast = [registry.resolve(s, kind=kind, metonyms=metonyms) for s in STRINGS]
+    monkeypatch.setattr(Registry, "_fast_resolve", lambda *args: _SLOW)
+    general = [registry.resolve(s, kind=kind, metonyms=metonyms) for s in STRINGS]
+    differ = [(s, a, b) for s, a, b in zip(STRINGS, fast, general, strict=True) if a is not b]
+    assert not differ, differ[:5]
+    assert len(STRINGS) > 5_000 and sum(e is not None for e in fast) > 300
