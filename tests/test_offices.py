@@ -241,3 +241,18 @@ def test_offices_of_organisations_by_their_own_titles() -> None:
 )
 def test_a_central_bank_named_in_front_of_the_office(title: str, expected: str) -> None:
     assert geonorm.people.holder(title, on="2024-06-01").id == expected
+
+
+def test_each_shipped_office_is_known_to_its_own_date() -> None:
+    # Portugal's presidency changed hands on 2026-03-09 (recorded after the
+    # file's as-of date); France's is known only to the file's date.
+    geonorm.people.holder("President", country="PT", on="2026-01-01")  # loads the tables
+    from geonorm.kinds import SPECS
+
+    seat_as_of = SPECS["person"].seat_as_of  # type: ignore[attr-defined]
+    assert seat_as_of[("head_of_state", "country:PT")] >= dt.date(2026, 3, 9)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert geonorm.people.holder("President", country="PT", on="2026-03-09").id == "person:antonio-jose-seguro"
+    with pytest.warns(StaleDataWarning, match="known to 2025-11-30"):
+        geonorm.people.holder("President", country="FR", on="2026-03-09")
