@@ -241,8 +241,9 @@ class Role:
 
     ``start`` and ``end`` are the first and last days (a successor's first
     day may be the predecessor's last: the day of the handover). A role
-    whose start the tables do not know but which the person held on the
-    table's as-of date has no ``start`` and ``held_from`` set to that date.
+    whose start the tables do not know but which the person held on a known
+    day (``held_on`` in a table, or the table's as-of date for ``current =
+    true``) has no ``start`` and ``held_from`` set to that day.
 
     >>> import datetime as dt
     >>> from geonorm import Role
@@ -259,8 +260,8 @@ class Role:
     organisation: Organisation | None = attrs.field(default=None, repr=_ref_repr)
     start: _dt.date | None = None
     end: _dt.date | None = None
-    #: For a role whose start is unknown: the table's as-of date, on which
-    #: the person held it.
+    #: For a role whose start is unknown: a day the person held it
+    #: (``held_on``, or the table's as-of date for ``current = true``).
     held_from: _dt.date | None = None
 
     def held_on(self, day: _dt.date) -> bool:

@@ -76,14 +76,17 @@ class PeopleResolver(KindResolver[Person]):
         ``organisation`` an Organisation or a name, for offices of
         international bodies. ``on`` is a :class:`datetime.date` or an ISO
         date string; None means today. Roles count from their start date, or
-        for a role whose start the tables do not know, from the table's as-of
-        date, on which it was held. On a single-seat office, the day of a
+        for a role whose start the tables do not know, from the day it is
+        known held on (``held_on``; the table's as-of date for ``current =
+        true``). On a single-seat office, the day of a
         handover is the successor's. A day after the tables' as-of date
         warns with :class:`StaleDataWarning`: the answer is the holder as the
-        tables last knew. That date is the earliest as-of date of the tables
-        with roles of the office in the country or organisation asked about
-        (of the office anywhere, when neither is given or the tables have no
-        such roles; see :attr:`as_of`). A title that names no office, or
+        tables last knew. That date is the one the tables know the office to in the
+        country or organisation asked about (for a single seat, the earliest
+        as-of date of the tables with its roles there, or a later recorded
+        start or ``confirmed_on`` day there), or the earliest as-of date of the
+        tables with the office anywhere when neither is given or the tables
+        have no such roles (see :attr:`as_of`). A title that names no office, or
         is longer than ``geonorm.offices.MAX_TITLE_LENGTH`` (200 characters),
         raises ValueError.
         """
@@ -125,19 +128,8 @@ class PeopleResolver(KindResolver[Person]):
                 maybe = self._registry.resolve(prefix, kind="country")
                 if isinstance(maybe, Country):
                     want_country = maybe
-        seat = want_country or want_org
-        known = spec.seat_as_of.get((office, seat.id)) if seat is not None else None
-        if known is None:
-            known = spec.office_as_of.get(office, spec.as_of)
-        if known is not None and day > known:
-            warnings.warn(
-                StaleDataWarning(
-                    f"the people tables are known to {known.isoformat()}; who held {title!r} on "
-                    f"{day.isoformat()} is who held it then, as far as the tables know"
-                ),
-                stacklevel=_stacklevel,
-            )
         offices = self._offices()
+        found_by_title: str | None = None
         if want_country is not None:
             roles = offices.get((office, want_country.id), ())
         elif want_org is not None:
@@ -154,9 +146,32 @@ class PeopleResolver(KindResolver[Person]):
                     for person, role in offices.get(("*", want_org.id), ())
                     if phrase and phrase in role.title.casefold()
                 ]
+                found_by_title = want_org.id
                 want_org = None  # the roles are the organisation's or its parts'
         else:
             roles = offices.get(office, ())
+        # The day the tables know the office to: the seat's, or for an
+        # organisation's office found by its title, the earliest of the
+        # offices answering.
+        if found_by_title is not None:
+            days = [
+                spec.seat_as_of.get((o, found_by_title)) or spec.office_as_of.get(o, spec.as_of)
+                for o in {role.office for _, role in roles}
+            ]
+            known = min((d for d in days if d is not None), default=spec.as_of)
+        else:
+            seat = want_country or want_org
+            known = spec.seat_as_of.get((office, seat.id)) if seat is not None else None
+            if known is None:
+                known = spec.office_as_of.get(office, spec.as_of)
+        if known is not None and day > known:
+            warnings.warn(
+                StaleDataWarning(
+                    f"the people tables are known to {known.isoformat()}; who held {title!r} on "
+                    f"{day.isoformat()} is who held it then, as far as the tables know"
+                ),
+                stacklevel=_stacklevel,
+            )
         held: list[tuple[Person, Role]] = []
         for person, role in roles:
             if not role.held_on(day) or (held and held[-1][0] is person):

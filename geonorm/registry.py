@@ -325,6 +325,11 @@ class Registry:
                 if etype in _METONYM_TYPES and not metonyms:
                     continue
                 if len(entry) > 3:
+                    if len(kinds) > 1:
+                        # Another kind's fallback keys may tie with an acronym
+                        # ("K F X": the KF-21, or a person's initials): the
+                        # general path weighs them.
+                        return _SLOW
                     # An acronym counts only as written (the case rule of _collect).
                     if written is None:
                         written = folded.replace(" ", "")

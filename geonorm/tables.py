@@ -316,11 +316,12 @@ def _check_roles(value: Any, where: str) -> list[dict[str, Any]]:
             clean["held_from"] = clean.pop("held_on")
         seen = clean.get("confirmed_on")
         if seen is not None:
-            first = clean.get("start") or clean.get("held_from")
-            if first is not None and seen < first:
-                raise TableError(f"{rwhere}: confirmed_on is before the role began")
+            if "start" in clean and seen < clean["start"]:
+                raise TableError(f"{rwhere}: confirmed_on {seen} is before the role's start {clean['start']}")
+            if "held_from" in clean and seen < clean["held_from"]:
+                raise TableError(f"{rwhere}: confirmed_on {seen} is before held_on {clean['held_from']}")
             if "end" in clean and seen > clean["end"]:
-                raise TableError(f"{rwhere}: confirmed_on is after the role ended")
+                raise TableError(f"{rwhere}: confirmed_on {seen} is after the role's end {clean['end']}")
         roles.append(clean)
     return roles
 
@@ -431,6 +432,11 @@ def parse_table(data: Mapping[str, Any], path: str) -> TableFile:
                 if as_of is None:
                     raise TableError(f"{rec.where()} role #{i}: 'current = true' needs the file's as_of date")
                 role["held_from"] = as_of
+                if "confirmed_on" in role and role["confirmed_on"] < as_of:
+                    raise TableError(
+                        f"{rec.where()} role #{i}: confirmed_on {role['confirmed_on']} is before the file's as_of "
+                        f"date {as_of}, on which a current role is held"
+                    )
     return TableFile(
         path=path, as_of=as_of, records=tuple(records), language=language, not_names=not_names, extra=extra
     )

@@ -35,7 +35,8 @@ def _variants(texts: list[str], n: int) -> list[str]:
 
 
 TEXTS = _texts()
-STRINGS = TEXTS + _variants(TEXTS, 4_000)
+# An acronym of one kind that another kind's fallback keys also reach.
+STRINGS = [*TEXTS, *_variants(TEXTS, 4_000), "K F X", "K F - X"]
 
 
 @pytest.mark.parametrize("kind", [None, "country", "currency", "organisation", "person", "weapon"])

@@ -129,15 +129,25 @@ def test_a_role_held_on_a_day_counts_from_that_day() -> None:
 
 def test_confirmed_on_lies_within_the_role() -> None:
     _people(_person("a", '{office = "x", title = "T", start = "2020-01-01", confirmed_on = "2026-03-01"}'))
-    with pytest.raises(TableError, match="before the role began"):
+    with pytest.raises(TableError, match="before the role's start"):
         _people(_person("a", '{office = "x", title = "T", start = "2020-01-01", confirmed_on = "2019-03-01"}'))
-    with pytest.raises(TableError, match="after the role ended"):
+    with pytest.raises(TableError, match="after the role's end"):
         _people(
             _person(
                 "a",
                 '{office = "x", title = "T", start = "2020-01-01", end = "2021-01-01", confirmed_on = "2022-01-01"}',
             )
         )
+
+
+def test_confirmed_on_of_a_current_role_is_not_before_the_as_of_date() -> None:
+    with pytest.raises(TableError, match="before the file's as_of"):
+        _people(
+            'as_of = "2025-10-31"\n'
+            + _person("a", '{office = "x", title = "T", current = true, confirmed_on = "2024-01-01"}')
+        )
+    with pytest.raises(TableError, match="before held_on"):
+        _people(_person("a", '{office = "x", title = "T", held_on = "2020-01-01", confirmed_on = "2019-01-01"}'))
 
 
 def test_each_seat_is_known_to_its_own_date() -> None:
@@ -156,6 +166,11 @@ def test_each_seat_is_known_to_its_own_date() -> None:
             "c", '{office = "defence_minister", title = "D", country = "IT", start = "2020-01-01", end = "2026-01-14"}'
         )
         + _person("d", '{office = "defence_minister", title = "D", country = "IT", start = "2026-01-14"}')
+        # An office several people hold at once: one holder's report says
+        # nothing of the others.
+        + _person(
+            "f", '{office = "deputy", title = "DPM", country = "FR", start = "2020-01-01", confirmed_on = "2026-03-01"}'
+        )
     )
     newer = _people(
         'as_of = "2026-06-01"\n'
@@ -163,12 +178,13 @@ def test_each_seat_is_known_to_its_own_date() -> None:
     )
     extra = _person_extra([offices, old, newer], {}, {})  # type: ignore[list-item]
     assert extra["as_of"] == ["2025-10-31"]
-    assert extra["office_as_of"] == {"defence_minister": "2025-10-31"}
+    assert extra["office_as_of"] == {"defence_minister": "2025-10-31", "deputy": "2025-10-31"}
     assert extra["seat_as_of"] == {
         "defence_minister country:DE": "2026-03-01",  # confirmed in office on that day
         "defence_minister country:ES": "2026-06-01",  # a file checked to that day
         "defence_minister country:FR": "2025-10-31",
         "defence_minister country:IT": "2026-01-14",  # a handover recorded after the file's date
+        "deputy country:FR": "2025-10-31",
     }
 
 
@@ -256,3 +272,10 @@ def test_each_shipped_office_is_known_to_its_own_date() -> None:
         assert geonorm.people.holder("President", country="PT", on="2026-03-09").id == "person:antonio-jose-seguro"
     with pytest.warns(StaleDataWarning, match="known to 2025-11-30"):
         geonorm.people.holder("President", country="FR", on="2026-03-09")
+
+
+def test_an_organisation_s_office_found_by_its_title_is_known_to_that_office_s_date() -> None:
+    # "World Bank President" is the bank's chief executive, whose roles are
+    # known to the date of their file (2025-10-31), not a head of state's.
+    with pytest.warns(StaleDataWarning, match="known to 2025-10-31"):
+        geonorm.people.holder("World Bank President", on="2025-11-15")

@@ -233,6 +233,7 @@ def _person_extra(
     # the later of the earliest date of the tables with its roles there and
     # the last day a role there is known held (a start, or confirmed_on).
     people = [tf for tf in files if tf.as_of is not None and "people" in Path(tf.path).parts]
+    shared_seats = {(office_key, seat) for office_key, seat in shared}
     office_as_of: dict[str, str] = {}
     seat_files: dict[str, str] = {}
     seat_seen: dict[str, str] = {}
@@ -247,7 +248,18 @@ def _person_extra(
         for rec in tf.records:
             for role in rec.fields.get("roles", ()):
                 earliest(office_as_of, role["office"], day)
-                seen = [d.isoformat() for d in (role.get("start"), role.get("confirmed_on")) if d is not None]
+                # Only a single seat is known by its one holder's start or
+                # confirmed_on; where several people hold an office together,
+                # one holder's report says nothing of the others.
+                single = role["office"] in seats and not any(
+                    (role["office"], place) in shared_seats
+                    for place in (f"country:{role.get('country')}", role.get("organisation"))
+                )
+                seen = (
+                    [d.isoformat() for d in (role.get("start"), role.get("confirmed_on")) if d is not None]
+                    if single
+                    else []
+                )
                 places: tuple[str | None, ...] = (
                     f"country:{role['country']}" if "country" in role else None,
                     role.get("organisation"),

@@ -7,7 +7,7 @@ entry, so a contributor sees what to change:
   (an organisation alias "Estonia" would make ``resolve("Estonia")`` None and
   hide Estonia from ``extract``), unless ``shared.toml`` declares the sharing;
 * a role whose ``office`` is not a key of ``people/_offices.toml``;
-* a role without a start date (or the ``current = true`` marker), and, on a
+* a role without a start date (or ``held_on`` or ``current = true``), and, on a
   single-seat office, two people holding one seat at once: an overlap, or
   a predecessor whose role never ends;
 * a test case (``tests/cases``) that expects an entity id the tables lack;
@@ -153,7 +153,7 @@ def seat_of(role: Mapping[str, Any], seat: str = "country") -> str:
 
 
 def check_seats(files: Iterable[Any], seats: Mapping[str, str], shared: set[tuple[str, str]]) -> None:
-    """Every role has a start date or ``current = true``; on a single-seat
+    """Every role has a start date, ``held_on`` or ``current = true``; on a single-seat
     office (``seat`` in ``people/_offices.toml``), no two people hold one
     seat on the same day, except that a successor's first day may be the
     predecessor's last, and except the seats ``[[shared_seat]]`` declares

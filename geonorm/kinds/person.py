@@ -122,8 +122,9 @@ def skeleton(k: str) -> str:
     return "".join(ch for ch, _ in groupby(k))
 
 
-#: Word skeletons already computed (names repeat across look-ups), up to
-#: SKELETON_CACHE_SIZE words; past that, words are skeletonised afresh.
+#: Word skeletons already computed (names repeat across look-ups): words of
+#: at most 40 characters, up to SKELETON_CACHE_SIZE of them (a few MB);
+#: other words are skeletonised afresh.
 _WORD_SKELETONS: dict[str, str] = {}
 SKELETON_CACHE_SIZE = 65_536
 
@@ -139,7 +140,7 @@ def _skeleton_words(latin: str) -> list[str] | None:
         sk = _WORD_SKELETONS.get(word)
         if sk is None:
             sk = skeleton(word)
-            if len(_WORD_SKELETONS) < SKELETON_CACHE_SIZE:
+            if len(word) <= 40 and len(_WORD_SKELETONS) < SKELETON_CACHE_SIZE:
                 _WORD_SKELETONS[word] = sk
         out.append(sk)
     return out
@@ -176,7 +177,8 @@ class PersonSpec(KindSpec[Person]):
         self.as_of: dt.date | None = None
         self.office_as_of: dict[str, dt.date] = {}
         #: Per office in one country or organisation (``("defence_minister",
-        #: "country:UA")``), the earliest as_of of the tables with its roles there.
+        #: "country:UA")``), the day the tables know it to (see the compile
+        #: step's _person_extra).
         self.seat_as_of: dict[tuple[str, str], dt.date] = {}
         self._lock = _forksafe.lock()
         self._aux: tuple[Mapping[str, Any], _Auxiliary] | None = None
