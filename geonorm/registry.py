@@ -300,9 +300,11 @@ class Registry:
         return out
 
     def _fast_resolve(self, text: str, kinds: tuple[str, ...], metonyms: bool) -> object:
-        """``resolve`` for the common case (no hints, no fuzzy, no run-time
-        additions), without building matches. Returns ``_SLOW`` when the
-        general path must decide (fallback keys, acronyms)."""
+        """``resolve`` for the common case (no hints, no fuzzy), without
+        building matches: the exact key in each kind's shipped keys, with this
+        registry's additions layered over them as :meth:`_collect` layers
+        them. Returns ``_SLOW`` when the general path must decide (fallback
+        keys, acronyms among several kinds)."""
         if text.isascii():
             folded = " ".join(text.translate(_TABLE).split())
             k = folded.lower()
@@ -311,16 +313,24 @@ class Registry:
             k = key_of_folded(folded)
         if not k or (k.isdigit() and not _just_digits(k, text)):
             return None  # a number in prose ("3.28", "1,000") is no ISO numeric code
+        ov = self._ov
+        layered = bool(ov)
         best: Entity | None = None
         best_score = -1.0
         tie = False
         written: str | None = None
+        extra: tuple[tuple[str, str, int], ...] = ()
         for kind in kinds:
             table = _SHIPPED.get(kind) or _shipped(kind)
-            entries = table.keys.get(k if kind in _PLAIN_KEYS else SPECS[kind].refine(k))
-            if entries is None:
+            rk = k if kind in _PLAIN_KEYS else SPECS[kind].refine(k)
+            entries = table.keys.get(rk)
+            if layered:
+                if ov.blocked and rk in ov.blocked.get(kind, ()):
+                    continue  # the user's "never match" covers the additions too
+                extra = ov.keys.get(kind, {}).get(rk, ())
+            elif entries is None:
                 continue
-            for entry in entries:  # unique per entity, sorted best first
+            for entry in entries or ():  # unique per entity, sorted best first
                 etype = entry[2]
                 if etype in _METONYM_TYPES and not metonyms:
                     continue
@@ -342,6 +352,28 @@ class Registry:
                     tie = True
                 else:
                     break
+            if not layered or not extra:
+                continue
+            # The additions: an entity may come again here (a new name for a
+            # shipped one), so a tie is between two different entities.
+            for eid, alias, etype in extra:
+                if etype in _METONYM_TYPES and not metonyms:
+                    continue
+                if ix.is_acronym(fold(alias)):
+                    if len(kinds) > 1:
+                        return _SLOW
+                    if written is None:
+                        written = folded.replace(" ", "")
+                    if fold(alias).replace(" ", "") != written:
+                        continue
+                entity = ov.entities.get(eid) or table.by_id[eid]
+                score = _SCORES[etype]
+                if score > best_score:
+                    best, best_score, tie = entity, score, False
+                elif score == best_score and best is not None and entity.id != best.id:
+                    tie = True
+        if layered and ov.entities and best is not None:
+            best = ov.entities.get(best.id, best)  # the registry's version of an entity it added names to
         if best is None:
             return _SLOW  # the general path tries the kinds' fallback keys
         return None if tie else best
@@ -371,7 +403,7 @@ class Registry:
         **hints: Any,
     ) -> Entity | None:
         """The one best entity for ``text``, or None. See :func:`geonorm.resolve`."""
-        if not hints and type(text) is str and not self._ov and len(text) <= MAX_TEXT_LENGTH:
+        if not hints and type(text) is str and len(text) <= MAX_TEXT_LENGTH:
             kinds = _KIND_TUPLES.get(kind) or self._kinds(kind)
             fast = self._fast_resolve(text, kinds, metonyms)
             # With fuzzy=True an exact hit in the one kind asked for is the

@@ -9,7 +9,7 @@ import random
 import pytest
 
 import geonorm
-from geonorm.registry import _SLOW, Registry
+from geonorm.registry import _AVAILABLE, _SLOW, Registry
 
 from .casefile import CASES, read_cases
 
@@ -51,3 +51,55 @@ def test_the_fast_path_agrees_with_the_general_path(
     differ = [(s, a, b) for s, a, b in zip(STRINGS, fast, general, strict=True) if a is not b]
     assert not differ, differ[:5]
     assert len(STRINGS) > 5_000 and sum(e is not None for e in fast) > 300
+
+
+def _layered() -> Registry:
+    """A registry with additions of every sort the fast path layers."""
+    mine = Registry()
+    mine.add_alias("country:GB", "Blighty")
+    mine.add_alias("country:IN", "Hindustan Republic")
+    mine.add_alias("currency:USD", "greenbacks", weak=True)
+    mine.add_alias("organisation:rosneft", "RNFT")  # an acronym of the user's
+    mine.add_alias("country:US", "Georgia Republic")
+    mine.add("organisation", id="organisation:acme-arms", name="Acme Arms", type="company", aliases=["ACME"])
+    mine.add("person", id="person:jane-roe", name="Jane Roe", aliases=["Jane Q. Roe"], weak_aliases=["Roe"])
+    mine.add_alias("country:FR", "Jane Roe")  # a key two kinds now share
+    mine.load_text('[[not_country]]\nreason = "the US state in our data"\nnames = ["Georgia"]\n')
+    return mine
+
+
+LAYERED_STRINGS = [
+    *STRINGS,
+    "Blighty",
+    "BLIGHTY",
+    "the Blighty",
+    "Hindustan Republic",
+    "greenbacks",
+    "RNFT",
+    "rnft",
+    "Acme Arms",
+    "ACME",
+    "acme",
+    "Jane Roe",
+    "Roe",
+    "Georgia",
+    "georgia",
+    "Georgia Republic",
+]
+
+
+@pytest.mark.parametrize("kind", [None, "country", "currency", "organisation", "person"])
+def test_a_registry_with_additions_keeps_the_fast_path_and_its_answers(
+    kind: str | None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    mine = _layered()
+    fast = [mine.resolve(s, kind=kind) for s in LAYERED_STRINGS]
+    kinds = (kind,) if kind else _AVAILABLE
+    decided = sum(mine._fast_resolve(s, kinds, False) is not _SLOW for s in LAYERED_STRINGS)
+    shipped = sum(geonorm.default_registry._fast_resolve(s, kinds, False) is not _SLOW for s in LAYERED_STRINGS)
+    monkeypatch.setattr(Registry, "_fast_resolve", lambda *args: _SLOW)
+    general = [mine.resolve(s, kind=kind) for s in LAYERED_STRINGS]
+    differ = [(s, a, b) for s, a, b in zip(LAYERED_STRINGS, fast, general, strict=True) if a != b]
+    assert not differ, differ[:5]
+    # The additions cost the fast path only the look-ups they touch.
+    assert decided >= shipped - 10 and decided > 300
