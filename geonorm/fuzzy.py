@@ -18,6 +18,8 @@ from array import array
 from bisect import bisect_left
 from collections.abc import Iterable, Iterator
 
+from rapidfuzz.distance import OSA
+
 __all__ = ["MIN_LENGTH", "FuzzyIndex", "allowed_distance", "distance"]
 
 MIN_LENGTH = 6
@@ -51,25 +53,13 @@ def _deletes(word: str, depth: int) -> set[str]:
 
 
 def distance(a: str, b: str, limit: int) -> int:
-    """Optimal string alignment distance, or ``limit + 1`` when larger."""
-    if abs(len(a) - len(b)) > limit:
-        return limit + 1
-    prev2: list[int] = []
-    prev = list(range(len(b) + 1))
-    for i in range(1, len(a) + 1):
-        cur = [i] + [0] * len(b)
-        best = cur[0]
-        for j in range(1, len(b) + 1):
-            cost = 0 if a[i - 1] == b[j - 1] else 1
-            v = min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + cost)
-            if i > 1 and j > 1 and a[i - 1] == b[j - 2] and a[i - 2] == b[j - 1]:
-                v = min(v, prev2[j - 2] + 1)
-            cur[j] = v
-            best = min(best, v)
-        if best > limit:
-            return limit + 1
-        prev2, prev = prev, cur
-    return prev[-1]
+    """Optimal string alignment distance (a transposition counts as one
+    edit), or ``limit + 1`` when larger; rapidfuzz's, in compiled code.
+
+    >>> distance("phillipines", "philippines", 2), distance("chino", "china", 0)
+    (2, 1)
+    """
+    return int(OSA.distance(a, b, score_cutoff=limit))
 
 
 class FuzzyIndex:

@@ -313,6 +313,10 @@ FIELDS: dict[str, Field] = {
     "resolve_worst_ms": Field("resolve, worst 10,000-character input", lambda v: f"{v:.1f} ms", "lower"),
     "resolve_growth_16x": Field("resolve, time for 16x the input", lambda v: f"{v:.1f}x", "lower"),
     "resolve_20mb_ms": Field("resolve, 20 MB (refused)", lambda v: f"{v:.3f} ms", "lower"),
+    "add_seconds": Field("add_many, all entities", lambda v: f"{v:.1f} s", "lower"),
+    "add_mb": Field("memory of the additions", lambda v: f"{v:,.0f} MB", "lower"),
+    "resolve_kind_none_per_second": Field("resolve(kind=None), strings/s", lambda v: f"{v:,.0f}", "higher"),
+    "resolve_kind_person_per_second": Field('resolve(kind="person"), strings/s', lambda v: f"{v:,.0f}", "higher"),
 }
 _META = {
     "plain_cases": lambda v: f"{v:,} cases without options",
@@ -325,6 +329,9 @@ _META = {
     "roles_grown": lambda v: f"{v:,} roles in the grown registry",
     "sizes_mb": lambda v: "texts of " + ", ".join(f"{x:g}" for x in v) + " MB",
     "rounds": lambda v: f"best of {v} rounds",
+    "entities": lambda v: f"{v:,} synthetic entities",
+    "strings_all_kinds": lambda v: f"{v:,} strings of all kinds a round",
+    "strings_countries": lambda v: f"{v:,} country strings a round",
     "python": lambda v: f"Python {v}",
     "python_start_seconds": lambda v: f"a bare ``python -c pass`` takes {v:.3f} s",
 }
