@@ -17,8 +17,8 @@ from __future__ import annotations
 from array import array
 from bisect import bisect_left
 from collections.abc import Iterable, Iterator
-
-from rapidfuzz.distance import OSA
+from functools import cache
+from types import ModuleType
 
 __all__ = ["MIN_LENGTH", "FuzzyIndex", "allowed_distance", "distance"]
 
@@ -59,7 +59,16 @@ def distance(a: str, b: str, limit: int) -> int:
     >>> distance("phillipines", "philippines", 2), distance("chino", "china", 0)
     (2, 1)
     """
-    return int(OSA.distance(a, b, score_cutoff=limit))
+    return int(_osa().distance(a, b, score_cutoff=limit))
+
+
+@cache
+def _osa() -> ModuleType:
+    """rapidfuzz's OSA module, imported on the first typo look-up (not with
+    geonorm: most processes never look up a typo)."""
+    from rapidfuzz.distance import OSA
+
+    return OSA
 
 
 class FuzzyIndex:
