@@ -279,3 +279,26 @@ def test_an_organisation_s_office_found_by_its_title_is_known_to_that_office_s_d
     # known to the date of their file (2025-10-31), not a head of state's.
     with pytest.warns(StaleDataWarning, match="known to 2025-10-31"):
         geonorm.people.holder("World Bank President", on="2025-11-15")
+
+
+@pytest.mark.parametrize(
+    ("title", "day", "expected"),
+    [
+        ("Kremlin spokesman", "2025-06-01", ["person:dmitry-peskov"]),
+        ("White House press secretary", "2022-01-01", ["person:jen-psaki"]),
+        ("White House press secretary", "2025-06-01", ["person:karoline-leavitt"]),
+        ("Russian Foreign Ministry spokeswoman", "2025-06-01", ["person:maria-zakharova"]),
+        ("Russian Defence Ministry spokesman", "2025-06-01", ["person:igor-konashenkov"]),
+        ("MEA spokesperson", "2025-06-01", ["person:randhir-jaiswal"]),
+        # Several spokespeople at once: a shared seat.
+        (
+            "Chinese Foreign Ministry spokesperson",
+            "2025-06-01",
+            ["person:guo-jiakun", "person:lin-jian", "person:mao-ning"],
+        ),
+    ],
+)
+def test_spokespeople_by_the_institution_news_names(title: str, day: str, expected: list[str]) -> None:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", StaleDataWarning)
+        assert sorted(p.id for p in geonorm.people.holders(title, on=day)) == expected
