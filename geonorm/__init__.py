@@ -81,7 +81,15 @@ def _version() -> str:
         return "0+unknown"
 
 
-__version__ = _version()
+def __getattr__(name: str) -> str:
+    # ``__version__`` is read from the installed metadata when first asked
+    # for: importlib.metadata costs every process about 10 ms to import.
+    if name == "__version__":
+        value = _version()
+        globals()["__version__"] = value
+        return value
+    raise AttributeError(f"module 'geonorm' has no attribute {name!r}")
+
 
 #: The process-wide registry that the module-level functions use.
 default_registry = Registry()

@@ -113,19 +113,24 @@ from geonorm.extraction.matcher import matcher
 from geonorm import shipped
 geonorm.extract("Vladimir Putin met Narendra Modi in New Delhi.")
 m = matcher()
-state = [m._automata._unspaced is None, "currency" in shipped._SHIPPED]
+state = [sorted(m._automata._built), "currency" in shipped._SHIPPED]
 found = [x.entity.id for x in geonorm.extract("中国和俄罗斯的关系; the rupee at ₹83")]
-state += [m._automata._unspaced is not None, found]
+state += [sorted(m._automata._built), found]
+found = [x.entity.id for x in geonorm.extract("Россия и Индия. Ελλάδα")]
+state += [sorted(m._automata._built), found]
 print(json.dumps(state))
 """
 
 
 def test_what_a_process_builds_only_when_a_text_needs_it() -> None:
-    # English text builds no automaton of the scripts written without
-    # spaces and makes no currency sign; the first Chinese text builds it.
+    # English text builds only the automaton of Latin names after a space
+    # and makes no currency sign; the first Chinese text builds the one of
+    # names written without spaces, the first Russian and Greek text theirs.
     out = subprocess.run([sys.executable, "-c", _LAZY], capture_output=True, text=True, check=True).stdout
-    english_only, currencies_loaded, built, found = json.loads(out)
-    assert english_only
+    english_only, currencies_loaded, built, found, built_after, found_after = json.loads(out)
+    assert english_only == []
     assert not currencies_loaded
-    assert built
+    assert built == ["unspaced"]
+    assert built_after == ["cyrillic", "other", "unspaced"]
+    assert found_after == ["country:RU", "country:IN", "country:GR"]
     assert found == ["country:CN", "country:RU", "currency:INR", "currency:INR"]

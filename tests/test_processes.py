@@ -40,6 +40,7 @@ from geonorm.kinds import SPECS
 CHECKS = {
     "extract": lambda: [m.entity.id for m in geonorm.extract("Modi met Putin in Delhi; the rupee fell.")],
     "unspaced": lambda: [m.entity.id for m in geonorm.extract("中美两国的贸易，日本")],
+    "cyrillic": lambda: [m.entity.id for m in geonorm.extract("Россия и Индия")],
     "resolve": lambda: geonorm.resolve("Bharat", kind="country").id,
     "fuzzy": lambda: geonorm.resolve("Phillipines", kind="country", fuzzy=True).id,
     "people": lambda: geonorm.resolve("Wladimir Putine", kind="person").id,
@@ -67,7 +68,9 @@ SCENARIOS = {
     # The tables loaded, the extraction matcher half made.
     "matcher": (geonorm.extraction.matcher.Matcher, "_checked", None, lambda: geonorm.extract("India"), ("extract",)),
     # The automaton of names written without a space, half made.
-    "unspaced": (ahocorasick, "Automaton", "unspaced", lambda: geonorm.extract("中美"), ("unspaced",)),
+    "unspaced": (ahocorasick, "Automaton", "_get", lambda: geonorm.extract("中美"), ("unspaced",)),
+    # The automaton of names in Cyrillic, half made.
+    "cyrillic": (ahocorasick, "Automaton", "_get", lambda: geonorm.extract("Россия"), ("cyrillic",)),
     # A kind's resolution keys, half read.
     "keys": (geonorm.index, "parse_keys", None, lambda: geonorm.resolve("India", kind="country"), ("resolve",)),
     # The fuzzy index, half made.
@@ -149,6 +152,7 @@ print(json.dumps({"stopped": stopped, "results": results, "warm": not thread.is_
 _CHECKS = {
     "extract": ["person:narendra-modi", "person:vladimir-putin", "currency:INR"],
     "unspaced": ["country:CN", "country:US", "country:JP"],
+    "cyrillic": ["country:RU", "country:IN"],
     "resolve": "country:IN",
     "fuzzy": "country:PH",
     "people": "person:vladimir-putin",
@@ -160,7 +164,8 @@ _TIMEOUT = 45.0
 
 @pytest.mark.skipif(not hasattr(os, "fork"), reason="no fork on this platform")
 @pytest.mark.parametrize(
-    "scenario", ["index", "entities", "matcher", "unspaced", "keys", "fuzzy", "people", "resolver", "addition"]
+    "scenario",
+    ["index", "entities", "matcher", "unspaced", "cyrillic", "keys", "fuzzy", "people", "resolver", "addition"],
 )
 def test_a_pool_forked_while_a_thread_loads_the_tables(scenario: str) -> None:
     # A warm-up thread is inside a loader, holding its lock, when a

@@ -67,40 +67,91 @@ def _type_of(entries: Iterable[tuple[int, ...]], index: int) -> int | None:
     return None
 
 
+#: Letters of the Cyrillic blocks: a text without them meets no name that
+#: has one.
+_CYRILLIC_LETTER = re.compile("[\u0400-\u052f\u1c80-\u1c8f\u2de0-\u2dff\ua640-\ua69f]")
+#: Letters outside Latin (to U+024F), Cyrillic and the scripts written
+#: without spaces: Greek, Devanagari, Armenian, Georgian and the other
+#: scripts written with spaces.
+_OTHER_LETTER = re.compile(
+    "[^\\W\\d_\u0000-\u024f\u0400-\u052f\u1c80-\u1c8f\u2de0-\u2dff\ua640-\ua69f"
+    f"{HANGUL_SYLLABLES}{HEBREW}{HEBREW_PRESENTATION}{ARABIC}{UNSPACED}]"
+)
+_SPACED_GROUPS = ("cyrillic", "other")
+
+
+def _spaced_group(pattern: str) -> str:
+    """Which automaton of names after a space holds ``pattern``: Latin
+    ("", built with the matcher), or one built when a text first has a
+    letter of its script."""
+    if pattern.isascii():
+        return ""
+    if _CYRILLIC_LETTER.search(pattern):
+        return "cyrillic"
+    return "other" if _OTHER_LETTER.search(pattern) else ""
+
+
 class _Automata:
-    """The two automata of a set of patterns. Values are pattern ids (plain
-    integers, no Python object per pattern). The second, of names written
-    without a space before them, is built when a text first needs it
-    (:meth:`unspaced`): a process that reads only spaced scripts never
-    builds it."""
+    """The automata of a set of patterns. Values are pattern ids (plain
+    integers, no Python object per pattern). Names in Latin letters that
+    start after a space are in the first, built with it; names with
+    Cyrillic letters, with letters of other scripts written with spaces
+    (Greek, Devanagari...), and names written without a space before them
+    are in three more, each built when a text first needs it: a process
+    that reads only English never builds them, and its first extract
+    builds an automaton of half the names."""
 
     def __init__(self, patterns: Iterable[str], starts: Iterable[int], first: int = 0) -> None:
         self.spaced = ahocorasick.Automaton(ahocorasick.STORE_INTS)
-        self._unspaced: Any = None
-        self._waiting: list[tuple[str, int]] = []
+        self._built: dict[str, Any] = {}
+        self._waiting: dict[str, list[tuple[str, int]]] = {"unspaced": [], "cyrillic": [], "other": []}
         self._lock = _forksafe.lock()
-        add, waiting = self.spaced.add_word, self._waiting.append
+        add = self.spaced.add_word
+        unspaced, waiting = self._waiting["unspaced"].append, self._waiting
         for pid, (pattern, start) in enumerate(zip(patterns, starts, strict=True), first):
             # Only a name that must start after a space carries the space.
             if start:
-                waiting((pattern, pid))
-            else:
+                unspaced((pattern, pid))
+            elif pattern.isascii() or not (group := _spaced_group(pattern)):
                 add(" " + pattern, pid)
+            else:
+                waiting[group].append((" " + pattern, pid))
         self.spaced.make_automaton()
+
+    def _get(self, group: str) -> Any:
+        automaton = self._built.get(group)
+        if automaton is None:
+            with self._lock:
+                automaton = self._built.get(group)
+                if automaton is None:
+                    automaton = ahocorasick.Automaton(ahocorasick.STORE_INTS)
+                    for word, pid in self._waiting[group]:
+                        automaton.add_word(word, pid)
+                    automaton.make_automaton()
+                    self._built[group], self._waiting[group] = automaton, []
+        return automaton
 
     def unspaced(self) -> Any:
         """The automaton of the names that need no space before them."""
-        automaton = self._unspaced
-        if automaton is None:
-            with self._lock:
-                automaton = self._unspaced
-                if automaton is None:
-                    automaton = ahocorasick.Automaton(ahocorasick.STORE_INTS)
-                    for pattern, pid in self._waiting:
-                        automaton.add_word(pattern, pid)
-                    automaton.make_automaton()
-                    self._unspaced, self._waiting = automaton, []
-        return automaton
+        return self._get("unspaced")
+
+    def spaced_for(self, prepared: str) -> list[Any]:
+        """The automata of names after a space that ``prepared`` text needs."""
+        out = [self.spaced]
+        if _CYRILLIC_LETTER.search(prepared):
+            out.append(self._get("cyrillic"))
+        if _OTHER_LETTER.search(prepared):
+            out.append(self._get("other"))
+        return out
+
+    def spaced_of(self, pattern: str) -> Any:
+        """The automaton of names after a space that holds ``pattern``."""
+        group = _spaced_group(pattern)
+        return self._get(group) if group else self.spaced
+
+    def every(self) -> list[Any]:
+        """All the automata, built, that hold a name."""
+        return [a for a in (self.spaced, *(self._get(g) for g in (*_SPACED_GROUPS, "unspaced"))) if len(a)]
 
 
 def build_patterns(kinds: Iterable[str], rules: Mapping[str, Any] | None = None) -> PatternBuilder:
@@ -234,6 +285,12 @@ class Matcher:
         automata = _Automata([e[0] for e in entries], [e[1] for e in entries])
         return cls(table, automata, builder.symbols, frozenset(builder.demonyms))
 
+    def spaced_automata(self, prepared: str) -> list[Any]:
+        """The shipped automata of names after a space that ``prepared``
+        text needs (Latin always; Cyrillic and the other spaced scripts when
+        it has their letters)."""
+        return self._automata.spaced_for(prepared)
+
     @property
     def unspaced_automaton(self) -> Any:
         """The automaton of names written without a space before them (built
@@ -261,7 +318,7 @@ class Matcher:
     def find(self, pattern: str) -> int | None:
         """The id of a shipped pattern, or None."""
         if pt.start_rule(pattern) == START_SPACE:
-            found = self.automaton.get(" " + pattern, None)
+            found = self._automata.spaced_of(pattern).get(" " + pattern, None)
         else:
             found = self.unspaced_automaton.get(pattern, None)
         return None if found is None else int(found)
@@ -301,7 +358,7 @@ class Matcher:
         new = copy.copy(self)
         new.entries = table
         new.start_rule, new.end_rule, new.lengths = table.start_rule, table.end_rule, table.lengths
-        new.extra_automata = tuple(a for a in (automata.spaced, automata.unspaced()) if len(a))
+        new.extra_automata = tuple(automata.every())
         new.checked = self.checked + new._checked(table, len(self.checked))[len(self.checked) :]
         new.symbols = builder.symbols
         new.demonyms = frozenset(builder.demonyms)

@@ -277,13 +277,24 @@ class _Scan:
         if not word:
             return False
         window = " " + prepare(self.text[e + len(gap) : e + len(gap) + 80])
-        for end, pid in self.m.automaton.iter_long(window):
-            return (
-                bool(self.m.entries[pid][1])
-                and end - self.m.lengths[pid] == 0
-                and (end + 1 >= len(window) or not window[end + 1].isalnum())
-            )
-        return False
+        lengths = self.m.lengths
+        first: tuple[int, int] | None = None  # the leftmost name, the longest there
+        for automaton in self.m.spaced_automata(window):
+            for end, pid in automaton.iter_long(window):
+                if first is None or (end - lengths[pid], -lengths[pid]) < (
+                    first[0] - lengths[first[1]],
+                    -lengths[first[1]],
+                ):
+                    first = (end, pid)
+                break
+        if first is None:
+            return False
+        end, pid = first
+        return (
+            bool(self.m.entries[pid][1])
+            and end - lengths[pid] == 0
+            and (end + 1 >= len(window) or not window[end + 1].isalnum())
+        )
 
     def name_collision(self, entity: Entity, span: str, s: int, e: int) -> bool:
         """A one-word place name that is part of a person's name here
@@ -311,7 +322,7 @@ class _Scan:
         letters of the scripts written without a space before a name."""
         if self._automata is None:
             # A registry's additions first: an added name wins a tie.
-            self._automata = [*self.m.extra_automata, self.m.automaton]
+            self._automata = [*self.m.extra_automata, *self.m.spaced_automata(self.cased)]
             if UNSPACED_TEXT.search(self.text):
                 self._automata.append(self.m.unspaced_automaton)
         return self._automata
