@@ -1,11 +1,14 @@
 """The phrase matcher behind :func:`geonorm.extract`.
 
-Two Aho-Corasick automata (pyahocorasick, in C) over the extraction patterns
-(:mod:`.patterns`): one for names that start after a space, one for names
-written without a space before them (Chinese, Japanese, Thai; Arabic and
-Hebrew with their prefixes). The shipped patterns are compiled ahead of time
-and loaded, built once per process on first use; a registry's additions get
-two small automata of their own (:meth:`Matcher.with_additions`). Text is
+Aho-Corasick automata (pyahocorasick, in C) over the extraction patterns
+(:mod:`.patterns`): names in Latin letters that start after a space; names
+with Cyrillic letters; names in the other scripts written with spaces
+(Greek, Devanagari...); and names written without a space before them
+(Chinese, Japanese, Thai; Arabic and Hebrew with their prefixes). The
+shipped patterns are compiled ahead of time and loaded once per process on
+first use; the first automaton is built then, each other one when a text
+first has letters of its scripts. A registry's additions get small automata
+of their own (:meth:`Matcher.with_additions`). Text is
 prepared with :func:`prepare`, which changes no offset; the automata find
 the longest names in one pass, and the rules run only on what they found.
 """
@@ -44,7 +47,7 @@ __all__ = ["UNSPACED_TEXT", "Matcher", "build_patterns", "matcher"]
 
 _NONZERO = bytes([0] + [1] * 255)
 _FREE_END = bytes(1 if b == END_FREE else 0 for b in range(256))
-#: Letters of the scripts whose names the second automaton holds.
+#: Letters of the scripts whose names the unspaced automaton holds.
 UNSPACED_TEXT = re.compile(f"[{HANGUL_SYLLABLES}{HEBREW}{HEBREW_PRESENTATION}{ARABIC}{UNSPACED}]")
 
 
@@ -200,14 +203,16 @@ class Matcher:
         #: Per pattern id, how its start is checked (START_SPACE...), how its
         #: end is checked (END_WORD...), and its length.
         self.start_rule, self.end_rule, self.lengths = table.start_rule, table.end_rule, table.lengths
-        #: Two automata: names that start after a space, and names that need
-        #: no space before them (:attr:`unspaced_automaton`). Only a text
-        #: with letters of those scripts pays for reading the second one (an
-        #: automaton whose names start with thousands of characters is
-        #: several times slower to run, even on text it never matches).
+        #: The automata (see :class:`_Automata`): Latin names after a space
+        #: (:attr:`automaton`), the Cyrillic and other spaced scripts'
+        #: (:meth:`spaced_automata`), and names that need no space before
+        #: them (:attr:`unspaced_automaton`). Only a text with letters of a
+        #: script builds and reads its automaton (an automaton whose names
+        #: start with thousands of characters is several times slower to
+        #: run, even on text it never matches).
         self._automata = automata
         self.automaton = automata.spaced
-        #: A registry's additions: its own two automata, read first (see
+        #: A registry's additions: automata of their own, read first (see
         #: :meth:`with_additions`); empty for the shipped tables.
         self.extra_automata: tuple[Any, ...] = ()
         #: Currency signs ("$", "US$", "₹") by key, matched by :data:`SYMBOL_RUN`.
