@@ -81,17 +81,19 @@ _OTHER_LETTER = re.compile(
     f"{HANGUL_SYLLABLES}{HEBREW}{HEBREW_PRESENTATION}{ARABIC}{UNSPACED}]"
 )
 _SPACED_GROUPS = ("cyrillic", "other")
+#: The first Cyrillic (group 1) or other spaced-script (group 2) letter.
+_SCRIPT_LETTER = re.compile(f"({_CYRILLIC_LETTER.pattern})|({_OTHER_LETTER.pattern})")
 
 
 def _spaced_group(pattern: str) -> str:
     """Which automaton of names after a space holds ``pattern``: Latin
-    ("", built with the matcher), or one built when a text first has a
-    letter of its script."""
-    if pattern.isascii():
+    ("", built with the matcher), or the one of the script of its first
+    letter outside Latin, built when a text first has a letter of that
+    script (a name can only be met in a text that has all its letters)."""
+    found = None if pattern.isascii() else _SCRIPT_LETTER.search(pattern)
+    if found is None:
         return ""
-    if _CYRILLIC_LETTER.search(pattern):
-        return "cyrillic"
-    return "other" if _OTHER_LETTER.search(pattern) else ""
+    return "cyrillic" if found.lastindex == 1 else "other"
 
 
 class _Automata:
@@ -109,16 +111,20 @@ class _Automata:
         self._built: dict[str, Any] = {}
         self._waiting: dict[str, list[tuple[str, int]]] = {"unspaced": [], "cyrillic": [], "other": []}
         self._lock = _forksafe.lock()
-        add = self.spaced.add_word
-        unspaced, waiting = self._waiting["unspaced"].append, self._waiting
+        add, search = self.spaced.add_word, _SCRIPT_LETTER.search
+        unspaced = self._waiting["unspaced"].append
+        cyrillic, other = self._waiting["cyrillic"].append, self._waiting["other"].append
         for pid, (pattern, start) in enumerate(zip(patterns, starts, strict=True), first):
-            # Only a name that must start after a space carries the space.
+            # Only a name that must start after a space carries the space
+            # (added when its automaton is built).
             if start:
                 unspaced((pattern, pid))
-            elif pattern.isascii() or not (group := _spaced_group(pattern)):
+            elif pattern.isascii() or (found := search(pattern)) is None:
                 add(" " + pattern, pid)
+            elif found.lastindex == 1:
+                cyrillic((pattern, pid))
             else:
-                waiting[group].append((" " + pattern, pid))
+                other((pattern, pid))
         self.spaced.make_automaton()
 
     def _get(self, group: str) -> Any:
@@ -128,8 +134,9 @@ class _Automata:
                 automaton = self._built.get(group)
                 if automaton is None:
                     automaton = ahocorasick.Automaton(ahocorasick.STORE_INTS)
-                    for word, pid in self._waiting[group]:
-                        automaton.add_word(word, pid)
+                    space = "" if group == "unspaced" else " "
+                    for pattern, pid in self._waiting[group]:
+                        automaton.add_word(space + pattern, pid)
                     automaton.make_automaton()
                     self._built[group], self._waiting[group] = automaton, []
         return automaton
