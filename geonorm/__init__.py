@@ -94,6 +94,8 @@ def __getattr__(name: str) -> str:
 #: The process-wide registry that the module-level functions use.
 default_registry = Registry()
 
+_resolve = default_registry.resolve
+
 #: Countries: ISO 3166-1 states, Kosovo and dissolved states (ISO 3166-3).
 countries: KindResolver[Country] = default_registry.countries
 #: Currencies: ISO 4217, current and historic.
@@ -142,7 +144,9 @@ def resolve(
     >>> geonorm.resolve("Rs", kind="currency", country="PK").code
     'PKR'
     """
-    return default_registry.resolve(text, kind, fuzzy=fuzzy, metonyms=metonyms, **hints)
+    if hints:
+        return _resolve(text, kind, fuzzy=fuzzy, metonyms=metonyms, **hints)
+    return _resolve(text, kind, fuzzy=fuzzy, metonyms=metonyms)  # no hints: no dict to unpack
 
 
 def resolve_many(

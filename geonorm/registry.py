@@ -49,6 +49,8 @@ PACK_GROUP = "geonorm.tables"
 #: The most table files one alias pack may list.
 MAX_PACK_FILES = 1_000
 _SLOW = object()
+#: A new registry's overlay (immutable, so every registry may share it).
+_NO_ADDITIONS = Overlay()
 _MISSING = object()
 _KIND_TUPLES: dict[str | None, tuple[str, ...]] = {None: _AVAILABLE, **{k: (k,) for k in _AVAILABLE}}
 _SCORES = ix.SCORES
@@ -107,7 +109,7 @@ class Registry:
     def __init__(self) -> None:
         self._lock = _forksafe.lock()
         # Copy-on-write: readers take one reference and never see half a change.
-        self._ov = Overlay()
+        self._ov = _NO_ADDITIONS
         # The extraction matcher with this registry's additions, and the
         # overlay it was built for.
         self._text_matcher: tuple[Overlay, Any] | None = None
@@ -314,7 +316,7 @@ class Registry:
         if not k or (k.isdigit() and not _just_digits(k, text)):
             return None  # a number in prose ("3.28", "1,000") is no ISO numeric code
         ov = self._ov
-        layered = bool(ov)
+        layered = ov is not _NO_ADDITIONS and bool(ov)
         best: Entity | None = None
         best_score = -1.0
         tie = False
