@@ -68,6 +68,13 @@ def _offer(found: dict[str, _Hit], entity: Entity, etype: int, alias: str, fuzzy
         found[entity.id] = (score, etype in ix.WEAK_TYPES, entity, etype, alias, "fuzzy" if fuzzy_factor else None)
 
 
+def _as_written(acronym: str, written: str) -> bool:
+    """The case rule of acronyms in look-ups: an acronym ("UAE", "NATO")
+    counts only where the text, its spaces taken out (``written``), has it
+    in its own case ("uae" is no name)."""
+    return fold(acronym).replace(" ", "") == written
+
+
 def _hit_order(hit: _Hit) -> tuple[float, bool, str]:
     return (-hit[0], hit[1], hit[2].id)
 
@@ -229,7 +236,7 @@ class Registry:
                 continue
             entity = self._entity(table, entry[0])
             alias = entity.aliases[entry[1]]
-            if len(entry) > 3 and fold(alias).replace(" ", "") != folded.replace(" ", ""):
+            if len(entry) > 3 and not _as_written(alias, folded.replace(" ", "")):
                 continue  # an acronym, and the text was not written in capitals
             _offer(found, entity, etype, alias)
         extra = ov.keys.get(table.kind)
@@ -238,7 +245,7 @@ class Registry:
                 if etype in ix.METONYM_TYPES and not metonyms:
                     continue
                 entity = ov.entities.get(eid) or table.by_id[eid]
-                if ix.is_acronym(fold(alias)) and fold(alias).replace(" ", "") != folded.replace(" ", ""):
+                if ix.is_acronym(fold(alias)) and not _as_written(alias, folded.replace(" ", "")):
                     continue
                 _offer(found, entity, etype, alias)
 
@@ -345,7 +352,7 @@ class Registry:
                     # An acronym counts only as written (the case rule of _collect).
                     if written is None:
                         written = folded.replace(" ", "")
-                    if fold(table.entities[entry[0]].aliases[entry[1]]).replace(" ", "") != written:
+                    if not _as_written(table.entities[entry[0]].aliases[entry[1]], written):
                         continue
                 score = _SCORES[etype]
                 if score > best_score:
@@ -366,7 +373,7 @@ class Registry:
                         return _SLOW
                     if written is None:
                         written = folded.replace(" ", "")
-                    if fold(alias).replace(" ", "") != written:
+                    if not _as_written(alias, written):
                         continue
                 entity = ov.entities.get(eid) or table.by_id[eid]
                 score = _SCORES[etype]
