@@ -247,29 +247,22 @@ def _person_extra(
         day = tf.as_of.isoformat()
         for rec in tf.records:
             for role in rec.fields.get("roles", ()):
-                earliest(office_as_of, role["office"], day)
+                office = role["office"]
+                earliest(office_as_of, office, day)
+                places = [
+                    place
+                    for place in (f"country:{role['country']}" if "country" in role else None, role.get("organisation"))
+                    if place is not None
+                ]
                 # Only a single seat is known by its one holder's start or
                 # confirmed_on; where several people hold an office together,
                 # one holder's report says nothing of the others.
-                single = role["office"] in seats and not any(
-                    (role["office"], place) in shared_seats
-                    for place in (f"country:{role.get('country')}", role.get("organisation"))
-                )
-                seen = (
-                    [d.isoformat() for d in (role.get("start"), role.get("confirmed_on")) if d is not None]
-                    if single
-                    else []
-                )
-                places: tuple[str | None, ...] = (
-                    f"country:{role['country']}" if "country" in role else None,
-                    role.get("organisation"),
-                )
+                single = office in seats and not any((office, place) in shared_seats for place in places)
+                seen = [d.isoformat() for d in (role.get("start"), role.get("confirmed_on")) if d is not None]
                 for place in places:
-                    if place is None:
-                        continue
-                    seat = f"{role['office']} {place}"
+                    seat = f"{office} {place}"
                     earliest(seat_files, seat, day)
-                    if seen:
+                    if single and seen:
                         seat_seen[seat] = max(seat_seen.get(seat, ""), *seen)
     seat_as_of = {seat: max(day, seat_seen.get(seat, "")) for seat, day in seat_files.items()}
     return {
