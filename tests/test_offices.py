@@ -226,10 +226,14 @@ def test_a_day_past_the_as_of_date_warns() -> None:
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         geonorm.people.holder("President", country="FR", on=as_of)  # no warning up to the as-of date
-    # Each office is known to the earliest as-of date of the tables with its
-    # roles: the heads of state's (late November 2025) here.
-    with pytest.warns(StaleDataWarning, match="known to 2025-11-30") as caught:
-        geonorm.people.holder("President", country="FR", on=dt.date(2025, 12, 1))
+    # A single seat is known to the later of the earliest as-of date of the
+    # tables with its roles and the last day a dated report showed its holder
+    # (Macron's confirmed_on, 2026-01-20, here).
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        geonorm.people.holder("President", country="FR", on=dt.date(2026, 1, 20))
+    with pytest.warns(StaleDataWarning, match="known to 2026-01-20") as caught:
+        geonorm.people.holder("President", country="FR", on=dt.date(2026, 1, 21))
     assert caught[0].filename == __file__  # points at the caller
     with pytest.warns(StaleDataWarning):
         geonorm.people.holders("President", country="FR")  # today
@@ -261,7 +265,7 @@ def test_a_central_bank_named_in_front_of_the_office(title: str, expected: str) 
 
 def test_each_shipped_office_is_known_to_its_own_date() -> None:
     # Portugal's presidency changed hands on 2026-03-09 (recorded after the
-    # file's as-of date); France's is known only to the file's date.
+    # file's as-of date); France's is known to an earlier day.
     geonorm.people.holder("President", country="PT", on="2026-01-01")  # loads the tables
     from geonorm.kinds import SPECS
 
@@ -270,15 +274,24 @@ def test_each_shipped_office_is_known_to_its_own_date() -> None:
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         assert geonorm.people.holder("President", country="PT", on="2026-03-09").id == "person:antonio-jose-seguro"
-    with pytest.warns(StaleDataWarning, match="known to 2025-11-30"):
+    france = seat_as_of[("head_of_state", "country:FR")]
+    assert france < dt.date(2026, 3, 9)
+    with pytest.warns(StaleDataWarning, match=f"known to {france.isoformat()}"):
         geonorm.people.holder("President", country="FR", on="2026-03-09")
 
 
 def test_an_organisation_s_office_found_by_its_title_is_known_to_that_office_s_date() -> None:
     # "World Bank President" is the bank's chief executive, whose roles are
-    # known to the date of their file (2025-10-31), not a head of state's.
-    with pytest.warns(StaleDataWarning, match="known to 2025-10-31"):
-        geonorm.people.holder("World Bank President", on="2025-11-15")
+    # known to their own date, not to a head of state's.
+    geonorm.people.holder("President", country="PT", on="2026-01-01")  # loads the tables
+    from geonorm.kinds import SPECS
+
+    seat_as_of = SPECS["person"].seat_as_of  # type: ignore[attr-defined]
+    bank = seat_as_of[("chief_executive", "organisation:world-bank")]
+    assert bank != seat_as_of[("head_of_state", "country:US")]
+    day = bank + dt.timedelta(days=1)
+    with pytest.warns(StaleDataWarning, match=f"known to {bank.isoformat()}"):
+        geonorm.people.holder("World Bank President", on=day)
 
 
 @pytest.mark.parametrize(
