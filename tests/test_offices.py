@@ -315,3 +315,14 @@ def test_spokespeople_by_the_institution_news_names(title: str, day: str, expect
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", StaleDataWarning)
         assert sorted(p.id for p in geonorm.people.holders(title, on=day)) == expected
+
+
+def test_no_holder_between_a_last_sure_day_and_a_first_sure_day() -> None:
+    # Noem's last day and Mullin's first are not in the reports checked: her
+    # role ends on the day the Senate confirmed him, his counts from a day he
+    # surely held the office, and no one is made up for the weeks between.
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", StaleDataWarning)
+        assert geonorm.people.holder("interior_minister", country="US", on="2026-04-10") is None
+        found = geonorm.people.holder("interior_minister", country="US", on="2026-06-25")
+    assert found is not None and found.id == "person:markwayne-mullin"
