@@ -228,3 +228,19 @@ def test_broken_language_tables_are_named(text: str, message: str) -> None:
     with pytest.raises(TableError, match=message) as err:
         parse_table(tomllib.loads(text), "languages/zz.toml")
     assert "languages/zz.toml" in str(err.value)
+
+
+def test_a_rewritten_index_file_leaves_its_readers_the_old_text(tmp_path: Path) -> None:
+    # The compile step renames a finished file over the old one: a process
+    # that has the old file mapped (the patterns) keeps reading it whole.
+    import mmap
+
+    from geonorm.compile import _write
+
+    (tmp_path / "patterns.tsv").write_text("old text\n", encoding="utf-8")
+    with open(tmp_path / "patterns.tsv", "rb") as f, mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ) as mapped:
+        assert _write(tmp_path, {"patterns": ("patterns.tsv", "new, longer text\n")}, check=False) == ["patterns"]
+        assert mapped[:] == b"old text\n"
+    assert (tmp_path / "patterns.tsv").read_text(encoding="utf-8") == "new, longer text\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["patterns.tsv"]  # no temporary file left
+    assert _write(tmp_path, {"patterns": ("patterns.tsv", "new, longer text\n")}, check=False) == []

@@ -19,8 +19,11 @@ unless ``--new-sources`` says that is the intent; then update the pins.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
+import os
 import sys
+import tempfile
 from pathlib import Path
 
 from .. import index as ix
@@ -91,8 +94,23 @@ def _write(index_dir: Path, files: dict[str, tuple[str, str]], check: bool) -> l
             stale.append(label)
             if not check:
                 index_dir.mkdir(parents=True, exist_ok=True)
-                path.write_text(text, encoding="utf-8")
+                _replace(path, text)
     return stale
+
+
+def _replace(path: Path, text: str) -> None:
+    """Write ``text`` to ``path`` by renaming a finished file over it, so that
+    a process reading (or mapping) the old file keeps reading it whole."""
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as out:
+            out.write(text)
+        os.chmod(tmp, path.stat().st_mode & 0o777 if path.exists() else 0o644)
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
 
 
 def main(argv: list[str] | None = None) -> int:
