@@ -49,6 +49,7 @@ PACK_GROUP = "geonorm.tables"
 #: The most table files one alias pack may list.
 MAX_PACK_FILES = 1_000
 _SLOW = object()
+_NOTHING = object()  # a key that names nothing (the fast path tries the next)
 #: A new registry's overlay (immutable, so every registry may share it).
 _NO_ADDITIONS = Overlay()
 _MISSING = object()
@@ -312,8 +313,11 @@ class Registry:
         """``resolve`` for the common case (no hints, no fuzzy), without
         building matches: the exact key in each kind's shipped keys, with this
         registry's additions layered over them as :meth:`_collect` layers
-        them. Returns ``_SLOW`` when the general path must decide (fallback
-        keys, acronyms among several kinds)."""
+        them, then, where that finds nothing, the key without a leading "the"
+        (the fallback key the kinds try first; tests/test_fast_path.py
+        checks that both paths agree). Returns ``_SLOW`` when the general path
+        must decide (the other fallback keys, acronyms written apart among
+        several kinds)."""
         if text.isascii():
             folded = " ".join(text.translate(_TABLE).split())
             k = folded.lower()
@@ -322,6 +326,18 @@ class Registry:
             k = key_of_folded(folded)
         if not k or (k.isdigit() and not _just_digits(k, text)):
             return None  # a number in prose ("3.28", "1,000") is no ISO numeric code
+        found = self._fast_key(k, folded, kinds, metonyms)
+        if found is _NOTHING:
+            if k.startswith("the ") and len(k) > 4:
+                found = self._fast_key(k[4:], folded, kinds, metonyms)
+            return _SLOW if found is _NOTHING else found
+        return found
+
+    def _fast_key(self, k: str, folded: str, kinds: tuple[str, ...], metonyms: bool) -> object:
+        """The entity the key ``k`` names among ``kinds``, None for a tie,
+        ``_NOTHING`` when it names none, or ``_SLOW`` when the general path
+        must decide."""
+        spaced = " " in k
         ov = self._ov
         layered = ov is not _NO_ADDITIONS and bool(ov)
         best: Entity | None = None
@@ -344,10 +360,10 @@ class Registry:
                 if etype in _METONYM_TYPES and not metonyms:
                     continue
                 if len(entry) > 3:
-                    if len(kinds) > 1:
+                    if spaced and len(kinds) > 1:
                         # Another kind's fallback keys may tie with an acronym
-                        # ("K F X": the KF-21, or a person's initials): the
-                        # general path weighs them.
+                        # written in letters apart ("K F X": the KF-21, or a
+                        # person's initials): the general path weighs them.
                         return _SLOW
                     # An acronym counts only as written (the case rule of _collect).
                     if written is None:
@@ -369,7 +385,7 @@ class Registry:
                 if etype in _METONYM_TYPES and not metonyms:
                     continue
                 if ix.is_acronym(fold(alias)):
-                    if len(kinds) > 1:
+                    if spaced and len(kinds) > 1:
                         return _SLOW
                     if written is None:
                         written = folded.replace(" ", "")
@@ -384,7 +400,7 @@ class Registry:
         if layered and ov.entities and best is not None:
             best = ov.entities.get(best.id, best)  # the registry's version of an entity it added names to
         if best is None:
-            return _SLOW  # the general path tries the kinds' fallback keys
+            return _NOTHING
         return None if tie else best
 
     def candidates(

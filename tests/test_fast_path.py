@@ -36,7 +36,22 @@ def _variants(texts: list[str], n: int) -> list[str]:
 
 TEXTS = _texts()
 # An acronym of one kind that another kind's fallback keys also reach.
-STRINGS = [*TEXTS, *_variants(TEXTS, 4_000), "K F X", "K F - X"]
+STRINGS = [
+    *TEXTS,
+    *_variants(TEXTS, 4_000),
+    "K F X",
+    "K F - X",
+    # A leading "the" before a weapon's name, and one-word acronyms with
+    # every kind at once, decided on the fast path.
+    "the Killjoy",
+    "THE Skyranger",
+    "the S-400",
+    "CIA",
+    "cia",
+    "the CIA",
+    "(NATO)",
+    "the the",
+]
 
 
 @pytest.mark.parametrize("kind", [None, "country", "currency", "organisation", "person", "weapon"])
@@ -103,3 +118,9 @@ def test_a_registry_with_additions_keeps_the_fast_path_and_its_answers(
     assert not differ, differ[:5]
     # The additions cost the fast path only the look-ups they touch.
     assert decided >= shipped - 10 and decided > 300
+
+
+@pytest.mark.parametrize("text", ["the Netherlands", "THE Killjoy", "CIA", "(NATO)", "the Hong Kong dollar"])
+def test_a_leading_the_and_a_one_word_acronym_stay_on_the_fast_path(text: str) -> None:
+    found = geonorm.default_registry._fast_resolve(text, _AVAILABLE, False)
+    assert found is not _SLOW and found is not None

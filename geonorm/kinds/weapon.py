@@ -11,7 +11,7 @@ from typing import Any
 
 from ..model import Country, Organisation, Weapon
 from ..scripts import CYRILLIC
-from ..text import key
+from ..text import key, without_article
 from .base import KindSpec, TableLookup, build_linked, rotations
 
 __all__ = ["WeaponSpec", "designator_key"]
@@ -107,6 +107,13 @@ class WeaponSpec(KindSpec[Weapon]):
     def query_keys(self, text: str, primary: str, keys: Mapping[str, Any]) -> list[str]:
         out = super().query_keys(text, primary, keys)
         base = key(text)
+        # The weapon key has no spaces, so the common fallback cannot see a
+        # leading "the": the key without it comes first here too ("the Killjoy").
+        bare = without_article(base)
+        if bare != base:
+            cand = designator_key(bare)
+            if cand and cand != primary and cand not in out:
+                out.insert(0, cand)
         words = base.split()
         trimmed = [w for w in words if w not in _GENERIC] or words
         variants = [" ".join(trimmed)] if trimmed != words else []
