@@ -29,7 +29,7 @@ from .shipped import _SHIPPED, FUZZY_TYPES, available_kinds
 from .shipped import ShippedTable as _Table
 from .shipped import table as _shipped
 from .tables import TableError, TableFile, parse_table, parse_toml, read_table
-from .text import _TABLE, brief, fold, key_of_folded
+from .text import _TABLE, brief, fold, key_of_folded, without_article
 
 if TYPE_CHECKING:
     from .extraction.mentions import Mention
@@ -328,8 +328,9 @@ class Registry:
             return None  # a number in prose ("3.28", "1,000") is no ISO numeric code
         found = self._fast_key(k, folded, kinds, metonyms)
         if found is _NOTHING:
-            if k.startswith("the ") and len(k) > 4:
-                found = self._fast_key(k[4:], folded, kinds, metonyms)
+            bare = without_article(k)
+            if bare != k:
+                found = self._fast_key(bare, folded, kinds, metonyms)
             return _SLOW if found is _NOTHING else found
         return found
 
