@@ -9,6 +9,8 @@ every code point.
 
 from __future__ import annotations
 
+import re
+
 __all__ = [
     "ARABIC",
     "CYRILLIC",
@@ -21,6 +23,7 @@ __all__ = [
     "UNSPACED",
     "arabic",
     "cyrillic",
+    "first_beyond_latin",
     "hangul",
     "hebrew",
     "katakana",
@@ -45,6 +48,27 @@ ARABIC = "\u0600-\u06ff\u0750-\u077f\ufb50-\ufdff\ufe70-\ufeff"
 #: the supplementary planes), kana (with the phonetic extensions and
 #: half-width katakana), Thai and Lao, Khmer, Burmese.
 UNSPACED = HAN + KANA + "\u31f0-\u31ff\uff66-\uff9f\U00020000-\U0002ffff\u0e00-\u0eff\u1780-\u17ff\u1000-\u109f"
+
+
+#: A character outside Latin (to U+024F), general punctuation and the
+#: currency signs: no script named here has one below it.
+_BEYOND_LATIN = re.compile("[^\x00-\u024f\u2000-\u206f\u20a0-\u20cf]")
+
+
+def first_beyond_latin(text: str) -> int:
+    """Where the first character of any script above starts in ``text`` (at
+    or after; ``len(text)`` when none): a search for a letter of one of them
+    may start there. One scan of the text, and none for ASCII.
+
+    >>> first_beyond_latin("Putin – «Путин»")
+    9
+    >>> first_beyond_latin("S-400 for India")
+    15
+    """
+    if text.isascii():
+        return len(text)
+    found = _BEYOND_LATIN.search(text)
+    return len(text) if found is None else found.start()
 
 
 def unspaced(ch: str) -> bool:

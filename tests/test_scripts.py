@@ -33,3 +33,43 @@ def test_classes_nest() -> None:
     unified = re.compile(f"[{scripts.HAN_UNIFIED}]")
     assert all(han.match(chr(o)) for o in range(0x30000) if unified.match(chr(o)))
     assert all(scripts.unspaced(chr(o)) for o in range(0x30000) if han.match(chr(o)))
+
+
+def _every_code_point() -> str:
+    return "".join(chr(o) for o in range(0x110000) if not 0xD800 <= o <= 0xDFFF)
+
+
+def test_no_searched_script_starts_before_first_beyond_latin() -> None:
+    # Every search that first_beyond_latin lets start late: the scan's
+    # automata choice, the unspaced text test, the abbreviation and
+    # traditional-script checks. None may match a character it would skip.
+    from geonorm.extraction import abbreviations, matcher
+
+    every = _every_code_point()
+    searched = [
+        matcher._CYRILLIC_LETTER,
+        matcher._OTHER_LETTER,
+        matcher.UNSPACED_TEXT,
+        abbreviations._HAN,
+        abbreviations._KANA,
+        abbreviations._HANGUL,
+        re.compile("[" + matcher._load_rules()["traditional_characters"] + "]"),
+    ]
+    for pattern in searched:
+        for found in pattern.finditer(every):
+            assert scripts.first_beyond_latin(found.group()) == 0, (pattern.pattern[:40], hex(ord(found.group())))
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("", 0),
+        ("S-400 for India", 15),
+        ("Côte d’Ivoire – €5bn", 20),  # Latin-1, general punctuation, a currency sign
+        ("Putin – «Путин»", 9),
+        ("Xi Jinping (习近平)", 12),
+        ("Hà Nội", 4),  # Latin Extended Additional (ộ) lies beyond
+    ],
+)
+def test_first_beyond_latin(text: str, expected: int) -> None:
+    assert scripts.first_beyond_latin(text) == expected

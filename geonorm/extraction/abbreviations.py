@@ -27,9 +27,10 @@ def find_abbreviations(scan: _Scan) -> list[tuple[int, int, Entity, MentionHow, 
         return []
     text = scan.text
     out: list[tuple[int, int, Entity, MentionHow, bool]] = []
-    langs = ["ko"] if _HANGUL.search(text) else []
-    if _HAN.search(text):
-        langs.append("ja" if _KANA.search(text) else "zh")
+    beyond = scan.beyond  # no Chinese, Japanese or Korean letter before it
+    langs = ["ko"] if _HANGUL.search(text, beyond) else []
+    if _HAN.search(text, beyond):
+        langs.append("ja" if _KANA.search(text, beyond) else "zh")
     for lang in langs:
         run, chars = scan.m.abbreviation_runs.get(lang), scan.m.single_characters[lang]
         if run is None:

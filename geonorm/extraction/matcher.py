@@ -145,12 +145,14 @@ class _Automata:
         """The automaton of the names that need no space before them."""
         return self._get("unspaced")
 
-    def spaced_for(self, prepared: str) -> list[Any]:
-        """The automata of names after a space that ``prepared`` text needs."""
+    def spaced_for(self, prepared: str, beyond: int = 0) -> list[Any]:
+        """The automata of names after a space that ``prepared`` text needs;
+        it has no letter of a script but Latin before offset ``beyond``
+        (:func:`~geonorm.scripts.first_beyond_latin`)."""
         out = [self.spaced]
-        if _CYRILLIC_LETTER.search(prepared):
+        if _CYRILLIC_LETTER.search(prepared, beyond):
             out.append(self._get("cyrillic"))
-        if _OTHER_LETTER.search(prepared):
+        if _OTHER_LETTER.search(prepared, beyond):
             out.append(self._get("other"))
         return out
 
@@ -297,11 +299,11 @@ class Matcher:
         automata = _Automata([e[0] for e in entries], [e[1] for e in entries])
         return cls(table, automata, builder.symbols, frozenset(builder.demonyms))
 
-    def spaced_automata(self, prepared: str) -> list[Any]:
+    def spaced_automata(self, prepared: str, beyond: int = 0) -> list[Any]:
         """The shipped automata of names after a space that ``prepared``
         text needs (Latin always; Cyrillic and the other spaced scripts when
-        it has their letters)."""
-        return self._automata.spaced_for(prepared)
+        it has their letters, none of them before offset ``beyond``)."""
+        return self._automata.spaced_for(prepared, beyond)
 
     @property
     def unspaced_automaton(self) -> Any:

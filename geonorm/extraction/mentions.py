@@ -14,7 +14,7 @@ import attrs
 
 from .. import index as ix
 from ..model import KINDS, Entity, Person
-from ..scripts import hangul, katakana, unspaced
+from ..scripts import first_beyond_latin, hangul, katakana, unspaced
 from ..shipped import available_kinds
 from ..text import brief, fold, key
 from .abbreviations import find_abbreviations
@@ -41,7 +41,9 @@ __all__ = ["Mention", "MentionHow", "extract"]
 _CLOSERS = '.»"”)'
 _CONTEXT_CHARS = 80  # how far "other currency words around" reach
 _LETTER_SPACE_DIGIT = re.compile(r"[A-Za-z] \d")
-_PREV_WORD = re.compile(r"([^\W_]+)(\W*)$")
+# The word before an offset, read backwards (the text before it, reversed):
+# one match, where a search for a word at the end would try every start.
+_PREV_WORD_REVERSED = re.compile(r"(\W*)([^\W_]+)")
 _NEXT_WORD = re.compile(r"(\W*)([^\W_]+)")
 _SENTENCE_END = re.compile(r"[.!?\n]")
 _AMOUNT_AFTER = re.compile(r"[ \u00a0]?\d")
@@ -120,6 +122,9 @@ class _Scan:
         # The automaton reads the prepared text (same offsets, plus one for
         # the leading space that lets every name start after a space).
         self.cased = " " + prepare(text)
+        #: No letter of a script but Latin comes before this offset: every
+        #: search for one starts here (one scan of the text for them all).
+        self.beyond = first_beyond_latin(text)
         self.kinds = kinds
         self.metonyms = metonyms
         self.coref: dict[str, Person] = {}
@@ -139,8 +144,9 @@ class _Scan:
     # -- looking around a span (offsets in the original text) --------------
 
     def prev_word(self, s: int) -> tuple[str, str]:
-        found = _PREV_WORD.search(self.text, max(0, s - 40), s)
-        return (found.group(1), found.group(2)) if found else ("", self.text[max(0, s - 40) : s])
+        before = self.text[max(0, s - 40) : s]
+        found = _PREV_WORD_REVERSED.match(before[::-1])
+        return (found.group(2)[::-1], found.group(1)[::-1]) if found else ("", before)
 
     def next_word(self, e: int) -> tuple[str, str]:
         found = _NEXT_WORD.match(self.text, e, e + 40)
@@ -164,7 +170,7 @@ class _Scan:
     def traditional(self) -> bool:
         """Whether the text is Chinese in traditional script."""
         if self._traditional is None:
-            self._traditional = bool(self.m.traditional.search(self.text))
+            self._traditional = bool(self.m.traditional.search(self.text, self.beyond))
         return self._traditional
 
     def title_case_line(self, s: int) -> bool:
@@ -322,8 +328,8 @@ class _Scan:
         letters of the scripts written without a space before a name."""
         if self._automata is None:
             # A registry's additions first: an added name wins a tie.
-            self._automata = [*self.m.extra_automata, *self.m.spaced_automata(self.cased)]
-            if UNSPACED_TEXT.search(self.text):
+            self._automata = [*self.m.extra_automata, *self.m.spaced_automata(self.cased, self.beyond + 1)]
+            if UNSPACED_TEXT.search(self.text, self.beyond):
                 self._automata.append(self.m.unspaced_automaton)
         return self._automata
 

@@ -1,0 +1,39 @@
+"""The scan's readers of the text around a name agree with their plain
+definitions on any text (they are written for speed)."""
+
+from __future__ import annotations
+
+import re
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from geonorm.extraction.matcher import matcher
+from geonorm.extraction.mentions import _all_kinds, _Scan
+
+# The word before an offset, as a search for the last word before it.
+_REFERENCE_PREV_WORD = re.compile(r"([^\W_]+)(\W*)$")
+
+_TEXT = st.text(alphabet=st.sampled_from("ab Z9_ .,-'\n\t«»Дж习ộ\u00a0é"), max_size=70)
+
+
+def _reference_prev_word(text: str, s: int) -> tuple[str, str]:
+    found = _REFERENCE_PREV_WORD.search(text, max(0, s - 40), s)
+    return (found.group(1), found.group(2)) if found else ("", text[max(0, s - 40) : s])
+
+
+@settings(max_examples=500, deadline=None)
+@given(text=_TEXT, data=st.data())
+def test_prev_word_is_the_last_word_before(text: str, data: st.DataObject) -> None:
+    scan = _Scan(matcher(), text, _all_kinds(), False)
+    s = data.draw(st.integers(0, len(text)))
+    assert scan.prev_word(s) == _reference_prev_word(text, s)
+
+
+def test_prev_word_examples() -> None:
+    text = "Officials said the won fell; Korea's  won"
+    scan = _Scan(matcher(), text, _all_kinds(), False)
+    assert scan.prev_word(text.index("won")) == ("the", " ")
+    assert scan.prev_word(text.rindex("won")) == ("s", "  ")
+    assert scan.prev_word(0) == ("", "")
+    assert scan.prev_word(text.index(";") + 1) == ("fell", ";")
