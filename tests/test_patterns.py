@@ -8,6 +8,8 @@ import subprocess
 import sys
 from collections.abc import Mapping
 
+import pytest
+
 import geonorm
 from geonorm import index as ix
 from geonorm.extraction import patterns as pt
@@ -32,9 +34,16 @@ def _builder() -> pt.PatternBuilder:
 
 
 def _load(text: str) -> tuple[pt.PatternTable, list[str], Mapping[str, list[pt.Candidate]], frozenset[str]]:
-    loaded = pt.PatternTable.load(("test",), _lookup_any, text.encode())
+    taken: list[str] = []
+
+    def take(first: int, patterns: list[str], starts: bytes) -> None:
+        assert first == len(taken) and len(patterns) == len(starts)
+        taken.extend(patterns)
+
+    loaded = pt.PatternTable.load(("test",), _lookup_any, text.encode(), take)
     assert loaded is not None
-    return loaded
+    table, symbols, demonyms = loaded
+    return table, taken, symbols, demonyms
 
 
 def test_dump_and_load_round_trip() -> None:
@@ -46,6 +55,7 @@ def test_dump_and_load_round_trip() -> None:
     assert len(table) == len(entries)
     assert patterns_in_order == [pattern for pattern, *_ in entries]
     for pid, (pattern, start, end, cands) in enumerate(entries):
+        assert table.pattern(pid) == pattern
         assert table[pid] == (pattern, cands)
         assert (table.start_rule[pid], table.end_rule[pid], table.lengths[pid]) == (start, end, len(pattern))
     assert dict(symbols) == builder.symbols
@@ -134,3 +144,20 @@ def test_what_a_process_builds_only_when_a_text_needs_it() -> None:
     assert built_after == ["cyrillic", "other", "unspaced"]
     assert found_after == ["country:RU", "country:IN", "country:GR"]
     assert found == ["country:CN", "country:RU", "currency:INR", "currency:INR"]
+
+
+def test_batches_read_the_same_table(monkeypatch: pytest.MonkeyPatch) -> None:
+    builder = _builder()
+    entries = pt.entries(builder.patterns)
+    text = pt.dump(("test",), entries, builder.symbols, builder.demonyms)
+    whole, whole_patterns, _, _ = _load(text)
+    monkeypatch.setattr(pt, "_BATCH_BYTES", 40)  # a batch of a line or two
+    batched, batched_patterns, _, _ = _load(text)
+    assert batched_patterns == whole_patterns == [pattern for pattern, *_ in entries]
+    assert batched._offsets == whole._offsets and batched.lengths == whole.lengths
+    assert batched.start_rule == whole.start_rule and batched.end_rule == whole.end_rule
+    assert [batched[pid] for pid in range(len(entries))] == [whole[pid] for pid in range(len(entries))]
+    # A line lost in a later batch is a damaged file too.
+    lines = text.splitlines(keepends=True)
+    last_p = max(i for i, line in enumerate(lines) if line.startswith("p\t"))
+    assert pt.PatternTable.load(("test",), _lookup_any, "".join(lines[:last_p]).encode()) is None

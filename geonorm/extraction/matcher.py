@@ -18,8 +18,11 @@ from __future__ import annotations
 import copy
 import re
 import tomllib
-from collections.abc import Iterable, Mapping
+from array import array
+from collections import deque
+from collections.abc import Callable, Iterable, Mapping
 from importlib import resources
+from itertools import compress
 from typing import Any
 
 import ahocorasick
@@ -46,9 +49,15 @@ from .patterns import (
 __all__ = ["UNSPACED_TEXT", "Matcher", "build_patterns", "matcher"]
 
 _NONZERO = bytes([0] + [1] * 255)
+_ZERO = bytes([1] + [0] * 255)
 _FREE_END = bytes(1 if b == END_FREE else 0 for b in range(256))
 #: Letters of the scripts whose names the unspaced automaton holds.
 UNSPACED_TEXT = re.compile(f"[{HANGUL_SYLLABLES}{HEBREW}{HEBREW_PRESENTATION}{ARABIC}{UNSPACED}]")
+
+
+def _both(a: bytes, b: bytes) -> bytes:
+    """1 where both masks of 0s and 1s have a 1 (bytewise, in C)."""
+    return (int.from_bytes(a, "little") & int.from_bytes(b, "little")).to_bytes(len(a), "little")
 
 
 def _load_rules() -> dict[str, Any]:
@@ -99,33 +108,54 @@ def _spaced_group(pattern: str) -> str:
 class _Automata:
     """The automata of a set of patterns. Values are pattern ids (plain
     integers, no Python object per pattern). Names in Latin letters that
-    start after a space are in the first, built with it; names with
-    Cyrillic letters, with letters of other scripts written with spaces
-    (Greek, Devanagari...), and names written without a space before them
-    are in three more, each built when a text first needs it: a process
-    that reads only English never builds them, and its first extract
-    builds an automaton of half the names."""
+    start after a space are in the first, filled as the patterns are read
+    (:meth:`add`) and made with :meth:`finish`; names with Cyrillic letters,
+    with letters of other scripts written with spaces (Greek,
+    Devanagari...), and names written without a space before them are in
+    three more, each built when a text first needs it: a process that reads
+    only English never builds them, and its first extract builds an
+    automaton of half the names. Until then they are ids in flat arrays,
+    whose patterns are read again when their automaton is built."""
 
-    def __init__(self, patterns: Iterable[str], starts: Iterable[int], first: int = 0) -> None:
+    def __init__(self) -> None:
         self.spaced = ahocorasick.Automaton(ahocorasick.STORE_INTS)
+        self._pattern_of: Callable[[int], str] = str
         self._built: dict[str, Any] = {}
-        self._waiting: dict[str, list[tuple[str, int]]] = {"unspaced": [], "cyrillic": [], "other": []}
+        self._waiting: dict[str, array[int]] = {g: array("I") for g in ("unspaced", *_SPACED_GROUPS)}
         self._lock = _forksafe.lock()
-        add, search = self.spaced.add_word, _SCRIPT_LETTER.search
-        unspaced = self._waiting["unspaced"].append
-        cyrillic, other = self._waiting["cyrillic"].append, self._waiting["other"].append
-        for pid, (pattern, start) in enumerate(zip(patterns, starts, strict=True), first):
-            # Only a name that must start after a space carries the space
-            # (added when its automaton is built).
-            if start:
-                unspaced((pattern, pid))
-            elif pattern.isascii() or (found := search(pattern)) is None:
-                add(" " + pattern, pid)
-            elif found.lastindex == 1:
-                cyrillic((pattern, pid))
-            else:
-                other((pattern, pid))
+
+    @classmethod
+    def of(cls, patterns: list[str], starts: Iterable[int], first: int = 0) -> _Automata:
+        """The automata of ``patterns`` (ids from ``first``), made at once."""
+        automata = cls()
+        automata.add(first, patterns, bytes(starts))
+        automata.finish(lambda pid: patterns[pid - first])
+        return automata
+
+    def add(self, first: int, patterns: list[str], starts: bytes) -> None:
+        """Patterns with ids from ``first`` and their start rules. The work
+        per pattern runs in C (masks over the batch), but the search for a
+        letter of another script in the non-ASCII names after a space."""
+        ids = range(first, first + len(patterns))
+        # Only a name that must start after a space carries the space (added
+        # when its automaton is built).
+        self._waiting["unspaced"].extend(compress(ids, starts.translate(_NONZERO)))
+        after_space = starts.translate(_ZERO)
+        beyond_ascii = bytes(map(str.isascii, patterns)).translate(_ZERO)
+        latin = bytearray(after_space)
+        search, cyrillic, other = _SCRIPT_LETTER.search, self._waiting["cyrillic"], self._waiting["other"]
+        for i in compress(range(len(patterns)), _both(after_space, beyond_ascii)):
+            found = search(patterns[i])
+            if found is not None:
+                latin[i] = 0
+                (cyrillic if found.lastindex == 1 else other).append(first + i)
+        deque(map(self.spaced.add_word, map(" ".__add__, compress(patterns, latin)), compress(ids, latin)), maxlen=0)
+
+    def finish(self, pattern_of: Callable[[int], str]) -> None:
+        """Make the first automaton, once every pattern was added;
+        ``pattern_of`` reads a pattern by id for the others."""
         self.spaced.make_automaton()
+        self._pattern_of = pattern_of
 
     def _get(self, group: str) -> Any:
         automaton = self._built.get(group)
@@ -135,10 +165,11 @@ class _Automata:
                 if automaton is None:
                     automaton = ahocorasick.Automaton(ahocorasick.STORE_INTS)
                     space = "" if group == "unspaced" else " "
-                    for pattern, pid in self._waiting[group]:
-                        automaton.add_word(space + pattern, pid)
+                    add, pattern_of = automaton.add_word, self._pattern_of
+                    for pid in self._waiting[group]:
+                        add(space + pattern_of(pid), pid)
                     automaton.make_automaton()
-                    self._built[group], self._waiting[group] = automaton, []
+                    self._built[group], self._waiting[group] = automaton, array("I")
         return automaton
 
     def unspaced(self) -> Any:
@@ -281,11 +312,13 @@ class Matcher:
     def compiled(cls, kinds: Iterable[str]) -> Matcher | None:
         """The shipped patterns of ``kinds``, loaded from ``patterns.tsv``;
         None when the file is missing, of another format or of other kinds."""
-        loaded = PatternTable.load(tuple(kinds), _lookup_any)
+        automata = _Automata()
+        loaded = PatternTable.load(tuple(kinds), _lookup_any, take=automata.add)
         if loaded is None:
             return None
-        table, patterns, symbols, demonyms = loaded
-        return cls(table, _Automata(patterns, table.start_rule), symbols, demonyms)
+        table, symbols, demonyms = loaded
+        automata.finish(table.pattern)
+        return cls(table, automata, symbols, demonyms)
 
     @classmethod
     def from_tables(cls, kinds: Iterable[str]) -> Matcher:
@@ -296,7 +329,7 @@ class Matcher:
         entries = pt.entries(builder.patterns)
         for pattern, start, end, cands in entries:
             table.append(pattern, start, end, cands)
-        automata = _Automata([e[0] for e in entries], [e[1] for e in entries])
+        automata = _Automata.of([e[0] for e in entries], [e[1] for e in entries])
         return cls(table, automata, builder.symbols, frozenset(builder.demonyms))
 
     def spaced_automata(self, prepared: str, beyond: int = 0) -> list[Any]:
@@ -368,7 +401,7 @@ class Matcher:
         first = len(table)
         for pattern, start, end, cands in entries:
             table.append(pattern, start, end, cands)
-        automata = _Automata([e[0] for e in entries], [e[1] for e in entries], first)
+        automata = _Automata.of([e[0] for e in entries], [e[1] for e in entries], first)
         new = copy.copy(self)
         new.entries = table
         new.start_rule, new.end_rule, new.lengths = table.start_rule, table.end_rule, table.lengths

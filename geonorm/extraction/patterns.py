@@ -98,6 +98,8 @@ _ACRONYM, _SYMBOL, _CONTEXT_WORD, _SIGN = 1, 2, 4, 8
 # A pattern line: pattern, start rule, end rule (one digit each), candidates.
 _PATTERN_LINE = re.compile(rb"^p\t([^\t\n]+)\t(\d)\t(\d)\t.*\n", re.MULTILINE)
 _DIGIT_VALUES = bytes.maketrans(b"0123456789", bytes(range(10)))
+# How much of the file one batch of pattern lines reads.
+_BATCH_BYTES = 1 << 20
 
 
 @attrs.frozen
@@ -501,17 +503,34 @@ class PatternTable:
             new._made = dict(self._made)
         return new
 
+    def pattern(self, pid: int) -> str:
+        """The pattern of entry ``pid`` (read from the file's bytes without
+        making its candidates)."""
+        made = self._made.get(pid)
+        if made is not None:
+            return made[0]
+        start = self._offsets[pid] + 2  # after "p\t"
+        return self._blob[start : self._blob.find(b"\t", start)].decode("utf-8")
+
     @classmethod
     def load(
         cls,
         kinds: tuple[str, ...],
         lookup: Callable[[str], Entity | None],
         data: bytes | mmap.mmap | None = None,
-    ) -> tuple[PatternTable, list[str], Mapping[str, list[Candidate]], frozenset[str]] | None:
+        take: Callable[[int, list[str], bytes], object] | None = None,
+    ) -> tuple[PatternTable, Mapping[str, list[Candidate]], frozenset[str]] | None:
         """The compiled patterns of ``kinds`` (``data``, by default the shipped
-        file): the table, every pattern in id order (to fill the automata
-        with), the signs (made on first look-up) and the demonyms. None when
-        there is no file, or it has another format or other kinds."""
+        file): the table, the signs (made on first look-up) and the demonyms.
+        None when there is no file, or it has another format or other kinds,
+        or is damaged.
+
+        The patterns are read in batches of about a megabyte of the file;
+        ``take(first id, patterns, start rules)`` is given each batch in id
+        order (to fill the automata with), and nothing of a batch is kept
+        but the flat arrays. A load that returns None may have given some
+        batches to ``take`` first.
+        """
         if data is None:
             ref = resources.files("geonorm").joinpath("data", "index", PATTERNS_FILE)
             if not ref.is_file():
@@ -528,8 +547,7 @@ class PatternTable:
         table._blob, table._lookup = data, lookup
         signs: dict[str, str] = {}
         demonyms: set[str] = set()
-        # The signs and demonyms come first; then the patterns, read by one
-        # regular expression (C) rather than a split per line.
+        # The signs and demonyms come first; then the patterns.
         first = data.find(b"\np\t", nl) + 1 or len(data)
         for line in bytes(data[nl + 1 : first]).decode("utf-8").splitlines():
             if line[:2] == "s\t":
@@ -537,23 +555,38 @@ class PatternTable:
                 signs[k] = raw
             elif line[:2] == "d\t":
                 demonyms.add(line[2:])
-        # Every step below runs in C over all the lines at once, but the
-        # automata's own add_word calls.
-        fields = _PATTERN_LINE.findall(data, first)
-        lines = data[first:].split(b"\n")
-        if len(fields) != head.get("patterns") or len(lines) != len(fields) + 1:
+        count = head.get("patterns")
+        if not isinstance(count, int) or data[-1:] not in (b"\n", b""):
             return None  # a damaged file: the caller derives the patterns instead
-        patterns = [pattern.decode("utf-8") for pattern in map(itemgetter(0), fields)]
-        table.start_rule = array("B", b"".join(map(itemgetter(1), fields)).translate(_DIGIT_VALUES))
-        table.end_rule = array("B", b"".join(map(itemgetter(2), fields)).translate(_DIGIT_VALUES))
-        table.lengths = array("B", map(len, patterns))
-        table._offsets = array("I", accumulate(map((1).__add__, map(len, lines[:-2])), initial=first))
-        del fields, lines
+        # Each batch runs in C over all its lines at once, but the automata's
+        # own add_word calls (in ``take``); at most one batch's line objects
+        # are alive at a time.
+        pid, pos = 0, first
+        while pos < len(data):
+            stop = data.find(b"\n", pos + _BATCH_BYTES) + 1 or len(data)
+            chunk = data[pos:stop]
+            fields = _PATTERN_LINE.findall(chunk)
+            lines = chunk.split(b"\n")
+            if len(lines) != len(fields) + 1:
+                return None
+            patterns = list(map(bytes.decode, map(itemgetter(0), fields)))
+            starts = b"".join(map(itemgetter(1), fields)).translate(_DIGIT_VALUES)
+            table.start_rule.frombytes(starts)
+            table.end_rule.frombytes(b"".join(map(itemgetter(2), fields)).translate(_DIGIT_VALUES))
+            table.lengths.extend(map(len, patterns))
+            table._offsets.extend(accumulate(map((1).__add__, map(len, lines[:-2])), initial=pos))
+            if take is not None:
+                take(pid, patterns, starts)
+            pid += len(patterns)
+            pos = stop
+            del chunk, fields, lines, patterns
+        if pid != count:
+            return None
         if isinstance(data, mmap.mmap) and hasattr(mmap, "MADV_DONTNEED"):
             # Read once; a page comes back from the file when a pattern on it
             # is first matched (and is shared by every process that maps it).
             data.madvise(mmap.MADV_DONTNEED)
-        return table, patterns, _Signs(signs, lookup), frozenset(demonyms)
+        return table, _Signs(signs, lookup), frozenset(demonyms)
 
 
 class _Signs(Mapping[str, list[Candidate]]):
