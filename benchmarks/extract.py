@@ -199,6 +199,10 @@ def run_one(name: str, text_path: str, alias_path: str) -> dict[str, float]:
         import geonorm
         from geonorm.extraction.matcher import matcher
 
+        if name == "baseline":
+            # The checkout given, never the geonorm under test by mistake.
+            assert Path(geonorm.__file__).is_relative_to(Path(os.environ["PYTHONPATH"]).resolve()), geonorm.__file__
+
         matcher()
 
         def scan(t: str) -> int:
@@ -303,6 +307,8 @@ def main() -> int:
     if args.one:
         print(json.dumps(run_one(args.one, args.text, args.aliases)))
         return 0
+    if args.baseline and not (Path(args.baseline) / "geonorm" / "__init__.py").is_file():
+        parser.error(f"--baseline {args.baseline}: no geonorm package there")
     out_dir = ROOT / "benchmarks" / "results"
     out_dir.mkdir(parents=True, exist_ok=True)
     alias_path = out_dir / "extract-aliases.tmp"
