@@ -1,13 +1,16 @@
-"""The scan's readers of the text around a name agree with their plain
-definitions on any text (they are written for speed)."""
+"""The scan's readers of the text agree with their plain definitions on any
+text (they are written for speed)."""
 
 from __future__ import annotations
 
+import random
 import re
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from geonorm.extraction import prepare as prepare_module
 from geonorm.extraction.matcher import matcher
 from geonorm.extraction.mentions import _all_kinds, _Scan
 
@@ -37,3 +40,15 @@ def test_prev_word_examples() -> None:
     assert scan.prev_word(text.rindex("won")) == ("s", "  ")
     assert scan.prev_word(0) == ("", "")
     assert scan.prev_word(text.index(";") + 1) == ("fell", ";")
+
+
+@pytest.mark.parametrize("length", [4095, 4096, 65_535, 65_536, 65_537, 200_000])
+def test_prepare_is_one_translation_at_any_length(length: int) -> None:
+    # Short texts are translated at once, long ones replaced piece by piece:
+    # both are the same one-for-one mapping.
+    rng = random.Random(length)
+    alphabet = [*prepare_module._SPACES, *"abcXYZ 12é习ộ\U0001f600"]
+    text = "".join(rng.choice(alphabet) for _ in range(length))
+    prepared = prepare_module.prepare(text)
+    assert prepared == text.translate(prepare_module._SPACE_TABLE)
+    assert len(prepared) == len(text)

@@ -6,9 +6,8 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
-from ..model import Entity
 from ..scripts import HAN_UNIFIED, HANGUL_SYLLABLES, KANA
-from .mention import MentionHow
+from .mention import Mention
 
 if TYPE_CHECKING:
     from .mentions import _Scan
@@ -20,13 +19,13 @@ _KANA = re.compile(f"[{KANA}]")
 _HANGUL = re.compile(f"[{HANGUL_SYLLABLES}]")
 
 
-def find_abbreviations(scan: _Scan) -> list[tuple[int, int, Entity, MentionHow, bool]]:
+def find_abbreviations(scan: _Scan) -> list[Mention]:
     """One-character country abbreviations in Chinese and Japanese text
     ("中美关系", "日米首脳会談", "，俄方表示"): Japanese when the text has kana."""
     if "country" not in scan.kinds:
         return []
     text = scan.text
-    out: list[tuple[int, int, Entity, MentionHow, bool]] = []
+    out: list[Mention] = []
     beyond = scan.beyond  # no Chinese, Japanese or Korean letter before it
     langs = ["ko"] if _HANGUL.search(text, beyond) else []
     if _HAN.search(text, beyond):
@@ -41,5 +40,5 @@ def find_abbreviations(scan: _Scan) -> list[tuple[int, int, Entity, MentionHow, 
             lo, hi = found.span(named) if named else found.span()
             for i in range(lo, hi):
                 if text[i] in chars:  # not the middle dot of "한·미"
-                    out.append((i, i + 1, chars[text[i]], "alias", False))
+                    out.append(Mention(i, i + 1, text[i], chars[text[i]], "alias"))
     return out

@@ -128,6 +128,8 @@ class _Scan:
         self.kinds = kinds
         self.metonyms = metonyms
         self.coref: dict[str, Person] = {}
+        #: The ids of the mentions that count only with another currency near.
+        self.needs_company: set[int] = set()
         self.passing: dict[tuple[str, str], list[Candidate]] = {}
         self.last_end = -1
         self._title_lines: dict[int, bool] = {}
@@ -452,9 +454,11 @@ class _Scan:
 
     # -- the scan ----------------------------------------------------------------
 
-    def words(self) -> list[tuple[int, int, Entity, MentionHow, bool]]:
-        """Mentions of names, longest first, without overlaps."""
-        out: list[tuple[int, int, Entity, MentionHow, bool]] = []
+    def words(self) -> list[Mention]:
+        """Mentions of names, longest first, without overlaps. A currency
+        word read as a noun ("the rand") is among them and in
+        :attr:`needs_company`: it counts only with another currency near."""
+        out: list[Mention] = []
         taken_until = 0  # prepared offset up to which the text is spoken for
         cased, text, coref = self.cased, self.text, self.coref
         entries = self.m.entries
@@ -504,7 +508,7 @@ class _Scan:
                 if not (d[4] and quoted and _has_opening(text[s:e])):  # else a quoted name: slow path
                     if d[5]:
                         coref[d[5]] = d[0]
-                    out.append((s, e, d[0], d[1], False))
+                    out.append(Mention(s, e, text[s:e], d[0], d[1]))
                     self.last_end = e
                     taken_until = pe
                     continue
@@ -521,7 +525,7 @@ class _Scan:
         cands: tuple[Candidate, ...],
         ps: int,
         pe: int,
-        out: list[Any],
+        out: list[Mention],
         rule: int = 0,
         blocks: bool | None = None,
     ) -> bool | None:
@@ -554,7 +558,10 @@ class _Scan:
             self.coref[surname_of(entity, WORDS.findall(self.text[s:e]))] = entity
         if how == "demonym" and self.adjective_of_name(e):
             return None  # "Indian Premier League", "American Airlines"
-        out.append((s, e, entity, how, needs_company))
+        found = Mention(s, e, self.text[s:e], entity, how)
+        if needs_company:
+            self.needs_company.add(id(found))
+        out.append(found)
         self.last_end = e
         return True
 
@@ -577,7 +584,7 @@ class _Scan:
             and not self.starts_name(e)
         )
 
-    def fallback(self, ps: int, pe: int, out: list[Any]) -> int:
+    def fallback(self, ps: int, pe: int, out: list[Mention]) -> int:
         """The longest match at ``ps`` failed: try every shorter name starting
         inside it (on a small window of the text). Returns the prepared offset
         up to which names were taken."""
@@ -664,19 +671,20 @@ def scan_text(m: Matcher, text: str, *, kinds: Iterable[str] | None, metonyms: b
         # is the US forces); a currency across it loses ("中美元首": the two
         # countries, not the dollar 美元).
         # A longer country name across it wins too ("对日本": 日本, not 日).
-        named = {f[0] for f in found if f[2].kind not in ("currency", "country")}
-        countries = {p for f in found if f[2].kind == "country" and f[1] - f[0] > 1 for p in range(f[0], f[1])}
-        abbreviations = [a for a in abbreviations if a[0] not in named and a[0] not in countries]
-        covered = {a[0] for a in abbreviations}  # one character each: linear, whatever the counts
-        found = [f for f in found if not any(p in covered for p in range(f[0], f[1]))] + abbreviations
-    # A currency word used as a noun ("the rand") needs another currency
-    # mention near it: one binary search each, so linear in the mentions.
-    currency_at = sorted(s for s, _, ent, _, company in found if ent.kind == "currency" and not company)
-    mentions = [
-        Mention(s, e, text[s:e], ent, how)
-        for s, e, ent, how, company in found
-        if not company or _near(currency_at, s, _CONTEXT_CHARS)
-    ]
+        named = {f.start for f in found if f.entity.kind not in ("currency", "country")}
+        countries = {
+            p for f in found if f.entity.kind == "country" and f.end - f.start > 1 for p in range(f.start, f.end)
+        }
+        abbreviations = [a for a in abbreviations if a.start not in named and a.start not in countries]
+        covered = {a.start for a in abbreviations}  # one character each: linear, whatever the counts
+        found = [f for f in found if not any(p in covered for p in range(f.start, f.end))] + abbreviations
+    mentions = found
+    company = scan.needs_company
+    if company:
+        # A currency word used as a noun ("the rand") needs another currency
+        # mention near it: one binary search each, so linear in the mentions.
+        currency_at = sorted(f.start for f in found if f.entity.kind == "currency" and id(f) not in company)
+        mentions = [f for f in found if id(f) not in company or _near(currency_at, f.start, _CONTEXT_CHARS)]
     signs = find_signs(scan)
     if signs:
         # A currency sign with its letters ("US$5") wins over the name in its
