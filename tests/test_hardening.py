@@ -17,8 +17,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import geonorm
+from geonorm.extraction import context as context_module
 from geonorm.extraction import matcher as matcher_module
-from geonorm.extraction import mentions as mentions_module
 from geonorm.extraction import prepare as prepare_module
 from geonorm.tables import _ID_RE, _SLUG_RE
 
@@ -126,7 +126,7 @@ _WORST = [
 
 @pytest.mark.parametrize(
     "pattern",
-    [prepare_module.SYMBOL_RUN, prepare_module.WORDS, mentions_module._SENTENCE_END, _ID_RE["country"], _SLUG_RE],
+    [prepare_module.SYMBOL_RUN, prepare_module.WORDS, context_module._SENTENCE_END, _ID_RE["country"], _SLUG_RE],
     ids=lambda p: p.pattern[:30],
 )
 def test_no_catastrophic_backtracking(pattern: re.Pattern[str]) -> None:
@@ -140,7 +140,7 @@ def test_no_catastrophic_backtracking(pattern: re.Pattern[str]) -> None:
 
 @pytest.mark.parametrize(
     "pattern",
-    [mentions_module._PREV_WORD, mentions_module._NEXT_WORD, mentions_module._AMOUNT_AFTER],
+    [context_module._PREV_WORD_REVERSED, context_module._NEXT_WORD, context_module._AMOUNT_AFTER],
     ids=lambda p: p.pattern[:30],
 )
 def test_window_patterns_stay_in_their_window(pattern: re.Pattern[str]) -> None:
