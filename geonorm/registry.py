@@ -20,6 +20,7 @@ import attrs
 
 from . import _forksafe
 from . import index as ix
+from .index import entries_of
 from .kinds import SPECS, KindSpec
 from .model import KINDS, Country, Currency, Entity, How, Match, Organisation, Person, Weapon
 from .offices import PeopleResolver
@@ -57,6 +58,8 @@ _KIND_TUPLES: dict[str | None, tuple[str, ...]] = {None: _AVAILABLE, **{k: (k,) 
 _SCORES = ix.SCORES
 _PLAIN_KEYS = frozenset(k for k, spec in SPECS.items() if type(spec).refine is KindSpec.refine)
 _METONYM_TYPES = ix.METONYM_TYPES
+_ENTITY_SHIFT, _ALIAS_SHIFT, _ALIAS_MASK = ix.ENTITY_SHIFT, ix.ALIAS_SHIFT, ix.ALIAS_MASK
+_TYPE_SHIFT, _TYPE_MASK = ix.TYPE_SHIFT, ix.TYPE_MASK
 _KNOWN_HINTS = frozenset(h for k in _AVAILABLE for h in SPECS[k].hints)
 
 
@@ -231,13 +234,13 @@ class Registry:
         ov = self._ov
         if ov.blocked and qkey in ov.blocked.get(table.kind, ()):
             return
-        for entry in table.keys.get(qkey, ()):
-            etype = entry[2]
+        for entry in entries_of(table.keys.get(qkey, ())):
+            etype = (entry >> _TYPE_SHIFT) & _TYPE_MASK
             if etype in ix.METONYM_TYPES and not metonyms:
                 continue
-            entity = self._entity(table, entry[0])
-            alias = entity.aliases[entry[1]]
-            if len(entry) > 3 and not _as_written(alias, folded.replace(" ", "")):
+            entity = self._entity(table, entry >> _ENTITY_SHIFT)
+            alias = entity.aliases[(entry >> _ALIAS_SHIFT) & _ALIAS_MASK]
+            if entry & 1 and not _as_written(alias, folded.replace(" ", "")):
                 continue  # an acronym, and the text was not written in capitals
             _offer(found, entity, etype, alias)
         extra = ov.keys.get(table.kind)
@@ -265,10 +268,12 @@ class Registry:
             self._parenthesis(kind, text, metonyms, found)
         if not found and fuzzy and spec.fuzzy and qkey not in table.not_keys:
             for near, dist in table.fuzzy().search(qkey):
-                for entry in table.keys.get(near, ()):
-                    if entry[2] in FUZZY_TYPES:
-                        entity = self._entity(table, entry[0])
-                        _offer(found, entity, entry[2], entity.aliases[entry[1]], _FUZZY_FACTOR[dist])
+                for entry in entries_of(table.keys.get(near, ())):
+                    etype = (entry >> _TYPE_SHIFT) & _TYPE_MASK
+                    if etype in FUZZY_TYPES:
+                        entity = self._entity(table, entry >> _ENTITY_SHIFT)
+                        alias = entity.aliases[(entry >> _ALIAS_SHIFT) & _ALIAS_MASK]
+                        _offer(found, entity, etype, alias, _FUZZY_FACTOR[dist])
         return list(found.values())
 
     def _parenthesis(self, kind: str, text: str, metonyms: bool, found: dict[str, _Hit]) -> None:
@@ -356,11 +361,13 @@ class Registry:
                 extra = ov.keys.get(kind, {}).get(rk, ())
             elif entries is None:
                 continue
-            for entry in entries or ():  # unique per entity, sorted best first
-                etype = entry[2]
+            # One packed entry (nearly every key), several, or none.
+            packed = () if entries is None else (entries,) if isinstance(entries, int) else entries
+            for entry in packed:  # unique per entity, sorted best first
+                etype = (entry >> _TYPE_SHIFT) & _TYPE_MASK
                 if etype in _METONYM_TYPES and not metonyms:
                     continue
-                if len(entry) > 3:
+                if entry & 1:
                     if spaced and len(kinds) > 1:
                         # Another kind's fallback keys may tie with an acronym
                         # written in letters apart ("K F X": the KF-21, or a
@@ -369,11 +376,13 @@ class Registry:
                     # An acronym counts only as written (the case rule of _collect).
                     if written is None:
                         written = folded.replace(" ", "")
-                    if not _as_written(table.entities[entry[0]].aliases[entry[1]], written):
+                    if not _as_written(
+                        table.entities[entry >> _ENTITY_SHIFT].aliases[(entry >> _ALIAS_SHIFT) & _ALIAS_MASK], written
+                    ):
                         continue
                 score = _SCORES[etype]
                 if score > best_score:
-                    best, best_score, tie = table.entities[entry[0]], score, False
+                    best, best_score, tie = table.entities[entry >> _ENTITY_SHIFT], score, False
                 elif score == best_score:
                     tie = True
                 else:

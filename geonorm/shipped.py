@@ -41,15 +41,15 @@ class ShippedTable:
     #: The kind's settings from its index (legal forms, offices, abbreviations).
     extra: Mapping[str, Any] = attrs.field(factory=dict)
     #: Reads the keys when first needed: extraction needs the entities only.
-    _read_keys: Callable[[list[Entity]], dict[str, tuple[tuple[int, ...], ...]]] | None = None
-    _keys: dict[str, tuple[tuple[int, ...], ...]] | None = None
+    _read_keys: Callable[[list[Entity]], dict[str, ix.Entries]] | None = None
+    _keys: dict[str, ix.Entries] | None = None
     _keys_lock: _forksafe.ForkSafeLock = attrs.field(factory=_forksafe.lock)
     _fuzzy: FuzzyIndex | None = None
     _fuzzy_lock: _forksafe.ForkSafeLock = attrs.field(factory=_forksafe.lock)
 
     @property
-    def keys(self) -> dict[str, tuple[tuple[int, ...], ...]]:
-        """Normalisation key -> entries ``(entity index, alias index, type(, 1))``."""
+    def keys(self) -> dict[str, ix.Entries]:
+        """Normalisation key -> its entries, packed (:func:`geonorm.index.entries_of`)."""
         keys = self._keys
         if keys is None:
             with self._keys_lock:
@@ -66,7 +66,8 @@ class ShippedTable:
                     self._fuzzy = FuzzyIndex(
                         k
                         for k, entries in self.keys.items()
-                        if k.count(" ") < _FUZZY_MAX_WORDS and any(e[2] in FUZZY_TYPES for e in entries)
+                        if k.count(" ") < _FUZZY_MAX_WORDS
+                        and any(((e >> ix.TYPE_SHIFT) & ix.TYPE_MASK) in FUZZY_TYPES for e in ix.entries_of(entries))
                     )
         return self._fuzzy
 
@@ -104,7 +105,7 @@ def _load(
     entities = SPECS[kind].build_entities(data["entities"], find)
     keys_at = data["keys_at"]
 
-    def read_keys(entities: list[Entity]) -> dict[str, tuple[tuple[int, ...], ...]]:
+    def read_keys(entities: list[Entity]) -> dict[str, ix.Entries]:
         return ix.parse_keys(read(), keys_at, [(e.id, e.aliases) for e in entities])
 
     return ShippedTable(

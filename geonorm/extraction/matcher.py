@@ -28,6 +28,7 @@ from typing import Any
 import ahocorasick
 
 from .. import _forksafe
+from .. import index as ix
 from ..kinds import SPECS
 from ..model import Entity
 from ..scripts import ARABIC, HAN, HANGUL_SYLLABLES, HEBREW, HEBREW_PRESENTATION, UNSPACED
@@ -71,11 +72,11 @@ def _alternation(words: Iterable[str]) -> str:
     return "|".join(sorted((re.escape(w) for w in words), key=len, reverse=True))
 
 
-def _type_of(entries: Iterable[tuple[int, ...]], index: int) -> int | None:
+def _type_of(entries: ix.Entries, index: int) -> int | None:
     """The entry type an entity has under a key, if any."""
-    for entry in entries:
-        if entry[0] == index:
-            return entry[2]
+    for entry in ix.entries_of(entries):
+        if entry >> ix.ENTITY_SHIFT == index:
+            return (entry >> ix.TYPE_SHIFT) & ix.TYPE_MASK
     return None
 
 
