@@ -20,6 +20,8 @@ import attrs
 
 from . import _forksafe
 from . import index as ix
+from .extraction.matcher import matcher
+from .extraction.mentions import scan_text
 from .index import entries_of
 from .kinds import SPECS, KindSpec
 from .model import KINDS, Country, Currency, Entity, How, Match, Organisation, Person, Weapon
@@ -157,11 +159,8 @@ class Registry:
         >>> [(m.text, m.entity.id) for m in mine.extract("In Blighty, the pound fell against the dollar.")]
         [('Blighty', 'country:GB'), ('pound', 'currency:GBP'), ('dollar', 'currency:USD')]
         """
-        from .extraction.matcher import matcher
-        from .extraction.mentions import scan_text
-
         ov = self._ov
-        if not ov:
+        if ov is _NO_ADDITIONS or not ov:
             return scan_text(matcher(), text, kinds=kinds, metonyms=metonyms)
         built = self._text_matcher
         if built is None or built[0] is not ov:
