@@ -53,3 +53,36 @@ def test_prepare_is_one_translation_at_any_length(length: int) -> None:
     prepared = prepare_module.prepare(text)
     assert prepared == text.translate(prepare_module._SPACE_TABLE)
     assert len(prepared) == len(text)
+
+
+def _corpus_texts() -> list[str]:
+    import tomllib
+    from pathlib import Path
+
+    from .corpus import load
+
+    english = tomllib.loads((Path(__file__).parent / "cases" / "extract_corpus.toml").read_text(encoding="utf-8"))
+    texts = [p["text"] for p in english["paragraph"]] + [a.text for a in load()]
+    # Forty texts joined, and a name (a person named in full without a space).
+    return [*texts, " ".join(texts[:40]), "Narendra-Modi met Vladimir Putin. Putin said Modi agreed."]
+
+
+def test_the_scans_first_full_names_are_those_of_the_mentions() -> None:
+    # coreferences() reads where each person was first named in full from
+    # the scan; it must be what the mentions themselves give.
+    from geonorm.extraction.coreference import surname_of
+    from geonorm.extraction.mentions import _Scan
+    from geonorm.extraction.prepare import WORDS
+    from geonorm.model import Person
+
+    checked = 0
+    for text in _corpus_texts():
+        scan = _Scan(matcher(), text, _all_kinds(), False)
+        mentions = scan.words()
+        expected: dict[str, int] = {}
+        for m in mentions:
+            if isinstance(m.entity, Person) and " " in m.text:
+                expected.setdefault(surname_of(m.entity, WORDS.findall(m.text)), m.end)
+        assert scan.first_full == expected, text[:60]
+        checked += bool(expected)
+    assert checked > 20

@@ -64,27 +64,33 @@ def coreferences(scan: _Scan, mentions: list[Mention]) -> list[Mention]:
     if not scan.coref or "person" not in scan.kinds:
         return []
     text = scan.text
-    prepared = scan.cased.replace("\u0130", "i").lower() if "\u0130" in scan.cased else scan.cased.lower()
-    first_seen: dict[str, int] = {}
-    for m in mentions:
-        if isinstance(m.entity, Person) and " " in m.text:
-            first_seen.setdefault(surname_of(m.entity, WORDS.findall(m.text)), m.end)
+    if scan.first_full_kept:
+        first_seen = scan.first_full  # what the scan saw, every mention kept
+    else:
+        first_seen = {}
+        for m in mentions:
+            if isinstance(m.entity, Person) and " " in m.text:
+                first_seen.setdefault(surname_of(m.entity, WORDS.findall(m.text)), m.end)
     surnames = [surname for surname in first_seen if surname in scan.coref]
     if not surnames:
         return []
+    prepared = scan.cased.replace("\u0130", "i").lower() if "\u0130" in scan.cased else scan.cased.lower()
     prepared += " "
-    found = _surname_hits(prepared, surnames)
-    starts = sorted(m.start for m in mentions)
-    ends = {m.start: m.end for m in mentions}
-    mention_ends = set(ends.values())
-    out = []
-    for end, surname in found:
+    mention_ends = {m.end for m in mentions}
+    hits = []
+    for end, surname in _surname_hits(prepared, surnames):
         e = scan.orig(end) + 1
         if e in mention_ends:
             continue  # the last word of a full name already found
         s = scan.orig(end - len(surname) + 1)
-        if s < first_seen[surname] or not text[s].isupper():
-            continue
+        if s >= first_seen[surname] and text[s].isupper():
+            hits.append((s, e, surname))
+    if not hits:
+        return []
+    starts = sorted(m.start for m in mentions)
+    ends = {m.start: m.end for m in mentions}
+    out = []
+    for s, e, surname in hits:
         i = bisect.bisect_right(starts, s) - 1
         if i >= 0 and ends[starts[i]] > s:
             continue  # inside another mention

@@ -102,6 +102,11 @@ class _Scan(TextContext):
         super().__init__(m, text, kinds, metonyms)
         #: The ids of the mentions that count only with another currency near.
         self.needs_company: set[int] = set()
+        #: Surname -> the end of the first mention of its person in full
+        #: (written with a space); :func:`.coreferences` reads it when no
+        #: later step took a mention out (else it looks at the mentions).
+        self.first_full: dict[str, int] = {}
+        self.first_full_kept = True
         self._automata: list[Any] | None = None
         shared = m.decisions(metonyms)
         self.decisions: dict[int, object] = shared if kinds >= _all_kinds() else _WithinKinds(shared, m.entries, kinds)
@@ -201,7 +206,7 @@ class _Scan(TextContext):
         :attr:`needs_company`: it counts only with another currency near."""
         out: list[Mention] = []
         taken_until = 0  # prepared offset up to which the text is spoken for
-        cased, text, coref = self.cased, self.text, self.coref
+        cased, text, coref, first_full = self.cased, self.text, self.coref, self.first_full
         entries = self.m.entries
         end_rule, start_rule = self.m.end_rule, self.m.start_rule
         decisions = self.decisions
@@ -249,6 +254,8 @@ class _Scan(TextContext):
                 if not (d[4] and quoted and _has_opening(text[s:e])):  # else a quoted name: slow path
                     if d[5]:
                         coref[d[5]] = d[0]
+                        if " " in text[s:e]:
+                            first_full.setdefault(d[5], e)
                     out.append(Mention(s, e, text[s:e], d[0], d[1]))
                     self.last_end = e
                     taken_until = pe
@@ -296,7 +303,9 @@ class _Scan(TextContext):
             if opening in self.text[s:e] and self.text.startswith(closing, e):
                 e += len(closing)  # "С-400 «Триумф»": close what the name opened
         if isinstance(entity, Person) and " " in self.text[s:e]:
-            self.coref[surname_of(entity, WORDS.findall(self.text[s:e]))] = entity
+            surname = surname_of(entity, WORDS.findall(self.text[s:e]))
+            self.coref[surname] = entity
+            self.first_full.setdefault(surname, e)
         if how == "demonym" and self.adjective_of_name(e):
             return None  # "Indian Premier League", "American Airlines"
         found = Mention(s, e, self.text[s:e], entity, how)
@@ -400,6 +409,7 @@ def scan_text(m: Matcher, text: str, *, kinds: Iterable[str] | None, metonyms: b
         abbreviations = [a for a in abbreviations if a.start not in named and a.start not in countries]
         covered = {a.start for a in abbreviations}  # one character each: linear, whatever the counts
         found = [f for f in found if not any(p in covered for p in range(f.start, f.end))] + abbreviations
+        scan.first_full_kept = False
     mentions = found
     company = scan.needs_company
     if company:
@@ -413,7 +423,9 @@ def scan_text(m: Matcher, text: str, *, kinds: Iterable[str] | None, metonyms: b
         # letters, the only place a sign and a name can overlap.
         lettered = {sg.start for sg in signs if sg.text[:1] not in _SIGN_CHARS}
         if lettered:
+            kept = len(mentions)
             mentions = [m for m in mentions if m.start not in lettered]
+            scan.first_full_kept = scan.first_full_kept and kept == len(mentions)
         mentions.extend(signs)
     mentions.extend(coreferences(scan, mentions))
     mentions.sort(key=_START)
