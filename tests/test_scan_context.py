@@ -63,7 +63,7 @@ def _corpus_texts() -> list[str]:
 
     english = tomllib.loads((Path(__file__).parent / "cases" / "extract_corpus.toml").read_text(encoding="utf-8"))
     texts = [p["text"] for p in english["paragraph"]] + [a.text for a in load()]
-    # Forty texts joined, and a name (a person named in full without a space).
+    # Forty texts joined, and a person named in full with a hyphen, not a space.
     return [*texts, " ".join(texts[:40]), "Narendra-Modi met Vladimir Putin. Putin said Modi agreed."]
 
 
