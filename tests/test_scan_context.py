@@ -86,3 +86,19 @@ def test_the_scans_first_full_names_are_those_of_the_mentions() -> None:
         assert scan.first_full == expected, text[:60]
         checked += bool(expected)
     assert checked > 20
+
+
+@pytest.mark.parametrize("filler", [1, 40, 400])
+def test_sign_runs_are_the_regex_runs(filler: int) -> None:
+    # The string searches (one sign, a few sparse kinds) and the fallback to
+    # the regular expression (dense signs of several kinds) find what it finds.
+    from geonorm.extraction.prepare import SIGN_CHARS, SYMBOL_RUN
+    from geonorm.extraction.signs import sign_runs
+
+    rng = random.Random(filler)
+    alphabet = [*sorted(SIGN_CHARS), *("ab 1.,é€$" * filler)]
+    for _ in range(500):
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 600)))
+        assert list(sign_runs(text)) == [m.span() for m in SYMBOL_RUN.finditer(text)], text
+    for text in ("$" * 5000, "€$" * 5000, "US$5 " * 1000, "€ ₹ " * 1000, "plain ASCII text"):
+        assert list(sign_runs(text)) == [m.span() for m in SYMBOL_RUN.finditer(text)]
