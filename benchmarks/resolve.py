@@ -75,7 +75,7 @@ def rate(run: Callable[[str], object], strings: list[str]) -> float:
 def main() -> int:
     warnings.simplefilter("ignore")
     import geonorm
-    from geonorm.registry import _AVAILABLE, _SLOW
+    from geonorm.resolution import _AVAILABLE, _SLOW
 
     everything = texts()
     countries = texts("countries")

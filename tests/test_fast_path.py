@@ -9,7 +9,8 @@ import random
 import pytest
 
 import geonorm
-from geonorm.registry import _AVAILABLE, _SLOW, Registry
+from geonorm.registry import Registry
+from geonorm.resolution import _AVAILABLE, _SLOW
 
 from .casefile import CASES, read_cases
 

@@ -1,0 +1,412 @@
+"""Resolution: what a string names, among the shipped tables and a
+registry's additions layered over them.
+
+:class:`Resolution` is the look-up half of :class:`~geonorm.Registry`: the
+fast path (the exact key in every kind asked, the additions layered over the
+shipped keys the way the general path layers them, then the key without a
+leading "the"), and the general path (each kind's fallback keys, a name with
+its qualifier in parentheses, typos under ``fuzzy=True``, hints), with the
+scores and the case rule of acronyms that both share.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from . import index as ix
+from .index import entries_of
+from .kinds import SPECS, KindSpec
+from .model import KINDS, Country, Entity, How, Match
+from .overlay import Overlay
+from .shipped import _SHIPPED, FUZZY_TYPES, available_kinds
+from .shipped import ShippedTable as _Table
+from .shipped import table as _shipped
+from .text import _TABLE, brief, fold, key_of_folded, without_article
+
+__all__ = ["MAX_TEXT_LENGTH", "Resolution"]
+
+#: Inputs longer than this (in characters) cannot be a name and give no match.
+MAX_TEXT_LENGTH = 10_000
+_FUZZY_FACTOR = {1: 0.5, 2: 0.45}
+
+
+# A hit: (score, weak, entity, entry type, alias, how-override).
+_Hit = tuple[float, bool, Entity, int, str, "How | None"]
+_AVAILABLE = available_kinds()
+_SLOW = object()  # the general path must decide
+_NOTHING = object()  # a key that names nothing (the fast path tries the next)
+#: A new registry's overlay (immutable, so every registry may share it).
+_NO_ADDITIONS = Overlay()
+_MISSING = object()
+_KIND_TUPLES: dict[str | None, tuple[str, ...]] = {None: _AVAILABLE, **{k: (k,) for k in _AVAILABLE}}
+_SCORES = ix.SCORES
+_PLAIN_KEYS = frozenset(k for k, spec in SPECS.items() if type(spec).refine is KindSpec.refine)
+_METONYM_TYPES = ix.METONYM_TYPES
+_ENTITY_SHIFT, _ALIAS_SHIFT, _ALIAS_MASK = ix.ENTITY_SHIFT, ix.ALIAS_SHIFT, ix.ALIAS_MASK
+_TYPE_SHIFT, _TYPE_MASK = ix.TYPE_SHIFT, ix.TYPE_MASK
+_KNOWN_HINTS = frozenset(h for k in _AVAILABLE for h in SPECS[k].hints)
+
+
+def _offer(found: dict[str, _Hit], entity: Entity, etype: int, alias: str, fuzzy_factor: float = 0.0) -> None:
+    score = ix.SCORES[etype]
+    if fuzzy_factor:
+        score = round(score * fuzzy_factor, 4)
+    old = found.get(entity.id)
+    if old is None or score > old[0]:
+        found[entity.id] = (score, etype in ix.WEAK_TYPES, entity, etype, alias, "fuzzy" if fuzzy_factor else None)
+
+
+def _as_written(acronym: str, written: str) -> bool:
+    """The case rule of acronyms in look-ups: an acronym ("UAE", "NATO")
+    counts only where the text, its spaces taken out (``written``), has it
+    in its own case ("uae" is no name)."""
+    return fold(acronym).replace(" ", "") == written
+
+
+def _hit_order(hit: _Hit) -> tuple[float, bool, str]:
+    return (-hit[0], hit[1], hit[2].id)
+
+
+def _as_match(hit: _Hit, text: str) -> Match:
+    score, weak, entity, etype, alias, how = hit
+    return Match(entity=entity, score=score, how=how or _how(etype, text, alias), alias=alias, weak=weak)
+
+
+def _unhit(matches: list[Match]) -> list[_Hit]:
+    return [(m.score, m.weak, m.entity, -1, m.alias, m.how) for m in matches]
+
+
+def _how(entry_type: int, text: str, alias: str) -> How:
+    if entry_type == ix.CODE:
+        return "code"
+    if entry_type in ix.DEMONYM_TYPES:
+        return "demonym"
+    if entry_type in ix.METONYM_TYPES:
+        return "metonym"
+    return "exact" if text.strip() == alias else "normalised"
+
+
+def _just_digits(digits: str, text: str) -> bool:
+    """Whether ``text`` is written as ``digits`` and nothing else (in ASCII or
+    fullwidth digits, invisible format characters aside): only then is it an
+    ISO numeric code, not a number in prose ("3.28", "1,000")."""
+    text = text.strip()
+    if text == digits:
+        return True
+    if text.isascii():
+        return False
+    visible = "".join(ch for ch in unicodedata.normalize("NFKC", text) if unicodedata.category(ch) != "Cf")
+    return visible.strip() == digits
+
+
+class Resolution:
+    """Look-ups over the shipped tables and an overlay of additions
+    (``_ov``, which :class:`~geonorm.Registry` keeps)."""
+
+    _ov: Overlay
+
+    def _kinds(self, kind: str | None) -> tuple[str, ...]:
+        if kind is None:
+            return available_kinds()
+        if not isinstance(kind, str):
+            raise TypeError(f"kind must be a str or None, not {type(kind).__name__}")
+        if kind not in KINDS:
+            raise ValueError(f"unknown kind {brief(kind)}; expected one of {', '.join(KINDS)}")
+        if kind not in SPECS:
+            raise ValueError(f"kind {brief(kind)} has no tables in this version of geonorm")
+        return (kind,)
+
+    def _one_kind(self, kind: str) -> None:
+        """Check that ``kind`` names one kind (what an addition is of)."""
+        if kind is None:
+            raise TypeError("kind must name the kind added to, such as 'organisation'; not None")
+        self._kinds(kind)
+
+    def _hints(self, hints: Mapping[str, Any]) -> dict[str, Any]:
+        known = _KNOWN_HINTS
+        unknown = sorted(set(hints) - known)
+        if unknown:
+            raise TypeError(f"unknown hint(s) {', '.join(unknown)}; known hints: {', '.join(sorted(known))}")
+        out: dict[str, Any] = {}
+        for name, value in hints.items():
+            if value is None:
+                continue
+            if name == "country":
+                out[name] = self._country_hint(value)
+        return out
+
+    def _country_hint(self, value: object) -> Country:
+        if isinstance(value, Country):
+            return value
+        if not isinstance(value, str):
+            raise TypeError(f"country hint must be a Country or a str such as 'IN', not {type(value).__name__}")
+        probe = value.strip()
+        found = self.resolve(probe.upper() if len(probe) in (2, 3) else probe, kind="country")
+        if not isinstance(found, Country):
+            raise ValueError(f"country hint {brief(value)} is not a country geonorm knows")
+        return found
+
+    def _entity(self, table: _Table, index: int) -> Entity:
+        ent = table.entities[index]
+        extra = self._ov.entities
+        return extra.get(ent.id, ent) if extra else ent
+
+    def _collect(self, table: _Table, qkey: str, folded: str, metonyms: bool, found: dict[str, _Hit]) -> None:
+        ov = self._ov
+        if ov.blocked and qkey in ov.blocked.get(table.kind, ()):
+            return
+        for entry in entries_of(table.keys.get(qkey, ())):
+            etype = (entry >> _TYPE_SHIFT) & _TYPE_MASK
+            if etype in ix.METONYM_TYPES and not metonyms:
+                continue
+            entity = self._entity(table, entry >> _ENTITY_SHIFT)
+            alias = entity.aliases[(entry >> _ALIAS_SHIFT) & _ALIAS_MASK]
+            if entry & 1 and not _as_written(alias, folded.replace(" ", "")):
+                continue  # an acronym, and the text was not written in capitals
+            _offer(found, entity, etype, alias)
+        extra = ov.keys.get(table.kind)
+        if extra:
+            for eid, alias, etype in extra.get(qkey, ()):
+                if etype in ix.METONYM_TYPES and not metonyms:
+                    continue
+                entity = ov.entities.get(eid) or table.by_id[eid]
+                if ix.is_acronym(fold(alias)) and not _as_written(alias, folded.replace(" ", "")):
+                    continue
+                _offer(found, entity, etype, alias)
+
+    def _match_kind(self, kind: str, text: str, folded: str, qkey: str, fuzzy: bool, metonyms: bool) -> list[_Hit]:
+        table = _SHIPPED.get(kind) or _shipped(kind)
+        spec = SPECS[kind]
+        qkey = spec.refine(qkey)
+        found: dict[str, _Hit] = {}
+        self._collect(table, qkey, folded, metonyms, found)
+        if not found:
+            for alt in spec.query_keys(text, qkey, table.keys):
+                self._collect(table, alt, folded, metonyms, found)
+                if found:
+                    break
+        if not found and text.count("(") == 1 and text.count(")") == 1 and text.rstrip().endswith(")"):
+            self._parenthesis(kind, text, metonyms, found)
+        if not found and fuzzy and spec.fuzzy and qkey not in table.not_keys:
+            for near, dist in table.fuzzy().search(qkey):
+                for entry in entries_of(table.keys.get(near, ())):
+                    etype = (entry >> _TYPE_SHIFT) & _TYPE_MASK
+                    if etype in FUZZY_TYPES:
+                        entity = self._entity(table, entry >> _ENTITY_SHIFT)
+                        alias = entity.aliases[(entry >> _ALIAS_SHIFT) & _ALIAS_MASK]
+                        _offer(found, entity, etype, alias, _FUZZY_FACTOR[dist])
+        return list(found.values())
+
+    def _parenthesis(self, kind: str, text: str, metonyms: bool, found: dict[str, _Hit]) -> None:
+        """``"Macedonia (FYROM)"``, ``"Congo (Brazzaville)"``: the entities that
+        both the head and the parenthesis name (a capital counts there)."""
+        head, _, inner = text.rstrip()[:-1].partition("(")
+        fh, fi = fold(head), fold(inner)
+        kh, ki = key_of_folded(fh), key_of_folded(fi)
+        if not kh or not ki:
+            return
+        inner_ids = {h[2].id for h in self._match_kind(kind, inner, fi, ki, False, True)}
+        for hit in self._match_kind(kind, head, fh, kh, False, metonyms):
+            if hit[2].id in inner_ids:
+                score = round(hit[0] * 0.95, 4)
+                found[hit[2].id] = (score, hit[1], hit[2], hit[3], hit[4], hit[5])
+
+    def _hits(self, text: str, kind: str | None, fuzzy: bool, metonyms: bool, hints: Mapping[str, Any]) -> list[_Hit]:
+        if not isinstance(text, str):
+            raise TypeError(f"text must be a str, not {type(text).__name__}")
+        kinds = _AVAILABLE if kind is None else self._kinds(kind)
+        parsed = self._hints(hints) if hints else None
+        if len(text) > MAX_TEXT_LENGTH:
+            return []
+        folded = fold(text)
+        qkey = key_of_folded(folded)
+        if not qkey or (qkey.isdigit() and not _just_digits(qkey, text)):
+            return []
+        if len(kinds) == 1 and not parsed:
+            return self._match_kind(kinds[0], text, folded, qkey, fuzzy, metonyms)
+        out: list[_Hit] = []
+        for k in kinds:
+            hits = self._match_kind(k, text, folded, qkey, fuzzy, metonyms)
+            spec = SPECS[k]
+            if parsed and hits:
+                kind_hints = {h: v for h, v in parsed.items() if h in spec.hints}
+                if kind_hints:
+                    hits = _unhit(spec.apply_hints([_as_match(h, text) for h in hits], kind_hints))
+            out.extend(hits)
+        return out
+
+    def _fast_resolve(self, text: str, kinds: tuple[str, ...], metonyms: bool) -> object:
+        """``resolve`` for the common case (no hints, no fuzzy), without
+        building matches: the exact key in each kind's shipped keys, with this
+        registry's additions layered over them as :meth:`_collect` layers
+        them, then, where that finds nothing, the key without a leading "the"
+        (the fallback key the kinds try first; tests/test_fast_path.py
+        checks that both paths agree). Returns ``_SLOW`` when the general path
+        must decide (the other fallback keys, acronyms written apart among
+        several kinds)."""
+        if text.isascii():
+            folded = " ".join(text.translate(_TABLE).split())
+            k = folded.lower()
+        else:
+            folded = fold(text)
+            k = key_of_folded(folded)
+        if not k or (k.isdigit() and not _just_digits(k, text)):
+            return None  # a number in prose ("3.28", "1,000") is no ISO numeric code
+        found = self._fast_key(k, folded, kinds, metonyms)
+        if found is _NOTHING:
+            bare = without_article(k)
+            if bare != k:
+                found = self._fast_key(bare, folded, kinds, metonyms)
+            return _SLOW if found is _NOTHING else found
+        return found
+
+    def _fast_key(self, k: str, folded: str, kinds: tuple[str, ...], metonyms: bool) -> object:
+        """The entity the key ``k`` names among ``kinds``, None for a tie,
+        ``_NOTHING`` when it names none, or ``_SLOW`` when the general path
+        must decide."""
+        spaced = " " in k
+        ov = self._ov
+        layered = ov is not _NO_ADDITIONS and bool(ov)
+        best: Entity | None = None
+        best_score = -1.0
+        tie = False
+        written: str | None = None
+        extra: tuple[tuple[str, str, int], ...] = ()
+        for kind in kinds:
+            table = _SHIPPED.get(kind) or _shipped(kind)
+            rk = k if kind in _PLAIN_KEYS else SPECS[kind].refine(k)
+            entries = table.keys.get(rk)
+            if layered:
+                if ov.blocked and rk in ov.blocked.get(kind, ()):
+                    continue  # the user's "never match" covers the additions too
+                extra = ov.keys.get(kind, {}).get(rk, ())
+            elif entries is None:
+                continue
+            # One packed entry (nearly every key), several, or none.
+            packed = () if entries is None else (entries,) if isinstance(entries, int) else entries
+            for entry in packed:  # unique per entity, sorted best first
+                etype = (entry >> _TYPE_SHIFT) & _TYPE_MASK
+                if etype in _METONYM_TYPES and not metonyms:
+                    continue
+                if entry & 1:
+                    if spaced and len(kinds) > 1:
+                        # Another kind's fallback keys may tie with an acronym
+                        # written in letters apart ("K F X": the KF-21, or a
+                        # person's initials): the general path weighs them.
+                        return _SLOW
+                    # An acronym counts only as written (the case rule of _collect).
+                    if written is None:
+                        written = folded.replace(" ", "")
+                    if not _as_written(
+                        table.entities[entry >> _ENTITY_SHIFT].aliases[(entry >> _ALIAS_SHIFT) & _ALIAS_MASK], written
+                    ):
+                        continue
+                score = _SCORES[etype]
+                if score > best_score:
+                    best, best_score, tie = table.entities[entry >> _ENTITY_SHIFT], score, False
+                elif score == best_score:
+                    tie = True
+                else:
+                    break
+            if not layered or not extra:
+                continue
+            # The additions: an entity may come again here (a new name for a
+            # shipped one), so a tie is between two different entities.
+            for eid, alias, etype in extra:
+                if etype in _METONYM_TYPES and not metonyms:
+                    continue
+                if ix.is_acronym(fold(alias)):
+                    if spaced and len(kinds) > 1:
+                        return _SLOW
+                    if written is None:
+                        written = folded.replace(" ", "")
+                    if not _as_written(alias, written):
+                        continue
+                entity = ov.entities.get(eid) or table.by_id[eid]
+                score = _SCORES[etype]
+                if score > best_score:
+                    best, best_score, tie = entity, score, False
+                elif score == best_score and best is not None and entity.id != best.id:
+                    tie = True
+        if layered and ov.entities and best is not None:
+            best = ov.entities.get(best.id, best)  # the registry's version of an entity it added names to
+        if best is None:
+            return _NOTHING
+        return None if tie else best
+
+    def candidates(
+        self,
+        text: str,
+        kind: str | None = None,
+        *,
+        fuzzy: bool = False,
+        metonyms: bool = False,
+        **hints: Any,
+    ) -> list[Match]:
+        """Every entity ``text`` may name, best first, each with a score and how
+        it matched. See :func:`geonorm.candidates`."""
+        hits = self._hits(text, kind, fuzzy, metonyms, hints)
+        hits.sort(key=_hit_order)
+        return [_as_match(h, text) for h in hits]
+
+    def resolve(
+        self,
+        text: str,
+        kind: str | None = None,
+        *,
+        fuzzy: bool = False,
+        metonyms: bool = False,
+        **hints: Any,
+    ) -> Entity | None:
+        """The one best entity for ``text``, or None. See :func:`geonorm.resolve`."""
+        if not hints and type(text) is str and len(text) <= MAX_TEXT_LENGTH:
+            kinds = _KIND_TUPLES.get(kind) or self._kinds(kind)
+            fast = self._fast_resolve(text, kinds, metonyms)
+            # With fuzzy=True an exact hit in the one kind asked for is the
+            # answer too: a kind is searched fuzzily only when nothing in it
+            # matched exactly.
+            if fast is not _SLOW and (not fuzzy or (fast is not None and len(kinds) == 1)):
+                return fast  # type: ignore[return-value]
+        hits = self._hits(text, kind, fuzzy, metonyms, hints)
+        if not hits:
+            return None
+        if len(hits) == 1:
+            return hits[0][2]
+        best = max(h[0] for h in hits)
+        top = [h for h in hits if h[0] == best]
+        return top[0][2] if len(top) == 1 else None  # a tie between entities: ambiguous
+
+    def resolve_many(
+        self,
+        values: Iterable[object],
+        kind: str | None = None,
+        *,
+        fuzzy: bool = False,
+        metonyms: bool = False,
+        **hints: Any,
+    ) -> list[Entity | None]:
+        """:meth:`resolve` for every value, aligned with the input; see
+        :func:`geonorm.resolve_many`.
+
+        >>> from geonorm import Registry
+        >>> mine = Registry()
+        >>> _ = mine.add_alias("country:GB", "Blighty")
+        >>> [e.id if e else None for e in mine.resolve_many(["Blighty", None, "Bharat"], kind="country")]
+        ['country:GB', None, 'country:IN']
+        """
+        self._kinds(kind)  # a wrong option raises here, whatever the values
+        if hints:
+            self._hints(hints)
+        done: dict[str, Entity | None] = {}
+        out: list[Entity | None] = []
+        for value in values:
+            if not isinstance(value, str):
+                out.append(None)  # None, NaN, pandas NA, numbers: a missing value
+                continue
+            found = done.get(value, _MISSING)
+            if found is _MISSING:
+                found = done[value] = self.resolve(value, kind, fuzzy=fuzzy, metonyms=metonyms, **hints)
+            out.append(found)  # type: ignore[arg-type]
+        return out
