@@ -49,8 +49,10 @@ from .patterns import (
 
 __all__ = ["UNSPACED_TEXT", "Matcher", "build_patterns", "matcher"]
 
+# Byte translations to masks of 0s and 1s: 1 where the byte is not 0; 1
+# where it is 0.
 _NONZERO = bytes([0] + [1] * 255)
-_ZERO = bytes([1] + [0] * 255)
+_IS_ZERO = bytes([1] + [0] * 255)
 _FREE_END = bytes(1 if b == END_FREE else 0 for b in range(256))
 #: Letters of the scripts whose names the unspaced automaton holds.
 UNSPACED_TEXT = re.compile(f"[{HANGUL_SYLLABLES}{HEBREW}{HEBREW_PRESENTATION}{ARABIC}{UNSPACED}]")
@@ -106,6 +108,10 @@ def _spaced_group(pattern: str) -> str:
     return "cyrillic" if found.lastindex == 1 else "other"
 
 
+def _not_finished(pid: int) -> str:
+    raise RuntimeError("the automata were not finished: no pattern can be read yet")
+
+
 class _Automata:
     """The automata of a set of patterns. Values are pattern ids (plain
     integers, no Python object per pattern). Names in Latin letters that
@@ -120,7 +126,7 @@ class _Automata:
 
     def __init__(self) -> None:
         self.spaced = ahocorasick.Automaton(ahocorasick.STORE_INTS)
-        self._pattern_of: Callable[[int], str] = str
+        self._pattern_of: Callable[[int], str] = _not_finished
         self._built: dict[str, Any] = {}
         self._waiting: dict[str, array[int]] = {g: array("I") for g in ("unspaced", *_SPACED_GROUPS)}
         self._lock = _forksafe.lock()
@@ -141,8 +147,8 @@ class _Automata:
         # Only a name that must start after a space carries the space (added
         # when its automaton is built).
         self._waiting["unspaced"].extend(compress(ids, starts.translate(_NONZERO)))
-        after_space = starts.translate(_ZERO)
-        beyond_ascii = bytes(map(str.isascii, patterns)).translate(_ZERO)
+        after_space = starts.translate(_IS_ZERO)
+        beyond_ascii = bytes(map(str.isascii, patterns)).translate(_IS_ZERO)
         latin = bytearray(after_space)
         search, cyrillic, other = _SCRIPT_LETTER.search, self._waiting["cyrillic"], self._waiting["other"]
         for i in compress(range(len(patterns)), _both(after_space, beyond_ascii)):
