@@ -12,7 +12,7 @@ scores and the case rule of acronyms that both share.
 from __future__ import annotations
 
 import unicodedata
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 from . import index as ix
@@ -20,7 +20,7 @@ from .index import entries_of
 from .kinds import SPECS, KindSpec
 from .model import KINDS, Country, Entity, How, Match
 from .overlay import Overlay
-from .shipped import _SHIPPED, FUZZY_TYPES, available_kinds
+from .shipped import _SHIPPED, DERIVED, FUZZY_TYPES, available_kinds
 from .shipped import ShippedTable as _Table
 from .shipped import table as _shipped
 from .text import _TABLE, brief, fold, key_of_folded, without_article
@@ -47,6 +47,21 @@ _METONYM_TYPES = ix.METONYM_TYPES
 _ENTITY_SHIFT, _ALIAS_SHIFT, _ALIAS_MASK = ix.ENTITY_SHIFT, ix.ALIAS_SHIFT, ix.ALIAS_MASK
 _TYPE_SHIFT, _TYPE_MASK = ix.TYPE_SHIFT, ix.TYPE_MASK
 _KNOWN_HINTS = frozenset(h for k in _AVAILABLE for h in SPECS[k].hints)
+#: Each kind's look-up view for the fast path: its name, its keys, its
+#: entities, and its refinement of the common key (None where it has none).
+_Views = tuple[tuple[str, dict[str, ix.Entries], list[Entity], "Callable[[str], str] | None"], ...]
+
+
+def _views(kinds: tuple[str, ...]) -> _Views:
+    """The look-up views of ``kinds`` (which loads their tables and keys),
+    kept in :data:`geonorm.shipped.DERIVED` until the tables change."""
+    views = tuple(
+        (kind, table.keys, table.entities, None if kind in _PLAIN_KEYS else SPECS[kind].refine)
+        for kind in kinds
+        for table in (_SHIPPED.get(kind) or _shipped(kind),)
+    )
+    DERIVED[kinds] = views
+    return views
 
 
 def _offer(found: dict[str, _Hit], entity: Entity, etype: int, alias: str, fuzzy_factor: float = 0.0) -> None:
@@ -86,6 +101,29 @@ def _how(entry_type: int, text: str, alias: str) -> How:
     if entry_type in ix.METONYM_TYPES:
         return "metonym"
     return "exact" if text.strip() == alias else "normalised"
+
+
+#: A name with its qualifier in parentheses: the head, folded and its key,
+#: then the same of the qualifier.
+_Qualified = tuple[str, str, str, str, str, str]
+
+
+def _qualified(text: str) -> _Qualified | None:
+    """``text`` as a name with a qualifier in parentheses at its end
+    (``"Congo (Brazzaville)"``), or None when it is not one: one opening and
+    one closing parenthesis, the closing one last, and a key both before
+    and inside them."""
+    if text.count("(") != 1 or text.count(")") != 1:
+        return None
+    stripped = text.rstrip()
+    if not stripped.endswith(")"):
+        return None
+    head, _, inner = stripped[:-1].partition("(")
+    fh, fi = fold(head), fold(inner)
+    kh, ki = key_of_folded(fh), key_of_folded(fi)
+    if not kh or not ki:
+        return None
+    return head, fh, kh, inner, fi, ki
 
 
 def _just_digits(digits: str, text: str) -> bool:
@@ -187,8 +225,10 @@ class Resolution:
                 self._collect(table, alt, folded, metonyms, found)
                 if found:
                     break
-        if not found and text.count("(") == 1 and text.count(")") == 1 and text.rstrip().endswith(")"):
-            self._parenthesis(kind, text, metonyms, found)
+        if not found:
+            qualified = _qualified(text)
+            if qualified is not None:
+                self._parenthesis(kind, qualified, metonyms, found)
         if not found and fuzzy and spec.fuzzy and qkey not in table.not_keys:
             for near, dist in table.fuzzy().search(qkey):
                 for entry in entries_of(table.keys.get(near, ())):
@@ -199,14 +239,10 @@ class Resolution:
                         _offer(found, entity, etype, alias, _FUZZY_FACTOR[dist])
         return list(found.values())
 
-    def _parenthesis(self, kind: str, text: str, metonyms: bool, found: dict[str, _Hit]) -> None:
+    def _parenthesis(self, kind: str, qualified: _Qualified, metonyms: bool, found: dict[str, _Hit]) -> None:
         """``"Macedonia (FYROM)"``, ``"Congo (Brazzaville)"``: the entities that
         both the head and the parenthesis name (a capital counts there)."""
-        head, _, inner = text.rstrip()[:-1].partition("(")
-        fh, fi = fold(head), fold(inner)
-        kh, ki = key_of_folded(fh), key_of_folded(fi)
-        if not kh or not ki:
-            return
+        head, fh, kh, inner, fi, ki = qualified
         inner_ids = {h[2].id for h in self._match_kind(kind, inner, fi, ki, False, True)}
         for hit in self._match_kind(kind, head, fh, kh, False, metonyms):
             if hit[2].id in inner_ids:
@@ -242,9 +278,11 @@ class Resolution:
         building matches: the exact key in each kind's shipped keys, with this
         registry's additions layered over them as :meth:`_collect` layers
         them, then, where that finds nothing, the key without a leading "the"
-        (the fallback key the kinds try first; tests/test_fast_path.py
-        checks that both paths agree). Returns ``_SLOW`` when the general path
-        must decide (the other fallback keys, acronyms written apart among
+        (the fallback key the kinds try first). Where neither names anything
+        and no other fallback key of any kind is a key (:meth:`_no_fallback`),
+        the answer is None without the general path. tests/test_fast_path.py
+        checks that both paths agree. Returns ``_SLOW`` when the general path
+        must decide (another fallback key, acronyms written apart among
         several kinds)."""
         if text.isascii():
             folded = " ".join(text.translate(_TABLE).split())
@@ -254,19 +292,39 @@ class Resolution:
             k = key_of_folded(folded)
         if not k or (k.isdigit() and not _just_digits(k, text)):
             return None  # a number in prose ("3.28", "1,000") is no ISO numeric code
-        found = self._fast_key(k, folded, kinds, metonyms)
+        views = DERIVED.get(kinds) or _views(kinds)
+        found = self._fast_key(k, folded, views, metonyms)
         if found is _NOTHING:
             bare = without_article(k)
             if bare != k:
-                found = self._fast_key(bare, folded, kinds, metonyms)
-            return _SLOW if found is _NOTHING else found
+                found = self._fast_key(bare, folded, views, metonyms)
+            if found is _NOTHING:
+                return None if self._no_fallback(text, k, views) else _SLOW
         return found
 
-    def _fast_key(self, k: str, folded: str, kinds: tuple[str, ...], metonyms: bool) -> object:
-        """The entity the key ``k`` names among ``kinds``, None for a tie,
-        ``_NOTHING`` when it names none, or ``_SLOW`` when the general path
-        must decide."""
+    def _no_fallback(self, text: str, k: str, views: _Views) -> bool:
+        """Whether the general path, given ``text`` (key ``k``) that names
+        nothing in any of the kinds by its key or its key without "the",
+        would find nothing either: no kind's fallback key
+        (:meth:`KindSpec.query_keys`) is a key of that kind, shipped or
+        added, and the text is no name with a qualifier in parentheses."""
+        if _qualified(text) is not None:
+            return False  # the parenthesis rule of _match_kind
+        ov = self._ov
+        added = ov.keys if ov is not _NO_ADDITIONS and ov else None
+        for kind, keys, _, refine in views:
+            extra = added.get(kind) if added else None
+            for alt in SPECS[kind].query_keys(text, refine(k) if refine else k, keys):
+                if alt in keys or (extra and alt in extra):
+                    return False
+        return True
+
+    def _fast_key(self, k: str, folded: str, views: _Views, metonyms: bool) -> object:
+        """The entity the key ``k`` names among the kinds of ``views``, None
+        for a tie, ``_NOTHING`` when it names none, or ``_SLOW`` when the
+        general path must decide."""
         spaced = " " in k
+        several = len(views) > 1
         ov = self._ov
         layered = ov is not _NO_ADDITIONS and bool(ov)
         best: Entity | None = None
@@ -274,10 +332,9 @@ class Resolution:
         tie = False
         written: str | None = None
         extra: tuple[tuple[str, str, int], ...] = ()
-        for kind in kinds:
-            table = _SHIPPED.get(kind) or _shipped(kind)
-            rk = k if kind in _PLAIN_KEYS else SPECS[kind].refine(k)
-            entries = table.keys.get(rk)
+        for kind, keys, entities, refine in views:
+            rk = refine(k) if refine else k
+            entries = keys.get(rk)
             if layered:
                 if ov.blocked and rk in ov.blocked.get(kind, ()):
                     continue  # the user's "never match" covers the additions too
@@ -291,7 +348,7 @@ class Resolution:
                 if etype in _METONYM_TYPES and not metonyms:
                     continue
                 if entry & 1:
-                    if spaced and len(kinds) > 1:
+                    if spaced and several:
                         # Another kind's fallback keys may tie with an acronym
                         # written in letters apart ("K F X": the KF-21, or a
                         # person's initials): the general path weighs them.
@@ -300,12 +357,12 @@ class Resolution:
                     if written is None:
                         written = folded.replace(" ", "")
                     if not _as_written(
-                        table.entities[entry >> _ENTITY_SHIFT].aliases[(entry >> _ALIAS_SHIFT) & _ALIAS_MASK], written
+                        entities[entry >> _ENTITY_SHIFT].aliases[(entry >> _ALIAS_SHIFT) & _ALIAS_MASK], written
                     ):
                         continue
                 score = _SCORES[etype]
                 if score > best_score:
-                    best, best_score, tie = table.entities[entry >> _ENTITY_SHIFT], score, False
+                    best, best_score, tie = entities[entry >> _ENTITY_SHIFT], score, False
                 elif score == best_score:
                     tie = True
                 else:
@@ -314,11 +371,12 @@ class Resolution:
                 continue
             # The additions: an entity may come again here (a new name for a
             # shipped one), so a tie is between two different entities.
+            table = _SHIPPED.get(kind) or _shipped(kind)
             for eid, alias, etype in extra:
                 if etype in _METONYM_TYPES and not metonyms:
                     continue
                 if ix.is_acronym(fold(alias)):
-                    if spaced and len(kinds) > 1:
+                    if spaced and several:
                         return _SLOW
                     if written is None:
                         written = folded.replace(" ", "")

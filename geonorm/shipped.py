@@ -74,6 +74,10 @@ class ShippedTable:
 
 _SHIPPED: dict[str, ShippedTable] = {}
 _SHIPPED_LOCK = _forksafe.rlock()
+#: What other modules derive from the loaded tables and keep for speed
+#: (resolution's look-up views of several kinds at once): emptied whenever
+#: the tables change, so that it is derived again from the new ones.
+DERIVED: dict[object, Any] = {}
 
 
 def available_kinds() -> tuple[str, ...]:
@@ -91,6 +95,7 @@ def table(kind: str) -> ShippedTable:
         if table is None:
             data = ix.load_index(kind, keys=False)
             table = _SHIPPED[kind] = _load(kind, data, lambda: ix.read_index(kind), lookup)
+            DERIVED.clear()
     return table
 
 
@@ -130,6 +135,7 @@ def substituted(texts: Mapping[str, str]) -> Iterator[None]:
     with _SHIPPED_LOCK:
         saved = dict(_SHIPPED)
         _SHIPPED.clear()
+        DERIVED.clear()
         try:
             for kind in available_kinds():  # in reference order
 
@@ -141,6 +147,7 @@ def substituted(texts: Mapping[str, str]) -> Iterator[None]:
         finally:
             _SHIPPED.clear()
             _SHIPPED.update(saved)
+            DERIVED.clear()
             for kind, table in saved.items():
                 SPECS[kind].configure(table.extra)
 

@@ -52,6 +52,26 @@ STRINGS = [
     "the CIA",
     "(NATO)",
     "the the",
+    # Fallback keys the general path finds, and misses the fast path
+    # decides alone.
+    "Korea, Republic of",
+    "Congo (Brazzaville)",
+    "Macedonia (FYROM)",
+    "(Berlin)",
+    "Berlin",
+    "Putin, Vladimir",
+    "Zelensky, Volodymyr",
+    "Mig-29 fighter",
+    "Iran (Islamic Republic)",
+    "Russian President Vladimir Putin",
+    "V. Putin",
+    "Rosneft PJSC",
+    "S-400s",
+    "the S-400s",
+    "barrel",
+    "the barrel",
+    "air defence system",
+    "St Lucia",
 ]
 
 
@@ -101,6 +121,10 @@ LAYERED_STRINGS = [
     "Georgia",
     "georgia",
     "Georgia Republic",
+    "Acme Arms Ltd",
+    "the Acme Arms",
+    "Roe, Jane",
+    "Blighty (UK)",
 ]
 
 
@@ -125,3 +149,37 @@ def test_a_registry_with_additions_keeps_the_fast_path_and_its_answers(
 def test_a_leading_the_and_a_one_word_acronym_stay_on_the_fast_path(text: str) -> None:
     found = geonorm.default_registry._fast_resolve(text, _AVAILABLE, False)
     assert found is not _SLOW and found is not None
+
+
+@pytest.mark.parametrize("text", ["barrel", "the barrel", "(Berlin)", "Sea of Nowhere", "Air defence system"])
+@pytest.mark.parametrize("kind", [None, "country"])
+def test_a_miss_that_no_fallback_key_can_reach_is_decided_on_the_fast_path(text: str, kind: str | None) -> None:
+    kinds = (kind,) if kind else _AVAILABLE
+    assert geonorm.default_registry._fast_resolve(text, kinds, False) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        ("Zelensky, Volodymyr", "person"),
+        ("Macedonia (FYROM)", "country"),
+        ("Rosneft PJSC", "organisation"),
+        ("Mig-29 fighter", "weapon"),
+        ("Russian President Vladimir Putin", "person"),
+        ("S-400s", "weapon"),
+    ],
+)
+def test_a_fallback_key_leaves_the_fast_path_to_the_general_one(text: str, kind: str) -> None:
+    registry = geonorm.default_registry
+    assert registry._fast_resolve(text, _AVAILABLE, False) is _SLOW
+    found = registry.resolve(text)
+    assert found is not None and found.kind == kind
+
+
+def test_an_addition_reached_only_by_a_fallback_key_leaves_the_fast_path() -> None:
+    mine = Registry()
+    mine.add("organisation", id="organisation:acme-arms", name="Acme Arms", type="company")
+    assert geonorm.default_registry._fast_resolve("Acme Arms Ltd", _AVAILABLE, False) is None
+    assert mine._fast_resolve("Acme Arms Ltd", _AVAILABLE, False) is _SLOW
+    found = mine.resolve("Acme Arms Ltd")
+    assert found is not None and found.id == "organisation:acme-arms"

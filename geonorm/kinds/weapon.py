@@ -120,7 +120,8 @@ class WeaponSpec(KindSpec[Weapon]):
         for v in [base, *variants]:
             variants.extend(rotations(v, 4))
         for v in [base, *variants]:
-            for cand in (designator_key(v), _singular(designator_key(v))):
+            designator = designator_key(v)
+            for cand in (designator, _singular(designator)):
                 if cand and cand != primary and cand not in out:
                     out.append(cand)
         return out
