@@ -23,7 +23,7 @@ from .overlay import Overlay
 from .shipped import _SHIPPED, DERIVED, FUZZY_TYPES, available_kinds
 from .shipped import ShippedTable as _Table
 from .shipped import table as _shipped
-from .text import _TABLE, brief, fold, key_of_folded, without_article
+from .text import brief, fold, fold_ascii, key_of_folded, without_article
 
 __all__ = ["MAX_TEXT_LENGTH", "Resolution"]
 
@@ -285,7 +285,7 @@ class Resolution:
         must decide (another fallback key, acronyms written apart among
         several kinds)."""
         if text.isascii():
-            folded = " ".join(text.translate(_TABLE).split())
+            folded = fold_ascii(text)
             k = folded.lower()
         else:
             folded = fold(text)
@@ -294,13 +294,32 @@ class Resolution:
             return None  # a number in prose ("3.28", "1,000") is no ISO numeric code
         views = DERIVED.get(kinds) or _views(kinds)
         found = self._fast_key(k, folded, views, metonyms)
+        bare = without_article(k)
         if found is _NOTHING:
-            bare = without_article(k)
             if bare != k:
                 found = self._fast_key(bare, folded, views, metonyms)
             if found is _NOTHING:
                 return None if self._no_fallback(text, k, views) else _SLOW
+        elif bare != k and len(views) > 1 and self._bare_elsewhere(k, bare, views):
+            return _SLOW
         return found
+
+    def _bare_elsewhere(self, k: str, bare: str, views: _Views) -> bool:
+        """Whether a kind without the key ``k`` has it without its leading
+        "the" (``bare``): its first fallback key, which the general path
+        weighs against the kinds that have ``k`` ("the E3": the E3 group of
+        countries by its name, the E-3 aircraft without "the")."""
+        ov = self._ov
+        added = ov.keys if ov is not _NO_ADDITIONS and ov else None
+        for kind, keys, _, refine in views:
+            extra = added.get(kind) if added else None
+            rk = refine(k) if refine else k
+            if rk in keys or (extra and rk in extra):
+                continue
+            rb = refine(bare) if refine else bare
+            if rb in keys or (extra and rb in extra):
+                return True
+        return False
 
     def _no_fallback(self, text: str, k: str, views: _Views) -> bool:
         """Whether the general path, given ``text`` (key ``k``) that names

@@ -145,6 +145,40 @@ def _warm_ascii() -> None:
 _warm_ascii()
 
 
+def _ascii_tables() -> tuple[bytes, bytes, frozenset[str]]:
+    """:data:`_TABLE` on ASCII as a byte table and the bytes it deletes, and
+    the characters it writes as more than one (read by ``str.translate``)."""
+    table = bytearray(range(256))
+    deleted = bytearray()
+    longer = set()
+    for cp in range(128):
+        value = _fold_char(cp)
+        if value is None:
+            deleted.append(cp)
+        elif len(value) == 1:
+            table[cp] = ord(value)
+        else:
+            longer.add(chr(cp))
+    return bytes(table), bytes(deleted), frozenset(longer)
+
+
+_ASCII_TABLE, _ASCII_DELETED, _ASCII_LONGER = _ascii_tables()
+
+
+def fold_ascii(text: str) -> str:
+    """:func:`fold` of an ASCII ``text``: one byte translation where each
+    character folds to at most one ("&" to " and " takes ``str.translate``).
+
+    >>> fold_ascii(" U.S.-Mexico  & Co ")
+    'US Mexico and Co'
+    """
+    if _ASCII_LONGER.isdisjoint(text):
+        folded = text.encode("ascii").translate(_ASCII_TABLE, _ASCII_DELETED).decode("ascii")
+    else:
+        folded = text.translate(_TABLE)
+    return " ".join(folded.split())
+
+
 def fold(text: str) -> str:
     """Fold ``text`` for matching, keeping its case.
 
@@ -153,9 +187,9 @@ def fold(text: str) -> str:
     >>> fold("Bosnia & Herzegovina")
     'Bosnia and Herzegovina'
     """
-    if not text.isascii():  # ASCII is already in NFKC
-        text = unicodedata.normalize("NFKC", text)
-    return " ".join(text.translate(_TABLE).split())
+    if text.isascii():  # ASCII is already in NFKC
+        return fold_ascii(text)
+    return " ".join(unicodedata.normalize("NFKC", text).translate(_TABLE).split())
 
 
 def key_of_folded(folded: str) -> str:

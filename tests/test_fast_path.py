@@ -11,6 +11,7 @@ import pytest
 import geonorm
 from geonorm.registry import Registry
 from geonorm.resolution import _AVAILABLE, _SLOW
+from geonorm.text import _TABLE, fold, fold_ascii
 
 from .casefile import CASES, read_cases
 
@@ -72,6 +73,9 @@ STRINGS = [
     "the barrel",
     "air defence system",
     "St Lucia",
+    # A key of one kind that another kind has without its "the": a tie.
+    "the E3",
+    "the e3",
 ]
 
 
@@ -183,3 +187,13 @@ def test_an_addition_reached_only_by_a_fallback_key_leaves_the_fast_path() -> No
     assert mine._fast_resolve("Acme Arms Ltd", _AVAILABLE, False) is _SLOW
     found = mine.resolve("Acme Arms Ltd")
     assert found is not None and found.id == "organisation:acme-arms"
+
+
+def test_the_byte_fold_of_ascii_text_is_the_fold_of_the_table() -> None:
+    rng = random.Random(7)
+    texts = [chr(cp) for cp in range(128)]
+    texts += ["".join(chr(rng.randrange(128)) for _ in range(rng.randrange(40))) for _ in range(20_000)]
+    texts += [" U.S.-Mexico  & Co ", "AT&T", "\x00India\x7f", "Rosneft\tPJSC\n"]
+    for text in texts:
+        assert text.isascii()
+        assert fold_ascii(text) == " ".join(text.translate(_TABLE).split()) == fold(text), repr(text)

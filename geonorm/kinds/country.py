@@ -36,6 +36,8 @@ class CountrySpec(KindSpec[Country]):
         out = super().query_keys(text, primary, keys)
         for k in [primary, *out]:
             words = k.split()
+            if _ABBREVIATIONS.keys().isdisjoint(words):
+                continue  # no abbreviation to expand (nearly every key)
             expanded = " ".join(_ABBREVIATIONS.get(w, w) for w in words)
             if expanded != k and expanded not in out:
                 out.append(expanded)

@@ -111,9 +111,10 @@ class WeaponSpec(KindSpec[Weapon]):
         # leading "the": the key without it comes first here too ("the Killjoy").
         bare = without_article(base)
         if bare != base:
-            cand = designator_key(bare)
-            if cand and cand != primary and cand not in out:
-                out.insert(0, cand)
+            designator = designator_key(bare)
+            for cand in (_singular(designator), designator):  # "the S-400s": the S-400
+                if cand and cand != primary and cand not in out:
+                    out.insert(0, cand)
         words = base.split()
         trimmed = [w for w in words if w not in _GENERIC] or words
         variants = [" ".join(trimmed)] if trimmed != words else []
