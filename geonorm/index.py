@@ -215,16 +215,20 @@ def parse_keys(data: bytes, offset: int, entities: Sequence[tuple[str, Sequence[
         # but the integer (hundreds of thousands of tuples would cost
         # memory and make every full collection of the host slower).
         packed = []
+        k = row[1]
         for entry in row[2]:
             i = position[entry[0]]
             etype = entry[2]
             if not 0 <= etype < TYPE_LIMIT:
                 raise RuntimeError(f"geonorm index has an unknown entry type {etype!r}; reinstall geonorm")
             acronym = 1 if len(entry) > 3 else 0
-            packed.append(
-                (i << ENTITY_SHIFT) | (alias_pos[i][entry[1]] << ALIAS_SHIFT) | (etype << TYPE_SHIFT) | acronym
-            )
-        keys[row[1]] = packed[0] if len(packed) == 1 else tuple(packed)
+            j = alias_pos[i][entry[1]]
+            packed.append((i << ENTITY_SHIFT) | (j << ALIAS_SHIFT) | (etype << TYPE_SHIFT) | acronym)
+            if entry[1] == k:
+                # A key written as its alias (most names in scripts without
+                # case): one string for both.
+                k = entities[i][1][j]
+        keys[k] = packed[0] if len(packed) == 1 else tuple(packed)
     return keys
 
 
