@@ -217,11 +217,11 @@ class Resolution:
     def _match_kind(self, kind: str, text: str, folded: str, qkey: str, fuzzy: bool, metonyms: bool) -> list[_Hit]:
         table = _SHIPPED.get(kind) or _shipped(kind)
         spec = SPECS[kind]
-        qkey = spec.refine(qkey)
+        common, qkey = qkey, spec.refine(qkey)
         found: dict[str, _Hit] = {}
         self._collect(table, qkey, folded, metonyms, found)
         if not found:
-            for alt in spec.query_keys(text, qkey, table.keys):
+            for alt in spec.query_keys(text, qkey, table.keys, common):
                 self._collect(table, alt, folded, metonyms, found)
                 if found:
                     break
@@ -333,7 +333,7 @@ class Resolution:
         added = ov.keys if ov is not _NO_ADDITIONS and ov else None
         for kind, keys, _, refine in views:
             extra = added.get(kind) if added else None
-            for alt in SPECS[kind].query_keys(text, refine(k) if refine else k, keys):
+            for alt in SPECS[kind].query_keys(text, refine(k) if refine else k, keys, k):
                 if alt in keys or (extra and alt in extra):
                     return False
         return True

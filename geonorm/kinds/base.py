@@ -60,10 +60,12 @@ class KindSpec(Generic[E]):
         """The kind's own key from the common key (identity by default)."""
         return k
 
-    def query_keys(self, text: str, primary: str, keys: Mapping[str, Any]) -> list[str]:
+    def query_keys(self, text: str, primary: str, keys: Mapping[str, Any], common: str | None = None) -> list[str]:
         """Fallback keys to try, in order, when ``primary`` finds nothing.
 
-        ``keys`` is the kind's index, for fallbacks that search it."""
+        ``keys`` is the kind's index, for fallbacks that search it;
+        ``common`` is :func:`~geonorm.text.key` of ``text`` (``primary``
+        before :meth:`refine`), where the caller has it."""
         out = []
         bare = without_article(primary)
         if bare != primary:

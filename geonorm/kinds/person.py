@@ -238,8 +238,8 @@ class PersonSpec(KindSpec[Person]):
             out.append(" ".join(words[i + 1 :]))
         return out
 
-    def query_keys(self, text: str, primary: str, keys: Mapping[str, Any]) -> list[str]:
-        out = super().query_keys(text, primary, keys)
+    def query_keys(self, text: str, primary: str, keys: Mapping[str, Any], common: str | None = None) -> list[str]:
+        out = super().query_keys(text, primary, keys, common)
         if primary.count(" ") >= MAX_QUERY_WORDS:
             return out  # no title and name is this long: the fallbacks below are for names
         remainders = [primary, *self.strip_titles(primary)]

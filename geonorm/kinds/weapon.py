@@ -104,9 +104,9 @@ class WeaponSpec(KindSpec[Weapon]):
     def refine(self, k: str) -> str:
         return designator_key(k)
 
-    def query_keys(self, text: str, primary: str, keys: Mapping[str, Any]) -> list[str]:
-        out = super().query_keys(text, primary, keys)
-        base = key(text)
+    def query_keys(self, text: str, primary: str, keys: Mapping[str, Any], common: str | None = None) -> list[str]:
+        out = super().query_keys(text, primary, keys, common)
+        base = key(text) if common is None else common
         # The weapon key has no spaces, so the common fallback cannot see a
         # leading "the": the key without it comes first here too ("the Killjoy").
         bare = without_article(base)
