@@ -75,7 +75,7 @@ def rate(run: Callable[[str], object], strings: list[str]) -> float:
 def main() -> int:
     warnings.simplefilter("ignore")
     import geonorm
-    from geonorm.resolution import _AVAILABLE, _SLOW
+    from geonorm.resolution import _AVAILABLE, _decided
 
     everything = texts()
     countries = texts("countries")
@@ -109,7 +109,7 @@ def main() -> int:
             best[name] = max(best[name], rate(run, strings[which]))
     mixed = rounds[0][0]
     country_strings = rounds[0][1]
-    fast = sum(registry._fast_resolve(s, _AVAILABLE, False) is not _SLOW for s in mixed) / len(mixed)
+    fast = sum(_decided(registry._fast_resolve(s, _AVAILABLE, False)) for s in mixed) / len(mixed)
     meta = {
         "python": sys.version.split()[0],
         "rounds": ROUNDS,

@@ -35,7 +35,25 @@ _FUZZY_FACTOR = {1: 0.5, 2: 0.45}
 # A hit: (score, weak, entity, entry type, alias, how-override).
 _Hit = tuple[float, bool, Entity, int, str, "How | None"]
 _AVAILABLE = available_kinds()
-_SLOW = object()  # the general path must decide
+
+
+class _Slow:
+    """The fast path's answer where the general path must decide: over the
+    kinds asked for, or only over ``kinds`` (those with a fallback key)."""
+
+    __slots__ = ("kinds",)
+
+    def __init__(self, kinds: tuple[str, ...] | None = None) -> None:
+        self.kinds = kinds
+
+
+_SLOW = _Slow()  # the general path must decide, over every kind asked for
+
+
+def _decided(found: object) -> bool:
+    """Whether the fast path decided (an entity, or None)."""
+    return not isinstance(found, _Slow)
+
 _NOTHING = object()  # a key that names nothing (the fast path tries the next)
 #: A new registry's overlay (immutable, so every registry may share it).
 _NO_ADDITIONS = Overlay()
@@ -78,6 +96,18 @@ def _as_written(acronym: str, written: str) -> bool:
     counts only where the text, its spaces taken out (``written``), has it
     in its own case ("uae" is no name)."""
     return fold(acronym).replace(" ", "") == written
+
+
+def _best(hits: list[_Hit]) -> Entity | None:
+    """The entity of the one best hit; None for none, or for a tie between
+    entities (ambiguous)."""
+    if not hits:
+        return None
+    if len(hits) == 1:
+        return hits[0][2]
+    best = max(h[0] for h in hits)
+    top = [h for h in hits if h[0] == best]
+    return top[0][2] if len(top) == 1 else None
 
 
 def _hit_order(hit: _Hit) -> tuple[float, bool, str]:
@@ -249,10 +279,20 @@ class Resolution:
                 score = round(hit[0] * 0.95, 4)
                 found[hit[2].id] = (score, hit[1], hit[2], hit[3], hit[4], hit[5])
 
-    def _hits(self, text: str, kind: str | None, fuzzy: bool, metonyms: bool, hints: Mapping[str, Any]) -> list[_Hit]:
+    def _hits(
+        self,
+        text: str,
+        kind: str | None,
+        fuzzy: bool,
+        metonyms: bool,
+        hints: Mapping[str, Any],
+        only: tuple[str, ...] | None = None,
+    ) -> list[_Hit]:
+        """The hits of the general path; ``only``: the kinds to search where
+        the caller knows the others find nothing."""
         if not isinstance(text, str):
             raise TypeError(f"text must be a str, not {type(text).__name__}")
-        kinds = _AVAILABLE if kind is None else self._kinds(kind)
+        kinds = only or (_AVAILABLE if kind is None else self._kinds(kind))
         parsed = self._hints(hints) if hints else None
         if len(text) > MAX_TEXT_LENGTH:
             return []
@@ -281,9 +321,9 @@ class Resolution:
         (the fallback key the kinds try first). Where neither names anything
         and no other fallback key of any kind is a key (:meth:`_no_fallback`),
         the answer is None without the general path. tests/test_fast_path.py
-        checks that both paths agree. Returns ``_SLOW`` when the general path
-        must decide (another fallback key, acronyms written apart among
-        several kinds)."""
+        checks that both paths agree. Returns a :class:`_Slow` when the
+        general path must decide (a fallback key, which names the kinds that
+        have one; acronyms written apart among several kinds)."""
         if text.isascii():
             folded = fold_ascii(text)
             k = folded.lower()
@@ -299,7 +339,10 @@ class Resolution:
             if bare != k:
                 found = self._fast_key(bare, folded, views, metonyms)
             if found is _NOTHING:
-                return None if self._no_fallback(text, k, views) else _SLOW
+                if _qualified(text) is not None:
+                    return _SLOW  # the parenthesis rule of _match_kind
+                with_fallback = self._with_fallback(text, k, views)
+                return _Slow(with_fallback) if with_fallback else None
         elif bare != k and len(views) > 1 and self._bare_elsewhere(k, bare, views):
             return _SLOW
         return found
@@ -321,22 +364,22 @@ class Resolution:
                 return True
         return False
 
-    def _no_fallback(self, text: str, k: str, views: _Views) -> bool:
-        """Whether the general path, given ``text`` (key ``k``) that names
-        nothing in any of the kinds by its key or its key without "the",
-        would find nothing either: no kind's fallback key
-        (:meth:`KindSpec.query_keys`) is a key of that kind, shipped or
-        added, and the text is no name with a qualifier in parentheses."""
-        if _qualified(text) is not None:
-            return False  # the parenthesis rule of _match_kind
+    def _with_fallback(self, text: str, k: str, views: _Views) -> tuple[str, ...]:
+        """The kinds where the general path, given ``text`` (key ``k``) that
+        names nothing by its key or its key without "the" and has no
+        qualifier in parentheses, could find something: those where a
+        fallback key (:meth:`KindSpec.query_keys`) is a key, shipped or
+        added. None of them: it finds nothing."""
         ov = self._ov
         added = ov.keys if ov is not _NO_ADDITIONS and ov else None
+        out: list[str] = []
         for kind, keys, _, refine in views:
             extra = added.get(kind) if added else None
             for alt in SPECS[kind].query_keys(text, refine(k) if refine else k, keys, k):
                 if alt in keys or (extra and alt in extra):
-                    return False
-        return True
+                    out.append(kind)
+                    break
+        return tuple(out)
 
     def _fast_key(self, k: str, folded: str, views: _Views, metonyms: bool) -> object:
         """The entity the key ``k`` names among the kinds of ``views``, None
@@ -441,19 +484,16 @@ class Resolution:
         if not hints and type(text) is str and len(text) <= MAX_TEXT_LENGTH:
             kinds = _KIND_TUPLES.get(kind) or self._kinds(kind)
             fast = self._fast_resolve(text, kinds, metonyms)
+            if isinstance(fast, _Slow):
+                if fast.kinds is not None and not fuzzy:
+                    # Only these kinds have a fallback key: the others find nothing.
+                    return _best(self._hits(text, None, False, metonyms, {}, fast.kinds))
             # With fuzzy=True an exact hit in the one kind asked for is the
             # answer too: a kind is searched fuzzily only when nothing in it
             # matched exactly.
-            if fast is not _SLOW and (not fuzzy or (fast is not None and len(kinds) == 1)):
+            elif not fuzzy or (fast is not None and len(kinds) == 1):
                 return fast  # type: ignore[return-value]
-        hits = self._hits(text, kind, fuzzy, metonyms, hints)
-        if not hits:
-            return None
-        if len(hits) == 1:
-            return hits[0][2]
-        best = max(h[0] for h in hits)
-        top = [h for h in hits if h[0] == best]
-        return top[0][2] if len(top) == 1 else None  # a tie between entities: ambiguous
+        return _best(self._hits(text, kind, fuzzy, metonyms, hints))
 
     def resolve_many(
         self,
