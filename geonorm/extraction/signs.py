@@ -22,9 +22,9 @@ __all__ = ["find_signs", "sign_runs"]
 
 def find_signs(scan: _Scan) -> list[Mention]:
     """Currency signs next to an amount: "$68.7", "US$5", "€4bn", "500 €"."""
-    if "currency" not in scan.kinds:
-        return []
     text = scan.text
+    if "currency" not in scan.kinds or (text.isascii() and "$" not in text):
+        return []  # "$" is the only sign in ASCII
     out: list[Mention] = []
     memo: dict[str, Candidate | None] = {}
     for start, end in sign_runs(text):
@@ -71,6 +71,8 @@ def sign_runs(text: str) -> Iterator[tuple[int, int]]:
     [(2, 3), (9, 10), (16, 18), (21, 23)]
     """
     present = [sign for sign in (("$",) if text.isascii() else _SIGNS) if sign in text]
+    if not present:
+        return
     if len(present) == 1:
         yield from _runs_of(text, present[0])
         return
