@@ -54,6 +54,7 @@ def _decided(found: object) -> bool:
     """Whether the fast path decided (an entity, or None)."""
     return not isinstance(found, _Slow)
 
+
 _NOTHING = object()  # a key that names nothing (the fast path tries the next)
 #: A new registry's overlay (immutable, so every registry may share it).
 _NO_ADDITIONS = Overlay()
