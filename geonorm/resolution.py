@@ -320,7 +320,7 @@ class Resolution:
         registry's additions layered over them as :meth:`_collect` layers
         them, then, where that finds nothing, the key without a leading "the"
         (the fallback key the kinds try first). Where neither names anything
-        and no other fallback key of any kind is a key (:meth:`_no_fallback`),
+        and no other fallback key of any kind is a key (:meth:`_with_fallback`),
         the answer is None without the general path. tests/test_fast_path.py
         checks that both paths agree. Returns a :class:`_Slow` when the
         general path must decide (a fallback key, which names the kinds that
