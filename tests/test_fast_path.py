@@ -4,6 +4,7 @@ case, spacing and punctuation variants of them."""
 
 from __future__ import annotations
 
+import functools
 import random
 
 import pytest
@@ -11,6 +12,7 @@ import pytest
 import geonorm
 from geonorm.registry import Registry
 from geonorm.resolution import _AVAILABLE, _SLOW, _decided, _Slow
+from geonorm.shipped import table
 from geonorm.text import _TABLE, fold, fold_ascii
 
 from .casefile import CASES, read_cases
@@ -202,3 +204,36 @@ def test_the_byte_fold_of_ascii_text_is_the_fold_of_the_table() -> None:
     for text in texts:
         assert text.isascii()
         assert fold_ascii(text) == " ".join(text.translate(_TABLE).split()) == fold(text), repr(text)
+
+
+@functools.cache
+def _compositions(n: int) -> list[str]:
+    """Strings made of shipped names and the words fallback rules read
+    (titles, legal forms, "the", generic words, qualifiers), in capitals,
+    lower case, with a trailing comma or in parentheses."""
+    rng = random.Random(20261203)
+    names = [a for kind in _AVAILABLE for e in table(kind).entities for a in e.aliases[:6] if a.isascii()]
+    words = ["the", "The", "THE", "President", "Minister", "PJSC", "Ltd", "Corp", "plc", "missile", "system"]
+    words += ["s", "of", "and", "(UK)", "(Russia)", ",", "Republic", "St", "Rep."]
+    out: dict[str, None] = {}
+    while len(out) < n:
+        picks = [rng.choice(names) if rng.random() < 0.6 else rng.choice(words) for _ in range(rng.randint(1, 3))]
+        text = " ".join(picks)
+        shape = rng.random()
+        text = text.upper() if shape < 0.1 else text.lower() if shape < 0.2 else text + "," if shape < 0.3 else text
+        out[f"({text})" if rng.random() < 0.05 else text] = None
+    return list(out)
+
+
+@pytest.mark.parametrize("kind", [None, "person"])
+def test_the_fast_path_agrees_on_compositions_of_names_and_rule_words(
+    kind: str | None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    registry = geonorm.default_registry
+    strings = _compositions(8_000)
+    fast = [registry.resolve(s, kind=kind) for s in strings]
+    monkeypatch.setattr(Registry, "_fast_resolve", lambda *args: _SLOW)
+    general = [registry.resolve(s, kind=kind) for s in strings]
+    differ = [(s, a, b) for s, a, b in zip(strings, fast, general, strict=True) if a is not b]
+    assert not differ, differ[:5]
+    assert sum(e is not None for e in general) > 500
