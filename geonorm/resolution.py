@@ -348,13 +348,17 @@ class Resolution:
             return _SLOW
         return found
 
+    def _added_keys(self) -> Mapping[str, Mapping[str, tuple[tuple[str, str, int], ...]]] | None:
+        """This registry's added keys per kind, or None when it adds none."""
+        ov = self._ov
+        return ov.keys if ov is not _NO_ADDITIONS and ov else None
+
     def _bare_elsewhere(self, k: str, bare: str, views: _Views) -> bool:
         """Whether a kind without the key ``k`` has it without its leading
         "the" (``bare``): its first fallback key, which the general path
         weighs against the kinds that have ``k`` ("the E3": the E3 group of
         countries by its name, the E-3 aircraft without "the")."""
-        ov = self._ov
-        added = ov.keys if ov is not _NO_ADDITIONS and ov else None
+        added = self._added_keys()
         for kind, keys, _, refine in views:
             extra = added.get(kind) if added else None
             rk = refine(k) if refine else k
@@ -371,8 +375,7 @@ class Resolution:
         qualifier in parentheses, could find something: those where a
         fallback key (:meth:`KindSpec.query_keys`) is a key, shipped or
         added. None of them: it finds nothing."""
-        ov = self._ov
-        added = ov.keys if ov is not _NO_ADDITIONS and ov else None
+        added = self._added_keys()
         out: list[str] = []
         for kind, keys, _, refine in views:
             extra = added.get(kind) if added else None
