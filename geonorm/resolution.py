@@ -11,6 +11,7 @@ scores and the case rule of acronyms that both share.
 
 from __future__ import annotations
 
+import functools
 import unicodedata
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
@@ -95,8 +96,22 @@ def _offer(found: dict[str, _Hit], entity: Entity, etype: int, alias: str, fuzzy
 def _as_written(acronym: str, written: str) -> bool:
     """The case rule of acronyms in look-ups: an acronym ("UAE", "NATO")
     counts only where the text, its spaces taken out (``written``), has it
-    in its own case ("uae" is no name)."""
-    return fold(acronym).replace(" ", "") == written
+    in its own case ("uae" is no name). A leading "the" is no part of it:
+    "the UAE" and "THE UAE" name the Emirates, "the uae" does not.
+
+    >>> _as_written("UAE", "theUAE"), _as_written("UAE", "theuae")
+    (True, False)
+    """
+    form = _written_form(acronym)
+    return form == written or (written[3:] == form and written[:3].lower() == "the")
+
+
+@functools.lru_cache(maxsize=16_384)
+def _written_form(acronym: str) -> str:
+    """An acronym folded with its spaces taken out, as :func:`_as_written`
+    compares it (kept: a generic acronym such as "MoD" is the alias of one
+    ministry in each of dozens of countries)."""
+    return fold(acronym).replace(" ", "")
 
 
 def _best(hits: list[_Hit]) -> Entity | None:
@@ -429,10 +444,12 @@ class Resolution:
                 score = _SCORES[etype]
                 if score > best_score:
                     best, best_score, tie = entities[entry >> _ENTITY_SHIFT], score, False
-                elif score == best_score:
-                    tie = True
-                else:
-                    break
+                    continue
+                # A tie, or a worse entry: the rest of this kind's entries
+                # (sorted best first) cannot change the answer ("central
+                # bank": one for each of dozens of countries).
+                tie = tie or score == best_score
+                break
             if not layered or not extra:
                 continue
             # The additions: an entity may come again here (a new name for a

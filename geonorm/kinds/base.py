@@ -70,11 +70,12 @@ class KindSpec(Generic[E]):
         bare = without_article(primary)
         if bare != primary:
             out.append(self.refine(bare))
-        for variant in (invert_comma(text), invert_parenthesis(text)):
-            if variant:
-                k = self.refine(key(variant))
-                if k and k != primary:
-                    out.append(k)
+        if "," in text or ")" in text:  # what the inversions need (most texts have neither)
+            for variant in (invert_comma(text), invert_parenthesis(text)):
+                if variant:
+                    k = self.refine(key(variant))
+                    if k and k != primary:
+                        out.append(k)
         return out
 
     def apply_hints(self, matches: list[Match], hints: Mapping[str, Any]) -> list[Match]:
