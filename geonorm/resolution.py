@@ -40,12 +40,15 @@ _AVAILABLE = available_kinds()
 
 class _Slow:
     """The fast path's answer where the general path must decide: over the
-    kinds asked for, or only over ``kinds`` (those with a fallback key)."""
+    kinds asked for, or only over ``kinds`` (those with a fallback key),
+    with each one's fallback keys as the fast path found them (``alts``,
+    so that the general path does not derive them again)."""
 
-    __slots__ = ("kinds",)
+    __slots__ = ("alts", "kinds")
 
-    def __init__(self, kinds: tuple[str, ...] | None = None) -> None:
+    def __init__(self, kinds: tuple[str, ...] | None = None, alts: Mapping[str, list[str]] | None = None) -> None:
         self.kinds = kinds
+        self.alts = alts
 
 
 _SLOW = _Slow()  # the general path must decide, over every kind asked for
@@ -260,14 +263,28 @@ class Resolution:
                     continue
                 _offer(found, entity, etype, alias)
 
-    def _match_kind(self, kind: str, text: str, folded: str, qkey: str, fuzzy: bool, metonyms: bool) -> list[_Hit]:
+    def _match_kind(
+        self,
+        kind: str,
+        text: str,
+        folded: str,
+        qkey: str,
+        fuzzy: bool,
+        metonyms: bool,
+        alts: list[str] | None = None,
+    ) -> list[_Hit]:
+        """The hits of one kind: the key, then each fallback key in turn
+        (``alts`` where the caller derived them), a qualifier in
+        parentheses, typos."""
         table = _SHIPPED.get(kind) or _shipped(kind)
         spec = SPECS[kind]
         common, qkey = qkey, spec.refine(qkey)
         found: dict[str, _Hit] = {}
         self._collect(table, qkey, folded, metonyms, found)
         if not found:
-            for alt in spec.query_keys(text, qkey, table.keys, common):
+            if alts is None:
+                alts = spec.query_keys(text, qkey, table.keys, common)
+            for alt in alts:
                 self._collect(table, alt, folded, metonyms, found)
                 if found:
                     break
@@ -303,9 +320,11 @@ class Resolution:
         metonyms: bool,
         hints: Mapping[str, Any],
         only: tuple[str, ...] | None = None,
+        alts: Mapping[str, list[str]] | None = None,
     ) -> list[_Hit]:
         """The hits of the general path; ``only``: the kinds to search where
-        the caller knows the others find nothing."""
+        the caller knows the others find nothing; ``alts``: their fallback
+        keys, where the caller derived them."""
         if not isinstance(text, str):
             raise TypeError(f"text must be a str, not {type(text).__name__}")
         kinds = only or (_AVAILABLE if kind is None else self._kinds(kind))
@@ -317,10 +336,10 @@ class Resolution:
         if not qkey or (qkey.isdigit() and not _just_digits(qkey, text)):
             return []
         if len(kinds) == 1 and not parsed:
-            return self._match_kind(kinds[0], text, folded, qkey, fuzzy, metonyms)
+            return self._match_kind(kinds[0], text, folded, qkey, fuzzy, metonyms, alts.get(kinds[0]) if alts else None)
         out: list[_Hit] = []
         for k in kinds:
-            hits = self._match_kind(k, text, folded, qkey, fuzzy, metonyms)
+            hits = self._match_kind(k, text, folded, qkey, fuzzy, metonyms, alts.get(k) if alts else None)
             spec = SPECS[k]
             if parsed and hits:
                 kind_hints = {h: v for h, v in parsed.items() if h in spec.hints}
@@ -357,8 +376,8 @@ class Resolution:
             if found is _NOTHING:
                 if _qualified(text) is not None:
                     return _SLOW  # the parenthesis rule of _match_kind
-                with_fallback = self._with_fallback(text, k, views)
-                return _Slow(with_fallback) if with_fallback else None
+                alts = self._with_fallback(text, k, views)
+                return _Slow(tuple(alts), alts) if alts else None
         elif bare != k and len(views) > 1 and self._bare_elsewhere(k, bare, views):
             return _SLOW
         return found
@@ -384,21 +403,22 @@ class Resolution:
                 return True
         return False
 
-    def _with_fallback(self, text: str, k: str, views: _Views) -> tuple[str, ...]:
+    def _with_fallback(self, text: str, k: str, views: _Views) -> dict[str, list[str]]:
         """The kinds where the general path, given ``text`` (key ``k``) that
         names nothing by its key or its key without "the" and has no
-        qualifier in parentheses, could find something: those where a
-        fallback key (:meth:`KindSpec.query_keys`) is a key, shipped or
-        added. None of them: it finds nothing."""
+        qualifier in parentheses, could find something, each with its
+        fallback keys (:meth:`KindSpec.query_keys`): those where one of them
+        is a key, shipped or added. None of them: it finds nothing."""
         added = self._added_keys()
-        out: list[str] = []
+        out: dict[str, list[str]] = {}
         for kind, keys, _, refine in views:
             extra = added.get(kind) if added else None
-            for alt in SPECS[kind].query_keys(text, refine(k) if refine else k, keys, k):
+            alts = SPECS[kind].query_keys(text, refine(k) if refine else k, keys, k)
+            for alt in alts:
                 if alt in keys or (extra and alt in extra):
-                    out.append(kind)
+                    out[kind] = alts
                     break
-        return tuple(out)
+        return out
 
     def _fast_key(self, k: str, folded: str, views: _Views, metonyms: bool) -> object:
         """The entity the key ``k`` names among the kinds of ``views``, None
@@ -508,7 +528,7 @@ class Resolution:
             if isinstance(fast, _Slow):
                 if fast.kinds is not None and not fuzzy:
                     # Only these kinds have a fallback key: the others find nothing.
-                    return _best(self._hits(text, None, False, metonyms, {}, fast.kinds))
+                    return _best(self._hits(text, None, False, metonyms, {}, fast.kinds, fast.alts))
             # With fuzzy=True an exact hit in the one kind asked for is the
             # answer too: a kind is searched fuzzily only when nothing in it
             # matched exactly.
