@@ -99,14 +99,22 @@ def _offer(found: dict[str, _Hit], entity: Entity, etype: int, alias: str, fuzzy
 def _as_written(acronym: str, written: str) -> bool:
     """The case rule of acronyms in look-ups: an acronym ("UAE", "NATO")
     counts only where the text, its spaces taken out (``written``), has it
-    in its own case ("uae" is no name). A leading "the" is no part of it:
-    "the UAE" and "THE UAE" name the Emirates, "the uae" does not.
+    in its own case ("uae" is no name). A leading "the" is no part of it,
+    nor an "s" after it (where a fallback key, a possessive or a plural,
+    left it out): "the UAE", "THE UAE" and "the UAE's" name the Emirates,
+    "the uae" does not.
 
-    >>> _as_written("UAE", "theUAE"), _as_written("UAE", "theuae")
-    (True, False)
+    >>> _as_written("UAE", "theUAE"), _as_written("UAE", "theUAEs"), _as_written("UAE", "theuae")
+    (True, True, False)
     """
     form = _written_form(acronym)
-    return form == written or (written[3:] == form and written[:3].lower() == "the")
+    if form == written:
+        return True
+    if written[:3].lower() == "the":
+        written = written[3:]
+        if form == written:
+            return True
+    return written[-1:] in ("s", "S") and written[:-1] == form
 
 
 @functools.lru_cache(maxsize=16_384)

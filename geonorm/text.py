@@ -35,6 +35,7 @@ __all__ = [
     "key",
     "key_of_folded",
     "key_variants",
+    "without_possessive",
 ]
 
 #: The most code points whose folding is kept once computed (about 6 MB at
@@ -70,6 +71,8 @@ _SPECIAL_LETTERS = {
 }
 _APOSTROPHES = "'\u2019\u2018\u02bc\u02bb\u0060\u00b4\u2032"
 # Scripts whose diacritics are optional in everyday writing and safe to drop.
+#: What may follow a possessive in a cell or a phrase: spaces, stops, quotes.
+_CLOSING_PUNCTUATION = ' \t\n.,;:!?"\u201d\u00bb'
 _FOLDABLE_SCRIPTS = ("LATIN", "GREEK", "CYRILLIC")
 # Combining marks that are optional vowel signs or accents in their script.
 _DROPPABLE_MARK_RANGES = (
@@ -273,6 +276,21 @@ def invert_parenthesis(text: str) -> str | None:
     if not head or not tail:
         return None
     return f"{tail} {head}"
+
+
+def without_possessive(text: str) -> str | None:
+    """``text`` without the English possessive it ends in (an apostrophe and
+    "s", closing punctuation aside); None if it ends in none.
+
+    >>> without_possessive("Russia's"), without_possessive("the UAE\u2019s,")
+    ('Russia', 'the UAE')
+    >>> without_possessive("Reuters") is None
+    True
+    """
+    text = text.rstrip(_CLOSING_PUNCTUATION)
+    if len(text) > 2 and text[-1] in "sS" and text[-2] in _APOSTROPHES and text[-3].isalnum():
+        return text[:-2]
+    return None
 
 
 def brief(value: object, limit: int = 60) -> str:

@@ -78,6 +78,13 @@ STRINGS = [
     # A key of one kind that another kind has without its "the": a tie.
     "the E3",
     "the e3",
+    # Possessives: an acronym's case rule leaves the "s" out.
+    "UK's",
+    "the UAE's",
+    "uk's",
+    "Russia's",
+    "the S-400's",
+    "ACME's",
 ]
 
 
@@ -131,6 +138,9 @@ LAYERED_STRINGS = [
     "the Acme Arms",
     "Roe, Jane",
     "Blighty (UK)",
+    "Blighty's",
+    "ACME's",
+    "acme's",
 ]
 
 
@@ -210,7 +220,7 @@ def test_the_byte_fold_of_ascii_text_is_the_fold_of_the_table() -> None:
 def _compositions(n: int) -> list[str]:
     """Strings made of shipped names and the words fallback rules read
     (titles, legal forms, "the", generic words, qualifiers), in capitals,
-    lower case, with a trailing comma or in parentheses."""
+    lower case, with a trailing comma, a possessive or in parentheses."""
     rng = random.Random(20261203)
     names = [a for kind in _AVAILABLE for e in table(kind).entities for a in e.aliases[:6] if a.isascii()]
     words = ["the", "The", "THE", "President", "Minister", "PJSC", "Ltd", "Corp", "plc", "missile", "system"]
@@ -221,6 +231,7 @@ def _compositions(n: int) -> list[str]:
         text = " ".join(picks)
         shape = rng.random()
         text = text.upper() if shape < 0.1 else text.lower() if shape < 0.2 else text + "," if shape < 0.3 else text
+        text = text + "'s" if rng.random() < 0.05 else text  # a possessive
         out[f"({text})" if rng.random() < 0.05 else text] = None
     return list(out)
 

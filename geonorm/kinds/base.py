@@ -8,7 +8,7 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import Any, Generic, TypeVar
 
 from ..model import Country, Entity, Match
-from ..text import invert_comma, invert_parenthesis, key, key_variants, without_article
+from ..text import invert_comma, invert_parenthesis, key, key_variants, without_article, without_possessive
 
 __all__ = ["E", "KindSpec", "TableLookup", "rotations"]
 
@@ -70,6 +70,12 @@ class KindSpec(Generic[E]):
         bare = without_article(primary)
         if bare != primary:
             out.append(self.refine(bare))
+        owner = without_possessive(text)  # "Russia's", "the UAE's": the name, as extract finds it
+        if owner is not None:
+            owned = key(owner)
+            for refined in map(self.refine, (owned, without_article(owned))):
+                if refined and refined != primary and refined not in out:
+                    out.append(refined)
         if "," in text or ")" in text:  # what the inversions need (most texts have neither)
             for variant in (invert_comma(text), invert_parenthesis(text)):
                 if variant:
