@@ -248,7 +248,9 @@ class PersonSpec(KindSpec[Person]):
                 return [rem]
         aux = self._auxiliary(keys)
         by_surname, vocabulary = aux.by_surname, aux.vocabulary
-        for rem in remainders:
+        # The common fallback keys too: "Putin, Vladimir V." inverted is
+        # "vladimir v putin", whose middle initial the rule below drops.
+        for rem in [*remainders, *(k for k in out if k and k not in remainders)]:
             words = rem.split()
             if words[0] in vocabulary and words[-1] in vocabulary:
                 no_initials = [w for w in words[1:-1] if len(w) > 1]
