@@ -70,9 +70,9 @@ _SPECIAL_LETTERS = {
     "Ŧ": "T",
 }
 _APOSTROPHES = "'\u2019\u2018\u02bc\u02bb\u0060\u00b4\u2032"
-# Scripts whose diacritics are optional in everyday writing and safe to drop.
 #: What may follow a possessive in a cell or a phrase: spaces, stops, quotes.
 _CLOSING_PUNCTUATION = ' \t\n.,;:!?"\u201d\u00bb'
+# Scripts whose diacritics are optional in everyday writing and safe to drop.
 _FOLDABLE_SCRIPTS = ("LATIN", "GREEK", "CYRILLIC")
 # Combining marks that are optional vowel signs or accents in their script.
 _DROPPABLE_MARK_RANGES = (
