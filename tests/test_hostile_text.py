@@ -184,3 +184,14 @@ def test_every_entry_point_takes_hostile_text(text: str) -> None:
         reg.resolve(text, kind="country")
     with contextlib.suppress(ValueError):  # no office by that title
         geonorm.people.holder(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["'s", " 's ", "s's", "''s", "\u2019s,", "'s" * 5_000, "UAE" + "'s" * 3_000, "Russia" + " " * 9_990 + "'s"],
+)
+def test_a_possessive_alone_or_piled_up_names_nothing_and_stays_linear(text: str) -> None:
+    start = time.perf_counter()
+    assert geonorm.resolve(text) is None
+    assert geonorm.candidates(text) == []
+    assert time.perf_counter() - start < 1.0  # a look-up, not a search: microseconds in practice
