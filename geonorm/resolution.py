@@ -46,9 +46,9 @@ class _Slow:
 
     __slots__ = ("alts", "kinds")
 
-    def __init__(self, kinds: tuple[str, ...] | None = None, alts: Mapping[str, list[str]] | None = None) -> None:
-        self.kinds = kinds
+    def __init__(self, alts: Mapping[str, list[str]] | None = None) -> None:
         self.alts = alts
+        self.kinds = None if alts is None else tuple(alts)
 
 
 _SLOW = _Slow()  # the general path must decide, over every kind asked for
@@ -385,7 +385,7 @@ class Resolution:
                 if _qualified(text) is not None:
                     return _SLOW  # the parenthesis rule of _match_kind
                 alts = self._with_fallback(text, k, views)
-                return _Slow(tuple(alts), alts) if alts else None
+                return _Slow(alts) if alts else None
         elif bare != k and len(views) > 1 and self._bare_elsewhere(k, bare, views):
             return _SLOW
         return found
