@@ -26,8 +26,6 @@ import geonorm
 _FORK_SCRIPT = r"""
 import json, multiprocessing, sys, threading
 
-import ahocorasick
-
 import geonorm
 import geonorm.extraction.matcher
 import geonorm.index
@@ -35,6 +33,7 @@ import geonorm.kinds.person
 import geonorm.overlay
 import geonorm.registry
 import geonorm.shipped
+from geonorm.extraction.automaton import Automaton
 from geonorm.kinds import SPECS
 
 CHECKS = {
@@ -68,9 +67,9 @@ SCENARIOS = {
     # The tables loaded, the extraction matcher half made.
     "matcher": (geonorm.extraction.matcher.Matcher, "_checked", None, lambda: geonorm.extract("India"), ("extract",)),
     # The automaton of names written without a space, half made.
-    "unspaced": (ahocorasick, "Automaton", "_get", lambda: geonorm.extract("中美"), ("unspaced",)),
+    "unspaced": (Automaton, "of_batches", "_get", lambda: geonorm.extract("中美"), ("unspaced",)),
     # The automaton of names in Cyrillic, half made.
-    "cyrillic": (ahocorasick, "Automaton", "_get", lambda: geonorm.extract("Россия"), ("cyrillic",)),
+    "cyrillic": (Automaton, "of_batches", "_get", lambda: geonorm.extract("Россия"), ("cyrillic",)),
     # A kind's resolution keys, half read.
     "keys": (geonorm.index, "parse_keys", None, lambda: geonorm.resolve("India", kind="country"), ("resolve",)),
     # The fuzzy index, half made.

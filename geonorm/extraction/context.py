@@ -218,7 +218,7 @@ class TextContext:
         lengths = self.m.lengths
         first: tuple[int, int] | None = None  # the leftmost name, the longest there
         for automaton in self.m.spaced_automata(window):
-            for end, pid in automaton.iter_long(window):
+            for end, pid in automaton.longest(window):
                 if first is None or (end - lengths[pid], -lengths[pid]) < (
                     first[0] - lengths[first[1]],
                     -lengths[first[1]],

@@ -7,9 +7,10 @@ from __future__ import annotations
 import bisect
 from typing import TYPE_CHECKING
 
-import ahocorasick
+import ahocorasick_rs
 
 from ..model import Entity, Person
+from .automaton import searchable
 from .mention import Mention
 from .prepare import WORDS
 
@@ -49,14 +50,18 @@ def _surname_hits(prepared: str, surnames: list[str]) -> list[tuple[int, str]]:
                 i = prepared.find(needle, after)
         out.sort(key=lambda hit: (hit[0], -len(hit[1])))
         return out
-    finder = ahocorasick.Automaton()
-    for surname in surnames:
-        # With the character that ends a word, so only whole words are found.
-        for word_end in _WORD_ENDS:
-            finder.add_word(" " + surname + word_end, surname)
-    finder.make_automaton()
-    # The word-ending character is not part of the name.
-    return [(found_end - 1, surname) for found_end, surname in finder.iter(prepared)]
+    # With the character that ends a word, so only whole words are found.
+    needles = [" " + surname + word_end for surname in surnames for word_end in _WORD_ENDS]
+    finder = ahocorasick_rs.AhoCorasick(needles)
+    per = len(_WORD_ENDS)
+    try:
+        found = finder.find_matches_as_indexes(prepared, overlapping=True)
+    except UnicodeEncodeError:  # an unpaired surrogate
+        found = finder.find_matches_as_indexes(searchable(prepared), overlapping=True)
+    # Every match, overlaps included; the word-ending character is not part of the name.
+    out = [(end - 2, surnames[i // per]) for i, _, end in found]
+    out.sort(key=lambda hit: (hit[0], -len(hit[1])))
+    return out
 
 
 def coreferences(scan: _Scan, mentions: list[Mention]) -> list[Mention]:

@@ -1,6 +1,6 @@
 """The phrase matcher behind :func:`geonorm.extract`.
 
-Aho-Corasick automata (pyahocorasick, in C) over the extraction patterns
+Aho-Corasick automata (:mod:`.automaton`, compiled code) over the extraction patterns
 (:mod:`.patterns`): names in Latin letters that start after a space; names
 with Cyrillic letters; names in the other scripts written with spaces
 (Greek, Devanagari...); and names written without a space before them
@@ -19,13 +19,10 @@ import copy
 import re
 import tomllib
 from array import array
-from collections import deque
 from collections.abc import Callable, Iterable, Mapping
 from importlib import resources
 from itertools import compress
 from typing import Any
-
-import ahocorasick
 
 from .. import _forksafe
 from .. import index as ix
@@ -37,6 +34,7 @@ from ..shipped import lookup as _lookup_any
 from ..shipped import table as _shipped
 from ..text import key
 from . import patterns as pt
+from .automaton import Automaton
 from .patterns import (
     END_FREE,
     START_ARABIC,
@@ -108,6 +106,10 @@ def _spaced_group(pattern: str) -> str:
     return "cyrillic" if found.lastindex == 1 else "other"
 
 
+#: How many patterns an automaton built later reads as strings at a time.
+_BATCH = 8192
+
+
 def _not_finished(pid: int) -> str:
     raise RuntimeError("the automata were not finished: no pattern can be read yet")
 
@@ -125,10 +127,14 @@ class _Automata:
     whose patterns are read again when their automaton is built."""
 
     def __init__(self) -> None:
-        self.spaced = ahocorasick.Automaton(ahocorasick.STORE_INTS)
+        self.spaced = Automaton([], ())
         self._pattern_of: Callable[[int], str] = _not_finished
-        self._built: dict[str, Any] = {}
+        self._built: dict[str, Automaton] = {}
         self._waiting: dict[str, array[int]] = {g: array("I") for g in ("unspaced", *_SPACED_GROUPS)}
+        # The first automaton's patterns (one string per batch, a line each)
+        # and ids, until it is made.
+        self._latin: list[str] = []
+        self._latin_ids = array("I")
         self._lock = _forksafe.lock()
 
     @classmethod
@@ -156,34 +162,38 @@ class _Automata:
             if found is not None:
                 latin[i] = 0
                 (cyrillic if found.lastindex == 1 else other).append(first + i)
-        deque(map(self.spaced.add_word, map(" ".__add__, compress(patterns, latin)), compress(ids, latin)), maxlen=0)
+        self._latin.append("\n".join(map(" ".__add__, compress(patterns, latin))))
+        self._latin_ids.extend(compress(ids, latin))
 
     def finish(self, pattern_of: Callable[[int], str]) -> None:
         """Make the first automaton, once every pattern was added;
         ``pattern_of`` reads a pattern by id for the others."""
-        self.spaced.make_automaton()
+        batches = (lines.split("\n") for lines in self._latin if lines)
+        self.spaced = Automaton.of_batches(batches, self._latin_ids)
+        self._latin, self._latin_ids = [], array("I")
         self._pattern_of = pattern_of
 
-    def _get(self, group: str) -> Any:
+    def _get(self, group: str) -> Automaton:
         automaton = self._built.get(group)
         if automaton is None:
             with self._lock:
                 automaton = self._built.get(group)
                 if automaton is None:
-                    automaton = ahocorasick.Automaton(ahocorasick.STORE_INTS)
                     space = "" if group == "unspaced" else " "
-                    add, pattern_of = automaton.add_word, self._pattern_of
-                    for pid in self._waiting[group]:
-                        add(space + pattern_of(pid), pid)
-                    automaton.make_automaton()
+                    waiting, pattern_of = self._waiting[group], self._pattern_of
+                    batches = (
+                        [space + pattern_of(pid) for pid in waiting[i : i + _BATCH]]
+                        for i in range(0, len(waiting), _BATCH)
+                    )
+                    automaton = Automaton.of_batches(batches, waiting)
                     self._built[group], self._waiting[group] = automaton, array("I")
         return automaton
 
-    def unspaced(self) -> Any:
+    def unspaced(self) -> Automaton:
         """The automaton of the names that need no space before them."""
         return self._get("unspaced")
 
-    def spaced_for(self, prepared: str, beyond: int = 0) -> list[Any]:
+    def spaced_for(self, prepared: str, beyond: int = 0) -> list[Automaton]:
         """The automata of names after a space that ``prepared`` text needs;
         it has no letter of a script but Latin before offset ``beyond``
         (:func:`~geonorm.scripts.first_beyond_latin`)."""
@@ -194,12 +204,12 @@ class _Automata:
             out.append(self._get("other"))
         return out
 
-    def spaced_of(self, pattern: str) -> Any:
+    def spaced_of(self, pattern: str) -> Automaton:
         """The automaton of names after a space that holds ``pattern``."""
         group = _spaced_group(pattern)
         return self._get(group) if group else self.spaced
 
-    def every(self) -> list[Any]:
+    def every(self) -> list[Automaton]:
         """All the automata, built, that hold a name."""
         return [a for a in (self.spaced, *(self._get(g) for g in (*_SPACED_GROUPS, "unspaced"))) if len(a)]
 
@@ -261,7 +271,7 @@ class Matcher:
         self.automaton = automata.spaced
         #: A registry's additions: automata of their own, read first (see
         #: :meth:`with_additions`); empty for the shipped tables.
-        self.extra_automata: tuple[Any, ...] = ()
+        self.extra_automata: tuple[Automaton, ...] = ()
         #: Currency signs ("$", "US$", "₹") by key, matched by :data:`SYMBOL_RUN`.
         self.symbols: Mapping[str, list[Candidate]] = symbols
         self.demonyms = demonyms
@@ -339,14 +349,14 @@ class Matcher:
         automata = _Automata.of([e[0] for e in entries], [e[1] for e in entries])
         return cls(table, automata, builder.symbols, frozenset(builder.demonyms))
 
-    def spaced_automata(self, prepared: str, beyond: int = 0) -> list[Any]:
+    def spaced_automata(self, prepared: str, beyond: int = 0) -> list[Automaton]:
         """The shipped automata of names after a space that ``prepared``
         text needs (Latin always; Cyrillic and the other spaced scripts when
         it has their letters, none of them before offset ``beyond``)."""
         return self._automata.spaced_for(prepared, beyond)
 
     @property
-    def unspaced_automaton(self) -> Any:
+    def unspaced_automaton(self) -> Automaton:
         """The automaton of names written without a space before them (built
         on first use)."""
         return self._automata.unspaced()
@@ -364,7 +374,7 @@ class Matcher:
         for automaton in (self.automaton, *self.extra_automata):
             for rating in self.credit_ratings:
                 for word in (" " + rating, rating):
-                    pid = automaton.get(word, None)
+                    pid = automaton.get(word)
                     if pid is not None and pid >= first:
                         checked[pid] = 1
         return checked
@@ -372,9 +382,9 @@ class Matcher:
     def find(self, pattern: str) -> int | None:
         """The id of a shipped pattern, or None."""
         if pt.start_rule(pattern) == START_SPACE:
-            found = self._automata.spaced_of(pattern).get(" " + pattern, None)
+            found = self._automata.spaced_of(pattern).get(" " + pattern)
         else:
-            found = self.unspaced_automaton.get(pattern, None)
+            found = self.unspaced_automaton.get(pattern)
         return None if found is None else int(found)
 
     def with_additions(

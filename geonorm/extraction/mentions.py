@@ -124,7 +124,7 @@ class _Scan(TextContext):
     def hits(self, prepared: str) -> Iterable[tuple[int, int]]:
         """The longest names of every automaton, ``(end, pattern id)``, in the
         order they start."""
-        found: list[Iterable[tuple[int, int]]] = [a.iter_long(prepared) for a in self.automata()]
+        found: list[Iterable[tuple[int, int]]] = [a.longest(prepared) for a in self.automata()]
         if len(found) == 1:
             return found[0]
         # By start, the longer name first where two start together ("חץ 3"
@@ -327,7 +327,7 @@ class _Scan(TextContext):
         found = sorted(
             (end - lengths[pid] + 1 + lo, -lengths[pid], end + lo, pid)
             for automaton in self.automata()
-            for end, pid in automaton.iter(window)
+            for end, pid in automaton.every(window)
         )
         taken_until = ps
         for start, _, end, pid in found:
