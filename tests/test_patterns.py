@@ -36,13 +36,17 @@ def _builder() -> pt.PatternBuilder:
 def _load(text: str) -> tuple[pt.PatternTable, list[str], Mapping[str, list[pt.Candidate]], frozenset[str]]:
     taken: list[str] = []
 
-    def take(first: int, patterns: list[str], starts: bytes) -> None:
-        assert first == len(taken) and len(patterns) == len(starts)
+    def take(first: int, patterns: list[str], groups: bytes) -> None:
+        assert first == len(taken) and len(patterns) == len(groups)
         taken.extend(patterns)
+        automata.extend(groups)
 
+    automata: list[int] = []
     loaded = pt.PatternTable.load(("test",), _lookup_any, text.encode(), take)
     assert loaded is not None
     table, symbols, demonyms = loaded
+    # The automaton of each pattern, as the compile step wrote it.
+    assert automata == [pt.automaton_of(table.pattern(pid), table.start_rule[pid]) for pid in range(len(table))]
     return table, taken, symbols, demonyms
 
 
@@ -128,22 +132,29 @@ found = [x.entity.id for x in geonorm.extract("中国和俄罗斯的关系; the 
 state += [sorted(m._automata._built), found]
 found = [x.entity.id for x in geonorm.extract("Россия и Индия. Ελλάδα")]
 state += [sorted(m._automata._built), found]
+found = [x.entity.id for x in geonorm.extract("Ankara: Türkiye and India signed; BAE系统公司")]
+state += [sorted(m._automata._built), found]
 print(json.dumps(state))
 """
 
 
 def test_what_a_process_builds_only_when_a_text_needs_it() -> None:
-    # English text builds only the automaton of Latin names after a space
-    # and makes no currency sign; the first Chinese text builds the one of
-    # names written without spaces, the first Russian and Greek text theirs.
+    # English text in ASCII builds only the automaton of names after a
+    # space in ASCII and makes no currency sign; the first Chinese text
+    # builds the one of names written without spaces, the first Russian and
+    # Greek text theirs; the first text with a Latin letter beyond ASCII
+    # ("ü") the one of every Latin name, which it reads instead.
     out = subprocess.run([sys.executable, "-c", _LAZY], capture_output=True, text=True, check=True).stdout
-    english_only, currencies_loaded, built, found, built_after, found_after = json.loads(out)
+    english_only, currencies_loaded, built, found, built_after, found_after, built_latin, found_latin = json.loads(out)
     assert english_only == []
     assert not currencies_loaded
     assert built == ["unspaced"]
     assert built_after == ["cyrillic", "other", "unspaced"]
     assert found_after == ["country:RU", "country:IN", "country:GR"]
     assert found == ["country:CN", "country:RU", "currency:INR", "currency:INR"]
+    assert built_latin == ["cyrillic", "latin", "other", "unspaced"]
+    # Names in ASCII, beyond it, and in Latin and Chinese letters at once.
+    assert found_latin == ["country:TR", "country:IN", "organisation:bae-systems"]
 
 
 def test_batches_read_the_same_table(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -43,12 +43,12 @@ def test_no_searched_script_starts_before_first_beyond_latin() -> None:
     # Every search that first_beyond_latin lets start late: the scan's
     # automata choice, the unspaced text test, the abbreviation and
     # traditional-script checks. None may match a character it would skip.
-    from geonorm.extraction import abbreviations, matcher
+    from geonorm.extraction import abbreviations, matcher, patterns
 
     every = _every_code_point()
     searched = [
-        matcher._CYRILLIC_LETTER,
-        matcher._OTHER_LETTER,
+        patterns.CYRILLIC_LETTER,
+        patterns.OTHER_SPACED_LETTER,
         matcher.UNSPACED_TEXT,
         abbreviations._HAN,
         abbreviations._KANA,

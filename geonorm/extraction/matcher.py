@@ -36,7 +36,15 @@ from ..text import key
 from . import patterns as pt
 from .automaton import Automaton
 from .patterns import (
+    AUTOMATON_CYRILLIC,
+    AUTOMATON_FIRST,
+    AUTOMATON_LATIN,
+    AUTOMATON_OTHER,
+    AUTOMATON_UNSPACED,
+    CYRILLIC_LETTER,
     END_FREE,
+    LATIN_BEYOND_ASCII,
+    OTHER_SPACED_LETTER,
     START_ARABIC,
     START_HEBREW,
     START_SPACE,
@@ -47,18 +55,11 @@ from .patterns import (
 
 __all__ = ["UNSPACED_TEXT", "Matcher", "build_patterns", "matcher"]
 
-# Byte translations to masks of 0s and 1s: 1 where the byte is not 0; 1
-# where it is 0.
+# Byte translations to masks of 0s and 1s: 1 where the byte is not 0.
 _NONZERO = bytes([0] + [1] * 255)
-_IS_ZERO = bytes([1] + [0] * 255)
 _FREE_END = bytes(1 if b == END_FREE else 0 for b in range(256))
 #: Letters of the scripts whose names the unspaced automaton holds.
 UNSPACED_TEXT = re.compile(f"[{HANGUL_SYLLABLES}{HEBREW}{HEBREW_PRESENTATION}{ARABIC}{UNSPACED}]")
-
-
-def _both(a: bytes, b: bytes) -> bytes:
-    """1 where both masks of 0s and 1s have a 1 (bytewise, in C)."""
-    return (int.from_bytes(a, "little") & int.from_bytes(b, "little")).to_bytes(len(a), "little")
 
 
 def _load_rules() -> dict[str, Any]:
@@ -80,32 +81,12 @@ def _type_of(entries: ix.Entries, index: int) -> int | None:
     return None
 
 
-#: Letters of the Cyrillic blocks: a text without them meets no name that
-#: has one.
-_CYRILLIC_LETTER = re.compile("[\u0400-\u052f\u1c80-\u1c8f\u2de0-\u2dff\ua640-\ua69f]")
-#: Letters outside Latin (to U+024F), Cyrillic and the scripts written
-#: without spaces: Greek, Devanagari, Armenian, Georgian and the other
-#: scripts written with spaces.
-_OTHER_LETTER = re.compile(
-    "[^\\W\\d_\u0000-\u024f\u0400-\u052f\u1c80-\u1c8f\u2de0-\u2dff\ua640-\ua69f"
-    f"{HANGUL_SYLLABLES}{HEBREW}{HEBREW_PRESENTATION}{ARABIC}{UNSPACED}]"
-)
 _SPACED_GROUPS = ("cyrillic", "other")
-#: The first Cyrillic (group 1) or other spaced-script (group 2) letter.
-_SCRIPT_LETTER = re.compile(f"({_CYRILLIC_LETTER.pattern})|({_OTHER_LETTER.pattern})")
-
-
-def _spaced_group(pattern: str) -> str:
-    """Which automaton of names after a space holds ``pattern``: Latin
-    ("", built with the matcher), or the one of the script of its first
-    letter outside Latin, built when a text first has a letter of that
-    script (a name can only be met in a text that has all its letters)."""
-    found = None if pattern.isascii() else _SCRIPT_LETTER.search(pattern)
-    if found is None:
-        return ""
-    return "cyrillic" if found.lastindex == 1 else "other"
-
-
+#: The automaton of each group of :func:`~.patterns.automaton_of`, by name.
+_GROUP_NAMES = {AUTOMATON_LATIN: "latin", AUTOMATON_CYRILLIC: "cyrillic", AUTOMATON_OTHER: "other"}
+# Byte translations of a batch's automaton groups to masks of 0s and 1s.
+_IS_GROUP = {g: bytes(1 if b == g else 0 for b in range(256)) for g in range(AUTOMATON_UNSPACED + 1)}
+_IS_LATIN = bytes(1 if b in (AUTOMATON_FIRST, AUTOMATON_LATIN) else 0 for b in range(256))
 #: How many patterns an automaton built later reads as strings at a time.
 _BATCH = 8192
 
@@ -116,61 +97,78 @@ def _not_finished(pid: int) -> str:
 
 class _Automata:
     """The automata of a set of patterns. Values are pattern ids (plain
-    integers, no Python object per pattern). Names in Latin letters that
-    start after a space are in the first, filled as the patterns are read
-    (:meth:`add`) and made with :meth:`finish`; names with Cyrillic letters,
-    with letters of other scripts written with spaces (Greek,
-    Devanagari...), and names written without a space before them are in
-    three more, each built when a text first needs it: a process that reads
-    only English never builds them, and its first extract builds an
-    automaton of half the names. Until then they are ids in flat arrays,
-    whose patterns are read again when their automaton is built."""
+    integers, no Python object per pattern).
 
-    def __init__(self) -> None:
+    Names in Latin letters that start after a space are in the first, filled
+    as the patterns are read (:meth:`add`) and made with :meth:`finish`.
+    Made ``by_script``, as the shipped patterns are, that first automaton
+    holds only the names written in ASCII (:data:`~.patterns.AUTOMATON_FIRST`),
+    and a second one every name in Latin letters: a text needs the second
+    only where it has a character beyond ASCII that one of those names has
+    ("é", "ü", "ł"), and then reads it instead of the first. Names with Cyrillic letters, with letters of
+    other scripts written with spaces (Greek, Devanagari...), and names
+    written without a space before them are in three more. Every automaton
+    but the first is built when a text first needs it: a process that reads
+    only English in ASCII builds an automaton of under a third of the
+    names. Until then they are ids in flat arrays, whose patterns are read
+    again when their automaton is built."""
+
+    def __init__(self, by_script: bool = True) -> None:
         self.spaced = Automaton([], ())
+        self._by_script = by_script
         self._pattern_of: Callable[[int], str] = _not_finished
         self._built: dict[str, Automaton] = {}
-        self._waiting: dict[str, array[int]] = {g: array("I") for g in ("unspaced", *_SPACED_GROUPS)}
+        self._waiting: dict[str, array[int]] = {g: array("I") for g in ("unspaced", "latin", *_SPACED_GROUPS)}
         # The first automaton's patterns (one string per batch, a line each)
         # and ids, until it is made.
-        self._latin: list[str] = []
-        self._latin_ids = array("I")
+        self._first: list[str] = []
+        self._first_ids = array("I")
+        # The characters beyond ASCII of the Latin names the first lacks, and
+        # (once finished) a search for any of them.
+        self._beyond_ascii: set[str] = set()
+        self._needs_latin: re.Pattern[str] | None = None
         self._lock = _forksafe.lock()
 
     @classmethod
     def of(cls, patterns: list[str], starts: Iterable[int], first: int = 0) -> _Automata:
-        """The automata of ``patterns`` (ids from ``first``), made at once."""
-        automata = cls()
-        automata.add(first, patterns, bytes(starts))
+        """The automata of ``patterns`` with start rules ``starts`` (ids from
+        ``first``), made at once, every name in Latin letters in the first
+        (a registry's additions)."""
+        automata = cls(by_script=False)
+        automata.add(first, patterns, bytes(map(pt.automaton_of, patterns, starts)))
         automata.finish(lambda pid: patterns[pid - first])
         return automata
 
-    def add(self, first: int, patterns: list[str], starts: bytes) -> None:
-        """Patterns with ids from ``first`` and their start rules. The work
-        per pattern runs in C (masks over the batch), but the search for a
-        letter of another script in the non-ASCII names after a space."""
+    def add(self, first: int, patterns: list[str], groups: bytes) -> None:
+        """Patterns with ids from ``first`` and the automaton of each
+        (:func:`~.patterns.automaton_of`, which the compile step wrote). The
+        work per pattern runs in C (masks over the batch)."""
         ids = range(first, first + len(patterns))
         # Only a name that must start after a space carries the space (added
         # when its automaton is built).
-        self._waiting["unspaced"].extend(compress(ids, starts.translate(_NONZERO)))
-        after_space = starts.translate(_IS_ZERO)
-        beyond_ascii = bytes(map(str.isascii, patterns)).translate(_IS_ZERO)
-        latin = bytearray(after_space)
-        search, cyrillic, other = _SCRIPT_LETTER.search, self._waiting["cyrillic"], self._waiting["other"]
-        for i in compress(range(len(patterns)), _both(after_space, beyond_ascii)):
-            found = search(patterns[i])
-            if found is not None:
-                latin[i] = 0
-                (cyrillic if found.lastindex == 1 else other).append(first + i)
-        self._latin.append("\n".join(map(" ".__add__, compress(patterns, latin))))
-        self._latin_ids.extend(compress(ids, latin))
+        self._waiting["unspaced"].extend(compress(ids, groups.translate(_IS_GROUP[AUTOMATON_UNSPACED])))
+        for group in (AUTOMATON_CYRILLIC, AUTOMATON_OTHER):
+            self._waiting[_GROUP_NAMES[group]].extend(compress(ids, groups.translate(_IS_GROUP[group])))
+        if self._by_script:
+            self._waiting["latin"].extend(compress(ids, groups.translate(_IS_LATIN)))
+            self._beyond_ascii.update("".join(compress(patterns, groups.translate(_IS_GROUP[AUTOMATON_LATIN]))))
+            first_mask = groups.translate(_IS_GROUP[AUTOMATON_FIRST])
+        else:
+            first_mask = groups.translate(_IS_LATIN)
+        self._first.append("\n".join(map(" ".__add__, compress(patterns, first_mask))))
+        self._first_ids.extend(compress(ids, first_mask))
 
     def finish(self, pattern_of: Callable[[int], str]) -> None:
         """Make the first automaton, once every pattern was added;
         ``pattern_of`` reads a pattern by id for the others."""
-        batches = (lines.split("\n") for lines in self._latin if lines)
-        self.spaced = Automaton.of_batches(batches, self._latin_ids)
-        self._latin, self._latin_ids = [], array("I")
+        batches = (lines.split("\n") for lines in self._first if lines)
+        self.spaced = Automaton.of_batches(batches, self._first_ids)
+        self._first, self._first_ids = [], array("I")
+        # Each Latin name has one of these: a text without any needs none.
+        chars = sorted(ch for ch in self._beyond_ascii if LATIN_BEYOND_ASCII.match(ch))
+        if chars:
+            self._needs_latin = re.compile("[" + "".join(map(re.escape, chars)) + "]")
+        self._beyond_ascii = set()
         self._pattern_of = pattern_of
 
     def _get(self, group: str) -> Automaton:
@@ -193,25 +191,35 @@ class _Automata:
         """The automaton of the names that need no space before them."""
         return self._get("unspaced")
 
+    def _latin_for(self, prepared: str) -> Automaton:
+        """The automaton of Latin names that ``prepared`` text needs."""
+        needs = self._needs_latin
+        if needs is None or prepared.isascii() or not needs.search(prepared):
+            return self.spaced
+        return self._get("latin")
+
     def spaced_for(self, prepared: str, beyond: int = 0) -> list[Automaton]:
         """The automata of names after a space that ``prepared`` text needs;
         it has no letter of a script but Latin before offset ``beyond``
         (:func:`~geonorm.scripts.first_beyond_latin`)."""
-        out = [self.spaced]
-        if _CYRILLIC_LETTER.search(prepared, beyond):
+        out = [self._latin_for(prepared)]
+        if CYRILLIC_LETTER.search(prepared, beyond):
             out.append(self._get("cyrillic"))
-        if _OTHER_LETTER.search(prepared, beyond):
+        if OTHER_SPACED_LETTER.search(prepared, beyond):
             out.append(self._get("other"))
         return out
 
     def spaced_of(self, pattern: str) -> Automaton:
         """The automaton of names after a space that holds ``pattern``."""
-        group = _spaced_group(pattern)
-        return self._get(group) if group else self.spaced
+        group = pt.automaton_of(pattern, START_SPACE)
+        if group in (AUTOMATON_CYRILLIC, AUTOMATON_OTHER):
+            return self._get(_GROUP_NAMES[group])
+        return self._latin_for(pattern)
 
     def every(self) -> list[Automaton]:
-        """All the automata, built, that hold a name."""
-        return [a for a in (self.spaced, *(self._get(g) for g in (*_SPACED_GROUPS, "unspaced"))) if len(a)]
+        """All the automata, built, that hold a name (each name in one)."""
+        latin = self._get("latin") if self._needs_latin is not None else self.spaced
+        return [a for a in (latin, *(self._get(g) for g in (*_SPACED_GROUPS, "unspaced"))) if len(a)]
 
 
 def build_patterns(kinds: Iterable[str], rules: Mapping[str, Any] | None = None) -> PatternBuilder:

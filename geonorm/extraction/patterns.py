@@ -14,8 +14,9 @@ run-time additions go through the same builder.
 shows as the lines of what it changes. Its first line is a JSON header
 (format, counts); then lines of tab-separated fields:
 
-- ``p``, pattern, start rule, end rule, candidates: one pattern of the
-  automata (its line number among ``p`` lines is its id);
+- ``p``, pattern, start rule, end rule, automaton (:func:`automaton_of`),
+  candidates: one pattern of the automata (its line number among ``p``
+  lines is its id);
 - ``s``, key, candidates: a currency sign ("$", "US$", "₹");
 - ``d``, key: a one-word demonym ("Russian").
 
@@ -45,16 +46,36 @@ from .. import index as ix
 from ..kinds import SPECS
 from ..kinds.weapon import designator_key
 from ..model import Entity
-from ..scripts import HAN, arabic, hangul, hebrew, katakana, unspaced
+from ..scripts import (
+    ARABIC,
+    HAN,
+    HANGUL_SYLLABLES,
+    HEBREW,
+    HEBREW_PRESENTATION,
+    UNSPACED,
+    arabic,
+    hangul,
+    hebrew,
+    katakana,
+    unspaced,
+)
 from ..text import fold, key
 from .prepare import SIGN_CHARS, WORDS, prepare
 
 __all__ = [
+    "AUTOMATON_CYRILLIC",
+    "AUTOMATON_FIRST",
+    "AUTOMATON_LATIN",
+    "AUTOMATON_OTHER",
+    "AUTOMATON_UNSPACED",
+    "CYRILLIC_LETTER",
     "END_FREE",
     "END_KANA",
     "END_PARTICLE",
     "END_WORD",
     "FORMAT",
+    "LATIN_BEYOND_ASCII",
+    "OTHER_SPACED_LETTER",
     "PATTERNS_FILE",
     "START_ARABIC",
     "START_FREE",
@@ -66,12 +87,13 @@ __all__ = [
     "Candidate",
     "PatternBuilder",
     "PatternTable",
+    "automaton_of",
     "dump",
     "is_blocked",
 ]
 
 #: The format of ``patterns.tsv``; a file of another format is not read.
-FORMAT: Final = 1
+FORMAT: Final = 2
 #: The compiled patterns' file name in ``geonorm/data/index/``.
 PATTERNS_FILE: Final = "patterns.tsv"
 _MAX_PATTERN = 120
@@ -86,6 +108,28 @@ END_WORD, END_FREE, END_PARTICLE, END_KANA = 0, 1, 2, 3
 # (a designator or acronym: "購買S-400").
 START_SPACE, START_FREE, START_KANA, START_ARABIC, START_HEBREW, START_HANGUL, START_SCRIPT = 0, 1, 2, 3, 4, 5, 6
 
+#: Letters of the Cyrillic blocks: a text without them meets no name that
+#: has one.
+CYRILLIC_LETTER: Final = re.compile("[\u0400-\u052f\u1c80-\u1c8f\u2de0-\u2dff\ua640-\ua69f]")
+#: Letters outside Latin (to U+024F), Cyrillic and the scripts written
+#: without spaces: Greek, Devanagari, Armenian, Georgian and the other
+#: scripts written with spaces.
+OTHER_SPACED_LETTER: Final = re.compile(
+    "[^\\W\\d_\u0000-\u024f\u0400-\u052f\u1c80-\u1c8f\u2de0-\u2dff\ua640-\ua69f"
+    f"{HANGUL_SYLLABLES}{HEBREW}{HEBREW_PRESENTATION}{ARABIC}{UNSPACED}]"
+)
+#: The first Cyrillic (group 1) or other spaced-script (group 2) letter.
+_SCRIPT_LETTER = re.compile(f"({CYRILLIC_LETTER.pattern})|({OTHER_SPACED_LETTER.pattern})")
+# Which automaton holds a pattern (:func:`automaton_of`): names after a
+# space in ASCII (or with, besides, only letters of the scripts written
+# without spaces: "BAE系统公司"); with Latin letters beyond ASCII; with a
+# Cyrillic letter; with a letter of another script written with spaces;
+# names that need no space before them.
+AUTOMATON_FIRST, AUTOMATON_LATIN, AUTOMATON_CYRILLIC, AUTOMATON_OTHER, AUTOMATON_UNSPACED = range(5)
+#: The characters beyond ASCII that put a name in the automaton of Latin
+#: names (:data:`AUTOMATON_LATIN`): below the blocks of the scripts written
+#: without spaces ("é", "ł", "ễ", "’").
+LATIN_BEYOND_ASCII: Final = re.compile("[\u0080-\u2bff]")
 _ONLY_HAN = re.compile(f"[{HAN}]+")
 _TURKISH_LETTERS = frozenset("çğıöşüÇĞİÖŞÜ")
 # Entry types that count in running text (bare ISO codes are left out).
@@ -95,8 +139,9 @@ _TEXT_TYPES = frozenset(
 _SMALL_WORDS = frozenset({"of", "the", "and", "de", "du", "des", "la", "le", "el", "al", "da", "do", "di"})
 # Candidate flags in the file.
 _ACRONYM, _SYMBOL, _CONTEXT_WORD, _SIGN = 1, 2, 4, 8
-# A pattern line: pattern, start rule, end rule (one digit each), candidates.
-_PATTERN_LINE = re.compile(rb"^p\t([^\t\n]+)\t(\d)\t(\d)\t.*\n", re.MULTILINE)
+# A pattern line: pattern, start rule, end rule, automaton (one digit
+# each), candidates.
+_PATTERN_LINE = re.compile(rb"^p\t([^\t\n]+)\t(\d)\t(\d)\t(\d)\t.*\n", re.MULTILINE)
 _DIGIT_VALUES = bytes.maketrans(b"0123456789", bytes(range(10)))
 # How much of the file one batch of pattern lines reads.
 _BATCH_BYTES = 1 << 20
@@ -240,6 +285,27 @@ def end_rule(pattern: str) -> int:
     if unspaced(last):
         return END_FREE
     return END_PARTICLE if hangul(last) else END_WORD
+
+
+def automaton_of(pattern: str, start: int) -> int:
+    """Which automaton holds ``pattern`` with start rule ``start``: a name
+    that needs no space before it, else by the script of its first letter
+    outside Latin (a name can only be met in a text that has all its
+    letters, so each automaton is built when a text first needs it).
+
+    >>> [automaton_of(name, START_SPACE) for name in ("India", "Türkiye", "Индия", "Ελλάδα", "BAE系统")]
+    [0, 1, 2, 3, 0]
+    >>> automaton_of("中国", START_FREE)
+    4
+    """
+    if start != START_SPACE:
+        return AUTOMATON_UNSPACED
+    if pattern.isascii():
+        return AUTOMATON_FIRST
+    found = _SCRIPT_LETTER.search(pattern)
+    if found is not None:
+        return AUTOMATON_CYRILLIC if found.lastindex == 1 else AUTOMATON_OTHER
+    return AUTOMATON_LATIN if LATIN_BEYOND_ASCII.search(pattern) else AUTOMATON_FIRST
 
 
 #: One entry of the automata: pattern, start rule, end rule, candidates.
@@ -432,7 +498,10 @@ def dump(
     lines = [json.dumps(head, sort_keys=True)]
     lines += [f"s\t{k}\t{_encode(symbols[k])}" for k in sorted(symbols)]
     lines += [f"d\t{k}" for k in sorted_demonyms]
-    lines += [f"p\t{pattern}\t{start}\t{end}\t{_encode(cands)}" for pattern, start, end, cands in table]
+    lines += [
+        f"p\t{pattern}\t{start}\t{end}\t{automaton_of(pattern, start)}\t{_encode(cands)}"
+        for pattern, start, end, cands in table
+    ]
     return "\n".join(lines) + "\n"
 
 
@@ -467,7 +536,7 @@ class PatternTable:
     def _make(self, pid: int) -> tuple[str, tuple[Candidate, ...]]:
         off = self._offsets[pid]
         line = self._blob[off : self._blob.find(b"\n", off)].decode("utf-8")
-        _, pattern, _, _, raw = line.split("\t")
+        _, pattern, _, _, _, raw = line.split("\t")
         cands = [decode_candidate(c, self._lookup) for c in json.loads(raw)]
         kept = tuple(c for c in cands if c is not None and not (self._blocked and is_blocked(c, self._blocked)))
         return pattern, kept
@@ -526,7 +595,7 @@ class PatternTable:
         or is damaged.
 
         The patterns are read in batches of about a megabyte of the file;
-        ``take(first id, patterns, start rules)`` is given each batch in id
+        ``take(first id, patterns, automata)`` is given each batch in id
         order (to fill the automata with), and nothing of a batch is kept
         but the flat arrays. A load that returns None may have given some
         batches to ``take`` first.
@@ -570,13 +639,12 @@ class PatternTable:
             if len(lines) != len(fields) + 1:
                 return None
             patterns = list(map(bytes.decode, map(itemgetter(0), fields)))
-            starts = b"".join(map(itemgetter(1), fields)).translate(_DIGIT_VALUES)
-            table.start_rule.frombytes(starts)
+            table.start_rule.frombytes(b"".join(map(itemgetter(1), fields)).translate(_DIGIT_VALUES))
             table.end_rule.frombytes(b"".join(map(itemgetter(2), fields)).translate(_DIGIT_VALUES))
             table.lengths.extend(map(len, patterns))
             table._offsets.extend(accumulate(map((1).__add__, map(len, lines[:-2])), initial=pos))
             if take is not None:
-                take(pid, patterns, starts)
+                take(pid, patterns, b"".join(map(itemgetter(3), fields)).translate(_DIGIT_VALUES))
             pid += len(patterns)
             pos = stop
             del chunk, fields, lines, patterns
