@@ -28,6 +28,7 @@ Nothing in the file is executed when it loads.
 
 from __future__ import annotations
 
+import functools
 import json
 import mmap
 import os
@@ -118,8 +119,15 @@ OTHER_SPACED_LETTER: Final = re.compile(
     "[^\\W\\d_\u0000-\u024f\u0400-\u052f\u1c80-\u1c8f\u2de0-\u2dff\ua640-\ua69f"
     f"{HANGUL_SYLLABLES}{HEBREW}{HEBREW_PRESENTATION}{ARABIC}{UNSPACED}]"
 )
-#: The first Cyrillic (group 1) or other spaced-script (group 2) letter.
-_SCRIPT_LETTER = re.compile(f"({CYRILLIC_LETTER.pattern})|({OTHER_SPACED_LETTER.pattern})")
+
+
+@functools.cache
+def _script_letter() -> re.Pattern[str]:
+    """The first Cyrillic (group 1) or other spaced-script (group 2) letter
+    (compiled on first use: loading the shipped patterns never needs it)."""
+    return re.compile(f"({CYRILLIC_LETTER.pattern})|({OTHER_SPACED_LETTER.pattern})")
+
+
 # Which automaton holds a pattern (:func:`automaton_of`): names after a
 # space in ASCII (or with, besides, only letters of the scripts written
 # without spaces: "BAE系统公司"); with Latin letters beyond ASCII; with a
@@ -302,7 +310,7 @@ def automaton_of(pattern: str, start: int) -> int:
         return AUTOMATON_UNSPACED
     if pattern.isascii():
         return AUTOMATON_FIRST
-    found = _SCRIPT_LETTER.search(pattern)
+    found = _script_letter().search(pattern)
     if found is not None:
         return AUTOMATON_CYRILLIC if found.lastindex == 1 else AUTOMATON_OTHER
     return AUTOMATON_LATIN if LATIN_BEYOND_ASCII.search(pattern) else AUTOMATON_FIRST
