@@ -2,9 +2,10 @@
 repeated calls grow it.
 
 Two fresh child processes take the steps in two orders: resolution first
-(every kind's table, then the extract matcher, the fuzzy indexes and
-repeated calls), and extraction first (a pipeline that only extracts loads
-no resolution keys). Each reports its resident set (VmRSS) after each step;
+(every kind's table, then the extract matcher, the fuzzy indexes, repeated
+calls on English text in ASCII, then the automata that texts with Latin
+letters beyond ASCII and in other scripts build), and extraction first (a
+pipeline that only extracts loads no resolution keys). Each reports its resident set (VmRSS) after each step;
 the tables show the growth over a bare interpreter.
 
 Run: ``python benchmarks/memory.py``. Writes ``benchmarks/results/memory.json``.
@@ -50,6 +51,10 @@ for i in range(100):
     geonorm.extract(text)
     geonorm.resolve(f"India {i}")
 steps.append(("after 100 more calls", rss()))
+geonorm.extract("Erdoğan met Lula in São Paulo; Türkiye and Brazil signed.")
+steps.append(("+ a text with Latin letters beyond ASCII", rss()))
+geonorm.extract("Путин и Моди; 中美关系; Ελλάδα")
+steps.append(("+ texts in Cyrillic, Chinese and Greek", rss()))
 print(json.dumps(steps))
 """
 )

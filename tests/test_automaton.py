@@ -16,26 +16,26 @@ _PATTERNS = st.lists(st.text(_ALPHABET, min_size=1, max_size=5), min_size=1, max
 _TEXT = st.text(_ALPHABET, max_size=40)
 
 
-def _every(patterns: list[str], text: str) -> list[tuple[int, int]]:
-    """Every (end, id) by brute force, by start then longest first."""
+def _every(patterns: list[str], text: str) -> list[tuple[int, int, int]]:
+    """Every (id, start, end) by brute force, by start then longest first."""
     found = [
-        (start, -len(p), start + len(p) - 1, pid)
+        (start, -len(p), pid)
         for start in range(len(text))
         for pid, p in enumerate(patterns)
         if text.startswith(p, start)
     ]
-    return [(end, pid) for _, _, end, pid in sorted(found)]
+    return [(pid, start, start - minus) for start, minus, pid in sorted(found)]
 
 
-def _longest(patterns: list[str], text: str) -> list[tuple[int, int]]:
+def _longest(patterns: list[str], text: str) -> list[tuple[int, int, int]]:
     """Leftmost-longest, without overlaps, by brute force."""
-    out: list[tuple[int, int]] = []
+    out: list[tuple[int, int, int]] = []
     start = 0
     while start < len(text):
         here = [(len(p), pid) for pid, p in enumerate(patterns) if text.startswith(p, start)]
         if here:
             length, pid = max(here)
-            out.append((start + length - 1, pid))
+            out.append((pid, start, start + length))
             start += length
         else:
             start += 1
@@ -45,14 +45,14 @@ def _longest(patterns: list[str], text: str) -> list[tuple[int, int]]:
 @settings(max_examples=300, deadline=None)
 @given(_PATTERNS, _TEXT)
 def test_matches_agree_with_brute_force(patterns: list[str], text: str) -> None:
-    # Ids need not be positions: shift them to check the mapping.
-    automaton = Automaton(patterns, [pid + 100 for pid in range(len(patterns))])
-    shifted = [(end, pid + 100) for end, pid in _longest(patterns, text)]
-    assert automaton.longest(text) == shifted
-    assert automaton.every(text) == [(end, pid + 100) for end, pid in _every(patterns, text)]
-    for pid, p in enumerate(patterns):
-        assert automaton.get(p) == pid + 100
-    assert automaton.get(text) == (patterns.index(text) + 100 if text in patterns else None)
+    # Ids need not be positions: consecutive from 100, and in any order.
+    for ids in (range(100, 100 + len(patterns)), range(100 + 3 * len(patterns), 100, -3)):
+        automaton = Automaton(patterns, ids)
+        assert automaton.longest(text) == [(ids[pid], s, e) for pid, s, e in _longest(patterns, text)]
+        assert automaton.every(text) == [(ids[pid], s, e) for pid, s, e in _every(patterns, text)]
+        for pid, p in enumerate(patterns):
+            assert automaton.get(p) == ids[pid]
+        assert automaton.get(text) == (ids[patterns.index(text)] if text in patterns else None)
 
 
 def test_batches_make_the_same_automaton() -> None:
@@ -60,7 +60,7 @@ def test_batches_make_the_same_automaton() -> None:
     one = Automaton(patterns, range(4))
     batched = Automaton.of_batches(iter([patterns[:1], [], patterns[1:]]), range(4))
     text = " the indian envoy in new delhi and delhi"
-    assert one.longest(text) == batched.longest(text) == [(10, 1), (29, 2), (39, 3)]
+    assert one.longest(text) == batched.longest(text) == [(1, 4, 11), (2, 20, 30), (3, 34, 40)]
     assert len(batched) == 4
 
 

@@ -82,8 +82,10 @@ def test_one_line_per_pattern_sorted() -> None:
     assert head["format"] == pt.FORMAT and head["kinds"] == ["test"]
     pattern_lines = [line for line in lines[1:] if line.startswith("p\t")]
     assert len(pattern_lines) == head["patterns"]
-    keys = [line.split("\t")[1] for line in pattern_lines]
+    # Sorted by automaton, then by pattern (each automaton's ids consecutive).
+    keys = [(int(line.split("\t")[4]), line.split("\t")[1]) for line in pattern_lines]
     assert keys == sorted(keys)
+    assert len({automaton for automaton, _ in keys}) > 1
     # Entities are named by id, never by position.
     assert '"country:IN"' in text
 

@@ -8,8 +8,8 @@ pattern). The shorter names that a longest match hides, and the look-up of
 one pattern, are read from the same automaton (:meth:`Automaton.every`,
 :meth:`Automaton.get`), so no second automaton is kept for them.
 
-Every method takes a text and returns ``(end, pattern id)`` pairs, ``end``
-the offset of the last character of the match (inclusive), in code points.
+Every method takes a text and returns :data:`Match` triples, ``(pattern id,
+start, end)``, in code points, the end exclusive.
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ import ahocorasick_rs
 
 from .._heap import give_back
 
-__all__ = ["Automaton", "searchable"]
+__all__ = ["Automaton", "Match", "searchable"]
 
 # Unpaired surrogates cannot be searched (the automaton reads UTF-8); each
 # is read as U+FFFD, one code point for one, so offsets do not move.
@@ -43,20 +43,27 @@ def searchable(text: str) -> str:
     return _SURROGATE.sub("\ufffd", text)
 
 
+#: A match: ``(pattern id, start, end)``, offsets in code points, the end
+#: exclusive (the crate's own form).
+Match = tuple[int, int, int]
+
+
 class Automaton:
     """The automaton of ``patterns``, whose ids are ``ids`` (in the same
-    order).
+    order). Where the ids are a run of consecutive integers (the shipped
+    patterns are sorted by automaton, so each automaton's are), matches
+    come from the crate as they are, with no Python work per match.
 
     >>> a = Automaton([" india", " indian", " new delhi"], [7, 8, 9])
     >>> a.longest(" indian rupee, new delhi")
-    [(6, 8), (23, 9)]
+    [(8, 0, 7), (9, 14, 24)]
     >>> a.every(" indian rupee")
-    [(6, 8), (5, 7)]
+    [(8, 0, 7), (7, 0, 6)]
     >>> a.get(" india"), a.get(" indi")
     (7, None)
     """
 
-    __slots__ = ("_ac", "_firsts", "_ids", "_longest")
+    __slots__ = ("_ac", "_base", "_count", "_firsts", "_ids", "_longest")
 
     def __init__(self, patterns: Sequence[str], ids: Iterable[int]) -> None:
         self._init((patterns,), ids)
@@ -71,7 +78,7 @@ class Automaton:
         return automaton
 
     def _init(self, batches: Iterable[Sequence[str]], ids: Iterable[int]) -> None:
-        self._ids = array("I", ids)
+        given_ids = array("I", ids)
         self._longest = 0
         self._firsts: frozenset[str] = frozenset()
         firsts: set[str] = set()
@@ -93,33 +100,45 @@ class Automaton:
             read(), matchkind=ahocorasick_rs.MatchKind.LeftmostLongest, store_patterns=False
         )
         self._firsts = frozenset(firsts)
-        if count != len(self._ids):
-            raise ValueError(f"{count} patterns but {len(self._ids)} ids")
+        if count != len(given_ids):
+            raise ValueError(f"{count} patterns but {len(given_ids)} ids")
+        self._count = count
+        # Consecutive ids need no table: a pattern's id is its index plus the first.
+        self._base = given_ids[0] if count else 0
+        consecutive = given_ids == array("I", range(self._base, self._base + count))
+        self._ids: array[int] | None = None if consecutive else given_ids
         if count >= _LARGE:
             give_back()  # the build's intermediate automata, freed
 
     def __len__(self) -> int:
-        return len(self._ids)
+        return self._count
 
-    def _matches(self, text: str) -> list[tuple[int, int, int]]:
+    def _matches(self, text: str) -> list[Match]:
         try:
             return self._ac.find_matches_as_indexes(text)
         except UnicodeEncodeError:
             return self._ac.find_matches_as_indexes(searchable(text))
 
-    def longest(self, text: str) -> list[tuple[int, int]]:
+    def _id(self, index: int) -> int:
+        return self._ids[index] if self._ids is not None else index + self._base
+
+    def longest(self, text: str) -> list[Match]:
         """The leftmost-longest matches, without overlaps, in text order:
         where names start at one offset, the longest is the match, and the
         next match starts after it."""
+        found = self._matches(text)
         ids = self._ids
-        return [(end - 1, ids[i]) for i, _, end in self._matches(text)]
+        if ids is not None:
+            return [(ids[i], start, end) for i, start, end in found]
+        base = self._base
+        return [(i + base, start, end) for i, start, end in found] if base else found
 
-    def every(self, text: str) -> list[tuple[int, int]]:
+    def every(self, text: str) -> list[Match]:
         """Every match, overlaps and names inside names included, by start,
         then the longest first. Linear in the text: each offset reads at
         most the longest pattern's length (meant for short windows)."""
-        out: list[tuple[int, int]] = []
-        ids, reach, firsts = self._ids, self._longest, self._firsts
+        out: list[Match] = []
+        reach, firsts = self._longest, self._firsts
         if not reach:
             return out
         text = searchable(text)
@@ -133,7 +152,7 @@ class Automaton:
                 if not found or found[0][1] != 0:
                     break  # no name starts here (the leftmost match starts later)
                 i, _, end = found[0]
-                out.append((start + end - 1, ids[i]))
+                out.append((self._id(i), start, start + end))
                 stop = start + end - 1  # the next longest name starting here
         return out
 
@@ -143,5 +162,5 @@ class Automaton:
             return None
         found = self._matches(pattern)
         if found and found[0][1] == 0 and found[0][2] == len(pattern):
-            return self._ids[found[0][0]]
+            return self._id(found[0][0])
         return None

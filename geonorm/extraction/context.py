@@ -216,9 +216,10 @@ class TextContext:
             return False
         window = " " + prepare(self.text[e + len(gap) : e + len(gap) + 80])
         lengths = self.m.lengths
-        first: tuple[int, int] | None = None  # the leftmost name, the longest there
+        first: tuple[int, int] | None = None  # the leftmost name, the longest there: (end, pattern id)
         for automaton in self.m.spaced_automata(window):
-            for end, pid in automaton.longest(window):
+            for pid, _, after in automaton.longest(window):
+                end = after - 1
                 if first is None or (end - lengths[pid], -lengths[pid]) < (
                     first[0] - lengths[first[1]],
                     -lengths[first[1]],

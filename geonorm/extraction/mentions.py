@@ -18,6 +18,7 @@ from ..model import KINDS, Person
 from ..shipped import available_kinds
 from ..text import brief
 from .abbreviations import find_abbreviations
+from .automaton import Match
 from .context import LETTER_SPACE_DIGIT, TextContext
 from .coreference import coreferences, surname_of
 from .matcher import UNSPACED_TEXT, Matcher
@@ -121,16 +122,16 @@ class _Scan(TextContext):
                 self._automata.append(self.m.unspaced_automaton)
         return self._automata
 
-    def hits(self, prepared: str) -> Iterable[tuple[int, int]]:
-        """The longest names of every automaton, ``(end, pattern id)``, in the
-        order they start."""
-        found: list[Iterable[tuple[int, int]]] = [a.longest(prepared) for a in self.automata()]
+    def hits(self, prepared: str) -> Iterable[Match]:
+        """The longest names of every automaton, ``(pattern id, start,
+        end)``, in the order they start."""
+        found: list[Iterable[Match]] = [a.longest(prepared) for a in self.automata()]
         if len(found) == 1:
             return found[0]
         # By start, the longer name first where two start together ("חץ 3"
         # of the unspaced automaton over "חץ" of the spaced one).
         lengths = self.m.lengths
-        return heapq.merge(*found, key=lambda hit: (hit[0] - lengths[hit[1]], -lengths[hit[1]]))
+        return heapq.merge(*found, key=lambda hit: (hit[2] - lengths[hit[0]], -lengths[hit[0]]))
 
     def choose(self, pattern: str, cands: tuple[Candidate, ...], s: int, e: int) -> tuple[Any, ...] | None:
         """``(entity, how, alias, needs_company)`` for the span ``s:e``, or None."""
@@ -215,8 +216,8 @@ class _Scan(TextContext):
         # One pass of the automaton over the whole text (a call costs a copy of
         # the text, so it is never restarted).
         lengths, checked = self.m.lengths, self.m.checked
-        for end, pid in self.hits(cased):
-            ps, pe = end - lengths[pid] + 1, end + 1
+        for pid, _, pe in self.hits(cased):
+            ps = pe - lengths[pid]  # the name's first letter (a name after a space starts with it)
             if ps < taken_until:
                 continue
             if checked[pid]:  # a rule of the pattern's script or words reads the text
@@ -246,7 +247,7 @@ class _Scan(TextContext):
                 continue
             if type(d) is tuple and ends and not (coref and d[6] and d[6] in coref):
                 # The common case, decided once per pattern: no rule reads context.
-                s, e = ps - 1, end
+                s, e = ps - 1, pe - 1
                 if d[7] and self.name_collision(d[0], text[s:e], s, e):
                     continue  # "Michael Jordan": part of a person's name
                 if d[1] == "demonym" and text[e : e + 1] == " " and self.adjective_of_name(e):
@@ -325,9 +326,9 @@ class _Scan(TextContext):
         decisions = self.decisions
         lengths = self.m.lengths
         found = sorted(
-            (end - lengths[pid] + 1 + lo, -lengths[pid], end + lo, pid)
+            (end - lengths[pid] + lo, -lengths[pid], end - 1 + lo, pid)
             for automaton in self.automata()
-            for end, pid in automaton.every(window)
+            for pid, _, end in automaton.every(window)
         )
         taken_until = ps
         for start, _, end, pid in found:

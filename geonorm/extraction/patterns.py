@@ -321,9 +321,11 @@ Entry = tuple[str, int, int, tuple[Candidate, ...]]
 
 
 def entries(patterns: Mapping[str, Iterable[Candidate]]) -> list[Entry]:
-    """The automata's entries for ``patterns``, sorted: one per pattern, and a
-    second for an ASCII designator or acronym that Chinese, Japanese or
-    Korean text writes right after its own letters ("J15戦闘機")."""
+    """The automata's entries for ``patterns``: one per pattern, and a second
+    for an ASCII designator or acronym that Chinese, Japanese or Korean text
+    writes right after its own letters ("J15戦闘機"). Sorted by automaton
+    (:func:`automaton_of`), then by pattern: each automaton's ids are
+    consecutive, so a match's index in its automaton gives its id."""
     out: list[Entry] = []
     for pattern, cand_list in sorted(patterns.items()):
         cands = tuple(cand_list)
@@ -331,6 +333,7 @@ def entries(patterns: Mapping[str, Iterable[Candidate]]) -> list[Entry]:
         out.append((pattern, start, end, cands))
         if not start and pattern.isascii() and len(pattern) <= 15 and any(_after_script(c) for c in cands):
             out.append((pattern, START_SCRIPT, end, cands))
+    out.sort(key=lambda entry: automaton_of(entry[0], entry[1]))  # stable: by pattern within each
     return out
 
 
