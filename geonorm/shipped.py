@@ -17,6 +17,7 @@ import attrs
 
 from . import _forksafe
 from . import index as ix
+from ._heap import give_back
 from .fuzzy import FuzzyIndex
 from .kinds import SPECS
 from .model import KINDS, Entity
@@ -57,6 +58,7 @@ class ShippedTable:
                 if keys is None:
                     assert self._read_keys is not None
                     keys = self._keys = self._read_keys(self.entities)
+                    give_back()  # what parsing the index freed
         return keys
 
     def fuzzy(self) -> FuzzyIndex:
@@ -69,6 +71,7 @@ class ShippedTable:
                         if k.count(" ") < _FUZZY_MAX_WORDS
                         and any(((e >> ix.TYPE_SHIFT) & ix.TYPE_MASK) in FUZZY_TYPES for e in ix.entries_of(entries))
                     )
+                    give_back()  # what building the index freed
         return self._fuzzy
 
 
@@ -96,6 +99,8 @@ def table(kind: str) -> ShippedTable:
             data = ix.load_index(kind, keys=False)
             table = _SHIPPED[kind] = _load(kind, data, lambda: ix.read_index(kind), lookup)
             DERIVED.clear()
+            del data
+            give_back()  # what parsing the index freed
     return table
 
 

@@ -26,6 +26,7 @@ from typing import Any
 
 from .. import _forksafe
 from .. import index as ix
+from .._heap import give_back
 from ..kinds import SPECS
 from ..model import Entity
 from ..scripts import ARABIC, HAN, HANGUL_SYLLABLES, HEBREW, HEBREW_PRESENTATION, UNSPACED
@@ -494,4 +495,5 @@ def matcher() -> Matcher:
             if m is None:
                 m = Matcher.compiled(_KINDS) or Matcher.from_tables(_KINDS)
                 _MATCHERS[_KINDS] = m
+                give_back()  # what loading the patterns freed
     return m
