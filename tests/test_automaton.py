@@ -50,6 +50,8 @@ def test_matches_agree_with_brute_force(patterns: list[str], text: str) -> None:
         automaton = Automaton(patterns, ids)
         assert automaton.longest(text) == [(ids[pid], s, e) for pid, s, e in _longest(patterns, text)]
         assert automaton.every(text) == [(ids[pid], s, e) for pid, s, e in _every(patterns, text)]
+        half = len(text) // 2
+        assert automaton.every(text, half) == [(ids[pid], s, e) for pid, s, e in _every(patterns, text) if s < half]
         for pid, p in enumerate(patterns):
             assert automaton.get(p) == ids[pid]
         assert automaton.get(text) == (ids[patterns.index(text)] if text in patterns else None)

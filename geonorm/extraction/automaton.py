@@ -133,17 +133,23 @@ class Automaton:
         base = self._base
         return [(i + base, start, end) for i, start, end in found] if base else found
 
-    def every(self, text: str) -> list[Match]:
+    def every(self, text: str, starts_before: int | None = None) -> list[Match]:
         """Every match, overlaps and names inside names included, by start,
-        then the longest first. Linear in the text: each offset reads at
-        most the longest pattern's length (meant for short windows)."""
+        then the longest first; only those that start before offset
+        ``starts_before``, where it is given. Linear in the text: each offset
+        reads at most the longest pattern's length (meant for short windows).
+
+        >>> Automaton([" new", " new delhi", " delhi"], [0, 1, 2]).every(" new delhi", starts_before=4)
+        [(1, 0, 10), (0, 0, 4)]
+        """
         out: list[Match] = []
         reach, firsts = self._longest, self._firsts
         if not reach:
             return out
         text = searchable(text)
         find = self._ac.find_matches_as_indexes
-        for start in range(len(text)):
+        last = len(text) if starts_before is None else min(len(text), max(starts_before, 0))
+        for start in range(last):
             if text[start] not in firsts:
                 continue
             stop = min(len(text), start + reach)

@@ -328,7 +328,7 @@ class _Scan(TextContext):
         found = sorted(
             (end - lengths[pid] + lo, -lengths[pid], end - 1 + lo, pid)
             for automaton in self.automata()
-            for pid, _, end in automaton.every(window)
+            for pid, _, end in automaton.every(window, pe - lo)  # the names that start inside the failed one
         )
         taken_until = ps
         for start, _, end, pid in found:
