@@ -153,6 +153,9 @@ def test_holder_is_linear_up_to_its_limit() -> None:
         "ПАО «НК «Роснефть»» продала нефть Индии за рубли. ",
         "中美元首在北京会晤，讨论对台军售。",
         "S-400s, Su-57s and $5 billion of A-50 spares. ",
+        # A long name that fails at its end: every shorter name inside it is read.
+        "United States of Americas ",
+        "Соединённые Штаты Америкиx ",
     ],
 )
 def test_extract_is_linear(sentence: str) -> None:
