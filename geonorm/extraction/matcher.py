@@ -1,16 +1,16 @@
 """The phrase matcher behind :func:`geonorm.extract`.
 
-Aho-Corasick automata (:mod:`.automaton`, compiled code) over the extraction patterns
-(:mod:`.patterns`): names in Latin letters that start after a space; names
-with Cyrillic letters; names in the other scripts written with spaces
-(Greek, Devanagari...); and names written without a space before them
-(Chinese, Japanese, Thai; Arabic and Hebrew with their prefixes). The
+Aho-Corasick automata (:mod:`.automaton`, compiled code) over the
+extraction patterns (:mod:`.patterns`): names after a space in ASCII; in
+Latin letters; with Cyrillic letters; in the other scripts written with
+spaces (Greek, Devanagari...); and names written without a space before
+them (Chinese, Japanese, Thai; Arabic and Hebrew with their prefixes). The
 shipped patterns are compiled ahead of time and loaded once per process on
 first use; the first automaton is built then, each other one when a text
-first has letters of its scripts. A registry's additions get small automata
-of their own (:meth:`Matcher.with_additions`). Text is
-prepared with :func:`prepare`, which changes no offset; the automata find
-the longest names in one pass, and the rules run only on what they found.
+first has letters of its names. A registry's additions get small automata
+of their own (:meth:`Matcher.with_additions`). Text is prepared with
+:func:`prepare`, which changes no offset; the automata find the longest
+names in one pass, and the rules run only on what they found.
 """
 
 from __future__ import annotations
@@ -103,10 +103,11 @@ class _Automata:
     Names in Latin letters that start after a space are in the first, filled
     as the patterns are read (:meth:`add`) and made with :meth:`finish`.
     Made ``by_script``, as the shipped patterns are, that first automaton
-    holds only the names written in ASCII (:data:`~.patterns.AUTOMATON_FIRST`),
-    and a second one every name in Latin letters: a text needs the second
-    only where it has a character beyond ASCII that one of those names has
-    ("é", "ü", "ł"), and then reads it instead of the first. Names with Cyrillic letters, with letters of
+    holds only the names written in ASCII
+    (:data:`~.patterns.AUTOMATON_FIRST`), and a second one every name in
+    Latin letters: a text needs the second only where it has a character
+    beyond ASCII that one of those names has ("é", "ü", "ł"), and then reads
+    it instead of the first. Names with Cyrillic letters, with letters of
     other scripts written with spaces (Greek, Devanagari...), and names
     written without a space before them are in three more. Every automaton
     but the first is built when a text first needs it: a process that reads
