@@ -164,3 +164,30 @@ def test_bare_surnames_few_and_many() -> None:
     found_many = [m for m in geonorm.extract(text) if m.how == "coreference"]
     assert len(found_many) >= 20
     assert all(text[m.start : m.end] == m.text and m.text[:1].isupper() for m in found_many)
+
+
+@pytest.mark.parametrize(
+    ("text", "bare"),
+    [
+        # A surname that is also a word opening sentences is read as that word.
+        ("General He Weidong met officials in Beijing. He said the talks went well.", []),
+        ("Party chief To Lam arrived in Hanoi. To the surprise of many, he spoke first.", []),
+        ("Theresa May met officials on Monday. By May 2019 the deal had failed.", []),
+        # A monarch's or pope's number is no surname.
+        ("King Juan Carlos I abdicated in 2014. I think it was expected, a source said.", []),
+        ("King Frederik X visited Nuuk. X, the social network, carried the speech.", []),
+        ("King Albert II visited Ypres, where World War II memorials stand.", []),
+        ("Pope Leo XIV met King Charles III. Louis XIV and Henry VIII were mentioned.", []),
+        # A generational suffix is passed over for the surname before it.
+        ("Charles Q. Brown Jr. spoke. Martin Luther King Jr. was quoted. Brown added a warning.", ["Brown"]),
+        # A family name first, but not before an initial.
+        ("Li Qiang spoke. Li added that trade would grow.", ["Li"]),
+        ("C. C. Wei said demand was strong. Wei added that prices would rise. C. said nothing.", ["Wei"]),
+    ],
+)
+def test_bare_surnames_only_names(text: str, bare: list[str]) -> None:
+    # Among many people too: the rule is the same for the automaton over many surnames.
+    many = ". ".join(p.name for p in geonorm.entities("person") if " " in p.name and p.name.isascii())
+    for full in (text, many + ". " + text):
+        found = [m.text for m in geonorm.extract(full) if m.how == "coreference" and m.start >= len(full) - len(text)]
+        assert found == bare, full[-len(text) :]

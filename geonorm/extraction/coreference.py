@@ -5,6 +5,7 @@ first (Xi Jinping, Kim Jong Un)."""
 from __future__ import annotations
 
 import bisect
+import re
 from typing import TYPE_CHECKING
 
 import ahocorasick_rs
@@ -23,14 +24,38 @@ __all__ = ["coreferences", "surname_of"]
 # a later bare reference uses the first word.
 _FAMILY_NAME_FIRST = frozenset({"country:CN", "country:KP", "country:KR", "country:TW", "country:VN"})
 _WORD_ENDS = (" ", ",", ".", ";", ":", "!", "?")
+#: Generational suffixes after a surname.
+_SUFFIXES = frozenset({"jr", "sr"})
+#: A number after a name, in Roman numerals ("II", "XIV").
+_NUMBER = re.compile("[IVX]+")
 _FEW_SURNAMES = 8  # up to this many, a string search per surname beats building an automaton
 
 
-def surname_of(entity: Entity, words: list[str]) -> str:
-    """The word a later bare mention of this person uses."""
+def surname_of(entity: Entity, words: list[str], not_surnames: frozenset[str] = frozenset()) -> str:
+    """The word a later bare mention of this person uses, lower-cased; ""
+    where no word of the name can stand alone for the person.
+
+    The family name comes last ("Vladimir Putin": "putin"), or first for
+    people who write it first ("Xi Jinping": "xi"; not before an initial,
+    "C. C. Wei": "wei"). A generational suffix is passed over ("Charles Q.
+    Brown Jr.": "brown"); a name that ends in a number ("King Charles III",
+    "Lloyd J. Austin III") gives none, nor does a word of one letter ("A"),
+    or one of ``not_surnames``, words that open sentences ("He Weidong ...
+    He said", "To Lam ... To the surprise of many").
+
+    >>> from geonorm import resolve
+    >>> [surname_of(resolve(name), name.split(), frozenset({"he"}))
+    ...  for name in ("Vladimir Putin", "Xi Jinping", "Charles Q. Brown Jr", "King Charles III", "He Weidong")]
+    ['putin', 'xi', 'brown', '', '']
+    """
+    if len(words) > 1 and words[-1].lower() in _SUFFIXES:
+        words = words[:-1]
+    if _NUMBER.fullmatch(words[-1]):
+        return ""  # a monarch's or pope's number, or a generation's
     country = getattr(entity, "country", None)
-    family_first = country is not None and country.id in _FAMILY_NAME_FIRST
-    return (words[0] if family_first else words[-1]).lower()
+    family_first = country is not None and country.id in _FAMILY_NAME_FIRST and len(words[0]) > 1
+    surname = (words[0] if family_first else words[-1]).lower()
+    return "" if len(surname) < 2 or surname in not_surnames else surname
 
 
 def _surname_hits(prepared: str, surnames: list[str]) -> list[tuple[int, str]]:
@@ -75,7 +100,9 @@ def coreferences(scan: _Scan, mentions: list[Mention]) -> list[Mention]:
         first_seen = {}
         for m in mentions:
             if isinstance(m.entity, Person) and " " in m.text:
-                first_seen.setdefault(surname_of(m.entity, WORDS.findall(m.text)), m.end)
+                surname = surname_of(m.entity, WORDS.findall(m.text), scan.m.not_surnames)
+                if surname:
+                    first_seen.setdefault(surname, m.end)
     surnames = [surname for surname in first_seen if surname in scan.coref]
     if not surnames:
         return []

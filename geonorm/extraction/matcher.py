@@ -286,6 +286,8 @@ class Matcher:
         self.symbols: Mapping[str, list[Candidate]] = symbols
         self.demonyms = demonyms
         self.function_words = frozenset(rules["function_words"])
+        #: Words never read as a person's surname standing alone (lower-cased).
+        self.not_surnames = frozenset(w.lower() for w in (*rules["function_words"], *rules["not_surnames"]))
         self.korean_particles = frozenset(rules["korean_particles"])
         self.relation_words = tuple(rules["cjk_relation_words"])
         self.suffix_words = tuple(rules["cjk_suffix_words"])

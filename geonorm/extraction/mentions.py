@@ -186,7 +186,8 @@ class _Scan(TextContext):
             return _FULL  # "U.S.": the slow path keeps the closing mark
         multiword = " " in pattern
         words = WORDS.findall(pattern)
-        surname = surname_of(cand.entity, words) if isinstance(cand.entity, Person) and multiword else ""
+        person = isinstance(cand.entity, Person) and multiword
+        surname = surname_of(cand.entity, words, self.m.not_surnames) if person else ""
         single = pattern.lower() if not multiword else ""
         return (
             cand.entity,
@@ -304,9 +305,10 @@ class _Scan(TextContext):
             if opening in self.text[s:e] and self.text.startswith(closing, e):
                 e += len(closing)  # "С-400 «Триумф»": close what the name opened
         if isinstance(entity, Person) and " " in self.text[s:e]:
-            surname = surname_of(entity, WORDS.findall(self.text[s:e]))
-            self.coref[surname] = entity
-            self.first_full.setdefault(surname, e)
+            surname = surname_of(entity, WORDS.findall(self.text[s:e]), self.m.not_surnames)
+            if surname:
+                self.coref[surname] = entity
+                self.first_full.setdefault(surname, e)
         if how == "demonym" and self.adjective_of_name(e):
             return None  # "Indian Premier League", "American Airlines"
         found = Mention(s, e, self.text[s:e], entity, how)
