@@ -70,21 +70,14 @@ def _corpus_texts() -> list[str]:
 def test_the_scans_first_full_names_are_those_of_the_mentions() -> None:
     # coreferences() reads where each person was first named in full from
     # the scan; it must be what the mentions themselves give.
-    from geonorm.extraction.coreference import surname_of
+    from geonorm.extraction.coreference import first_full_names
     from geonorm.extraction.mentions import _Scan
-    from geonorm.extraction.prepare import WORDS
-    from geonorm.model import Person
 
     checked = 0
     for text in _corpus_texts():
         scan = _Scan(matcher(), text, _all_kinds(), False)
         mentions = scan.words()
-        expected: dict[str, int] = {}
-        for m in mentions:
-            if isinstance(m.entity, Person) and " " in m.text:
-                surname = surname_of(m.entity, WORDS.findall(m.text), scan.m.not_surnames)
-                if surname:
-                    expected.setdefault(surname, m.end)
+        expected = first_full_names(mentions, scan.m.not_surnames)
         assert scan.first_full == expected, text[:60]
         checked += bool(expected)
     assert checked > 20

@@ -18,7 +18,7 @@ from .prepare import WORDS
 if TYPE_CHECKING:
     from .mentions import _Scan
 
-__all__ = ["coreferences", "surname_of"]
+__all__ = ["coreferences", "first_full_names", "surname_of"]
 
 # Countries whose people write the family name first (Kim Jong Un, Xi Jinping):
 # a later bare reference uses the first word.
@@ -31,7 +31,7 @@ _NUMBER = re.compile("[IVX]+")
 _FEW_SURNAMES = 8  # up to this many, a string search per surname beats building an automaton
 
 
-def surname_of(entity: Entity, words: list[str], not_surnames: frozenset[str] = frozenset()) -> str:
+def surname_of(entity: Entity, words: list[str], not_surnames: frozenset[str]) -> str:
     """The word a later bare mention of this person uses, lower-cased; ""
     where no word of the name can stand alone for the person.
 
@@ -56,6 +56,18 @@ def surname_of(entity: Entity, words: list[str], not_surnames: frozenset[str] = 
     family_first = country is not None and country.id in _FAMILY_NAME_FIRST and len(words[0]) > 1
     surname = (words[0] if family_first else words[-1]).lower()
     return "" if len(surname) < 2 or surname in not_surnames else surname
+
+
+def first_full_names(mentions: list[Mention], not_surnames: frozenset[str]) -> dict[str, int]:
+    """Surname -> the end of the first mention of its person in full
+    (written with a space), among ``mentions`` in text order."""
+    out: dict[str, int] = {}
+    for m in mentions:
+        if isinstance(m.entity, Person) and " " in m.text:
+            surname = surname_of(m.entity, WORDS.findall(m.text), not_surnames)
+            if surname:
+                out.setdefault(surname, m.end)
+    return out
 
 
 def _surname_hits(prepared: str, surnames: list[str]) -> list[tuple[int, str]]:
@@ -97,12 +109,7 @@ def coreferences(scan: _Scan, mentions: list[Mention]) -> list[Mention]:
     if scan.first_full_kept:
         first_seen = scan.first_full  # what the scan saw, every mention kept
     else:
-        first_seen = {}
-        for m in mentions:
-            if isinstance(m.entity, Person) and " " in m.text:
-                surname = surname_of(m.entity, WORDS.findall(m.text), scan.m.not_surnames)
-                if surname:
-                    first_seen.setdefault(surname, m.end)
+        first_seen = first_full_names(mentions, scan.m.not_surnames)
     surnames = [surname for surname in first_seen if surname in scan.coref]
     if not surnames:
         return []
