@@ -252,6 +252,25 @@ def test_registry_extract_sees_later_additions_and_not_names() -> None:
     assert _found(mine, "Gaul and France.") == [("Gaul", "country:FR"), ("France", "country:FR")]
 
 
+def test_registry_extract_refers_back_to_an_added_person() -> None:
+    # An added person's bare surname is a pattern of the registry's own
+    # automata: a mention after the full name, in the case the text writes it.
+    mine = Registry()
+    mine.add("person", id="person:ada-qwertyuk", name="Ada Qwertyuk", aliases=["Ada Kvertyuk"])
+    text = "Qwertyuk first. Ada Qwertyuk met Vladimir Putin; Qwertyuk, QWERTYUK and Putin agreed. Kvertyuk left."
+    found = [(m.text, m.entity.id, m.how) for m in mine.extract(text)]
+    assert found == [
+        ("Ada Qwertyuk", "person:ada-qwertyuk", "alias"),
+        ("Vladimir Putin", "person:vladimir-putin", "alias"),
+        ("Qwertyuk", "person:ada-qwertyuk", "coreference"),
+        ("QWERTYUK", "person:ada-qwertyuk", "coreference"),
+        ("Putin", "person:vladimir-putin", "coreference"),
+    ]
+    # The other alias's surname refers back after that alias.
+    assert [m.text for m in mine.extract("Ada Kvertyuk spoke. Kvertyuk left.")] == ["Ada Kvertyuk", "Kvertyuk"]
+    assert geonorm.extract("Ada Qwertyuk arrived. Qwertyuk said.") == []
+
+
 def test_module_extract_is_the_default_registry(monkeypatch: pytest.MonkeyPatch) -> None:
     assert geonorm.extract("Trade with Freedonia rose.") == []
     registry = Registry()

@@ -80,7 +80,7 @@ def patterns_text() -> str:
 
     kinds = available_kinds()
     builder = build_patterns(kinds)
-    return pt.dump(kinds, pt.entries(builder.patterns), builder.symbols, builder.demonyms)
+    return pt.dump(kinds, pt.entries(builder.patterns, builder.surnames), builder.symbols, builder.demonyms)
 
 
 def _write(index_dir: Path, files: dict[str, tuple[str, str]], check: bool) -> list[str]:

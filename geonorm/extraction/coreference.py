@@ -1,34 +1,53 @@
 """Coreference: a bare surname after the person was named in full
 ("Vladimir Putin ... Putin said"), the family name for people who write it
-first (Xi Jinping, Kim Jong Un)."""
+first (Xi Jinping, Kim Jong Un).
+
+The compile step makes each person's surname, as the patterns write it, a
+pattern of its own (:meth:`~.patterns.PatternBuilder.add_surnames`), so the
+scan meets bare surnames in its one pass over the text: a surname is a
+mention where a name of its person came in full earlier in the text, and
+nothing otherwise. This module holds the rule for which word that is.
+"""
 
 from __future__ import annotations
 
-import bisect
 import re
 from typing import TYPE_CHECKING
 
-import ahocorasick_rs
-
 from ..model import Entity, Person
-from .automaton import searchable
-from .mention import Mention
 from .prepare import WORDS
 
 if TYPE_CHECKING:
-    from .mentions import _Scan
+    from .mention import Mention
 
-__all__ = ["coreferences", "first_full_names", "surname_of"]
+__all__ = ["first_full_names", "surname_of", "surname_word", "with_antecedents"]
 
 # Countries whose people write the family name first (Kim Jong Un, Xi Jinping):
 # a later bare reference uses the first word.
 _FAMILY_NAME_FIRST = frozenset({"country:CN", "country:KP", "country:KR", "country:TW", "country:VN"})
-_WORD_ENDS = (" ", ",", ".", ";", ":", "!", "?")
 #: Generational suffixes after a surname.
 _SUFFIXES = frozenset({"jr", "sr"})
 #: A number after a name, in Roman numerals ("II", "XIV").
 _NUMBER = re.compile("[IVX]+")
-_FEW_SURNAMES = 8  # up to this many, a string search per surname beats building an automaton
+
+
+def surname_word(entity: Entity, words: list[str], not_surnames: frozenset[str]) -> str:
+    """The word of ``words`` (a person's name) that a later bare mention of
+    the person uses, as written; "" where no word can stand alone for the
+    person. :func:`surname_of` has the rule.
+
+    >>> from geonorm import resolve
+    >>> surname_word(resolve("Vladimir Putin"), ["VLADIMIR", "PUTIN"], frozenset())
+    'PUTIN'
+    """
+    if len(words) > 1 and words[-1].lower() in _SUFFIXES:
+        words = words[:-1]
+    if _NUMBER.fullmatch(words[-1]):
+        return ""  # a monarch's or pope's number, or a generation's
+    country = getattr(entity, "country", None)
+    family_first = country is not None and country.id in _FAMILY_NAME_FIRST and len(words[0]) > 1
+    word = words[0] if family_first else words[-1]
+    return "" if len(word) < 2 or word.lower() in not_surnames else word
 
 
 def surname_of(entity: Entity, words: list[str], not_surnames: frozenset[str]) -> str:
@@ -48,14 +67,7 @@ def surname_of(entity: Entity, words: list[str], not_surnames: frozenset[str]) -
     ...  for name in ("Vladimir Putin", "Xi Jinping", "Charles Q. Brown Jr", "King Charles III", "He Weidong")]
     ['putin', 'xi', 'brown', '', '']
     """
-    if len(words) > 1 and words[-1].lower() in _SUFFIXES:
-        words = words[:-1]
-    if _NUMBER.fullmatch(words[-1]):
-        return ""  # a monarch's or pope's number, or a generation's
-    country = getattr(entity, "country", None)
-    family_first = country is not None and country.id in _FAMILY_NAME_FIRST and len(words[0]) > 1
-    surname = (words[0] if family_first else words[-1]).lower()
-    return "" if len(surname) < 2 or surname in not_surnames else surname
+    return surname_word(entity, words, not_surnames).lower()
 
 
 def first_full_names(mentions: list[Mention], not_surnames: frozenset[str]) -> dict[str, int]:
@@ -70,70 +82,8 @@ def first_full_names(mentions: list[Mention], not_surnames: frozenset[str]) -> d
     return out
 
 
-def _surname_hits(prepared: str, surnames: list[str]) -> list[tuple[int, str]]:
-    """Where the whole words ``surnames`` occur in the lower-cased prepared
-    text, as ``(offset of the last letter, surname)`` in text order. A few
-    surnames are found by the string search of each (C); many by one small
-    automaton over them (one pass in C, whatever their number)."""
-    out: list[tuple[int, str]] = []
-    if len(surnames) <= _FEW_SURNAMES:
-        for surname in surnames:
-            needle = " " + surname
-            i = prepared.find(needle)
-            while i != -1:
-                after = i + len(needle)
-                if prepared[after] in _WORD_ENDS:
-                    out.append((after - 1, surname))
-                i = prepared.find(needle, after)
-        out.sort(key=lambda hit: (hit[0], -len(hit[1])))
-        return out
-    # With the character that ends a word, so only whole words are found.
-    needles = [" " + surname + word_end for surname in surnames for word_end in _WORD_ENDS]
-    finder = ahocorasick_rs.AhoCorasick(needles)
-    per = len(_WORD_ENDS)
-    try:
-        found = finder.find_matches_as_indexes(prepared, overlapping=True)
-    except UnicodeEncodeError:  # an unpaired surrogate
-        found = finder.find_matches_as_indexes(searchable(prepared), overlapping=True)
-    # Every match, overlaps included; the word-ending character is not part of the name.
-    out = [(end - 2, surnames[i // per]) for i, _, end in found]
-    out.sort(key=lambda hit: (hit[0], -len(hit[1])))
-    return out
-
-
-def coreferences(scan: _Scan, mentions: list[Mention]) -> list[Mention]:
-    """Bare surnames that are no alias of their own, after the full name."""
-    if not scan.coref or "person" not in scan.kinds:
-        return []
-    text = scan.text
-    if scan.first_full_kept:
-        first_seen = scan.first_full  # what the scan saw, every mention kept
-    else:
-        first_seen = first_full_names(mentions, scan.m.not_surnames)
-    surnames = [surname for surname in first_seen if surname in scan.coref]
-    if not surnames:
-        return []
-    prepared = scan.cased.replace("\u0130", "i").lower() if "\u0130" in scan.cased else scan.cased.lower()
-    prepared += " "
-    mention_ends = {m.end for m in mentions}
-    hits = []
-    for end, surname in _surname_hits(prepared, surnames):
-        e = scan.orig(end) + 1
-        if e in mention_ends:
-            continue  # the last word of a full name already found
-        s = scan.orig(end - len(surname) + 1)
-        if s >= first_seen[surname] and text[s].isupper():
-            hits.append((s, e, surname))
-    if not hits:
-        return []
-    starts = sorted(m.start for m in mentions)
-    ends = {m.start: m.end for m in mentions}
-    out = []
-    for s, e, surname in hits:
-        i = bisect.bisect_right(starts, s) - 1
-        if i >= 0 and ends[starts[i]] > s:
-            continue  # inside another mention
-        if i + 1 < len(starts) and starts[i + 1] < e:
-            continue
-        out.append(Mention(s, e, text[s:e], scan.coref[surname], "coreference"))
-    return out
+def with_antecedents(mentions: list[Mention], not_surnames: frozenset[str]) -> list[Mention]:
+    """``mentions`` without the bare surnames whose person is no longer named
+    in full before them (after a later step took that mention out)."""
+    first = first_full_names(mentions, not_surnames)
+    return [m for m in mentions if m.how != "coreference" or first.get(m.text.lower(), m.end) <= m.start]

@@ -54,7 +54,7 @@ from .patterns import (
     PatternTable,
 )
 
-__all__ = ["UNSPACED_TEXT", "Matcher", "build_patterns", "matcher"]
+__all__ = ["UNSPACED_TEXT", "Matcher", "build_patterns", "matcher", "not_surnames"]
 
 # Byte translations to masks of 0s and 1s: 1 where the byte is not 0.
 _NONZERO = bytes([0] + [1] * 255)
@@ -224,10 +224,17 @@ class _Automata:
         return [a for a in (latin, *(self._get(g) for g in (*_SPACED_GROUPS, "unspaced"))) if len(a)]
 
 
+def not_surnames(rules: Mapping[str, Any]) -> frozenset[str]:
+    """Words never read as a person's surname standing alone (lower-cased):
+    the function words and the ``not_surnames`` of ``extract.toml``."""
+    return frozenset(w.lower() for w in (*rules["function_words"], *rules["not_surnames"]))
+
+
 def build_patterns(kinds: Iterable[str], rules: Mapping[str, Any] | None = None) -> PatternBuilder:
     """The patterns of the shipped tables of ``kinds``, derived from the
     tables (what the compile step writes to ``patterns.tsv``)."""
-    builder = PatternBuilder(_load_rules() if rules is None else rules)
+    rules = _load_rules() if rules is None else rules
+    builder = PatternBuilder(rules)
     kinds = tuple(kinds)
     for kind in kinds:
         table = _shipped(kind)
@@ -243,6 +250,7 @@ def build_patterns(kinds: Iterable[str], rules: Mapping[str, Any] | None = None)
         builder.add_names(kind, names())
     for kind in kinds:
         builder.add_not_names(_shipped(kind).not_keys)
+    builder.add_surnames(not_surnames(rules))
     return builder
 
 
@@ -287,7 +295,7 @@ class Matcher:
         self.demonyms = demonyms
         self.function_words = frozenset(rules["function_words"])
         #: Words never read as a person's surname standing alone (lower-cased).
-        self.not_surnames = frozenset(w.lower() for w in (*rules["function_words"], *rules["not_surnames"]))
+        self.not_surnames = not_surnames(rules)
         self.korean_particles = frozenset(rules["korean_particles"])
         self.relation_words = tuple(rules["cjk_relation_words"])
         self.suffix_words = tuple(rules["cjk_suffix_words"])
@@ -355,7 +363,7 @@ class Matcher:
         what the compile step does once)."""
         builder = build_patterns(kinds)
         table = PatternTable()
-        entries = pt.entries(builder.patterns)
+        entries = pt.entries(builder.patterns, builder.surnames)
         for pattern, start, end, cands in entries:
             table.append(pattern, start, end, cands)
         automata = _Automata.of([e[0] for e in entries], [e[1] for e in entries])
@@ -425,8 +433,10 @@ class Matcher:
             pid = self.find(pattern)
             if pid is not None:
                 added_cands.extend(c for c in self.entries[pid][1] if c.entity.id not in added)
+        # Added people's surnames that no shipped pattern has.
+        builder.add_surnames(self.not_surnames, known=lambda word: self.find(word) is not None)
         table = self.entries.layered(blocked)
-        entries = pt.entries(builder.patterns)
+        entries = pt.entries(builder.patterns, builder.surnames)
         first = len(table)
         for pattern, start, end, cands in entries:
             table.append(pattern, start, end, cands)

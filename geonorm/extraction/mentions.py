@@ -20,10 +20,10 @@ from ..text import brief
 from .abbreviations import find_abbreviations
 from .automaton import Match
 from .context import LETTER_SPACE_DIGIT, TextContext
-from .coreference import coreferences, surname_of
+from .coreference import surname_of, with_antecedents
 from .matcher import UNSPACED_TEXT, Matcher
 from .mention import Mention, MentionHow, unique_best
-from .patterns import END_FREE, Candidate
+from .patterns import BARE_SURNAME, END_FREE, Candidate
 from .prepare import SIGN_CHARS as _SIGN_CHARS
 from .prepare import WORDS
 from .signs import find_signs
@@ -39,6 +39,7 @@ _FULL = object()  # the choice depends on context: run every rule
 _BLOCK = object()  # a place, not a mention: it covers the names inside it
 _MISSING = object()
 _COVER = object()  # a known non-name: it covers the names inside it
+_SURNAME = object()  # a person's bare surname: a mention after the full name
 
 
 @attrs.frozen
@@ -103,11 +104,6 @@ class _Scan(TextContext):
         super().__init__(m, text, kinds, metonyms)
         #: The ids of the mentions that count only with another currency near.
         self.needs_company: set[int] = set()
-        #: Surname -> the end of the first mention of its person in full
-        #: (written with a space); :func:`.coreferences` reads it when no
-        #: later step took a mention out (else it looks at the mentions).
-        self.first_full: dict[str, int] = {}
-        self.first_full_kept = True
         self._automata: list[Any] | None = None
         shared = m.decisions(metonyms)
         self.decisions: dict[int, object] = shared if kinds >= _all_kinds() else _WithinKinds(shared, m.entries, kinds)
@@ -208,7 +204,7 @@ class _Scan(TextContext):
         :attr:`needs_company`: it counts only with another currency near."""
         out: list[Mention] = []
         taken_until = 0  # prepared offset up to which the text is spoken for
-        cased, text, coref, first_full = self.cased, self.text, self.coref, self.first_full
+        cased, text, coref = self.cased, self.text, self.coref
         entries = self.m.entries
         end_rule, start_rule = self.m.end_rule, self.m.start_rule
         decisions = self.decisions
@@ -225,7 +221,7 @@ class _Scan(TextContext):
                 pattern, cands = entries[pid]
                 if start_rule[pid] and not self.start_ok(ps, start_rule[pid]):
                     continue  # inside a longer word
-                if not cands:
+                if not cands and cands is not BARE_SURNAME:
                     taken_until = pe  # a known non-name covers the names inside it
                     continue
                 if pattern in self.m.credit_ratings and self.rating(pe):
@@ -235,9 +231,13 @@ class _Scan(TextContext):
             d = decisions.get(pid, _MISSING)
             if d is _MISSING:
                 pattern, cands = entries[pid]
-                d = decisions[pid] = self.decide(pattern, cands) if cands else _COVER
+                d = decisions[pid] = self.decide(pattern, cands) if cands else _empty(cands)
             if d is _COVER:
                 taken_until = pe  # a known non-name covers the names inside it
+                continue
+            if d is _SURNAME:
+                if coref and self.bare_surname(ps, pe, end_rule[pid], out):
+                    taken_until = pe
                 continue
             if type(d) is _IfJoined:
                 d = _FULL if LETTER_SPACE_DIGIT.match(text, ps - 1) else d.decision
@@ -254,10 +254,8 @@ class _Scan(TextContext):
                 if d[1] == "demonym" and text[e : e + 1] == " " and self.adjective_of_name(e):
                     continue  # "Indian Premier League"
                 if not (d[4] and quoted and _has_opening(text[s:e])):  # else a quoted name: slow path
-                    if d[5]:
+                    if d[5] and " " in text[s:e]:  # a person named in full, written with a space
                         coref[d[5]] = d[0]
-                        if " " in text[s:e]:
-                            first_full.setdefault(d[5], e)
                     out.append(Mention(s, e, text[s:e], d[0], d[1]))
                     self.last_end = e
                     taken_until = pe
@@ -268,6 +266,20 @@ class _Scan(TextContext):
             elif " " in pattern:
                 taken_until = self.fallback(ps, pe, out)
         return out
+
+    def bare_surname(self, ps: int, pe: int, rule: int, out: list[Mention]) -> bool:
+        """A bare surname's pattern matched at prepared ``ps:pe``: record
+        the mention and return True where its person was named in full
+        earlier in the text (:data:`~.patterns.BARE_SURNAME`)."""
+        if not self.boundary(pe, rule):
+            return False
+        s, e = ps - 1, pe - 1
+        span = self.text[s:e]
+        person = self.coref.get(span.lower())
+        if person is None:
+            return False
+        out.append(Mention(s, e, span, person, "coreference"))
+        return True
 
     def accept(
         self,
@@ -308,7 +320,6 @@ class _Scan(TextContext):
             surname = surname_of(entity, WORDS.findall(self.text[s:e]), self.m.not_surnames)
             if surname:
                 self.coref[surname] = entity
-                self.first_full.setdefault(surname, e)
         if how == "demonym" and self.adjective_of_name(e):
             return None  # "Indian Premier League", "American Airlines"
         found = Mention(s, e, self.text[s:e], entity, how)
@@ -338,6 +349,10 @@ class _Scan(TextContext):
             if start < taken_until or start >= pe or (rule and not self.start_ok(start, rule)):
                 continue
             pattern, cands = entries[pid]
+            if cands is BARE_SURNAME:
+                if self.coref and self.bare_surname(start, end + 1, self.m.end_rule[pid], out):
+                    taken_until = end + 1
+                continue
             d = decisions.get(pid, _MISSING)
             blocks = None if d is _MISSING or d is _COVER else d is _BLOCK
             if self.accept(pattern, cands, start, end + 1, out, self.m.end_rule[pid], blocks):
@@ -399,6 +414,7 @@ def scan_text(m: Matcher, text: str, *, kinds: Iterable[str] | None, metonyms: b
         return []
     scan = _Scan(m, text, wanted, metonyms)
     found = scan.words()
+    dropped = False  # whether a later step took out a mention the scan found
     abbreviations = find_abbreviations(scan)
     if abbreviations:
         # A name from the tables that starts with the abbreviation wins ("米軍"
@@ -411,8 +427,10 @@ def scan_text(m: Matcher, text: str, *, kinds: Iterable[str] | None, metonyms: b
         }
         abbreviations = [a for a in abbreviations if a.start not in named and a.start not in countries]
         covered = {a.start for a in abbreviations}  # one character each: linear, whatever the counts
-        found = [f for f in found if not any(p in covered for p in range(f.start, f.end))] + abbreviations
-        scan.first_full_kept = False
+        kept = len(found)
+        found = [f for f in found if not any(p in covered for p in range(f.start, f.end))]
+        dropped = len(found) < kept
+        found += abbreviations
     mentions = found
     company = scan.needs_company
     if company:
@@ -428,11 +446,20 @@ def scan_text(m: Matcher, text: str, *, kinds: Iterable[str] | None, metonyms: b
         if lettered:
             kept = len(mentions)
             mentions = [m for m in mentions if m.start not in lettered]
-            scan.first_full_kept = scan.first_full_kept and kept == len(mentions)
+            dropped = dropped or len(mentions) < kept
         mentions.extend(signs)
-    mentions.extend(coreferences(scan, mentions))
     mentions.sort(key=_START)
+    if dropped and scan.coref:
+        # A person's full name was perhaps taken out: so are the bare
+        # surnames that referred back to it.
+        mentions = with_antecedents(mentions, scan.m.not_surnames)
     return mentions
+
+
+def _empty(cands: tuple[Candidate, ...]) -> object:
+    """The choice for a pattern without candidates: a person's bare
+    surname, or a known non-name that covers the names inside it."""
+    return _SURNAME if cands is BARE_SURNAME else _COVER
 
 
 @functools.cache

@@ -22,8 +22,10 @@ shows as the lines of what it changes. Its first line is a JSON header
 
 Candidates are a JSON list of ``[entity id, entry type, flags, alias]``
 (flags: 1 acronym, 2 counts next to an amount only, 4 a currency word read
-from context, 8 a sign). Entities are named by id, never by position.
-Nothing in the file is executed when it loads.
+from context, 8 a sign), or the JSON string ``"surname"`` for a person's
+bare surname that is no name of its own (a mention only after its person
+was named in full: :mod:`.coreference`). Entities are named by id, never by
+position. Nothing in the file is executed when it loads.
 """
 
 from __future__ import annotations
@@ -61,6 +63,7 @@ from ..scripts import (
     unspaced,
 )
 from ..text import fold, key
+from .coreference import surname_word
 from .prepare import SIGN_CHARS, WORDS, prepare
 
 __all__ = [
@@ -69,6 +72,7 @@ __all__ = [
     "AUTOMATON_LATIN",
     "AUTOMATON_OTHER",
     "AUTOMATON_UNSPACED",
+    "BARE_SURNAME",
     "CYRILLIC_LETTER",
     "END_FREE",
     "END_KANA",
@@ -94,7 +98,7 @@ __all__ = [
 ]
 
 #: The format of ``patterns.tsv``; a file of another format is not read.
-FORMAT: Final = 2
+FORMAT: Final = 3
 #: The compiled patterns' file name in ``geonorm/data/index/``.
 PATTERNS_FILE: Final = "patterns.tsv"
 _MAX_PATTERN = 120
@@ -228,6 +232,13 @@ def is_blocked(cand: Candidate, blocked: Mapping[str, frozenset[str]]) -> bool:
     return kind in blocked and SPECS[kind].refine(key(cand.alias)) in blocked[kind]
 
 
+def _unblocked(cands: tuple[Candidate, ...], blocked: Mapping[str, frozenset[str]]) -> tuple[Candidate, ...]:
+    """``cands`` without those a registry blocked (:func:`is_blocked`)."""
+    if cands is BARE_SURNAME:
+        return cands
+    return tuple(c for c in cands if not is_blocked(c, blocked))
+
+
 def _pattern(text: str) -> str:
     return prepare(text).strip(" ")
 
@@ -316,19 +327,36 @@ def automaton_of(pattern: str, start: int) -> int:
     return AUTOMATON_LATIN if LATIN_BEYOND_ASCII.search(pattern) else AUTOMATON_FIRST
 
 
+class _BareSurname(tuple[()]):
+    """The candidates of a bare surname's pattern: none of its own."""
+
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        return "BARE_SURNAME"
+
+
+#: The candidates of a pattern that is a person's bare surname and no name of
+#: its own ("Putin" of "Vladimir Putin"): empty, and told apart from a known
+#: non-name's by identity (``cands is BARE_SURNAME``).
+BARE_SURNAME: Final[tuple[Candidate, ...]] = _BareSurname()
+_SURNAME_FIELD = '"surname"'
+
 #: One entry of the automata: pattern, start rule, end rule, candidates.
 Entry = tuple[str, int, int, tuple[Candidate, ...]]
 
 
-def entries(patterns: Mapping[str, Iterable[Candidate]]) -> list[Entry]:
-    """The automata's entries for ``patterns``: one per pattern, and a second
-    for an ASCII designator or acronym that Chinese, Japanese or Korean text
-    writes right after its own letters ("J15戦闘機"). Sorted by automaton
+def entries(patterns: Mapping[str, Iterable[Candidate]], surnames: Iterable[str] = ()) -> list[Entry]:
+    """The automata's entries for ``patterns`` and the bare ``surnames``
+    (:data:`BARE_SURNAME`): one per pattern, and a second for an ASCII
+    designator or acronym that Chinese, Japanese or Korean text writes right
+    after its own letters ("J15戦闘機"). Sorted by automaton
     (:func:`automaton_of`), then by pattern: each automaton's ids are
     consecutive, so a match's index in its automaton gives its id."""
     out: list[Entry] = []
-    for pattern, cand_list in sorted(patterns.items()):
-        cands = tuple(cand_list)
+    every = {**dict.fromkeys(surnames, BARE_SURNAME), **patterns}  # a name of its own wins
+    for pattern, cand_list in sorted(every.items()):
+        cands = cand_list if cand_list is BARE_SURNAME else tuple(cand_list)
         start, end = start_rule(pattern), end_rule(pattern)
         out.append((pattern, start, end, cands))
         if not start and pattern.isascii() and len(pattern) <= 15 and any(_after_script(c) for c in cands):
@@ -352,6 +380,9 @@ class PatternBuilder:
         self.symbols: dict[str, list[Candidate]] = {}
         #: Keys of one-word demonyms ("russian").
         self.demonyms: set[str] = set()
+        #: People's bare surnames as the patterns write them, where no
+        #: pattern has the word (:meth:`add_surnames`).
+        self.surnames: set[str] = set()
 
     def add_not_names(self, not_keys: Iterable[str]) -> None:
         """Known non-names ("Indian Ocean", "Sea of Japan"): patterns without
@@ -362,6 +393,23 @@ class PatternBuilder:
                     pattern = _pattern(form)
                     if pattern and pattern not in self.patterns:
                         self.patterns[pattern] = []
+
+    def add_surnames(self, not_surnames: frozenset[str], known: Callable[[str], bool] = lambda _: False) -> None:
+        """The bare surname of every person's name written with a space, as
+        each of its patterns writes it ("Putin", "PUTIN", "Путина"), where it
+        starts with a capital and no pattern (nor ``known``) has it: the
+        scan meets it, and counts it only after the full name. Run after
+        every name and non-name was added."""
+        for pattern, cands in self.patterns.items():
+            if " " not in pattern:
+                continue
+            words = WORDS.findall(pattern)
+            for cand in cands:
+                if cand.entity.kind != "person":
+                    continue
+                word = surname_word(cand.entity, words, not_surnames)
+                if word[:1].isupper() and word not in self.patterns and not known(word):
+                    self.surnames.add(word)
 
     def add_symbol(self, alias: str, entity: Entity, etype: int) -> None:
         k = key(alias).replace(" ", "")
@@ -486,7 +534,9 @@ class PatternBuilder:
             self.patterns.setdefault(pattern, []).append(cand)
 
 
-def _encode(cands: Iterable[Candidate]) -> str:
+def _encode(cands: tuple[Candidate, ...]) -> str:
+    if cands is BARE_SURNAME:
+        return _SURNAME_FIELD
     return json.dumps([c.encode() for c in cands], ensure_ascii=False, separators=(",", ":"))
 
 
@@ -507,7 +557,7 @@ def dump(
         "demonyms": len(sorted_demonyms),
     }
     lines = [json.dumps(head, sort_keys=True)]
-    lines += [f"s\t{k}\t{_encode(symbols[k])}" for k in sorted(symbols)]
+    lines += [f"s\t{k}\t{_encode(tuple(symbols[k]))}" for k in sorted(symbols)]
     lines += [f"d\t{k}" for k in sorted_demonyms]
     lines += [
         f"p\t{pattern}\t{start}\t{end}\t{automaton_of(pattern, start)}\t{_encode(cands)}"
@@ -548,6 +598,8 @@ class PatternTable:
         off = self._offsets[pid]
         line = self._blob[off : self._blob.find(b"\n", off)].decode("utf-8")
         _, pattern, _, _, _, raw = line.split("\t")
+        if raw == _SURNAME_FIELD:
+            return pattern, BARE_SURNAME
         cands = [decode_candidate(c, self._lookup) for c in json.loads(raw)]
         kept = tuple(c for c in cands if c is not None and not (self._blocked and is_blocked(c, self._blocked)))
         return pattern, kept
@@ -559,7 +611,7 @@ class PatternTable:
         self.end_rule.append(end)
         self.lengths.append(len(pattern))
         if self._blocked:
-            cands = tuple(c for c in cands if not is_blocked(c, self._blocked))
+            cands = _unblocked(cands, self._blocked)
         self._made[pid] = (pattern, cands)
         return pid
 
@@ -575,7 +627,7 @@ class PatternTable:
         if blocked:
             # Entries made from the file are made again, without the blocked.
             new._made = {
-                pid: (pattern, tuple(c for c in cands if not is_blocked(c, blocked)))
+                pid: (pattern, _unblocked(cands, blocked))
                 for pid, (pattern, cands) in self._made.items()
                 if pid >= len(self._offsets)
             }
