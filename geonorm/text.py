@@ -224,6 +224,8 @@ def key(text: str) -> str:
     >>> key("İSTANBUL")
     'istanbul'
     """
+    if text.isascii() and text.isalnum():
+        return text.lower()  # a word of ASCII letters and digits folds to itself
     return key_of_folded(fold(text))
 
 

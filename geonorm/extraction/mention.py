@@ -9,7 +9,7 @@ import attrs
 from ..model import Entity
 from .patterns import Candidate
 
-__all__ = ["Mention", "MentionHow", "unique_best"]
+__all__ = ["Mention", "MentionHow", "new_mention", "unique_best"]
 
 MentionHow = Literal["alias", "demonym", "metonym", "coreference"]
 
@@ -52,6 +52,32 @@ class Mention:
             "kind": self.entity.kind,
             "name": self.entity.name,
         }
+
+
+_SET_START, _SET_END, _SET_TEXT, _SET_ENTITY, _SET_HOW = (
+    vars(Mention)[field.name].__set__ for field in attrs.fields(Mention)
+)
+_NEW = object.__new__
+
+
+def new_mention(start: int, end: int, text: str, entity: Entity, how: MentionHow) -> Mention:
+    """``Mention(start, end, text, entity, how)``, made the way the scan makes
+    thousands: each field set through its slot, without the per-field
+    ``object.__setattr__`` of the frozen class's ``__init__`` (a third of
+    its cost). Mention has no converter or validator to skip.
+
+    >>> from geonorm import resolve
+    >>> india = resolve("India")
+    >>> new_mention(0, 5, "India", india, "alias") == Mention(0, 5, "India", india, "alias")
+    True
+    """
+    made: Mention = _NEW(Mention)
+    _SET_START(made, start)
+    _SET_END(made, end)
+    _SET_TEXT(made, text)
+    _SET_ENTITY(made, entity)
+    _SET_HOW(made, how)
+    return made
 
 
 def unique_best(cands: list[Candidate]) -> Candidate | None:

@@ -22,7 +22,7 @@ from .automaton import Match
 from .context import LETTER_SPACE_DIGIT, TextContext
 from .coreference import surname_of, with_antecedents
 from .matcher import UNSPACED_TEXT, Matcher
-from .mention import Mention, MentionHow, unique_best
+from .mention import Mention, MentionHow, new_mention, unique_best
 from .patterns import BARE_SURNAME, END_FREE, Candidate
 from .prepare import SIGN_CHARS as _SIGN_CHARS
 from .prepare import WORDS
@@ -229,34 +229,39 @@ class _Scan(TextContext):
                 if end_rule[pid] == END_FREE and cased[pe - 1 : pe + 1] in self.m.cjk_compounds:
                     continue  # "對台軍售": 軍售 (arms sales) is a word; 台軍 is not read
             d = decisions.get(pid, _MISSING)
-            if d is _MISSING:
-                pattern, cands = entries[pid]
-                d = decisions[pid] = self.decide(pattern, cands) if cands else _empty(cands)
-            if d is _COVER:
-                taken_until = pe  # a known non-name covers the names inside it
-                continue
-            if d is _SURNAME:
-                if coref and self.bare_surname(ps, pe, end_rule[pid], out):
-                    taken_until = pe
-                continue
-            if type(d) is _IfJoined:
-                d = _FULL if LETTER_SPACE_DIGIT.match(text, ps - 1) else d.decision
-            ends = pe == n or not (cased[pe].isalnum() or cased[pe] == "_") or self.boundary(pe, end_rule[pid])
-            if d is _BLOCK:
-                if ends:
-                    taken_until = pe
-                continue
-            if type(d) is tuple and ends and not (coref and d[6] and d[6] in coref):
+            if type(d) is not tuple:  # the common case is a tuple: one test for it
+                if d is _MISSING:
+                    pattern, cands = entries[pid]
+                    d = decisions[pid] = self.decide(pattern, cands) if cands else _empty(cands)
+                if d is _COVER:
+                    taken_until = pe  # a known non-name covers the names inside it
+                    continue
+                if d is _SURNAME:
+                    if coref and self.bare_surname(ps, pe, end_rule[pid], out):
+                        taken_until = pe
+                    continue
+                if type(d) is _IfJoined:
+                    d = _FULL if LETTER_SPACE_DIGIT.match(text, ps - 1) else d.decision
+                if d is _BLOCK:
+                    if self.boundary(pe, end_rule[pid]):
+                        taken_until = pe
+                    continue
+            if (
+                type(d) is tuple
+                and (pe == n or not (cased[pe].isalnum() or cased[pe] == "_") or self.boundary(pe, end_rule[pid]))
+                and not (coref and d[6] and d[6] in coref)
+            ):
                 # The common case, decided once per pattern: no rule reads context.
                 s, e = ps - 1, pe - 1
-                if d[7] and self.name_collision(d[0], text[s:e], s, e):
+                span = text[s:e]
+                if d[7] and self.name_collision(d[0], span, s, e):
                     continue  # "Michael Jordan": part of a person's name
                 if d[1] == "demonym" and text[e : e + 1] == " " and self.adjective_of_name(e):
                     continue  # "Indian Premier League"
-                if not (d[4] and quoted and _has_opening(text[s:e])):  # else a quoted name: slow path
-                    if d[5] and " " in text[s:e]:  # a person named in full, written with a space
+                if not (d[4] and quoted and _has_opening(span)):  # else a quoted name: slow path
+                    if d[5] and " " in span:  # a person named in full, written with a space
                         coref[d[5]] = d[0]
-                    out.append(Mention(s, e, text[s:e], d[0], d[1]))
+                    out.append(new_mention(s, e, span, d[0], d[1]))
                     self.last_end = e
                     taken_until = pe
                     continue
@@ -278,7 +283,7 @@ class _Scan(TextContext):
         person = self.coref.get(span.lower())
         if person is None:
             return False
-        out.append(Mention(s, e, span, person, "coreference"))
+        out.append(new_mention(s, e, span, person, "coreference"))
         return True
 
     def accept(
@@ -322,7 +327,7 @@ class _Scan(TextContext):
                 self.coref[surname] = entity
         if how == "demonym" and self.adjective_of_name(e):
             return None  # "Indian Premier League", "American Airlines"
-        found = Mention(s, e, self.text[s:e], entity, how)
+        found = new_mention(s, e, self.text[s:e], entity, how)
         if needs_company:
             self.needs_company.add(id(found))
         out.append(found)
