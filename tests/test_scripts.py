@@ -8,6 +8,8 @@ import re
 from collections.abc import Callable
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from geonorm import scripts
 
@@ -73,3 +75,59 @@ def test_no_searched_script_starts_before_first_beyond_latin() -> None:
 )
 def test_first_beyond_latin(text: str, expected: int) -> None:
     assert scripts.first_beyond_latin(text) == expected
+    # A long text is searched in its UTF-8 bytes: the same answer.
+    padding = "é" * 3000
+    assert scripts.first_beyond_latin(padding + text) == len(padding) + expected
+
+
+def _reference_first_beyond_latin(text: str) -> int:
+    found = scripts._BEYOND_LATIN.search(text)
+    return len(text) if found is None else found.start()
+
+
+def test_first_beyond_latin_on_long_text_is_its_definition() -> None:
+    # After a long Latin text: every code point below U+3000 (where the
+    # ranges' UTF-8 lead bytes are shared), then one in 97 and the edges,
+    # alone and behind characters within the ranges that share lead bytes.
+    head = "Côte d’Ivoire – €5bn, Erdoğan said. " * 60
+    assert len(head) > scripts._LONG
+    code_points = [*range(0x80, 0x3000), *range(0x3000, 0x110000, 97), 0xD800, 0xDFFF, 0xFFFF, 0x10000, 0x10FFFF]
+    for before in ("", "\u0240", "\u206f\u20a0\u20cf"):
+        for cp in code_points:
+            text = head + before + chr(cp) + " x"
+            assert scripts.first_beyond_latin(text) == _reference_first_beyond_latin(text), hex(cp)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(
+        st.sampled_from(
+            [
+                "a",
+                " ",
+                "é",
+                "ğ",
+                "–",
+                "€",
+                "\u0240",
+                "\u024f",
+                "\u0250",
+                "\u2070",
+                "\u209f",
+                "\u20cf",
+                "\u20d0",
+                "\u2100",
+                "Д",
+                "习",
+                "\ud800",
+                "\U0001f600",
+            ]
+        ),
+        min_size=0,
+        max_size=40,
+    ),
+    st.integers(0, 3000),
+)
+def test_first_beyond_latin_is_its_definition(chars: list[str], padding: int) -> None:
+    text = "é" * padding + "".join(chars)
+    assert scripts.first_beyond_latin(text) == _reference_first_beyond_latin(text)

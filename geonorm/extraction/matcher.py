@@ -205,6 +205,8 @@ class _Automata:
         it has no letter of a script but Latin before offset ``beyond``
         (:func:`~geonorm.scripts.first_beyond_latin`)."""
         out = [self._latin_for(prepared)]
+        if beyond >= len(prepared):
+            return out  # Latin letters only
         if CYRILLIC_LETTER.search(prepared, beyond):
             out.append(self._get("cyrillic"))
         if OTHER_SPACED_LETTER.search(prepared, beyond):

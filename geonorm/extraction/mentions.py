@@ -18,7 +18,7 @@ from ..model import KINDS, Person
 from ..shipped import available_kinds
 from ..text import brief
 from .abbreviations import find_abbreviations
-from .automaton import Match
+from .automaton import Automaton, Match
 from .context import LETTER_SPACE_DIGIT, TextContext
 from .coreference import surname_of, with_antecedents
 from .matcher import UNSPACED_TEXT, Matcher
@@ -104,26 +104,27 @@ class _Scan(TextContext):
         super().__init__(m, text, kinds, metonyms)
         #: The ids of the mentions that count only with another currency near.
         self.needs_company: set[int] = set()
-        self._automata: list[Any] | None = None
+        self._automata: list[Automaton] | None = None
         shared = m.decisions(metonyms)
         self.decisions: dict[int, object] = shared if kinds >= _all_kinds() else _WithinKinds(shared, m.entries, kinds)
 
-    def automata(self) -> list[Any]:
+    def automata(self) -> list[Automaton]:
         """The automata this text needs: the second only for a text with
         letters of the scripts written without a space before a name."""
         if self._automata is None:
             # A registry's additions first: an added name wins a tie.
             self._automata = [*self.m.extra_automata, *self.m.spaced_automata(self.cased, self.beyond + 1)]
-            if UNSPACED_TEXT.search(self.text, self.beyond):
+            if self.beyond < len(self.text) and UNSPACED_TEXT.search(self.text, self.beyond):
                 self._automata.append(self.m.unspaced_automaton)
         return self._automata
 
     def hits(self, prepared: str) -> Iterable[Match]:
         """The longest names of every automaton, ``(pattern id, start,
         end)``, in the order they start."""
-        found: list[Iterable[Match]] = [a.longest(prepared) for a in self.automata()]
-        if len(found) == 1:
-            return found[0]
+        automata = self.automata()
+        if len(automata) == 1:
+            return automata[0].longest(prepared)
+        found = [a.longest(prepared) for a in automata]
         # By start, the longer name first where two start together ("חץ 3"
         # of the unspaced automaton over "חץ" of the spaced one).
         lengths = self.m.lengths
