@@ -183,6 +183,10 @@ def test_bare_surnames_few_and_many() -> None:
         # A family name first, but not before an initial.
         ("Li Qiang spoke. Li added that trade would grow.", ["Li"]),
         ("C. C. Wei said demand was strong. Wei added that prices would rise. C. said nothing.", ["Wei"]),
+        # A Russian name in its official order: family name, given name, patronymic.
+        ("Putin Vladimir Vladimirovich signed the decree. Vladimirovich and Putin were named.", ["Putin"]),
+        ("Миллер Алексей Борисович подписал. Борисович и Миллер.", ["Миллер"]),
+        ("Roman Arkadyevich Abramovich sold the club. Abramovich left.", ["Abramovich"]),
     ],
 )
 def test_bare_surnames_only_names(text: str, bare: list[str]) -> None:

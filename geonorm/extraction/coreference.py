@@ -29,6 +29,26 @@ _FAMILY_NAME_FIRST = frozenset({"country:CN", "country:KP", "country:KR", "count
 _SUFFIXES = frozenset({"jr", "sr"})
 #: A number after a name, in Roman numerals ("II", "XIV").
 _NUMBER = re.compile("[IVX]+")
+#: The end of a patronymic (lower-cased), Russian, Ukrainian or
+#: Belarusian, in any case ending ("Борисович", "Борисовича", "Олексіївна"),
+#: or transliterated ("Vladimirovich", "Sergeyevich").
+_PATRONYMIC_END = re.compile("(?:(?:ович|евич|ьич|овн|евн|ичн|івн|ївн)[а-яёіїє]{0,3}|ovich|evich|ovna|evna|ichna)$")
+
+
+def _official_order(words: list[str]) -> bool:
+    """Whether a name of three words or more is written family name first,
+    then given name and patronymic ("Миллер Алексей Борисович", "Putin
+    Vladimir Vladimirovich"): its last word is a patronymic and the one
+    before it is not ("Roman Arkadyevich Abramovich" is in the usual order).
+
+    >>> _official_order(["Putin", "Vladimir", "Vladimirovich"]), _official_order(["Roman", "Arkadyevich", "Abramovich"])
+    (True, False)
+    """
+    return (
+        len(words) > 2
+        and _PATRONYMIC_END.search(words[-1].lower()) is not None
+        and _PATRONYMIC_END.search(words[-2].lower()) is None
+    )
 
 
 def surname_word(entity: Entity, words: list[str], not_surnames: frozenset[str]) -> str:
@@ -46,7 +66,7 @@ def surname_word(entity: Entity, words: list[str], not_surnames: frozenset[str])
         return ""  # a monarch's or pope's number, or a generation's
     country = getattr(entity, "country", None)
     family_first = country is not None and country.id in _FAMILY_NAME_FIRST and len(words[0]) > 1
-    word = words[0] if family_first else words[-1]
+    word = words[0] if family_first or _official_order(words) else words[-1]
     return "" if len(word) < 2 or word.lower() in not_surnames else word
 
 
@@ -56,7 +76,8 @@ def surname_of(entity: Entity, words: list[str], not_surnames: frozenset[str]) -
 
     The family name comes last ("Vladimir Putin": "putin"), or first for
     people who write it first ("Xi Jinping": "xi"; not before an initial,
-    "C. C. Wei": "wei"). A generational suffix is passed over ("Charles Q.
+    "C. C. Wei": "wei"; and for a Russian name in its official order,
+    "Miller Alexei Borisovich": "miller"). A generational suffix is passed over ("Charles Q.
     Brown Jr.": "brown"); a name that ends in a number ("King Charles III",
     "Lloyd J. Austin III") gives none, nor does a word of one letter ("A"),
     or one of ``not_surnames``, words that open sentences ("He Weidong ...
