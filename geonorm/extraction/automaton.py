@@ -126,10 +126,7 @@ class Automaton:
         """The leftmost-longest matches, without overlaps, in text order:
         where names start at one offset, the longest is the match, and the
         next match starts after it."""
-        try:
-            found = self._ac.find_matches_as_indexes(text)
-        except UnicodeEncodeError:
-            found = self._ac.find_matches_as_indexes(searchable(text))
+        found = self._matches(text)
         ids = self._ids
         if ids is not None:
             return [(ids[i], start, end) for i, start, end in found]
