@@ -46,12 +46,15 @@ def test_prev_word_examples() -> None:
     assert scan.prev_word(text.index(";") + 1) == ("fell", ";")
 
 
-@pytest.mark.parametrize("length", [4095, 4096, 65_535, 65_536, 65_537, 200_000])
-def test_prepare_is_one_translation_at_any_length(length: int) -> None:
-    # Short texts are translated at once, long ones replaced piece by piece:
-    # both are the same one-for-one mapping.
+@pytest.mark.parametrize("ascii_only", [False, True])
+@pytest.mark.parametrize("length", [0, 1, 97, 4095, 4096, 65_535, 65_536, 65_537, 200_000])
+def test_prepare_is_one_translation_at_any_length(length: int, ascii_only: bool) -> None:
+    # Short texts are translated at once (their bytes, in ASCII), long ones
+    # replaced piece by piece: all the same one-for-one mapping.
     rng = random.Random(length)
-    alphabet = [*prepare_module._SPACES, *"abcXYZ 12é习ộ\U0001f600"]
+    alphabet = [*prepare_module._SPACES, *"abcXYZ 12é习ộ\U0001f600\ud800"]
+    if ascii_only:
+        alphabet = [ch for ch in alphabet if ch.isascii()]
     text = "".join(rng.choice(alphabet) for _ in range(length))
     prepared = prepare_module.prepare(text)
     assert prepared == text.translate(prepare_module._SPACE_TABLE)
