@@ -16,7 +16,7 @@ from geonorm.extraction.context import TextContext
 from geonorm.extraction.coreference import first_full_names
 from geonorm.extraction.matcher import matcher
 from geonorm.extraction.mention import Mention
-from geonorm.extraction.mentions import _all_kinds
+from geonorm.extraction.mentions import _ALL_KINDS
 
 # The word before an offset, as a search for the last word before it.
 _REFERENCE_PREV_WORD = re.compile(r"([^\W_]+)(\W*)$")
@@ -32,14 +32,14 @@ def _reference_prev_word(text: str, s: int) -> tuple[str, str]:
 @settings(max_examples=500, deadline=None)
 @given(text=_TEXT, data=st.data())
 def test_prev_word_is_the_last_word_before(text: str, data: st.DataObject) -> None:
-    scan = TextContext(matcher(), text, _all_kinds(), False)
+    scan = TextContext(matcher(), text, _ALL_KINDS, False)
     s = data.draw(st.integers(0, len(text)))
     assert scan.prev_word(s) == _reference_prev_word(text, s)
 
 
 def test_prev_word_examples() -> None:
     text = "Officials said the won fell; Korea's  won"
-    scan = TextContext(matcher(), text, _all_kinds(), False)
+    scan = TextContext(matcher(), text, _ALL_KINDS, False)
     assert scan.prev_word(text.index("won")) == ("the", " ")
     assert scan.prev_word(text.rindex("won")) == ("s", "  ")
     assert scan.prev_word(0) == ("", "")

@@ -27,8 +27,6 @@ def find_abbreviations(scan: _Scan) -> list[Mention]:
     text = scan.text
     out: list[Mention] = []
     beyond = scan.beyond  # no Chinese, Japanese or Korean letter before it
-    if beyond >= len(text):
-        return out
     langs = ["ko"] if _HANGUL.search(text, beyond) else []
     if _HAN.search(text, beyond):
         langs.append("ja" if _KANA.search(text, beyond) else "zh")

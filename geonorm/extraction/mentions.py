@@ -5,13 +5,14 @@ their context read by the rules of :mod:`.context`)."""
 from __future__ import annotations
 
 import bisect
-import functools
 import heapq
 import operator
 from collections.abc import Iterable
 from typing import Any
 
 import attrs
+
+import geonorm  # the package, for its default registry (set once this module has loaded)
 
 from .. import index as ix
 from ..model import KINDS, Person
@@ -40,6 +41,8 @@ _BLOCK = object()  # a place, not a mention: it covers the names inside it
 _MISSING = object()
 _COVER = object()  # a known non-name: it covers the names inside it
 _SURNAME = object()  # a person's bare surname: a mention after the full name
+#: Every kind that ships: the kinds wanted when none are named.
+_ALL_KINDS = frozenset(available_kinds())
 
 
 @attrs.frozen
@@ -101,12 +104,14 @@ class _Scan(TextContext):
     choice depends on the context."""
 
     def __init__(self, m: Matcher, text: str, kinds: frozenset[str], metonyms: bool) -> None:
-        super().__init__(m, text, kinds, metonyms)
+        TextContext.__init__(self, m, text, kinds, metonyms)  # (not super(): no proxy made per text)
         #: The ids of the mentions that count only with another currency near.
         self.needs_company: set[int] = set()
         self._automata: list[Automaton] | None = None
         shared = m.decisions(metonyms)
-        self.decisions: dict[int, object] = shared if kinds >= _all_kinds() else _WithinKinds(shared, m.entries, kinds)
+        # Every kind: the set of the default is the common case, one test.
+        every_kind = kinds is _ALL_KINDS or kinds >= _ALL_KINDS
+        self.decisions: dict[int, object] = shared if every_kind else _WithinKinds(shared, m.entries, kinds)
 
     def automata(self) -> list[Automaton]:
         """The automata this text needs: the second only for a text with
@@ -397,8 +402,6 @@ def extract(
     >>> [(m.text, m.how) for m in geonorm.extract("Russian oil flows to India.", kinds={"country"})]
     [('Russian', 'demonym'), ('India', 'alias')]
     """
-    import geonorm
-
     return geonorm.default_registry.extract(text, kinds=kinds, metonyms=metonyms)
 
 
@@ -408,7 +411,7 @@ def scan_text(m: Matcher, text: str, *, kinds: Iterable[str] | None, metonyms: b
     if not isinstance(text, str):
         raise TypeError(f"text must be a str, not {type(text).__name__}")
     if kinds is None:
-        wanted = _all_kinds()
+        wanted = _ALL_KINDS
     else:
         if isinstance(kinds, str) or not isinstance(kinds, Iterable):
             raise TypeError("kinds must be a collection of kind names, such as {'country', 'currency'}")
@@ -419,42 +422,24 @@ def scan_text(m: Matcher, text: str, *, kinds: Iterable[str] | None, metonyms: b
     if not wanted or not text.strip():
         return []
     scan = _Scan(m, text, wanted, metonyms)
-    found = scan.words()
+    # The steps after the scan are functions of their own, called only where
+    # they have work: what their comprehensions read would otherwise be a
+    # cell made on every call.
+    mentions = scan.words()  # in text order
     dropped = False  # whether a later step took out a mention the scan found
-    abbreviations = find_abbreviations(scan)
+    # Abbreviations are letters of Chinese, Japanese or Korean: none in a
+    # text of Latin letters.
+    abbreviations = find_abbreviations(scan) if scan.beyond < len(text) else []
     if abbreviations:
-        # A name from the tables that starts with the abbreviation wins ("米軍"
-        # is the US forces); a currency across it loses ("中美元首": the two
-        # countries, not the dollar 美元).
-        # A longer country name across it wins too ("对日本": 日本, not 日).
-        named = {f.start for f in found if f.entity.kind not in ("currency", "country")}
-        countries = {
-            p for f in found if f.entity.kind == "country" and f.end - f.start > 1 for p in range(f.start, f.end)
-        }
-        abbreviations = [a for a in abbreviations if a.start not in named and a.start not in countries]
-        covered = {a.start for a in abbreviations}  # one character each: linear, whatever the counts
-        kept = len(found)
-        found = [f for f in found if not any(p in covered for p in range(f.start, f.end))]
-        dropped = len(found) < kept
-        found += abbreviations
-    mentions = found
-    company = scan.needs_company
-    if company:
-        # A currency word used as a noun ("the rand") needs another currency
-        # mention near it: one binary search each, so linear in the mentions.
-        currency_at = sorted(f.start for f in found if f.entity.kind == "currency" and id(f) not in company)
-        mentions = [f for f in found if id(f) not in company or _near(currency_at, f.start, _CONTEXT_CHARS)]
+        mentions, dropped = _with_abbreviations(mentions, abbreviations)
+    if scan.needs_company:
+        mentions = _in_company(mentions, scan.needs_company)
     signs = find_signs(scan)
     if signs:
-        # A currency sign with its letters ("US$5") wins over the name in its
-        # letters, the only place a sign and a name can overlap.
-        lettered = {sg.start for sg in signs if sg.text[:1] not in _SIGN_CHARS}
-        if lettered:
-            kept = len(mentions)
-            mentions = [m for m in mentions if m.start not in lettered]
-            dropped = dropped or len(mentions) < kept
-        mentions.extend(signs)
-    mentions.sort(key=_START)
+        mentions, dropped_for_signs = _with_signs(mentions, signs)
+        dropped = dropped or dropped_for_signs
+    if abbreviations or signs:
+        mentions.sort(key=_START)
     if dropped and scan.coref:
         # A person's full name was perhaps taken out: so are the bare
         # surnames that referred back to it.
@@ -462,15 +447,43 @@ def scan_text(m: Matcher, text: str, *, kinds: Iterable[str] | None, metonyms: b
     return mentions
 
 
+def _with_abbreviations(found: list[Mention], abbreviations: list[Mention]) -> tuple[list[Mention], bool]:
+    """The scan's mentions ``found`` with the abbreviations that stand
+    (unsorted), and whether a mention of ``found`` was taken out."""
+    # A name from the tables that starts with the abbreviation wins ("米軍"
+    # is the US forces); a currency across it loses ("中美元首": the two
+    # countries, not the dollar 美元).
+    # A longer country name across it wins too ("对日本": 日本, not 日).
+    named = {f.start for f in found if f.entity.kind not in ("currency", "country")}
+    countries = {p for f in found if f.entity.kind == "country" and f.end - f.start > 1 for p in range(f.start, f.end)}
+    abbreviations = [a for a in abbreviations if a.start not in named and a.start not in countries]
+    covered = {a.start for a in abbreviations}  # one character each: linear, whatever the counts
+    kept = [f for f in found if not any(p in covered for p in range(f.start, f.end))]
+    return kept + abbreviations, len(kept) < len(found)
+
+
+def _in_company(found: list[Mention], company: set[int]) -> list[Mention]:
+    """``found`` without the currency words used as nouns (``company``, by
+    id: "the rand") that have no other currency mention near them."""
+    # One binary search each, so linear in the mentions.
+    currency_at = sorted(f.start for f in found if f.entity.kind == "currency" and id(f) not in company)
+    return [f for f in found if id(f) not in company or _near(currency_at, f.start, _CONTEXT_CHARS)]
+
+
+def _with_signs(mentions: list[Mention], signs: list[Mention]) -> tuple[list[Mention], bool]:
+    """``mentions`` with the currency signs ``signs`` (unsorted), and
+    whether a mention was taken out for a sign."""
+    # A currency sign with its letters ("US$5") wins over the name in its
+    # letters, the only place a sign and a name can overlap.
+    lettered = {sg.start for sg in signs if sg.text[:1] not in _SIGN_CHARS}
+    kept = [m for m in mentions if m.start not in lettered] if lettered else mentions
+    return kept + signs, len(kept) < len(mentions)
+
+
 def _empty(cands: tuple[Candidate, ...]) -> object:
     """The choice for a pattern without candidates: a person's bare
     surname, or a known non-name that covers the names inside it."""
     return _SURNAME if cands is BARE_SURNAME else _COVER
-
-
-@functools.cache
-def _all_kinds() -> frozenset[str]:
-    return frozenset(available_kinds())
 
 
 def _near(sorted_offsets: list[int], at: int, reach: int) -> bool:
