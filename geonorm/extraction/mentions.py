@@ -7,7 +7,7 @@ from __future__ import annotations
 import bisect
 import heapq
 import operator
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 import attrs
@@ -129,11 +129,7 @@ class _Scan(TextContext):
         automata = self.automata()
         if len(automata) == 1:
             return automata[0].longest(prepared)
-        found = [a.longest(prepared) for a in automata]
-        # By start, the longer name first where two start together ("חץ 3"
-        # of the unspaced automaton over "חץ" of the spaced one).
-        lengths = self.m.lengths
-        return heapq.merge(*found, key=lambda hit: (hit[2] - lengths[hit[0]], -lengths[hit[0]]))
+        return _merged_hits(automata, prepared, self.m.lengths)  # (a function: no cells made for one automaton)
 
     def choose(self, pattern: str, cands: tuple[Candidate, ...], s: int, e: int) -> tuple[Any, ...] | None:
         """``(entity, how, alias, needs_company)`` for the span ``s:e``, or None."""
@@ -459,7 +455,9 @@ def _with_abbreviations(found: list[Mention], abbreviations: list[Mention]) -> t
     abbreviations = [a for a in abbreviations if a.start not in named and a.start not in countries]
     covered = {a.start for a in abbreviations}  # one character each: linear, whatever the counts
     kept = [f for f in found if not any(p in covered for p in range(f.start, f.end))]
-    return kept + abbreviations, len(kept) < len(found)
+    dropped = len(kept) < len(found)
+    kept += abbreviations
+    return kept, dropped
 
 
 def _in_company(found: list[Mention], company: set[int]) -> list[Mention]:
@@ -471,13 +469,24 @@ def _in_company(found: list[Mention], company: set[int]) -> list[Mention]:
 
 
 def _with_signs(mentions: list[Mention], signs: list[Mention]) -> tuple[list[Mention], bool]:
-    """``mentions`` with the currency signs ``signs`` (unsorted), and
-    whether a mention was taken out for a sign."""
+    """``mentions`` with the currency signs ``signs`` (unsorted; ``mentions``
+    itself, extended, where none is taken out), and whether a mention was
+    taken out for a sign."""
     # A currency sign with its letters ("US$5") wins over the name in its
     # letters, the only place a sign and a name can overlap.
     lettered = {sg.start for sg in signs if sg.text[:1] not in _SIGN_CHARS}
     kept = [m for m in mentions if m.start not in lettered] if lettered else mentions
-    return kept + signs, len(kept) < len(mentions)
+    dropped = len(kept) < len(mentions)
+    kept += signs
+    return kept, dropped
+
+
+def _merged_hits(automata: list[Automaton], prepared: str, lengths: Sequence[int]) -> Iterable[Match]:
+    """The longest names of every automaton of ``automata`` in ``prepared``
+    text, by start, the longer name first where two start together ("חץ 3"
+    of the unspaced automaton over "חץ" of the spaced one)."""
+    found = [a.longest(prepared) for a in automata]
+    return heapq.merge(*found, key=lambda hit: (hit[2] - lengths[hit[0]], -lengths[hit[0]]))
 
 
 def _empty(cands: tuple[Candidate, ...]) -> object:
