@@ -496,19 +496,21 @@ class Matcher:
         return self._decisions[metonyms]
 
 
-_MATCHERS: dict[tuple[str, ...], Matcher] = {}
+#: The process-wide matcher, once built (a global, not a table keyed by the
+#: kinds: every call to :func:`matcher`, one per text, would hash the key).
+_MATCHER: Matcher | None = None
 _LOCK = _forksafe.lock()
 _KINDS = available_kinds()
 
 
 def matcher() -> Matcher:
     """The process-wide matcher over every kind that ships (built once)."""
-    m = _MATCHERS.get(_KINDS)
+    global _MATCHER
+    m = _MATCHER
     if m is None:
         with _LOCK:
-            m = _MATCHERS.get(_KINDS)
+            m = _MATCHER
             if m is None:
-                m = Matcher.compiled(_KINDS) or Matcher.from_tables(_KINDS)
-                _MATCHERS[_KINDS] = m
+                m = _MATCHER = Matcher.compiled(_KINDS) or Matcher.from_tables(_KINDS)
                 give_back()  # what loading the patterns freed
     return m
