@@ -16,7 +16,7 @@ from geonorm.extraction.context import TextContext
 from geonorm.extraction.coreference import first_full_names
 from geonorm.extraction.matcher import matcher
 from geonorm.extraction.mention import Mention
-from geonorm.extraction.mentions import _ALL_KINDS
+from geonorm.extraction.mentions import _ALL_KINDS, _Scan
 
 # The word before an offset, as a search for the last word before it.
 _REFERENCE_PREV_WORD = re.compile(r"([^\W_]+)(\W*)$")
@@ -99,6 +99,14 @@ def test_bare_surnames_are_found_by_their_plain_definition() -> None:
         assert found == _reference_coreferences(text, mentions, matcher().not_surnames), text[:60]
         checked += bool(found)
     assert checked > 20
+
+
+@pytest.mark.parametrize("metonyms", [False, True])
+def test_the_scan_finds_mentions_in_text_order(metonyms: bool) -> None:
+    # scan_text sorts only where signs or abbreviations were added to them.
+    for text in _corpus_texts():
+        found = _Scan(matcher(), text, _ALL_KINDS, metonyms).words()
+        assert [m.start for m in found] == sorted(m.start for m in found), text[:60]
 
 
 @pytest.mark.parametrize("filler", [1, 40, 400])

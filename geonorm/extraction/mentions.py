@@ -201,7 +201,8 @@ class _Scan(TextContext):
     # -- the scan ----------------------------------------------------------------
 
     def words(self) -> list[Mention]:
-        """Mentions of names, longest first, without overlaps. A currency
+        """Mentions of names, longest first, without overlaps, in text order
+        (as the automata's hits come). A currency
         word read as a noun ("the rand") is among them and in
         :attr:`needs_company`: it counts only with another currency near."""
         out: list[Mention] = []
@@ -435,7 +436,7 @@ def scan_text(m: Matcher, text: str, *, kinds: Iterable[str] | None, metonyms: b
         mentions, dropped_for_signs = _with_signs(mentions, signs)
         dropped = dropped or dropped_for_signs
     if abbreviations or signs:
-        mentions.sort(key=_START)
+        mentions.sort(key=_START)  # the scan's own are in text order: nothing else to sort
     if dropped and scan.coref:
         # A person's full name was perhaps taken out: so are the bare
         # surnames that referred back to it.
