@@ -377,8 +377,8 @@ class Resolution:
             return None  # a number in prose ("3.28", "1,000") is no ISO numeric code
         views = DERIVED.get(kinds) or _views(kinds)
         found = self._fast_key(k, folded, views, metonyms)
-        bare = without_article(k)
         if found is _NOTHING:
+            bare = without_article(k)
             if bare != k:
                 found = self._fast_key(bare, folded, views, metonyms)
             if found is _NOTHING:
@@ -386,7 +386,7 @@ class Resolution:
                     return _SLOW  # the parenthesis rule of _match_kind
                 alts = self._with_fallback(text, k, views)
                 return _Slow(alts) if alts else None
-        elif bare != k and len(views) > 1 and self._bare_elsewhere(k, bare, views):
+        elif len(views) > 1 and k.startswith("the ") and self._bare_elsewhere(k, without_article(k), views):
             return _SLOW
         return found
 
@@ -444,6 +444,12 @@ class Resolution:
         for kind, keys, entities, refine in views:
             rk = refine(k) if refine else k
             entries = keys.get(rk)
+            if not (layered or several or type(entries) is not int or entries & 1):
+                # The one kind asked for has one entry for the key, no
+                # acronym (nearly every look-up of one kind): its entity.
+                if metonyms or (entries >> _TYPE_SHIFT) & _TYPE_MASK not in _METONYM_TYPES:
+                    return entities[entries >> _ENTITY_SHIFT]
+                return _NOTHING
             if layered:
                 if ov.blocked and rk in ov.blocked.get(kind, ()):
                     continue  # the user's "never match" covers the additions too

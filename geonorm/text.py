@@ -175,6 +175,8 @@ def fold_ascii(text: str) -> str:
     >>> fold_ascii(" U.S.-Mexico  & Co ")
     'US Mexico and Co'
     """
+    if text.isalnum():
+        return text  # one word of letters and digits folds to itself (nearly every cell of a clean column)
     if _ASCII_LONGER.isdisjoint(text):
         folded = text.encode("ascii").translate(_ASCII_TABLE, _ASCII_DELETED).decode("ascii")
     else:
