@@ -386,7 +386,7 @@ class Resolution:
                     return _SLOW  # the parenthesis rule of _match_kind
                 alts = self._with_fallback(text, k, views)
                 return _Slow(alts) if alts else None
-        elif len(views) > 1 and k.startswith("the ") and self._bare_elsewhere(k, without_article(k), views):
+        elif len(views) > 1 and (bare := without_article(k)) != k and self._bare_elsewhere(k, bare, views):
             return _SLOW
         return found
 

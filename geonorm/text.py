@@ -176,7 +176,7 @@ def fold_ascii(text: str) -> str:
     'US Mexico and Co'
     """
     if text.isalnum():
-        return text  # one word of letters and digits folds to itself (nearly every cell of a clean column)
+        return text  # one word of letters and digits ("India", "USD") folds to itself
     if _ASCII_LONGER.isdisjoint(text):
         folded = text.encode("ascii").translate(_ASCII_TABLE, _ASCII_DELETED).decode("ascii")
     else:
