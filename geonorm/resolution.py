@@ -14,7 +14,7 @@ from __future__ import annotations
 import functools
 import unicodedata
 from collections.abc import Callable, Iterable, Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from . import index as ix
 from .index import entries_of
@@ -25,6 +25,9 @@ from .shipped import _SHIPPED, DERIVED, FUZZY_TYPES, available_kinds
 from .shipped import ShippedTable as _Table
 from .shipped import table as _shipped
 from .text import brief, fold, fold_ascii, key_of_folded, without_article
+
+if TYPE_CHECKING:
+    from .keytable import KeyTable
 
 __all__ = ["MAX_TEXT_LENGTH", "Resolution"]
 
@@ -70,16 +73,20 @@ _METONYM_TYPES = ix.METONYM_TYPES
 _ENTITY_SHIFT, _ALIAS_SHIFT, _ALIAS_MASK = ix.ENTITY_SHIFT, ix.ALIAS_SHIFT, ix.ALIAS_MASK
 _TYPE_SHIFT, _TYPE_MASK = ix.TYPE_SHIFT, ix.TYPE_MASK
 _KNOWN_HINTS = frozenset(h for k in _AVAILABLE for h in SPECS[k].hints)
-#: Each kind's look-up view for the fast path: its name, its keys, its
-#: entities, and its refinement of the common key (None where it has none).
-_Views = tuple[tuple[str, dict[str, ix.Entries], list[Entity], "Callable[[str], str] | None"], ...]
+#: Each kind's look-up view for the fast path: its name, its keys, the
+#: dict of its ASCII keys (:attr:`KeyTable.plain`), its entities, and its
+#: refinement of the common key (None where it has none).
+_Views = tuple[
+    tuple[str, "KeyTable", dict[str, ix.Entries], list[Entity], "Callable[[str], str] | None"],
+    ...,
+]
 
 
 def _views(kinds: tuple[str, ...]) -> _Views:
     """The look-up views of ``kinds`` (which loads their tables and keys),
     kept in :data:`geonorm.shipped.DERIVED` until the tables change."""
     views = tuple(
-        (kind, table.keys, table.entities, None if kind in _PLAIN_KEYS else SPECS[kind].refine)
+        (kind, table.keys, table.keys.plain, table.entities, None if kind in _PLAIN_KEYS else SPECS[kind].refine)
         for kind in kinds
         for table in (_SHIPPED.get(kind) or _shipped(kind),)
     )
@@ -401,13 +408,13 @@ class Resolution:
         weighs against the kinds that have ``k`` ("the E3": the E3 group of
         countries by its name, the E-3 aircraft without "the")."""
         added = self._added_keys()
-        for kind, keys, _, refine in views:
+        for kind, keys, plain, _, refine in views:
             extra = added.get(kind) if added else None
             rk = refine(k) if refine else k
-            if rk in keys or (extra and rk in extra):
+            if rk in plain or rk in keys or (extra and rk in extra):
                 continue
             rb = refine(bare) if refine else bare
-            if rb in keys or (extra and rb in extra):
+            if rb in plain or rb in keys or (extra and rb in extra):
                 return True
         return False
 
@@ -419,11 +426,11 @@ class Resolution:
         is a key, shipped or added. None of them: it finds nothing."""
         added = self._added_keys()
         out: dict[str, list[str]] = {}
-        for kind, keys, _, refine in views:
+        for kind, keys, plain, _, refine in views:
             extra = added.get(kind) if added else None
             alts = SPECS[kind].query_keys(text, refine(k) if refine else k, keys, k)
             for alt in alts:
-                if alt in keys or (extra and alt in extra):
+                if alt in plain or (not alt.isascii() and alt in keys) or (extra and alt in extra):
                     out[kind] = alts
                     break
         return out
@@ -441,9 +448,11 @@ class Resolution:
         tie = False
         written: str | None = None
         extra: tuple[tuple[str, str, int], ...] = ()
-        for kind, keys, entities, refine in views:
+        for kind, keys, plain, entities, refine in views:
             rk = refine(k) if refine else k
-            entries = keys.get(rk)
+            entries = plain.get(rk)
+            if entries is None and not rk.isascii():
+                entries = keys.beyond_ascii(rk)
             if not (layered or several or type(entries) is not int or entries & 1):
                 # The one kind asked for has one entry for the key, no
                 # acronym (nearly every look-up of one kind): its entity.

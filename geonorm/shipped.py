@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Callable, Iterator, Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import attrs
 
@@ -21,6 +21,9 @@ from ._heap import give_back
 from .fuzzy import FuzzyIndex
 from .kinds import SPECS
 from .model import KINDS, Entity
+
+if TYPE_CHECKING:
+    from .keytable import KeyTable
 
 __all__ = ["FUZZY_TYPES", "ShippedTable", "available_kinds", "is_shipped", "lookup", "substituted", "table"]
 
@@ -42,14 +45,14 @@ class ShippedTable:
     #: The kind's settings from its index (legal forms, offices, abbreviations).
     extra: Mapping[str, Any] = attrs.field(factory=dict)
     #: Reads the keys when first needed: extraction needs the entities only.
-    _read_keys: Callable[[list[Entity]], dict[str, ix.Entries]] | None = None
-    _keys: dict[str, ix.Entries] | None = None
+    _read_keys: Callable[[list[Entity]], KeyTable] | None = None
+    _keys: KeyTable | None = None
     _keys_lock: _forksafe.ForkSafeLock = attrs.field(factory=_forksafe.lock)
     _fuzzy: FuzzyIndex | None = None
     _fuzzy_lock: _forksafe.ForkSafeLock = attrs.field(factory=_forksafe.lock)
 
     @property
-    def keys(self) -> dict[str, ix.Entries]:
+    def keys(self) -> KeyTable:
         """Normalisation key -> its entries, packed (:func:`geonorm.index.entries_of`)."""
         keys = self._keys
         if keys is None:
@@ -67,7 +70,7 @@ class ShippedTable:
                 if self._fuzzy is None:
                     self._fuzzy = FuzzyIndex(
                         k
-                        for k, entries in self.keys.items()
+                        for k, entries in self.keys.plain.items()  # fuzzy keys are ASCII
                         if k.count(" ") < _FUZZY_MAX_WORDS
                         and any(((e >> ix.TYPE_SHIFT) & ix.TYPE_MASK) in FUZZY_TYPES for e in ix.entries_of(entries))
                     )
@@ -115,8 +118,10 @@ def _load(
     entities = SPECS[kind].build_entities(data["entities"], find)
     keys_at = data["keys_at"]
 
-    def read_keys(entities: list[Entity]) -> dict[str, ix.Entries]:
-        return ix.parse_keys(read(), keys_at, [(e.id, e.aliases) for e in entities])
+    def read_keys(entities: list[Entity]) -> KeyTable:
+        from .keytable import KeyTable  # imports marisa-trie: not needed by extraction
+
+        return KeyTable(ix.parse_keys(read(), keys_at, [(e.id, e.aliases) for e in entities]))
 
     return ShippedTable(
         kind=kind,

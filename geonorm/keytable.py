@@ -1,0 +1,102 @@
+"""A kind's resolution keys, held compactly.
+
+Nearly half of the shipped keys are written in letters beyond ASCII
+(Cyrillic, Arabic, Chinese, Devanagari, inflected forms): as Python
+strings in a dict they would cost several megabytes in every process.
+:class:`KeyTable` keeps the ASCII keys in a dict (the look-up most strings
+need, at dict speed) and the others in a MARISA trie (marisa-trie), which
+stores them in a few bytes each, with their entries in an array of
+integers indexed by the trie's key ids. The trie is built when the keys
+are read from the index, which stays the text that the compile step
+writes; nothing binary is shipped or loaded.
+"""
+
+from __future__ import annotations
+
+from array import array
+from collections.abc import Iterator, Mapping
+from typing import TypeVar, overload
+
+import marisa_trie
+
+from .index import Entries
+
+__all__ = ["KeyTable"]
+
+_T = TypeVar("_T")
+_SEVERAL = -1  # in the array: the key has several entries, kept in a dict
+
+
+class KeyTable(Mapping[str, Entries]):
+    """Key -> its packed entries (:func:`geonorm.index.entries_of`), as a
+    read-only mapping; :attr:`plain` is the dict of the ASCII keys, for the
+    callers that look up most keys in it directly.
+
+    >>> t = KeyTable({"india": 5, "индия": 5, "インド": (6, 7)})
+    >>> t.get("india"), t.get("индия"), t["インド"], t.get("индиа")
+    (5, 5, (6, 7), None)
+    >>> sorted(t), len(t), "индия" in t
+    (['india', 'индия', 'インド'], 3, True)
+    """
+
+    __slots__ = ("_several", "_trie", "_values", "plain")
+
+    def __init__(self, keys: Mapping[str, Entries]) -> None:
+        #: The ASCII keys and their entries.
+        self.plain: dict[str, Entries] = {}
+        others: list[tuple[str, Entries]] = []
+        for k, entries in keys.items():
+            if k.isascii():
+                self.plain[k] = entries
+            else:
+                others.append((k, entries))
+        self._trie = marisa_trie.Trie([k for k, _ in others])
+        self._values = array("q", bytes(8 * len(self._trie)))
+        self._several: dict[int, tuple[int, ...]] = {}
+        key_id = self._trie.key_id
+        for k, entries in others:
+            i = key_id(k)
+            if isinstance(entries, int):
+                self._values[i] = entries
+            else:
+                self._values[i] = _SEVERAL
+                self._several[i] = entries
+
+    def beyond_ascii(self, k: str) -> Entries | None:
+        """The entries of ``k``, a key not in :attr:`plain`, or None."""
+        try:
+            i = self._trie.get(k)
+        except UnicodeEncodeError:
+            return None  # a lone surrogate: no key has one (the trie holds UTF-8)
+        if i is None:
+            return None
+        value: int = self._values[i]
+        return self._several[i] if value == _SEVERAL else value
+
+    @overload
+    def get(self, k: str, /) -> Entries | None: ...
+    @overload
+    def get(self, k: str, default: Entries | _T, /) -> Entries | _T: ...
+    def get(self, k: str, default: object = None, /) -> object:
+        found = self.plain.get(k)
+        if found is None and not k.isascii():
+            found = self.beyond_ascii(k)
+        return default if found is None else found
+
+    def __getitem__(self, k: str) -> Entries:
+        found = self.get(k)
+        if found is None:
+            raise KeyError(k)
+        return found
+
+    def __contains__(self, k: object) -> bool:
+        if k in self.plain:
+            return True
+        return isinstance(k, str) and not k.isascii() and self.beyond_ascii(k) is not None
+
+    def __iter__(self) -> Iterator[str]:
+        yield from self.plain
+        yield from self._trie.iterkeys()
+
+    def __len__(self) -> int:
+        return len(self.plain) + len(self._trie)
