@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import io
 import json
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from importlib import resources
 from typing import Any, Final
 
@@ -44,6 +44,7 @@ __all__ = [
     "entries_of",
     "index_name",
     "is_acronym",
+    "key_entries",
     "load_index",
     "parse_index",
     "parse_keys",
@@ -197,39 +198,52 @@ def parse_keys(data: bytes, offset: int, entities: Sequence[tuple[str, Sequence[
     """The key lines of an index file, from ``offset`` on: key -> its
     entries, packed (:func:`entries_of`); ``entities`` are the ``(id,
     aliases)`` of the file's entities, in its order."""
+    return dict(key_entries(data, offset, entities))
+
+
+#: Key lines read by one call of the JSON decoder (a call per line would
+#: spend more in the decoder's Python wrappers than in decoding).
+_KEY_LINES_AT_ONCE = 4096
+
+
+def key_entries(
+    data: bytes, offset: int, entities: Sequence[tuple[str, Sequence[str]]]
+) -> Iterator[tuple[str, Entries]]:
+    """Each key of the key lines of an index file, from ``offset`` on, with
+    its entries packed (:func:`entries_of`), in the file's order;
+    ``entities`` as for :func:`parse_keys`."""
     position = {eid: i for i, (eid, _) in enumerate(entities)}
     alias_pos = [{a: j for j, a in enumerate(aliases)} for _, aliases in entities]
     if any(len(aliases) >= ALIAS_LIMIT for _, aliases in entities):
         raise RuntimeError(f"geonorm index has an entity of {ALIAS_LIMIT:,} aliases or more; reinstall geonorm")
-    keys: dict[str, Entries] = {}
-    loads = json.loads
-    fh = io.BytesIO(data)
-    fh.seek(offset)
-    for line in fh:
-        if not line.strip():
-            continue
-        row = loads(line)
-        if row[0] != "key":
-            raise RuntimeError("geonorm index has lines out of order; reinstall geonorm")
-        # [id, alias, type(, 1)] -> one integer: no Python object per entry
-        # but the integer (hundreds of thousands of tuples would cost
-        # memory and make every full collection of the host slower).
-        packed = []
-        k = row[1]
-        for entry in row[2]:
-            i = position[entry[0]]
-            etype = entry[2]
-            if not 0 <= etype < TYPE_LIMIT:
-                raise RuntimeError(f"geonorm index has an unknown entry type {etype!r}; reinstall geonorm")
-            acronym = 1 if len(entry) > 3 else 0
-            j = alias_pos[i][entry[1]]
-            packed.append((i << ENTITY_SHIFT) | (j << ALIAS_SHIFT) | (etype << TYPE_SHIFT) | acronym)
-            if entry[1] == k:
-                # A key written as its alias (most names in scripts without
-                # case): one string for both.
-                k = entities[i][1][j]
-        keys[k] = packed[0] if len(packed) == 1 else tuple(packed)
-    return keys
+    lines = [line for line in data[offset:].splitlines() if line.strip()]
+    for at in range(0, len(lines), _KEY_LINES_AT_ONCE):
+        # A few thousand rows at a time: the peak stays near what is kept.
+        chunk = lines[at : at + _KEY_LINES_AT_ONCE]
+        rows = json.loads(b"[" + b",".join(chunk) + b"]")
+        if len(rows) != len(chunk):
+            raise RuntimeError("geonorm index has a malformed key line; reinstall geonorm")
+        for row in rows:
+            if not isinstance(row, list) or not row or row[0] != "key":
+                raise RuntimeError("geonorm index has lines out of order; reinstall geonorm")
+            # [id, alias, type(, 1)] -> one integer: no Python object per entry
+            # but the integer (hundreds of thousands of tuples would cost
+            # memory and make every full collection of the host slower).
+            packed = []
+            k = row[1]
+            for entry in row[2]:
+                i = position[entry[0]]
+                etype = entry[2]
+                if not 0 <= etype < TYPE_LIMIT:
+                    raise RuntimeError(f"geonorm index has an unknown entry type {etype!r}; reinstall geonorm")
+                acronym = 1 if len(entry) > 3 else 0
+                j = alias_pos[i][entry[1]]
+                packed.append((i << ENTITY_SHIFT) | (j << ALIAS_SHIFT) | (etype << TYPE_SHIFT) | acronym)
+                if entry[1] == k:
+                    # A key written as its alias (most names in scripts without
+                    # case): one string for both.
+                    k = entities[i][1][j]
+            yield k, packed[0] if len(packed) == 1 else tuple(packed)
 
 
 def read_index(kind: str) -> bytes:

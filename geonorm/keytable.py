@@ -14,7 +14,7 @@ writes; nothing binary is shipped or loaded.
 from __future__ import annotations
 
 from array import array
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from typing import TypeVar, overload
 
 import marisa_trie
@@ -41,26 +41,28 @@ class KeyTable(Mapping[str, Entries]):
 
     __slots__ = ("_several", "_trie", "_values", "plain")
 
-    def __init__(self, keys: Mapping[str, Entries]) -> None:
+    def __init__(self, keys: Mapping[str, Entries] | Iterable[tuple[str, Entries]]) -> None:
         #: The ASCII keys and their entries.
         self.plain: dict[str, Entries] = {}
-        others: list[tuple[str, Entries]] = []
-        for k, entries in keys.items():
+        plain = self.plain
+        others: list[str] = []
+        their_entries: list[Entries] = []
+        for k, entries in keys.items() if isinstance(keys, Mapping) else keys:
             if k.isascii():
-                self.plain[k] = entries
+                plain[k] = entries
             else:
-                others.append((k, entries))
-        self._trie = marisa_trie.Trie([k for k, _ in others])
+                others.append(k)
+                their_entries.append(entries)
+        self._trie = marisa_trie.Trie(others)
         self._values = array("q", bytes(8 * len(self._trie)))
         self._several: dict[int, tuple[int, ...]] = {}
-        key_id = self._trie.key_id
-        for k, entries in others:
-            i = key_id(k)
-            if isinstance(entries, int):
-                self._values[i] = entries
+        values = self._values
+        for i, entries in zip(map(self._trie.key_id, others), their_entries, strict=True):
+            if entries.__class__ is int:
+                values[i] = entries
             else:
-                self._values[i] = _SEVERAL
-                self._several[i] = entries
+                values[i] = _SEVERAL
+                self._several[i] = entries  # type: ignore[assignment]
 
     def beyond_ascii(self, k: str) -> Entries | None:
         """The entries of ``k``, a key not in :attr:`plain`, or None."""

@@ -121,7 +121,7 @@ def _load(
     def read_keys(entities: list[Entity]) -> KeyTable:
         from .keytable import KeyTable  # imports marisa-trie: not needed by extraction
 
-        return KeyTable(ix.parse_keys(read(), keys_at, [(e.id, e.aliases) for e in entities]))
+        return KeyTable(ix.key_entries(read(), keys_at, [(e.id, e.aliases) for e in entities]))
 
     return ShippedTable(
         kind=kind,

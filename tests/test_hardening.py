@@ -201,7 +201,7 @@ _FRESH = """
 import json, sys, threading
 import geonorm.index as ix
 calls, key_reads = [], []
-real, real_keys = ix.load_index, ix.parse_keys
+real, real_keys = ix.load_index, ix.key_entries
 def counted(kind, **kw):
     calls.append(kind)
     return real(kind, **kw)
@@ -209,7 +209,7 @@ def counted_keys(*args):
     key_reads.append(1)
     return real_keys(*args)
 ix.load_index = counted
-ix.parse_keys = counted_keys
+ix.key_entries = counted_keys
 import geonorm, geonorm.shipped as r
 barrier = threading.Barrier(8)
 def work():

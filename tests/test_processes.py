@@ -71,7 +71,7 @@ SCENARIOS = {
     # The automaton of names in Cyrillic, half made.
     "cyrillic": (Automaton, "of_batches", "_get", lambda: geonorm.extract("Россия"), ("cyrillic",)),
     # A kind's resolution keys, half read.
-    "keys": (geonorm.index, "parse_keys", None, lambda: geonorm.resolve("India", kind="country"), ("resolve",)),
+    "keys": (geonorm.index, "key_entries", None, lambda: geonorm.resolve("India", kind="country"), ("resolve",)),
     # The fuzzy index, half made.
     "fuzzy": (
         geonorm.shipped,
