@@ -17,6 +17,7 @@ by id and text, never by position. JSON, not pickle: loading never runs code.
 from __future__ import annotations
 
 import io
+import itertools
 import json
 from collections.abc import Iterator, Sequence
 from importlib import resources
@@ -203,7 +204,7 @@ def parse_keys(data: bytes, offset: int, entities: Sequence[tuple[str, Sequence[
 
 #: Key lines read by one call of the JSON decoder (a call per line would
 #: spend more in the decoder's Python wrappers than in decoding).
-_KEY_LINES_AT_ONCE = 4096
+_KEY_LINES_AT_ONCE = 1024
 
 
 def key_entries(
@@ -216,10 +217,12 @@ def key_entries(
     alias_pos = [{a: j for j, a in enumerate(aliases)} for _, aliases in entities]
     if any(len(aliases) >= ALIAS_LIMIT for _, aliases in entities):
         raise RuntimeError(f"geonorm index has an entity of {ALIAS_LIMIT:,} aliases or more; reinstall geonorm")
-    lines = [line for line in data[offset:].splitlines() if line.strip()]
-    for at in range(0, len(lines), _KEY_LINES_AT_ONCE):
-        # A few thousand rows at a time: the peak stays near what is kept.
-        chunk = lines[at : at + _KEY_LINES_AT_ONCE]
+    fh = io.BytesIO(data)
+    fh.seek(offset)
+    # A few thousand lines at a time, each batch turned into what is kept
+    # before the next is read: the peak stays near what is kept.
+    while batch := list(itertools.islice(fh, _KEY_LINES_AT_ONCE)):
+        chunk = [line for line in batch if line.strip()]
         rows = json.loads(b"[" + b",".join(chunk) + b"]")
         if len(rows) != len(chunk):
             raise RuntimeError("geonorm index has a malformed key line; reinstall geonorm")
