@@ -104,23 +104,35 @@ def build_linked(
     it points to. Links outside ``raw`` are looked up; a cycle is an error."""
     built: dict[str, E] = {}
     by_id = {r["id"]: r for r in raw}
+    # A module-level step, not a recursive closure: a closure that calls
+    # itself is a reference cycle, which would keep the raw records alive
+    # until the host's next full garbage collection.
+    return [_build_one(r["id"], 0, built, by_id, link, lookup, cls, make) for r in raw]
 
-    def build(eid: str, depth: int = 0) -> E:
-        if eid in built:
-            return built[eid]
-        if depth > len(by_id):
-            raise RuntimeError(f"geonorm index has a cycle through {link!r} at {eid}; reinstall geonorm")
-        r = by_id[eid]
-        target: E | None = None
-        if r.get(link) in by_id:
-            target = build(r[link], depth + 1)
-        elif r.get(link):
-            found = lookup(r[link])
-            target = found if isinstance(found, cls) else None
-        built[eid] = make(r, target)
+
+def _build_one(
+    eid: str,
+    depth: int,
+    built: dict[str, E],
+    by_id: Mapping[str, Mapping[str, Any]],
+    link: str,
+    lookup: TableLookup,
+    cls: type[E],
+    make: Callable[[Mapping[str, Any], E | None], E],
+) -> E:
+    if eid in built:
         return built[eid]
-
-    return [build(r["id"]) for r in raw]
+    if depth > len(by_id):
+        raise RuntimeError(f"geonorm index has a cycle through {link!r} at {eid}; reinstall geonorm")
+    r = by_id[eid]
+    target: E | None = None
+    if r.get(link) in by_id:
+        target = _build_one(r[link], depth + 1, built, by_id, link, lookup, cls, make)
+    elif r.get(link):
+        found = lookup(r[link])
+        target = found if isinstance(found, cls) else None
+    built[eid] = make(r, target)
+    return built[eid]
 
 
 def country_of(entity: Entity) -> Country | None:
