@@ -149,6 +149,20 @@ def index_name(kind: str) -> str:
     return f"{kind}.jsonl"
 
 
+#: Index lines read by one call of the JSON decoder (a call per line would
+#: spend more in the decoder's Python wrappers than in decoding).
+_LINES_AT_ONCE = 1024
+
+
+def _decoded(lines: list[bytes]) -> list[Any]:
+    """The rows of ``lines`` (JSON arrays, one a line), decoded in one call;
+    a line that is not one array is an error."""
+    rows = json.loads(b"[" + b",".join(lines) + b"]") if lines else []
+    if len(rows) != len(lines) or not all(isinstance(row, list) and row for row in rows):
+        raise RuntimeError("geonorm index has a malformed line; reinstall geonorm")
+    return rows
+
+
 def parse_index(text: str | bytes, kind: str, *, keys: bool = True) -> dict[str, Any]:
     """Read the lines of an index file into the form the registry uses:
     ``entities`` in id order, and ``keys`` whose entries name the entity and
@@ -166,29 +180,32 @@ def parse_index(text: str | bytes, kind: str, *, keys: bool = True) -> dict[str,
     not_keys: list[str] = []
     entities: list[dict[str, Any]] = []
     keys_at = len(data)
-    loads = json.loads
-    # One line at a time, each turned at once into what is kept: the peak
-    # stays near what is kept, and so does the process's memory.
+    # A batch of lines at a time, each turned at once into what is kept:
+    # the peak stays near what is kept, and so does the process's memory.
+    batch: list[bytes] = []
     while True:
         at = fh.tell()
         line = fh.readline()
-        if not line:
-            break
-        if line.startswith(b'["key"'):
+        at_keys = line.startswith(b'["key"')
+        if at_keys:
             keys_at = at  # the keys come last
-            break
-        if not line.strip():
+        elif line.strip():
+            batch.append(line)
+        if len(batch) < _LINES_AT_ONCE and line and not at_keys:
             continue
-        row = loads(line)
-        tag = row[0]
-        if tag == "entity":
-            entities.append(row[1])
-        elif tag == "not":
-            not_keys.append(row[1])
-        elif len(row) == 4:
-            extra.setdefault(row[1], {})[row[2]] = row[3]
-        else:
-            extra.setdefault(row[1], []).append(row[2])
+        for row in _decoded(batch):
+            tag = row[0]
+            if tag == "entity":
+                entities.append(row[1])
+            elif tag == "not":
+                not_keys.append(row[1])
+            elif len(row) == 4:
+                extra.setdefault(row[1], {})[row[2]] = row[3]
+            else:
+                extra.setdefault(row[1], []).append(row[2])
+        batch = []
+        if not line or at_keys:
+            break
     out = {**head, "extra": extra, "not": not_keys, "entities": entities, "keys_at": keys_at}
     if keys:
         out["keys"] = parse_keys(data, keys_at, [(ent["id"], ent["aliases"]) for ent in entities])
@@ -200,11 +217,6 @@ def parse_keys(data: bytes, offset: int, entities: Sequence[tuple[str, Sequence[
     entries, packed (:func:`entries_of`); ``entities`` are the ``(id,
     aliases)`` of the file's entities, in its order."""
     return dict(key_entries(data, offset, entities))
-
-
-#: Key lines read by one call of the JSON decoder (a call per line would
-#: spend more in the decoder's Python wrappers than in decoding).
-_KEY_LINES_AT_ONCE = 1024
 
 
 def key_entries(
@@ -221,13 +233,9 @@ def key_entries(
     fh.seek(offset)
     # A few thousand lines at a time, each batch turned into what is kept
     # before the next is read: the peak stays near what is kept.
-    while batch := list(itertools.islice(fh, _KEY_LINES_AT_ONCE)):
-        chunk = [line for line in batch if line.strip()]
-        rows = json.loads(b"[" + b",".join(chunk) + b"]")
-        if len(rows) != len(chunk):
-            raise RuntimeError("geonorm index has a malformed key line; reinstall geonorm")
-        for row in rows:
-            if not isinstance(row, list) or not row or row[0] != "key":
+    while batch := list(itertools.islice(fh, _LINES_AT_ONCE)):
+        for row in _decoded([line for line in batch if line.strip()]):
+            if row[0] != "key":
                 raise RuntimeError("geonorm index has lines out of order; reinstall geonorm")
             # [id, alias, type(, 1)] -> one integer: no Python object per entry
             # but the integer (hundreds of thousands of tuples would cost
