@@ -21,6 +21,7 @@ import itertools
 import json
 from collections.abc import Iterator, Sequence
 from importlib import resources
+from itertools import repeat
 from typing import Any, Final
 
 __all__ = [
@@ -158,7 +159,13 @@ def _decoded(lines: list[bytes]) -> list[Any]:
     """The rows of ``lines`` (JSON arrays, one a line), decoded in one call;
     a line that is not one array is an error."""
     rows = json.loads(b"[" + b",".join(lines) + b"]") if lines else []
-    if len(rows) != len(lines) or not all(isinstance(row, list) and row for row in rows):
+    # As many arrays as lines, each line opening one: a line cut in two
+    # cannot pass for two rows.
+    if (
+        len(rows) != len(lines)
+        or not all(map(bytes.startswith, lines, repeat(b"[")))
+        or not all(isinstance(row, list) and row for row in rows)
+    ):
         raise RuntimeError("geonorm index has a malformed line; reinstall geonorm")
     return rows
 

@@ -30,7 +30,11 @@ _SEVERAL = -1  # in the array: the key has several entries, kept in a dict
 class KeyTable(Mapping[str, Entries]):
     """Key -> its packed entries (:func:`geonorm.index.entries_of`), as a
     read-only mapping; :attr:`plain` is the dict of the ASCII keys, for the
-    callers that look up most keys in it directly.
+    callers that look up most keys in it directly. It iterates its keys in
+    code-point order: for the keys of an index, which the compile step
+    writes sorted, the index's order, as a dict of them would (the people's
+    fallbacks built from the keys take the first of several candidates in
+    that order).
 
     >>> t = KeyTable({"india": 5, "индия": 5, "インド": (6, 7)})
     >>> t.get("india"), t.get("индия"), t["インド"], t.get("индиа")
@@ -48,7 +52,7 @@ class KeyTable(Mapping[str, Entries]):
         others: list[str] = []
         their_entries: list[Entries] = []
         for k, entries in keys.items() if isinstance(keys, Mapping) else keys:
-            if k.isascii():
+            if k.isascii() or "\0" in k:  # the trie reads a key up to a NUL
                 plain[k] = entries
             else:
                 others.append(k)
@@ -66,6 +70,8 @@ class KeyTable(Mapping[str, Entries]):
 
     def beyond_ascii(self, k: str) -> Entries | None:
         """The entries of ``k``, a key not in :attr:`plain`, or None."""
+        if "\0" in k:
+            return None  # such keys are in plain (the trie would read "ж\0x" as "ж")
         try:
             i = self._trie.get(k)
         except UnicodeEncodeError:
@@ -81,7 +87,7 @@ class KeyTable(Mapping[str, Entries]):
     def get(self, k: str, default: Entries | _T, /) -> Entries | _T: ...
     def get(self, k: str, default: object = None, /) -> object:
         found = self.plain.get(k)
-        if found is None and not k.isascii():
+        if found is None and isinstance(k, str) and not k.isascii():
             found = self.beyond_ascii(k)
         return default if found is None else found
 
@@ -97,8 +103,7 @@ class KeyTable(Mapping[str, Entries]):
         return isinstance(k, str) and not k.isascii() and self.beyond_ascii(k) is not None
 
     def __iter__(self) -> Iterator[str]:
-        yield from self.plain
-        yield from self._trie.iterkeys()
+        yield from sorted([*self.plain, *self._trie.iterkeys()])
 
     def __len__(self) -> int:
         return len(self.plain) + len(self._trie)
