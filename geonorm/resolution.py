@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 from . import index as ix
 from .index import entries_of
 from .kinds import SPECS, KindSpec
+from .kinds.base import Together
 from .model import KINDS, Country, Entity, How, Match
 from .overlay import Overlay
 from .shipped import _SHIPPED, DERIVED, FUZZY_TYPES, available_kinds
@@ -301,8 +302,8 @@ class Resolution:
                 alts = spec.query_keys(text, qkey, table.keys, common)
             for alt in alts:
                 self._collect(table, alt, folded, metonyms, found)
-                if found:
-                    break
+                if found and not isinstance(alts, Together):
+                    break  # keys in turn: the first that names something
         if not found:
             qualified = _qualified(text)
             if qualified is not None:

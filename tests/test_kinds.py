@@ -99,6 +99,32 @@ def test_holder_input_errors() -> None:
     assert geonorm.people.holder("defence_minister", country="RU", on=dt.date(2023, 1, 1)).name == "Sergei Shoigu"
 
 
+@pytest.mark.parametrize(
+    ("text", "people"),
+    [
+        ("M. Sharif", {"person:nawaz-sharif", "person:shehbaz-sharif"}),
+        ("L. Yong", {"person:lee-jae-yong", "person:rhee-chang-yong"}),
+        ("C. Cheng", {"person:chang-san-cheng", "person:chiu-kuo-cheng"}),
+    ],
+)
+def test_initials_that_fit_several_people_are_a_tie(text: str, people: set[str]) -> None:
+    # Each of them was once the answer, whichever the keys' order put first.
+    found = geonorm.candidates(text, kind="person")
+    assert {m.entity.id for m in found} == people
+    assert len({m.score for m in found}) == 1
+    assert geonorm.resolve(text, kind="person") is None
+    assert geonorm.resolve(text) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "person"),
+    [("V. Putin", "person:vladimir-putin"), ("N Modi", "person:narendra-modi"), ("I. Aliyev", "person:ilham-aliyev")],
+)
+def test_initials_that_fit_one_person_name_them(text: str, person: str) -> None:
+    assert geonorm.resolve(text, kind="person").id == person
+    assert geonorm.resolve(text).id == person
+
+
 def test_no_two_people_share_a_strong_name() -> None:
     owners: dict[str, set[str]] = defaultdict(set)
     for p in geonorm.people:

@@ -10,12 +10,23 @@ from typing import Any, Generic, TypeVar
 from ..model import Country, Entity, Match
 from ..text import invert_comma, invert_parenthesis, key, key_variants, without_article, without_possessive
 
-__all__ = ["E", "KindSpec", "TableLookup", "rotations"]
+__all__ = ["E", "KindSpec", "TableLookup", "Together", "rotations"]
 
 E = TypeVar("E", bound=Entity)
 
 #: Gives the entity with an id (of any kind), loading its table if needed.
 TableLookup = Callable[[str], Entity | None]
+
+
+class Together(list[str]):
+    """Fallback keys weighed together rather than tried in turn: each names
+    a candidate as good as the others' ("M. Sharif": the initial and the
+    surname fit Nawaz and Shehbaz Sharif alike), so a look-up offers them
+    all, and two people are a tie, not the first one found.
+
+    >>> Together(["nawaz sharif", "shehbaz sharif"])
+    ['nawaz sharif', 'shehbaz sharif']
+    """
 
 
 def rotations(k: str, limit: int = 6) -> list[str]:
@@ -61,7 +72,8 @@ class KindSpec(Generic[E]):
         return k
 
     def query_keys(self, text: str, primary: str, keys: Mapping[str, Any], common: str | None = None) -> list[str]:
-        """Fallback keys to try, in order, when ``primary`` finds nothing.
+        """Fallback keys to try, in order, when ``primary`` finds nothing
+        (or, as :class:`Together`, keys that are all tried).
 
         ``keys`` is the kind's index, for fallbacks that search it;
         ``common`` is :func:`~geonorm.text.key` of ``text`` (``primary``

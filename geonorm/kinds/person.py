@@ -13,7 +13,7 @@ from typing import Any, NamedTuple
 from .. import _forksafe
 from ..model import Country, Organisation, Person, Role
 from ..text import key
-from .base import KindSpec, TableLookup, rotations
+from .base import KindSpec, TableLookup, Together, rotations
 
 __all__ = ["PersonSpec", "skeleton", "transliterate"]
 
@@ -270,7 +270,7 @@ class PersonSpec(KindSpec[Person]):
                     if "".join(w[0] for w in full.split()[:-1]).startswith(initials)
                 ]
                 if found:
-                    return found
+                    return Together(found)  # the initials may fit several people
         for rem in remainders:
             if " " not in rem:
                 continue  # a bare surname meets its spellings in other scripts only as written there
@@ -285,7 +285,7 @@ class PersonSpec(KindSpec[Person]):
                     continue  # a word no name's skeleton has
                 found = [k for k in aux.by_skeleton.get(sk, ()) if k != rem]
                 if found:
-                    return found
+                    return Together(found)  # spellings of one name, or of several people's
         return out
 
     def office_and_prefix(self, title: str) -> tuple[str | None, str]:
