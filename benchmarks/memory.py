@@ -38,6 +38,7 @@ _CHILD = (
     + r"""
 for kind in geonorm.shipped.available_kinds():
     geonorm.resolve("India", kind=kind)
+    geonorm.resolve("V. Putin", kind=kind)  # a fallback too (the people's builds their surname index)
     steps.append((f"+ {kind} table", rss()))
 geonorm.extract("India")
 steps.append(("+ extract matcher", rss()))
@@ -69,6 +70,7 @@ for _ in range(3):
     geonorm.extract(text)
 steps.append(("after 3 extract calls on 180 kB", rss()))
 geonorm.resolve("India")
+geonorm.resolve("V. Putin")  # a fallback too (the people's builds their surname index)
 steps.append(("+ first resolve (every kind's keys)", rss()))
 print(json.dumps(steps))
 """

@@ -242,6 +242,10 @@ class PersonSpec(KindSpec[Person]):
         out = super().query_keys(text, primary, keys, common)
         if primary.count(" ") >= MAX_QUERY_WORDS:
             return out  # no title and name is this long: the fallbacks below are for names
+        if not out and " " not in primary:
+            # One word and no common fallback: no title to strip, no
+            # initials, no other word order, no skeleton of a full name.
+            return out
         remainders = [primary, *self.strip_titles(primary)]
         for rem in remainders:
             if rem != primary and rem in keys:
