@@ -409,13 +409,13 @@ class Resolution:
         weighs against the kinds that have ``k`` ("the E3": the E3 group of
         countries by its name, the E-3 aircraft without "the")."""
         added = self._added_keys()
-        for kind, keys, plain, _, refine in views:
+        for kind, keys, _, _, refine in views:
             extra = added.get(kind) if added else None
             rk = refine(k) if refine else k
-            if rk in plain or rk in keys or (extra and rk in extra):
+            if rk in keys or (extra and rk in extra):
                 continue
             rb = refine(bare) if refine else bare
-            if rb in plain or rb in keys or (extra and rb in extra):
+            if rb in keys or (extra and rb in extra):
                 return True
         return False
 
@@ -431,6 +431,8 @@ class Resolution:
             extra = added.get(kind) if added else None
             alts = SPECS[kind].query_keys(text, refine(k) if refine else k, keys, k)
             for alt in alts:
+                # The dict first (KeyTable.plain): most keys are ASCII, and a miss
+                # there is the common case, at dict speed.
                 if alt in plain or (not alt.isascii() and alt in keys) or (extra and alt in extra):
                     out[kind] = alts
                     break
