@@ -131,11 +131,17 @@ _WORST = [
 )
 def test_no_catastrophic_backtracking(pattern: re.Pattern[str]) -> None:
     """Patterns run over whole texts or table fields."""
-    for text in _WORST:
+
+    def timed(text: str) -> float:
         start = time.perf_counter()
         pattern.search(text)
         list(pattern.finditer(text))
-        assert time.perf_counter() - start < 0.5, (pattern.pattern, text[:20])
+        return time.perf_counter() - start
+
+    for text in _WORST:
+        # The best of three: backtracking is slow every time, a shared
+        # machine's stall only once (one run took 0.54 s for a character class).
+        assert min(timed(text) for _ in range(3)) < 0.5, (pattern.pattern, text[:20])
 
 
 @pytest.mark.parametrize(
