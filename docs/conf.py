@@ -94,6 +94,8 @@ add_module_names = False
 doctest_global_setup = """
 import importlib.util, os, shutil
 import geonorm
+# The text functions on the API page show examples with their bare names.
+from geonorm.text import fold, key, without_article, without_possessive
 # The Spark recipe runs where pyspark and a Java runtime are installed.
 java = shutil.which("java") or os.environ.get("JAVA_HOME")
 spark_ready = importlib.util.find_spec("pyspark") is not None and bool(java)
