@@ -17,11 +17,10 @@ by id and text, never by position. JSON, not pickle: loading never runs code.
 from __future__ import annotations
 
 import io
-import itertools
 import json
 from collections.abc import Iterator, Sequence
 from importlib import resources
-from itertools import repeat
+from itertools import islice, repeat
 from typing import Any, Final
 
 __all__ = [
@@ -238,9 +237,9 @@ def key_entries(
         raise RuntimeError(f"geonorm index has an entity of {ALIAS_LIMIT:,} aliases or more; reinstall geonorm")
     fh = io.BytesIO(data)
     fh.seek(offset)
-    # A few thousand lines at a time, each batch turned into what is kept
-    # before the next is read: the peak stays near what is kept.
-    while batch := list(itertools.islice(fh, _LINES_AT_ONCE)):
+    # A batch of lines at a time, each turned into what is kept before the
+    # next is read: the peak stays near what is kept.
+    while batch := list(islice(fh, _LINES_AT_ONCE)):
         for row in _decoded([line for line in batch if line.strip()]):
             if row[0] != "key":
                 raise RuntimeError("geonorm index has lines out of order; reinstall geonorm")

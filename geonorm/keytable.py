@@ -32,9 +32,9 @@ class KeyTable(Mapping[str, Entries]):
     read-only mapping; :attr:`plain` is the dict of the ASCII keys, for the
     callers that look up most keys in it directly. It iterates its keys in
     code-point order: for the keys of an index, which the compile step
-    writes sorted, the index's order, as a dict of them would (the people's
-    fallbacks built from the keys take the first of several candidates in
-    that order).
+    writes sorted, the index's order, as a dict of them would, so that what
+    is built by iterating them (the people's surname and skeleton lists)
+    comes out the same.
 
     >>> t = KeyTable({"india": 5, "индия": 5, "インド": (6, 7)})
     >>> t.get("india"), t.get("индия"), t["インド"], t.get("индиа")
