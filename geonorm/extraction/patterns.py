@@ -39,8 +39,8 @@ from array import array
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from importlib import resources
 from importlib.resources.abc import Traversable
-from itertools import accumulate
-from operator import itemgetter
+from itertools import accumulate, repeat
+from operator import getitem
 from typing import Any, Final
 
 import attrs
@@ -152,8 +152,11 @@ _SMALL_WORDS = frozenset({"of", "the", "and", "de", "du", "des", "la", "le", "el
 # Candidate flags in the file.
 _ACRONYM, _SYMBOL, _CONTEXT_WORD, _SIGN = 1, 2, 4, 8
 # A pattern line: pattern, start rule, end rule, automaton (one digit
-# each), candidates.
-_PATTERN_LINE = re.compile(rb"^p\t([^\t\n]+)\t(\d)\t(\d)\t(\d)\t.*\n", re.MULTILINE)
+# each), candidates. One group, so that a batch's matches are bytes objects,
+# not tuples: freed tuples stay on the interpreter's free list, scattered
+# over the heap, and keep its arenas from being given back.
+_PATTERN_LINE = re.compile(rb"^p\t([^\t\n]+\t\d\t\d\t\d)\t.*\n", re.MULTILINE)
+_NAME_PART, _DIGITS_PART = slice(None, -6), slice(-5, None)
 _DIGIT_VALUES = bytes.maketrans(b"0123456789", bytes(range(10)))
 # How much of the file one batch of pattern lines reads.
 _BATCH_BYTES = 1 << 20
@@ -701,16 +704,19 @@ class PatternTable:
             lines = chunk.split(b"\n")
             if len(lines) != len(fields) + 1:
                 return None
-            patterns = list(map(bytes.decode, map(itemgetter(0), fields)))
-            table.start_rule.frombytes(b"".join(map(itemgetter(1), fields)).translate(_DIGIT_VALUES))
-            table.end_rule.frombytes(b"".join(map(itemgetter(2), fields)).translate(_DIGIT_VALUES))
+            names: Iterator[bytes] = map(getitem, fields, repeat(_NAME_PART))
+            patterns = list(map(bytes.decode, names))
+            # Each line's three digits, "s\te\ta": start rule, end rule, automaton.
+            digits = b"".join(map(getitem, fields, repeat(_DIGITS_PART))).translate(_DIGIT_VALUES)
+            table.start_rule.frombytes(digits[0::5])
+            table.end_rule.frombytes(digits[2::5])
             table.lengths.extend(map(len, patterns))
             table._offsets.extend(accumulate(map((1).__add__, map(len, lines[:-2])), initial=pos))
             if take is not None:
-                take(pid, patterns, b"".join(map(itemgetter(3), fields)).translate(_DIGIT_VALUES))
+                take(pid, patterns, digits[4::5])
             pid += len(patterns)
             pos = stop
-            del chunk, fields, lines, patterns
+            del chunk, fields, lines, names, patterns, digits
         if pid != count:
             return None
         if isinstance(data, mmap.mmap) and hasattr(mmap, "MADV_DONTNEED"):
