@@ -256,10 +256,6 @@ def key_entries(
                 acronym = 1 if len(entry) > 3 else 0
                 j = alias_pos[i][entry[1]]
                 packed.append((i << ENTITY_SHIFT) | (j << ALIAS_SHIFT) | (etype << TYPE_SHIFT) | acronym)
-                if entry[1] == k:
-                    # A key written as its alias (most names in scripts without
-                    # case): one string for both.
-                    k = entities[i][1][j]
             yield k, packed[0] if len(packed) == 1 else tuple(packed)
 
 

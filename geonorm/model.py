@@ -18,6 +18,9 @@ from __future__ import annotations
 
 import datetime as _dt
 import pickle
+from array import array
+from collections.abc import Iterable
+from itertools import accumulate
 from typing import Any, ClassVar, Literal
 
 import attrs
@@ -52,6 +55,60 @@ def _ref_repr(value: object) -> str:
     return repr(value)
 
 
+_SEP = "\x1f"  # between two aliases in a packed blob (no alias has it: see _packed)
+_SEP_BYTES = _SEP.encode()
+
+
+class _Packed:
+    """An entity's aliases in one UTF-8 blob, between separators: a few
+    bytes an alias where a tuple of strings costs about fifty more (the
+    shipped tables hold 129,000 aliases). Read whole by
+    :attr:`Entity.aliases`, one at a time by :meth:`at` (which finds where
+    each alias starts on its first call)."""
+
+    __slots__ = ("_blob", "_starts")
+
+    def __init__(self, blob: bytes) -> None:
+        self._blob = blob
+        self._starts: array[int] | None = None
+
+    def at(self, i: int) -> str:
+        starts = self._starts
+        if starts is None:
+            lengths = map(len, self._blob.split(_SEP_BYTES))
+            starts = array("H" if len(self._blob) < 1 << 16 else "I", accumulate(map((1).__add__, lengths), initial=0))
+            self._starts = starts
+        # One start more than aliases: the last is one past the blob's end.
+        count = len(starts) - 1
+        if i < 0:
+            i += count  # from the end, as a tuple reads it
+        if not 0 <= i < count:
+            raise IndexError("alias index out of range")
+        return self._blob[starts[i] : starts[i + 1] - 1].decode("utf-8")
+
+    def every(self) -> tuple[str, ...]:
+        return tuple(self._blob.decode("utf-8").split(_SEP))
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (_packed, (self.every(),))
+
+
+def _packed(aliases: Iterable[str]) -> tuple[str, ...] | _Packed:
+    """``aliases`` packed (:class:`_Packed`) where that is smaller: three or
+    more strings that UTF-8 can hold, none with the separator; a tuple
+    otherwise."""
+    names = tuple(aliases)
+    if len(names) < 3:
+        return names
+    try:
+        blob = _SEP.join(names).encode("utf-8")
+    except (TypeError, UnicodeEncodeError):
+        return names  # not strings, or a lone surrogate: kept as given
+    if blob.count(_SEP_BYTES) != len(names) - 1:
+        return names  # an alias with the separator in it
+    return _Packed(blob)
+
+
 @attrs.frozen(eq=False, repr=True)
 class Entity:
     """Base of every entity kind.
@@ -64,7 +121,26 @@ class Entity:
 
     id: str
     name: str
-    aliases: tuple[str, ...] = attrs.field(default=(), repr=False)
+    # Packed where that is smaller (see _packed); read as a tuple by the aliases property.
+    _aliases: tuple[str, ...] | _Packed = attrs.field(default=(), converter=_packed, repr=False, alias="aliases")
+
+    @property
+    def aliases(self) -> tuple[str, ...]:
+        """Every name the tables know the entity by (a new tuple each time
+        for the shipped tables' entities, which keep them packed)."""
+        names = self._aliases
+        return names if type(names) is tuple else names.every()  # type: ignore[union-attr]
+
+    def alias_at(self, i: int) -> str:
+        """``aliases[i]``, without making the whole tuple.
+
+        >>> import geonorm
+        >>> india = geonorm.get("country:IN")
+        >>> india.alias_at(0) == india.aliases[0]
+        True
+        """
+        names = self._aliases
+        return names[i] if type(names) is tuple else names.at(i)  # type: ignore[union-attr]
 
     def __eq__(self, other: object) -> bool:
         if isinstance(other, Entity):
@@ -104,7 +180,7 @@ class Entity:
         """
         out: dict[str, Any] = {"id": self.id, "kind": self.kind, "name": self.name}
         for field in attrs.fields(type(self)):
-            if field.name in ("id", "name", "aliases"):
+            if field.alias in ("id", "name", "aliases"):
                 continue
             out[field.name] = _plain(getattr(self, field.name))
         if aliases:

@@ -265,7 +265,7 @@ class Resolution:
             if etype in ix.METONYM_TYPES and not metonyms:
                 continue
             entity = self._entity(table, entry >> _ENTITY_SHIFT)
-            alias = entity.aliases[(entry >> _ALIAS_SHIFT) & _ALIAS_MASK]
+            alias = entity.alias_at((entry >> _ALIAS_SHIFT) & _ALIAS_MASK)
             if entry & 1 and not _as_written(alias, folded.replace(" ", "")):
                 continue  # an acronym, and the text was not written in capitals
             _offer(found, entity, etype, alias)
@@ -314,7 +314,7 @@ class Resolution:
                     etype = (entry >> _TYPE_SHIFT) & _TYPE_MASK
                     if etype in FUZZY_TYPES:
                         entity = self._entity(table, entry >> _ENTITY_SHIFT)
-                        alias = entity.aliases[(entry >> _ALIAS_SHIFT) & _ALIAS_MASK]
+                        alias = entity.alias_at((entry >> _ALIAS_SHIFT) & _ALIAS_MASK)
                         _offer(found, entity, etype, alias, _FUZZY_FACTOR[dist])
         return list(found.values())
 
@@ -484,7 +484,7 @@ class Resolution:
                     if written is None:
                         written = folded.replace(" ", "")
                     if not _as_written(
-                        entities[entry >> _ENTITY_SHIFT].aliases[(entry >> _ALIAS_SHIFT) & _ALIAS_MASK], written
+                        entities[entry >> _ENTITY_SHIFT].alias_at((entry >> _ALIAS_SHIFT) & _ALIAS_MASK), written
                     ):
                         continue
                 score = _SCORES[etype]

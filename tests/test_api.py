@@ -56,6 +56,51 @@ def test_entities_are_frozen_and_compare_by_id() -> None:
     assert "Bharat" in india.aliases
 
 
+def test_packed_aliases_read_as_a_tuple() -> None:
+    # The shipped entities keep their aliases packed; every alias reads back
+    # whole and one at a time, in order, from the first and from the end.
+    count = 0
+    for entity in geonorm.entities():
+        aliases = entity.aliases
+        assert type(aliases) is tuple and all(type(a) is str and a for a in aliases)
+        assert aliases == entity.aliases
+        assert [entity.alias_at(i) for i in range(len(aliases))] == list(aliases)
+        assert entity.alias_at(-1) == aliases[-1]
+        for past in (len(aliases), -len(aliases) - 1):
+            with pytest.raises(IndexError):
+                entity.alias_at(past)
+        count += len(aliases)
+    assert count > 100_000
+    india = geonorm.get("country:IN")
+    assert india is not None
+    with pytest.raises(AttributeError):
+        india.aliases = ()  # type: ignore[misc]
+
+
+@pytest.mark.parametrize(
+    "aliases",
+    [
+        ("Acme", "ACME Corp", "Акме", "アクメ", "𝔄cme"),  # every UTF-8 width
+        ("Acme", "Ac\x1fme", "ACME"),  # the packing's separator inside an alias
+        ("Acme", "Ac\ud800me", "ACME"),  # a lone surrogate (UTF-8 cannot hold it)
+        ("Acme", "", "ACME"),
+        ("Acme",),
+        (),
+    ],
+)
+def test_aliases_given_come_back_as_given(aliases: tuple[str, ...]) -> None:
+    import pickle
+
+    from geonorm import Organisation
+
+    made = Organisation(id="organisation:acme", name="Acme", aliases=list(aliases))
+    assert made.aliases == aliases and type(made.aliases) is tuple
+    assert [made.alias_at(i) for i in range(len(aliases))] == list(aliases)
+    assert pickle.loads(pickle.dumps(made)).aliases == aliases
+    assert attrs.evolve(made, aliases=(*aliases, "Acme Ltd")).aliases == (*aliases, "Acme Ltd")
+    assert made.to_dict(aliases=True)["aliases"] == list(aliases)
+
+
 def test_ids_unique_across_kinds() -> None:
     ids = [e.id for e in geonorm.entities()]
     assert len(ids) == len(set(ids))

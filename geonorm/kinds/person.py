@@ -154,8 +154,8 @@ MAX_QUERY_WORDS = 24
 
 
 class _Auxiliary(NamedTuple):
-    by_surname: dict[str, list[str]]
-    by_skeleton: dict[str, list[str]]
+    by_surname: dict[str, tuple[str, ...]]
+    by_skeleton: dict[str, tuple[str, ...]]
     vocabulary: frozenset[str]
     skeleton_words: frozenset[str]
 
@@ -218,7 +218,13 @@ class PersonSpec(KindSpec[Person]):
                 if latin.isascii():
                     by_skeleton.setdefault(skeleton(latin), []).append(k)
             skeleton_words = {w for sk in by_skeleton for w in sk.split(" ")}
-            aux = _Auxiliary(by_surname, by_skeleton, frozenset(vocabulary), frozenset(skeleton_words))
+            aux = _Auxiliary(
+                # Tuples: a list grown by appends keeps room for more (most hold one key).
+                {surname: tuple(found) for surname, found in by_surname.items()},
+                {sk: tuple(found) for sk, found in by_skeleton.items()},
+                frozenset(vocabulary),
+                frozenset(skeleton_words),
+            )
             # Kept with the keys it was built from, compared by identity.
             self._aux = (keys, aux)
             return aux
