@@ -76,7 +76,8 @@ class _Packed:
         starts = self._starts
         if starts is None:
             lengths = map(len, self._blob.split(_SEP_BYTES))
-            starts = array("H" if len(self._blob) < 1 << 16 else "I", accumulate(map((1).__add__, lengths), initial=0))
+            # The last start is one past the blob's end: 0xFFFF for a blob of 0xFFFE bytes.
+            starts = array("H" if len(self._blob) < 0xFFFF else "I", accumulate(map((1).__add__, lengths), initial=0))
             self._starts = starts
         # One start more than aliases: the last is one past the blob's end.
         count = len(starts) - 1
@@ -89,15 +90,16 @@ class _Packed:
     def every(self) -> tuple[str, ...]:
         return tuple(self._blob.decode("utf-8").split(_SEP))
 
-    def __reduce__(self) -> tuple[Any, ...]:
-        return (_packed, (self.every(),))
 
-
-def _packed(aliases: Iterable[str]) -> tuple[str, ...] | _Packed:
+def _packed(aliases: Iterable[str] | None) -> tuple[str, ...] | _Packed:
     """``aliases`` packed (:class:`_Packed`) where that is smaller: three or
     more strings that UTF-8 can hold, none with the separator; a tuple
     otherwise."""
-    names = tuple(aliases)
+    if isinstance(aliases, _Packed):
+        return aliases
+    if isinstance(aliases, str):
+        raise TypeError("aliases must be an iterable of strings (a tuple or a list), not one str")
+    names = () if aliases is None else tuple(aliases)
     if len(names) < 3:
         return names
     try:
@@ -121,15 +123,9 @@ class Entity:
 
     id: str
     name: str
-    # Packed where that is smaller (see _packed); read as a tuple by the aliases property.
-    _aliases: tuple[str, ...] | _Packed = attrs.field(default=(), converter=_packed, repr=False, alias="aliases")
-
-    @property
-    def aliases(self) -> tuple[str, ...]:
-        """Every name the tables know the entity by (a new tuple each time
-        for the shipped tables' entities, which keep them packed)."""
-        names = self._aliases
-        return names if type(names) is tuple else names.every()  # type: ignore[union-attr]
+    # Its slot holds the aliases packed where that is smaller (see _packed
+    # and the property that replaces the slot's descriptor below the class).
+    aliases: tuple[str, ...] = attrs.field(default=(), repr=False)
 
     def alias_at(self, i: int) -> str:
         """``aliases[i]``, without making the whole tuple.
@@ -139,8 +135,8 @@ class Entity:
         >>> india.alias_at(0) == india.aliases[0]
         True
         """
-        names = self._aliases
-        return names[i] if type(names) is tuple else names.at(i)  # type: ignore[union-attr]
+        names = _ALIASES_SLOT.__get__(self, Entity)
+        return names[i] if type(names) is tuple else names.at(i)  # type: ignore[no-any-return]
 
     def __eq__(self, other: object) -> bool:
         if isinstance(other, Entity):
@@ -180,7 +176,7 @@ class Entity:
         """
         out: dict[str, Any] = {"id": self.id, "kind": self.kind, "name": self.name}
         for field in attrs.fields(type(self)):
-            if field.alias in ("id", "name", "aliases"):
+            if field.name in ("id", "name", "aliases"):
                 continue
             out[field.name] = _plain(getattr(self, field.name))
         if aliases:
@@ -198,6 +194,31 @@ class Entity:
         'Allemagne'
         """
         return None
+
+
+# The aliases slot keeps what _packed makes of them; the attribute reads
+# them back as a tuple. attrs' __init__, evolve and __setstate__ all set the
+# attribute (through object.__setattr__, which finds this property), so every
+# way in packs; assigning it on an entity still raises FrozenInstanceError.
+_ALIASES_SLOT: Any = Entity.__dict__["aliases"]
+
+
+def _read_aliases(entity: Entity) -> tuple[str, ...]:
+    names = _ALIASES_SLOT.__get__(entity, Entity)
+    return names if type(names) is tuple else names.every()
+
+
+def _store_aliases(entity: Entity, aliases: Iterable[str]) -> None:
+    _ALIASES_SLOT.__set__(entity, _packed(aliases))
+
+
+Entity.aliases = property(  # type: ignore[assignment]
+    _read_aliases,
+    _store_aliases,
+    doc="""Every name the tables know the entity by, as a tuple (made
+    afresh on each read where the entity keeps them packed: every entity
+    with three aliases or more).""",
+)
 
 
 def _plain(value: object) -> Any:

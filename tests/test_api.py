@@ -98,7 +98,33 @@ def test_aliases_given_come_back_as_given(aliases: tuple[str, ...]) -> None:
     assert [made.alias_at(i) for i in range(len(aliases))] == list(aliases)
     assert pickle.loads(pickle.dumps(made)).aliases == aliases
     assert attrs.evolve(made, aliases=(*aliases, "Acme Ltd")).aliases == (*aliases, "Acme Ltd")
+    assert attrs.evolve(made, name="Acme Group").aliases == aliases
     assert made.to_dict(aliases=True)["aliases"] == list(aliases)
+    assert attrs.asdict(made, recurse=False)["aliases"] == aliases
+    with pytest.raises(attrs.exceptions.FrozenInstanceError):
+        made.aliases = ()  # type: ignore[misc]
+
+
+def test_packed_aliases_keep_the_attrs_surface() -> None:
+    india = geonorm.get("country:IN")
+    assert india is not None
+    assert attrs.fields(Country).aliases.name == "aliases"
+    assert "aliases" in Country.__match_args__
+    assert attrs.evolve(india, name="Bharat").aliases == india.aliases
+    assert attrs.asdict(india, recurse=False)["aliases"] == india.aliases
+    with pytest.raises(TypeError, match="not one str"):
+        Country(id="country:XX", name="X", aliases="Xland")  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("size", [0xFFFD, 0xFFFE, 0xFFFF, 0x10000, 0x10001])
+def test_packed_aliases_of_any_length(size: int) -> None:
+    # The positions switch from 2-byte to 4-byte integers where the last
+    # (one past the blob's end) no longer fits in two bytes.
+    from geonorm import Organisation
+
+    aliases = ("a" * (size - 4), "b", "c")  # two separators: size bytes in all
+    made = Organisation(id="organisation:x", name="X", aliases=aliases)
+    assert [made.alias_at(i) for i in (0, 1, 2, -1)] == [*aliases, "c"]
 
 
 def test_ids_unique_across_kinds() -> None:
