@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 import attrs
 
 from . import _forksafe
+from ._gcpause import collector_paused
 from .extraction.matcher import matcher
 from .extraction.mentions import scan_text
 from .kinds import SPECS
@@ -103,14 +104,15 @@ class Registry(Resolution):
             return scan_text(matcher(), text, kinds=kinds, metonyms=metonyms)
         built = self._text_matcher
         if built is None or built[0] is not ov:
-            names = {
-                (eid, alias): (self._lookup(eid), alias, etype)
-                for kind_keys in ov.keys.values()
-                for entries in kind_keys.values()
-                for eid, alias, etype in entries
-            }
-            found = [(ent, alias, etype) for ent, alias, etype in names.values() if ent is not None]
-            built = (ov, matcher().with_additions(found, ov.blocked))
+            with collector_paused():  # a large build of objects that live on (see _gcpause)
+                names = {
+                    (eid, alias): (self._lookup(eid), alias, etype)
+                    for kind_keys in ov.keys.values()
+                    for entries in kind_keys.values()
+                    for eid, alias, etype in entries
+                }
+                found = [(ent, alias, etype) for ent, alias, etype in names.values() if ent is not None]
+                built = (ov, matcher().with_additions(found, ov.blocked))
             self._text_matcher = built
         mentions = scan_text(built[1], text, kinds=kinds, metonyms=metonyms)
         if ov.entities:
@@ -182,7 +184,7 @@ class Registry(Resolution):
                 _shipped(rec.kind)  # configures the kind's spec for keying
             for kind in tf.not_names:
                 _shipped(kind)
-        with self._lock:
+        with self._lock, collector_paused():  # the additions' keys and entities live on (see _gcpause)
             self._ov = self._ov.extend(files, self._lookup)
 
     def _lookup(self, entity_id: str) -> Entity | None:
@@ -201,7 +203,8 @@ class Registry(Resolution):
         :class:`~geonorm.TableError` naming the file, the entry and the
         problem, and changes nothing.
         """
-        self._extend([read_table(path)])
+        with collector_paused():  # the file's records live on in the registry (see _gcpause)
+            self._extend([read_table(path)])
 
     def load_text(self, text: str, *, source: str = "<text>") -> None:
         """Like :meth:`load`, for TOML given as a string.
@@ -214,7 +217,8 @@ class Registry(Resolution):
         """
         if not isinstance(text, str):
             raise TypeError(f"text must be a str, not {type(text).__name__}")
-        self._extend([parse_table(parse_toml(text, source), source)])
+        with collector_paused():
+            self._extend([parse_table(parse_toml(text, source), source)])
 
     def add(self, kind: str, **fields: Any) -> Entity:
         """Add an entity given in code, with the fields of the table format.
@@ -251,14 +255,15 @@ class Registry(Resolution):
         self._one_kind(kind)
         if isinstance(entries, (str, bytes, Mapping)) or not isinstance(entries, Iterable):
             raise TypeError("entries must be an iterable of mappings of table fields")
-        rows = []
-        for row in entries:
-            if not isinstance(row, Mapping):
-                raise TypeError(f"each entry must be a mapping of table fields, not {type(row).__name__}")
-            rows.append(dict(row))
-        if not rows:
-            return []
-        self._extend([parse_table({kind: rows}, f"<{kind} added in code>")])
+        with collector_paused():  # the rows' records live on in the registry (see _gcpause)
+            rows = []
+            for row in entries:
+                if not isinstance(row, Mapping):
+                    raise TypeError(f"each entry must be a mapping of table fields, not {type(row).__name__}")
+                rows.append(dict(row))
+            if not rows:
+                return []
+            self._extend([parse_table({kind: rows}, f"<{kind} added in code>")])
         found = [self.get(str(row.get("id"))) for row in rows]
         return [e for e in found if e is not None]
 
