@@ -242,7 +242,12 @@ class Registry(Resolution):
         takes them; returns the entities, in order.
 
         One call costs about what its entries cost, however many were added
-        before; it is all-or-nothing, like :meth:`load`.
+        before; it is all-or-nothing, like :meth:`load`. Python's cyclic
+        garbage collector is paused, for the whole process, while the
+        additions are built (as by :meth:`load` and by the first
+        :meth:`extract` after additions, which builds their patterns): it
+        would scan every object again and again and find nothing to free.
+        Garbage cycles made meanwhile wait until the build ends.
 
         >>> from geonorm import Registry
         >>> reg = Registry()
@@ -255,14 +260,14 @@ class Registry(Resolution):
         self._one_kind(kind)
         if isinstance(entries, (str, bytes, Mapping)) or not isinstance(entries, Iterable):
             raise TypeError("entries must be an iterable of mappings of table fields")
+        rows = []
+        for row in entries:  # the caller's iterable, read before the pause
+            if not isinstance(row, Mapping):
+                raise TypeError(f"each entry must be a mapping of table fields, not {type(row).__name__}")
+            rows.append(dict(row))
+        if not rows:
+            return []
         with collector_paused():  # the rows' records live on in the registry (see _gcpause)
-            rows = []
-            for row in entries:
-                if not isinstance(row, Mapping):
-                    raise TypeError(f"each entry must be a mapping of table fields, not {type(row).__name__}")
-                rows.append(dict(row))
-            if not rows:
-                return []
             self._extend([parse_table({kind: rows}, f"<{kind} added in code>")])
         found = [self.get(str(row.get("id"))) for row in rows]
         return [e for e in found if e is not None]
