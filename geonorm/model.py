@@ -95,8 +95,6 @@ def _packed(aliases: Iterable[str] | None) -> tuple[str, ...] | _Packed:
     """``aliases`` packed (:class:`_Packed`) where that is smaller: three or
     more strings that UTF-8 can hold, none with the separator; a tuple
     otherwise."""
-    if isinstance(aliases, _Packed):
-        return aliases
     if isinstance(aliases, str):
         raise TypeError("aliases must be an iterable of strings (a tuple or a list), not one str")
     names = () if aliases is None else tuple(aliases)
