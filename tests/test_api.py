@@ -114,6 +114,7 @@ def test_packed_aliases_keep_the_attrs_surface() -> None:
     assert attrs.asdict(india, recurse=False)["aliases"] == india.aliases
     with pytest.raises(TypeError, match="not one str"):
         Country(id="country:XX", name="X", aliases="Xland")  # type: ignore[arg-type]
+    assert Country(id="country:XX", name="X", aliases=None).aliases == ()  # type: ignore[arg-type]
 
 
 @pytest.mark.parametrize("size", [0xFFFD, 0xFFFE, 0xFFFF, 0x10000, 0x10001])
