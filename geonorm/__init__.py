@@ -18,6 +18,7 @@ import os
 from collections.abc import Iterable, Iterator
 from typing import Any
 
+from .compiled import compile_table
 from .extraction import Mention, extract
 from .model import (
     KINDS,
@@ -55,6 +56,7 @@ __all__ = [
     "Weapon",
     "__version__",
     "candidates",
+    "compile_table",
     "countries",
     "currencies",
     "default_registry",

@@ -54,9 +54,12 @@ class Overlay:
         self,
         files: Iterable[TableFile],
         lookup: Callable[[str], Entity | None],
+        claimed: Callable[[str, str], str | None] | None = None,
     ) -> Overlay:
         """A new overlay with ``files`` added; raises :class:`TableError`
-        naming the file and entry on any problem, leaving ``self`` as it was."""
+        naming the file and entry on any problem, leaving ``self`` as it was.
+        ``claimed`` gives the entity whose strong name a key of a kind is
+        outside the overlay (in a compiled table), if any."""
         # What this call adds, read before what was there.
         entities: dict[str, Entity] = {}
         new: dict[str, dict[str, None]] = {}
@@ -140,7 +143,12 @@ class Overlay:
                     if not k:
                         raise TableError(f"{rec.where()}: alias {brief(text)} is empty once normalised")
                     if etype == ix.USER:
-                        owner = strong.get((rec.kind, k)) or self.strong.get((rec.kind, k)) or rec.id
+                        owner = (
+                            strong.get((rec.kind, k))
+                            or self.strong.get((rec.kind, k))
+                            or (claimed(rec.kind, k) if claimed is not None else None)
+                            or rec.id
+                        )
                         if owner != rec.id:
                             raise TableError(
                                 f"{rec.where()}: alias {brief(text)} is already a strong name of {owner}; "

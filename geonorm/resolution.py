@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import functools
 import unicodedata
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from . import index as ix
@@ -28,6 +28,7 @@ from .shipped import table as _shipped
 from .text import brief, fold, fold_ascii, key_of_folded, without_article
 
 if TYPE_CHECKING:
+    from .compiled import CompiledKeys, CompiledKind, CompiledTable
     from .keytable import KeyTable
 
 __all__ = ["MAX_TEXT_LENGTH", "Resolution"]
@@ -74,11 +75,20 @@ _METONYM_TYPES = ix.METONYM_TYPES
 _ENTITY_SHIFT, _ALIAS_SHIFT, _ALIAS_MASK = ix.ENTITY_SHIFT, ix.ALIAS_SHIFT, ix.ALIAS_MASK
 _TYPE_SHIFT, _TYPE_MASK = ix.TYPE_SHIFT, ix.TYPE_MASK
 _KNOWN_HINTS = frozenset(h for k in _AVAILABLE for h in SPECS[k].hints)
-#: Each kind's look-up view for the fast path: its name, its keys, the
-#: dict of its ASCII keys (:attr:`KeyTable.plain`), its entities, and its
-#: refinement of the common key (None where it has none).
+#: Each table's look-up view for the fast path: its kind, its keys, the
+#: mapping of its ASCII keys (:attr:`KeyTable.plain`), its entities, its
+#: refinement of the common key (None where it has none), and whether the
+#: registry's additions of the kind are layered over it (the shipped table;
+#: a compiled table's view comes after those of the shipped ones).
 _Views = tuple[
-    tuple[str, "KeyTable", dict[str, ix.Entries], list[Entity], "Callable[[str], str] | None"],
+    tuple[
+        str,
+        "KeyTable | CompiledKeys",
+        "Mapping[str, ix.Entries]",
+        "Sequence[Entity]",
+        "Callable[[str], str] | None",
+        bool,
+    ],
     ...,
 ]
 
@@ -87,7 +97,7 @@ def _views(kinds: tuple[str, ...]) -> _Views:
     """The look-up views of ``kinds`` (which loads their tables and keys),
     kept in :data:`geonorm.shipped.DERIVED` until the tables change."""
     views = tuple(
-        (kind, table.keys, table.keys.plain, table.entities, None if kind in _PLAIN_KEYS else SPECS[kind].refine)
+        (kind, table.keys, table.keys.plain, table.entities, None if kind in _PLAIN_KEYS else SPECS[kind].refine, True)
         for kind in kinds
         for table in (_SHIPPED.get(kind) or _shipped(kind),)
     )
@@ -209,6 +219,48 @@ class Resolution:
     (``_ov``, which :class:`~geonorm.Registry` keeps)."""
 
     _ov: Overlay
+    #: Compiled tables loaded into the registry, oldest first.
+    _compiled: tuple[CompiledTable, ...] = ()
+    #: The fast path's views with the compiled tables' (per kinds asked
+    #: for), and the shipped views they were made from.
+    _compiled_views: dict[tuple[str, ...], tuple[_Views, _Views]]
+
+    def _views_of(self, kinds: tuple[str, ...]) -> _Views:
+        """The fast path's views of ``kinds``: the shipped tables', then the
+        compiled tables' of the same kinds."""
+        shipped = DERIVED.get(kinds) or _views(kinds)
+        if not self._compiled:
+            return shipped
+        cached = self._compiled_views.get(kinds)
+        if cached is not None and cached[0] is shipped:
+            return cached[1]
+        views = shipped + tuple(
+            (kind, ck.keys, ck.keys.plain, ck.entities, None if kind in _PLAIN_KEYS else SPECS[kind].refine, False)
+            for kind in kinds
+            for ck in self._compiled_of(kind)
+        )
+        self._compiled_views[kinds] = (shipped, views)
+        return views
+
+    def _compiled_of(self, kind: str) -> list[CompiledKind]:
+        """The compiled tables' entities and keys of ``kind``, oldest first."""
+        return [ct.kinds[kind] for ct in self._compiled if kind in ct.kinds]
+
+    def _any_entity(self, entity_id: str) -> Entity | None:
+        """The registry's entity with this id: added, shipped or compiled."""
+        extra = self._ov.entities.get(entity_id)
+        if extra is not None:
+            return extra
+        kind = entity_id.partition(":")[0]
+        if kind not in SPECS:
+            return None
+        found = _shipped(kind).by_id.get(entity_id)
+        if found is None:
+            for ck in self._compiled_of(kind):
+                found = ck.by_id.get(entity_id)
+                if found is not None:
+                    break
+        return found
 
     def _kinds(self, kind: str | None) -> tuple[str, ...]:
         if kind is None:
@@ -251,12 +303,14 @@ class Resolution:
             raise ValueError(f"country hint {brief(value)} is not a country geonorm knows")
         return found
 
-    def _entity(self, table: _Table, index: int) -> Entity:
+    def _entity(self, table: _Table | CompiledKind, index: int) -> Entity:
         ent = table.entities[index]
         extra = self._ov.entities
         return extra.get(ent.id, ent) if extra else ent
 
-    def _collect(self, table: _Table, qkey: str, folded: str, metonyms: bool, found: dict[str, _Hit]) -> None:
+    def _collect(
+        self, table: _Table | CompiledKind, qkey: str, folded: str, metonyms: bool, found: dict[str, _Hit]
+    ) -> None:
         ov = self._ov
         if ov.blocked and qkey in ov.blocked.get(table.kind, ()):
             return
@@ -269,15 +323,16 @@ class Resolution:
             if entry & 1 and not _as_written(alias, folded.replace(" ", "")):
                 continue  # an acronym, and the text was not written in capitals
             _offer(found, entity, etype, alias)
-        extra = ov.keys.get(table.kind)
+        extra = ov.keys.get(table.kind) if isinstance(table, _Table) else None  # layered over the shipped table
         if extra:
             for eid, alias, etype in extra.get(qkey, ()):
                 if etype in ix.METONYM_TYPES and not metonyms:
                     continue
-                entity = ov.entities.get(eid) or table.by_id[eid]
+                named = self._any_entity(eid)
+                assert named is not None
                 if ix.is_acronym(fold(alias)) and not _as_written(alias, folded.replace(" ", "")):
                     continue
-                _offer(found, entity, etype, alias)
+                _offer(found, named, etype, alias)
 
     def _match_kind(
         self,
@@ -292,30 +347,40 @@ class Resolution:
         """The hits of one kind: the key, then each fallback key in turn
         (``alts`` where the caller derived them), a qualifier in
         parentheses, typos."""
-        table = _SHIPPED.get(kind) or _shipped(kind)
         spec = SPECS[kind]
         common, qkey = qkey, spec.refine(qkey)
+        shipped = _SHIPPED.get(kind) or _shipped(kind)
+        # A compiled table's names are weighed with the shipped ones, on the
+        # same keys, as a registry's additions are.
+        tables: list[_Table | CompiledKind] = [shipped, *self._compiled_of(kind)] if self._compiled else [shipped]
         found: dict[str, _Hit] = {}
-        self._collect(table, qkey, folded, metonyms, found)
+        for table in tables:
+            self._collect(table, qkey, folded, metonyms, found)
         if not found:
             if alts is None:
-                alts = spec.query_keys(text, qkey, table.keys, common)
+                # Derived over the shipped keys (a person's initials, other
+                # word orders): for additions and compiled tables too.
+                alts = spec.query_keys(text, qkey, shipped.keys, common)
             for alt in alts:
-                self._collect(table, alt, folded, metonyms, found)
+                for table in tables:
+                    self._collect(table, alt, folded, metonyms, found)
                 if found and not isinstance(alts, Together):
                     break  # keys in turn: the first that names something
         if not found:
             qualified = _qualified(text)
             if qualified is not None:
                 self._parenthesis(kind, qualified, metonyms, found)
-        if not found and fuzzy and spec.fuzzy and qkey not in table.not_keys:
-            for near, dist in table.fuzzy().search(qkey):
-                for entry in entries_of(table.keys.get(near, ())):
-                    etype = (entry >> _TYPE_SHIFT) & _TYPE_MASK
-                    if etype in FUZZY_TYPES:
-                        entity = self._entity(table, entry >> _ENTITY_SHIFT)
-                        alias = entity.alias_at((entry >> _ALIAS_SHIFT) & _ALIAS_MASK)
-                        _offer(found, entity, etype, alias, _FUZZY_FACTOR[dist])
+        if not found and fuzzy and spec.fuzzy:
+            for table in tables:
+                if qkey in table.not_keys:
+                    continue
+                for near, dist in table.fuzzy().search(qkey):
+                    for entry in entries_of(table.keys.get(near, ())):
+                        etype = (entry >> _TYPE_SHIFT) & _TYPE_MASK
+                        if etype in FUZZY_TYPES:
+                            entity = self._entity(table, entry >> _ENTITY_SHIFT)
+                            alias = entity.alias_at((entry >> _ALIAS_SHIFT) & _ALIAS_MASK)
+                            _offer(found, entity, etype, alias, _FUZZY_FACTOR[dist])
         return list(found.values())
 
     def _parenthesis(self, kind: str, qualified: _Qualified, metonyms: bool, found: dict[str, _Hit]) -> None:
@@ -383,7 +448,7 @@ class Resolution:
             k = key_of_folded(folded)
         if not k or (k.isdigit() and not _just_digits(k, text)):
             return None  # a number in prose ("3.28", "1,000") is no ISO numeric code
-        views = DERIVED.get(kinds) or _views(kinds)
+        views = self._views_of(kinds)
         found = self._fast_key(k, folded, views, metonyms)
         if found is _NOTHING:
             bare = without_article(k)
@@ -409,7 +474,7 @@ class Resolution:
         weighs against the kinds that have ``k`` ("the E3": the E3 group of
         countries by its name, the E-3 aircraft without "the")."""
         added = self._added_keys()
-        for kind, keys, _, _, refine in views:
+        for kind, keys, _, _, refine, _ in views:
             extra = added.get(kind) if added else None
             rk = refine(k) if refine else k
             if rk in keys or (extra and rk in extra):
@@ -427,9 +492,16 @@ class Resolution:
         is a key, shipped or added. None of them: it finds nothing."""
         added = self._added_keys()
         out: dict[str, list[str]] = {}
-        for kind, keys, plain, _, refine in views:
+        derived: dict[str, list[str]] = {}
+        for kind, keys, plain, _, refine, _ in views:
+            if kind in out:
+                continue
             extra = added.get(kind) if added else None
-            alts = SPECS[kind].query_keys(text, refine(k) if refine else k, keys, k)
+            alts = derived.get(kind)
+            if alts is None:
+                # Over the shipped keys (a kind's first view), also for a
+                # compiled table's (see _match_kind).
+                alts = derived[kind] = SPECS[kind].query_keys(text, refine(k) if refine else k, keys, k)
             for alt in alts:
                 # The dict first (KeyTable.plain): most keys are ASCII, and a miss
                 # there is the common case, at dict speed.
@@ -451,7 +523,7 @@ class Resolution:
         tie = False
         written: str | None = None
         extra: tuple[tuple[str, str, int], ...] = ()
-        for kind, keys, plain, entities, refine in views:
+        for kind, keys, plain, entities, refine, own in views:
             rk = refine(k) if refine else k
             entries = plain.get(rk)
             if entries is None and not rk.isascii():
@@ -465,7 +537,7 @@ class Resolution:
             if layered:
                 if ov.blocked and rk in ov.blocked.get(kind, ()):
                     continue  # the user's "never match" covers the additions too
-                extra = ov.keys.get(kind, {}).get(rk, ())
+                extra = ov.keys.get(kind, {}).get(rk, ()) if own else ()
             elif entries is None:
                 continue
             # One packed entry (nearly every key), several, or none.
@@ -491,16 +563,17 @@ class Resolution:
                 if score > best_score:
                     best, best_score, tie = entities[entry >> _ENTITY_SHIFT], score, False
                     continue
-                # A tie, or a worse entry: the rest of this kind's entries
+                # A tie, or a worse entry: the rest of this table's entries
                 # (sorted best first) cannot change the answer ("central
-                # bank": one for each of dozens of countries).
-                tie = tie or score == best_score
+                # bank": one for each of dozens of countries). An entity
+                # seen in another table (a compiled one's, which the
+                # additions name too) is no tie with itself.
+                tie = tie or (score == best_score and (own or entities[entry >> _ENTITY_SHIFT].id != best.id))  # type: ignore[union-attr]
                 break
             if not layered or not extra:
                 continue
             # The additions: an entity may come again here (a new name for a
             # shipped one), so a tie is between two different entities.
-            table = _SHIPPED.get(kind) or _shipped(kind)
             for eid, alias, etype in extra:
                 if etype in _METONYM_TYPES and not metonyms:
                     continue
@@ -511,7 +584,8 @@ class Resolution:
                         written = folded.replace(" ", "")
                     if not _as_written(alias, written):
                         continue
-                entity = ov.entities.get(eid) or table.by_id[eid]
+                entity = self._any_entity(eid)
+                assert entity is not None
                 score = _SCORES[etype]
                 if score > best_score:
                     best, best_score, tie = entity, score, False

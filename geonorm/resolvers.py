@@ -69,7 +69,12 @@ class KindResolver(Generic[E]):
                 yield ent
 
     def __len__(self) -> int:
-        return len(_shipped(self.kind).entities) + len(self._registry._ov.new.get(self.kind, ()))
+        registry = self._registry
+        return (
+            len(_shipped(self.kind).entities)
+            + len(registry._ov.new.get(self.kind, ()))
+            + sum(len(ck.entities) for ck in registry._compiled_of(self.kind))
+        )
 
     @overload
     def __contains__(self, item: Entity) -> bool: ...

@@ -99,6 +99,33 @@ def test_load_a_table_and_version(tmp_path: Path) -> None:
     assert _run("--version").stdout.decode().strip() == f"geonorm {geonorm.__version__}"
 
 
+def test_compile_a_table_and_use_it(tmp_path: Path) -> None:
+    table = tmp_path / "mine.toml"
+    table.write_text(
+        '[[organisation]]\nid = "organisation:kestrel-arms"\nname = "Kestrel Arms"\ntype = "company"\n'
+        '[[country]]\nid = "country:GB"\naliases = ["Blighty"]\n',
+        encoding="utf-8",
+    )
+    out = tmp_path / "mine.compiled"
+    done = _run("compile-table", str(out), str(table))
+    assert done.returncode == 0, done.stderr
+    assert "1 organisation" in done.stderr.decode()
+    done = _run("resolve", "--compiled", str(out), stdin=b"Blighty\nKESTREL ARMS\n")
+    assert done.returncode == 0, done.stderr
+    rows = [line.split("\t") for line in done.stdout.decode().splitlines()]
+    assert [r[3] for r in rows[1:]] == ["country:GB", "organisation:kestrel-arms"]
+    done = _run("extract", "--compiled", str(out), stdin=b"Kestrel Arms sold it.\n")
+    assert json.loads(done.stdout.decode().splitlines()[0])["id"] == "organisation:kestrel-arms"
+    done = _run("Kestrel Arms", "--compiled", str(table))  # the TOML, not the compiled file
+    assert done.returncode == 2
+    assert "not a compiled geonorm table" in done.stderr.decode()
+    bad = tmp_path / "bad.toml"
+    bad.write_text('[[organisation]]\nid = "organisation:x"\nname = "X"\n', encoding="utf-8")
+    done = _run("compile-table", str(tmp_path / "bad.compiled"), str(bad))
+    assert done.returncode == 2 and "missing required field 'type'" in done.stderr.decode()
+    assert not (tmp_path / "bad.compiled").exists()
+
+
 _STREAM = """
 import sys, geonorm.cli
 sys.argv = ["geonorm", "resolve", sys.argv[1]]

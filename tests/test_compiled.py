@@ -1,0 +1,302 @@
+"""Compiled user tables (geonorm.compile_table, Registry.load_compiled): the
+same answers as loading the tables they were compiled from, and a clear
+error for every file that is not a sound compiled table of this version."""
+
+from __future__ import annotations
+
+import json
+import pickle
+import random
+import textwrap
+from pathlib import Path
+
+import pytest
+
+import geonorm
+from geonorm import Registry, TableError
+from geonorm.compiled import read_compiled
+
+# Entries with every feature the look-ups weigh: acronyms, weak names, a
+# name two entities share, names in other scripts, parents, roles, names
+# for shipped entities, names blocked.
+_TRICKY = """
+as_of = 2026-06-01
+
+[[organisation]]
+id = "organisation:kestrel-arms"
+name = "Kestrel Arms"
+type = "company"
+country = "IN"
+aliases = ["Kestrel Arms Pvt Ltd", "KAL", "Кестрел Армс"]
+weak_aliases = ["Kestrel"]
+
+[[organisation]]
+id = "organisation:kestrel-arms-east"
+name = "Kestrel Arms East"
+type = "company"
+parent = "organisation:kestrel-arms"
+
+[[organisation]]
+id = "organisation:kestrel-bank"
+name = "Kestrel Bank"
+type = "company"
+weak_aliases = ["Kestrel"]
+
+[[organisation]]
+id = "organisation:orbit-one"
+name = "Orbit One"
+type = "company"
+aliases = ["The Orbit Group", "OOG"]
+
+[[person]]
+id = "person:mira-talovin"
+name = "Mira Talovin"
+country = "RU"
+aliases = ["Мира Таловин", "Mira V. Talovin"]
+[[person.roles]]
+office = "ceo"
+title = "Chief Executive"
+organisation = "organisation:kestrel-arms"
+start = 2021-03-01
+
+[[person]]
+id = "person:mark-talovin"
+name = "Mark Talovin"
+
+[[weapon]]
+id = "weapon:kx-9-kestrel"
+name = "KX-9 Kestrel"
+category = "cruise_missile"
+origin = "IN"
+manufacturer = "organisation:kestrel-arms"
+designations = ["KX-9", "KX9"]
+
+[[country]]
+id = "country:GB"
+aliases = ["Blighty"]
+
+[[organisation]]
+id = "organisation:ongc"
+aliases = ["Oil Co of India"]
+
+[[not_country]]
+names = ["Georgia"]
+reason = "US states"
+"""
+
+_SYLLABLES = ["ka", "lo", "vin", "ra", "sek", "dor", "mi", "zan", "tu", "ber", "os", "el"]
+
+
+def _synthetic(n: int, seed: int = 7) -> str:
+    """``n`` invented people and organisations, as a table."""
+    rng = random.Random(seed)
+    out = []
+    seen = set()
+    while len(seen) < n:
+        first = "".join(rng.choice(_SYLLABLES) for _ in range(2)).title()
+        last = "".join(rng.choice(_SYLLABLES) for _ in range(3)).title()
+        name = f"{first} {last}"
+        if name in seen:
+            continue
+        seen.add(name)
+        i = len(seen)
+        if i % 2:
+            out.append(f'[[person]]\nid = "person:syn-{i}"\nname = "{name}"\n')
+        else:
+            out.append(f'[[organisation]]\nid = "organisation:syn-{i}"\nname = "{name} Holdings"\ntype = "company"\n')
+    return "\n".join(out)
+
+
+@pytest.fixture(scope="module")
+def tables(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, Path]:
+    d = tmp_path_factory.mktemp("compiled")
+    (d / "tricky.toml").write_text(textwrap.dedent(_TRICKY), encoding="utf-8")
+    (d / "many.toml").write_text(_synthetic(400), encoding="utf-8")
+    counts = geonorm.compile_table([d / "tricky.toml", d / "many.toml"], d / "all.compiled")
+    assert counts == {"organisation": 204, "person": 202, "weapon": 1}
+    return d / "tricky.toml", d / "many.toml", d / "all.compiled"
+
+
+@pytest.fixture(scope="module")
+def both(tables: tuple[Path, Path, Path]) -> tuple[Registry, Registry]:
+    tricky, many, compiled = tables
+    loaded = Registry()
+    loaded.load(tricky)
+    loaded.load(many)
+    fast = Registry()
+    fast.load_compiled(compiled)
+    return loaded, fast
+
+
+def _queries(loaded: Registry) -> tuple[list[str], list[str]]:
+    """Queries as written in the tables and in their common variants; and
+    queries in the people's fallback forms (initials, surname first)."""
+    names = [a for e in loaded.entities() if not geonorm.get(e.id) for a in e.aliases]
+    names += ["Blighty", "Oil Co of India", "ONGC", "India", "the UK", "Georgia", "Kestrel", "kal"]
+    plain: list[str] = []
+    people: list[str] = []
+    for a in names:
+        words = a.split()
+        plain += [a, a.upper(), a.lower(), f"the {a}", f"{a}'s", f"{a} (company)"]
+        plain.append(f"{words[-1]}, {' '.join(words[:-1])}")
+        if len(words) >= 2:
+            people += [f"{words[0][0]}. {words[-1]}", " ".join(reversed(words)), f"President {a}"]
+    plain += ["Orbit Group", "Kestrl Arms", "KX 9", "K X 9", "Nothing at all", "", "  "]
+    return plain, people
+
+
+def test_answers_are_those_of_the_tables_it_was_compiled_from(both: tuple[Registry, Registry]) -> None:
+    loaded, fast = both
+    plain, _ = _queries(loaded)
+    assert len(plain) > 2000
+    for q in plain:
+        for kind in (None, "organisation", "person", "weapon", "country"):
+            assert fast.resolve(q, kind) == loaded.resolve(q, kind), (q, kind)
+        want = [(m.entity.id, m.score, m.how, m.alias, m.weak) for m in loaded.candidates(q)]
+        got = [(m.entity.id, m.score, m.how, m.alias, m.weak) for m in fast.candidates(q)]
+        assert got == want, q
+    for q in ("Kestrl Arms", "Kestrel Armss", "Orbit Onne"):
+        assert fast.resolve(q, "organisation", fuzzy=True) == loaded.resolve(q, "organisation", fuzzy=True)
+
+
+def test_people_fallbacks_are_those_of_loaded_names(both: tuple[Registry, Registry]) -> None:
+    # The fallback keys (titles, initials, surname first) are derived over
+    # the shipped keys, for a compiled table as for names added by load().
+    loaded, fast = both
+    _, people = _queries(loaded)
+    for q in people:
+        assert fast.resolve(q) == loaded.resolve(q), q
+        assert fast.resolve(q, "person") == loaded.resolve(q, "person"), q
+        assert [m.entity.id for m in fast.candidates(q)] == [m.entity.id for m in loaded.candidates(q)], q
+    assert fast.resolve("Talovin, Mira") == fast.get("person:mira-talovin")  # an inversion: a common fallback
+
+
+def test_ambiguity_and_case_rules_hold(both: tuple[Registry, Registry]) -> None:
+    _, fast = both
+    assert fast.resolve("Kestrel") is None  # a weak name of two entities: a tie
+    assert {m.entity.id for m in fast.candidates("Kestrel")} >= {
+        "organisation:kestrel-arms",
+        "organisation:kestrel-bank",
+    }
+    assert fast.resolve("KAL").id == "organisation:kestrel-arms"  # type: ignore[union-attr]
+    assert fast.resolve("kal") is None or fast.resolve("kal").id != "organisation:kestrel-arms"  # type: ignore[union-attr]
+    assert fast.resolve("Georgia", kind="country") is None  # the table's not-list
+    assert fast.resolve("Blighty").id == "country:GB"  # type: ignore[union-attr]
+    assert fast.resolve("Oil Co of India").id == "organisation:ongc"  # type: ignore[union-attr]
+    assert geonorm.resolve("Kestrel Arms") is None  # other registries untouched
+
+
+def test_entities_references_and_get(both: tuple[Registry, Registry]) -> None:
+    loaded, fast = both
+    assert sorted(e.id for e in fast.entities()) == sorted(e.id for e in loaded.entities())
+    assert len(fast.organisations) == len(loaded.organisations)
+    for eid in ("organisation:kestrel-arms-east", "person:mira-talovin", "weapon:kx-9-kestrel", "organisation:ongc"):
+        assert fast.get(eid) == loaded.get(eid)
+    east = fast.get("organisation:kestrel-arms-east")
+    assert east is not None and east.parent is not None and east.parent.country == geonorm.get("country:IN")
+    assert fast.get("organisation:nothing-like-it") is None
+    mira = next(p for p in fast.people if p.id == "person:mira-talovin")
+    assert mira.roles[0].organisation == fast.get("organisation:kestrel-arms")
+
+
+def test_extract_finds_the_compiled_names(both: tuple[Registry, Registry]) -> None:
+    loaded, fast = both
+    some = [e.name for e in loaded.entities("person") if e.id.startswith("person:syn-")][:5]
+    text = (
+        f"NEW DELHI (Reuters) - Kestrel Arms said on Monday that {some[0]} and {some[1]} would visit "
+        f"Blighty; Мира Таловин declined to comment. The KX-9 Kestrel was shown in India. {some[2]} agreed."
+    )
+    got = [(m.text, m.entity.id) for m in fast.extract(text)]
+    assert got == [(m.text, m.entity.id) for m in loaded.extract(text)]
+    assert ("Kestrel Arms", "organisation:kestrel-arms") in got
+    assert ("Мира Таловин", "person:mira-talovin") in got
+    assert [m.entity.id for m in geonorm.extract("Kestrel Arms said so.")] == []
+
+
+def test_later_additions_layer_over_a_compiled_table(tables: tuple[Path, Path, Path]) -> None:
+    reg = Registry()
+    reg.load_compiled(tables[2])
+    reg.add_alias("organisation:kestrel-arms", "Kestrel Defence")
+    assert reg.resolve("Kestrel Defence").id == "organisation:kestrel-arms"  # type: ignore[union-attr]
+    assert "Kestrel Defence" in reg.get("organisation:kestrel-arms").aliases  # type: ignore[union-attr]
+    assert reg.resolve("Kestrel Arms").id == "organisation:kestrel-arms"  # type: ignore[union-attr]
+    with pytest.raises(TableError, match="already a strong name of organisation:kestrel-arms"):
+        reg.add("organisation", id="organisation:other", name="Kestrel Arms", type="company")
+    assert [m.entity.id for m in reg.extract("Kestrel Defence won.")] == ["organisation:kestrel-arms"]
+
+
+def test_a_second_load_of_the_same_ids_is_refused_whole(tables: tuple[Path, Path, Path]) -> None:
+    reg = Registry()
+    reg.load_compiled(tables[2])
+    with pytest.raises(TableError, match="already defined"):
+        reg.load_compiled(tables[2])
+    reg2 = Registry()
+    reg2.load(tables[0])
+    with pytest.raises(TableError, match="already defined"):
+        reg2.load_compiled(tables[2])
+    assert reg2.resolve("Orbit One").id == "organisation:orbit-one"  # type: ignore[union-attr]
+    assert len(reg2._compiled) == 0
+
+
+def test_pickled_registry_reads_the_same_file(tables: tuple[Path, Path, Path]) -> None:
+    reg = Registry()
+    reg.load_compiled(tables[2])
+    again = pickle.loads(pickle.dumps(reg))
+    assert again.resolve("KX9").id == "weapon:kx-9-kestrel"  # type: ignore[union-attr]
+    assert again.resolve("Blighty").id == "country:GB"  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize(
+    ("damage", "message"),
+    [
+        (lambda b: b"not json\n" + b, "not a compiled geonorm table"),
+        (lambda b: b.replace(b'"version": 1', b'"version": 99', 1), "another layout"),
+        (lambda b: b.replace(b'"geonorm": "', b'"geonorm": "0.0.0-', 1), "recompile it"),
+        (lambda b: b[:-5] + b"xxxx\n", "damaged"),
+        (lambda b: b[: len(b) // 2], "damaged"),
+        (lambda b: b"", "not a compiled geonorm table"),
+    ],
+)
+def test_a_file_that_is_not_a_sound_compiled_table_is_refused(
+    tables: tuple[Path, Path, Path], tmp_path: Path, damage: object, message: str
+) -> None:
+    bad = tmp_path / "bad.compiled"
+    bad.write_bytes(damage(tables[2].read_bytes()))  # type: ignore[operator]
+    reg = Registry()
+    with pytest.raises(TableError, match=message):
+        reg.load_compiled(bad)
+    assert reg.resolve("Kestrel Arms") is None
+
+
+def test_a_consistent_but_malformed_body_is_refused(tables: tuple[Path, Path, Path], tmp_path: Path) -> None:
+    import hashlib
+
+    data = tables[2].read_bytes()
+    newline = data.index(b"\n")
+    head = json.loads(data[:newline])
+    body = data[newline + 1 :].replace(b"\t16\n", b"\t99999999999\n", 1)  # the first kind's keys
+    head["kinds"]["organisation"]["key_bytes"] += len(body) - (len(data) - newline - 1)
+    head["sha256"] = hashlib.sha256(body).hexdigest()
+    bad = tmp_path / "bad.compiled"
+    bad.write_bytes(json.dumps(head).encode() + b"\n" + body)
+    if body == data[newline + 1 :]:
+        pytest.skip("no entry of that value to change")
+    with pytest.raises(TableError, match="names an entity the table lacks"):
+        read_compiled(bad)
+
+
+def test_invalid_tables_are_not_compiled(tmp_path: Path) -> None:
+    src = tmp_path / "bad.toml"
+    src.write_text('[[organisation]]\nid = "organisation:x"\nname = "X"\ntype = "company"\nparent = "organisation:n"\n')
+    with pytest.raises(TableError, match="is not a known entity"):
+        geonorm.compile_table([src], tmp_path / "out.compiled")
+    assert not (tmp_path / "out.compiled").exists()
+    with pytest.raises(TypeError):
+        geonorm.compile_table(str(src), tmp_path / "out.compiled")  # type: ignore[arg-type]
+    with pytest.raises(TableError, match="not a regular file"):
+        Registry().load_compiled(tmp_path)
+
+
+def test_compiling_is_deterministic(tables: tuple[Path, Path, Path], tmp_path: Path) -> None:
+    geonorm.compile_table([tables[1], tables[0]], tmp_path / "again.compiled")
+    assert (tmp_path / "again.compiled").read_bytes() == tables[2].read_bytes()
