@@ -85,6 +85,21 @@ def rss_mb() -> float:
     return 0.0
 
 
+def peak_mb() -> float:
+    """The process's peak resident set (since :func:`reset_peak`), in MB."""
+    with open("/proc/self/status") as fh:
+        for line in fh:
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    return 0.0
+
+
+def reset_peak() -> None:
+    """Start the peak resident set again from now (Linux 4.0 and later)."""
+    with open("/proc/self/clear_refs", "w") as fh:
+        fh.write("5")
+
+
 def news(names: list[str], megabytes: float, seed: int = 5) -> str:
     """Sentences of news shape that name the entities, about ``megabytes`` long."""
     rng = random.Random(seed)
@@ -138,10 +153,12 @@ def measure(compiled: Path, names_file: Path, rounds: int, megabytes: float) -> 
     names = [line[2:] for line in lines]
     gc.collect()
     base = rss_mb()
+    reset_peak()
     mine = geonorm.Registry()
     start = time.perf_counter()
     mine.load_compiled(compiled)
     load_seconds = time.perf_counter() - start
+    load_peak_mb = peak_mb() - base
     gc.collect()
     load_mb = rss_mb() - base
     strings = names + [n.upper() for n in names]
@@ -186,6 +203,7 @@ def measure(compiled: Path, names_file: Path, rounds: int, megabytes: float) -> 
         "geonorm": {
             "load_seconds": round(load_seconds, 2),
             "load_mb": round(load_mb, 1),
+            "load_peak_mb": round(load_peak_mb, 1),
             "resolve_kind_none_per_second": round(rates["kind=None"]),
             "resolve_kind_person_per_second": round(rates['kind="person"']),
             "memory_after_resolve_mb": round(after_resolve_mb, 1),
@@ -263,7 +281,10 @@ def main() -> int:
     print("| measure | value | target |")
     print("| --- | --- | --- |")
     print(f"| compile ({table_mb:,.0f} MB of TOML) | {compile_seconds:.1f} s, {compiled_mb:,.0f} MB written | |")
-    print(f"| load_compiled | {ours['load_seconds']:.2f} s, {ours['load_mb']:,.0f} MB | under 5 s, under 400 MB |")
+    print(
+        f"| load_compiled | {ours['load_seconds']:.2f} s, {ours['load_mb']:,.0f} MB "
+        f"(peak {ours['load_peak_mb']:,.0f} MB) | under 5 s, under 400 MB |"
+    )
     print(f"| resolve(kind=None) | {ours['resolve_kind_none_per_second']:,} strings/s | at least 150,000 |")
     print(f'| resolve(kind="person") | {ours["resolve_kind_person_per_second"]:,} strings/s | at least 150,000 |')
     print(f"| memory after resolving every name | {ours['memory_after_resolve_mb']:,.0f} MB | |")

@@ -36,11 +36,12 @@ from __future__ import annotations
 import json
 import os
 import re
+import sys
 import threading
 from array import array
 from bisect import bisect_left
 from collections import OrderedDict
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final, TypeVar, overload
 
@@ -49,8 +50,8 @@ import attrs
 from . import index as ix
 from .kinds import SPECS
 from .model import KINDS, Entity
-from .tables import NAME_FIELDS, TableError, TableFile, parse_table, raw_entity, read_tables
-from .text import fold
+from .tables import LINK_FIELDS, NAME_FIELDS, Record, TableError, TableFile, raw_entity, read_tables
+from .text import brief, fold
 
 if TYPE_CHECKING:
     from .fuzzy import FuzzyIndex
@@ -88,15 +89,14 @@ class CompiledKeys(Mapping[str, ix.Entries]):
         import marisa_trie
 
         trie = marisa_trie.Trie(keys)
-        if len(trie) != len(keys):
-            raise TableError("compiled table lists a key twice")
-        n = len(keys)
-        # The block is written in the trie's id order: check it (a sample,
-        # and the ends), and put the entries in that order where it is not
-        # (another marisa-trie may number the keys otherwise).
-        step = max(1, n // 1000)
-        if any(trie.key_id(keys[i]) != i for i in [*range(0, n, step), n - 1] if n):
-            ordered = array("q", bytes(8 * n))
+        if len(trie) != len(keys) or len(values) != len(keys):
+            raise TableError("compiled table lists a key twice, or not one entry a key")
+        # The keys are written in the trie's id order: check every one (a
+        # file edited to swap two would otherwise give wrong answers), and
+        # where the order differs (another marisa-trie may number the keys
+        # otherwise) put the entries in this trie's order.
+        if any(keys[i] != k for k, i in trie.iteritems()):
+            ordered = array("q", bytes(8 * len(keys)))
             for k, v in zip(keys, values, strict=True):
                 ordered[trie.key_id(k)] = v
             values = ordered
@@ -108,6 +108,8 @@ class CompiledKeys(Mapping[str, ix.Entries]):
             if i is None or values[i] != _SEVERAL:
                 raise TableError("compiled table has entries for a key it does not list")
             self._several[i] = entries
+        if values.count(_SEVERAL) != len(self._several):
+            raise TableError("compiled table has a key whose entries it does not list")
 
     @property
     def plain(self) -> CompiledKeys:
@@ -148,11 +150,22 @@ class CompiledKeys(Mapping[str, ix.Entries]):
     def __len__(self) -> int:
         return len(self._trie)
 
+    def packed_items(self) -> Iterator[tuple[str, tuple[int, ...]]]:
+        """Every key with its packed entries (in the trie's order)."""
+        values, several = self._values, self._several
+        for k, i in self._trie.iteritems():
+            value = values[i]
+            yield k, several[i] if value == _SEVERAL else (value,)
+
     def entries(self) -> Iterator[tuple[int, ...]]:
         """The packed entries of every key (in no particular order)."""
         several = self._several
         for i, value in enumerate(self._values):
             yield several[i] if value == _SEVERAL else (value,)
+
+
+#: The fields of an entity line that name other entities, by kind.
+_REFERENCES = ("country", "origin", "parent", "manufacturer", "family")
 
 
 class _EntityLines(Sequence[Entity]):
@@ -163,12 +176,23 @@ class _EntityLines(Sequence[Entity]):
     def __init__(self, kind: str, block: bytes, count: int) -> None:
         starts = [0, *(m.end() for m in re.finditer(b"\n", block))]
         if len(starts) != count + 1 or (count and starts[-1] != len(block)):
-            raise TableError(f"compiled table: the {kind} block does not hold {count:,} lines")
+            raise TableError(f"the {kind} block does not hold {count:,} lines")
+        ids = re.findall(rb"^([^\t\n]*)\t", block, re.MULTILINE)
+        prefix = f"{kind}:".encode()
+        # Every line an id, in strictly ascending order, each of this kind
+        # (the first and the last of sorted ids share what all share).
+        if len(ids) != count or (
+            count
+            and not (ids[0].startswith(prefix) and ids[-1].startswith(prefix) and all(map(bytes.__lt__, ids, ids[1:])))
+        ):
+            raise TableError(f"the {kind} lines are not one per entity of the kind, sorted by id")
+        del ids
         self.kind = kind
         self._block = block
         self._starts = array("Q", starts)
         self._cache: OrderedDict[int, Entity] = OrderedDict()
         self._lock = threading.Lock()
+        self._others: Callable[[str], Entity | None] | None = None  # set by read_compiled
 
     def __len__(self) -> int:
         return len(self._starts) - 1
@@ -188,6 +212,10 @@ class _EntityLines(Sequence[Entity]):
         i = bisect_left(range(n), target, key=lambda j: self._line(j).partition(b"\t")[0])
         return i if i < n and self._line(i).partition(b"\t")[0] == target else None
 
+    def id_bytes(self) -> list[bytes]:
+        """Every id, as UTF-8, in order."""
+        return re.findall(rb"^([^\t\n]*)\t", self._block, re.MULTILINE)
+
     def ids(self) -> Iterator[str]:
         for i in range(len(self)):
             yield self.id_at(i)
@@ -206,32 +234,66 @@ class _EntityLines(Sequence[Entity]):
             i += len(self)
         if not 0 <= i < len(self):
             raise IndexError("entity index out of range")
-        eid, _, body = self._line(i).partition(b"\t")
         try:
-            raw = json.loads(body)
-            if not isinstance(raw, dict):
-                raise ValueError("not an object")
-            raw["id"] = eid.decode("utf-8")
-            built: Entity = SPECS[self.kind].build_entities([raw], self._find)[0]
-        except (ValueError, KeyError, TypeError) as exc:
+            return self._build(i)
+        except TableError:
+            raise
+        except (ValueError, KeyError, TypeError, AttributeError, RuntimeError, RecursionError) as exc:
             raise TableError(f"compiled table: {self.kind} line {i + 1} is malformed: {exc}") from exc
-        with self._lock:
-            if len(self._cache) >= ENTITY_CACHE_SIZE:
-                self._cache.popitem(last=False)  # the oldest (O(1): a dict's first key is not, after many pops)
-            self._cache[i] = built
+
+    def _raw(self, i: int) -> dict[str, Any]:
+        eid, _, body = self._line(i).partition(b"\t")
+        raw = json.loads(body)
+        if not isinstance(raw, dict):
+            raise ValueError("not a JSON object")
+        raw["id"] = eid.decode("utf-8")
+        return raw
+
+    def _build(self, i: int) -> Entity:
+        # The entities a link leads to (an organisation's parent, a weapon's
+        # family) first, from the farthest down, without recursion: a chain
+        # may be as long as the table.
+        chain = [(i, self._raw(i))]
+        link = LINK_FIELDS.get(self.kind)
+        seen = {i}
+        while link is not None:
+            target = chain[-1][1].get(link)
+            if not isinstance(target, str) or target.partition(":")[0] != self.kind:
+                break
+            j = self.index_of(target)
+            if j is None:
+                raise TableError(f"compiled table: {chain[-1][1]['id']} refers to {brief(target)}, which it lacks")
+            if j in self._cache:
+                break
+            if j in seen:
+                raise TableError(f"compiled table: the {link} links through {brief(target)} form a cycle")
+            seen.add(j)
+            chain.append((j, self._raw(j)))
+        spec = SPECS[self.kind]
+        built: Entity | None = None
+        for j, raw in reversed(chain):
+            built = spec.build_entities([raw], self._find)[0]
+            with self._lock:
+                if len(self._cache) >= ENTITY_CACHE_SIZE:
+                    self._cache.popitem(last=False)  # the oldest (O(1), where a dict's first key is not)
+                self._cache[j] = built
+        assert built is not None
         return built
 
     def _find(self, entity_id: str) -> Entity | None:
-        """What an entity refers to: another of this table, or a shipped one."""
-        from .shipped import lookup
-
+        """What an entity refers to: another of this table, another kind of
+        it, or a shipped entity; one that is none of them is an error (the
+        compile step checked every reference)."""
+        found: Entity | None = None
         if entity_id.partition(":")[0] == self.kind:
             j = self.index_of(entity_id)
             if j is not None:
-                return self[j]
-        return self._others(entity_id) if self._others is not None else lookup(entity_id)
-
-    _others: Any = None  # set by CompiledTable: its other kinds' look-up
+                found = self[j]
+        if found is None and self._others is not None:
+            found = self._others(entity_id)
+        if found is None:
+            raise TableError(f"compiled table: a {self.kind} refers to {brief(entity_id)}, which is not known")
+        return found
 
 
 class _ById(Mapping[str, Entity]):
@@ -286,25 +348,29 @@ class CompiledKind:
                 if self._fuzzy is None:
                     self._fuzzy = FuzzyIndex(
                         k
-                        for k in self.keys
+                        for k, entries in self.keys.packed_items()
                         if k.isascii()
                         and k.count(" ") < 4
-                        and any(
-                            ((e >> ix.TYPE_SHIFT) & ix.TYPE_MASK) in FUZZY_TYPES for e in ix.entries_of(self.keys[k])
-                        )
+                        and any(((e >> ix.TYPE_SHIFT) & ix.TYPE_MASK) in FUZZY_TYPES for e in entries)
                     )
         return self._fuzzy
 
 
 @attrs.define(eq=False)
 class CompiledTable:
-    """A compiled table, loaded (:func:`read_compiled`)."""
+    """A compiled table, loaded (:func:`read_compiled`). It pickles as its
+    path and digest: unpickling reads the same file again, and refuses one
+    that changed."""
 
+    #: The absolute path of the file.
     path: str
     digest: str
     kinds: dict[str, CompiledKind]
     #: Names for shipped entities and ``[[not_<kind>]]`` lists, applied as a load applies them.
     rest: TableFile | None
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (_reread, (self.path, self.digest))
 
     def get(self, entity_id: str) -> Entity | None:
         table = self.kinds.get(entity_id.partition(":")[0])
@@ -321,6 +387,24 @@ class CompiledTable:
             if (entry >> ix.TYPE_SHIFT) & ix.TYPE_MASK == ix.USER:
                 return table.entities.id_at(entry >> ix.ENTITY_SHIFT)
         return None
+
+    def strong_names(self, kind: str) -> Iterator[tuple[str, str]]:
+        """``(key, entity id)`` for every strong user name of ``kind``."""
+        table = self.kinds.get(kind)
+        if table is None:
+            return
+        for k, entries in table.keys.packed_items():
+            for entry in entries:
+                if (entry >> ix.TYPE_SHIFT) & ix.TYPE_MASK == ix.USER:
+                    yield k, table.entities.id_at(entry >> ix.ENTITY_SHIFT)
+                    break
+
+
+def _reread(path: str, digest: str) -> CompiledTable:
+    table = read_compiled(path)
+    if table.digest != digest:
+        raise TableError(f"{path}: not the compiled table that was pickled (it changed); recompile or reload it")
+    return table
 
 
 # -- writing ------------------------------------------------------------------
@@ -367,19 +451,25 @@ def compile_table(
 
 
 def _compiled_text(files: Sequence[TableFile], ov: Overlay) -> tuple[bytes, dict[str, int]]:
+    import hashlib
+
+    import marisa_trie
+
     new_ids = {eid for ids in ov.new.values() for eid in ids}
     records = {rec.id: rec for tf in files for rec in tf.records if rec.id in new_ids and not rec.addition}
-    rest: dict[str, list[dict[str, Any]]] = {}
+    # Names of entities the table does not define (shipped ones), as the
+    # load applies them: every name field of the record, typed as there.
+    rest_records: list[list[Any]] = []
+    rest_not: dict[str, list[str]] = {}
     for tf in files:
         for rec in tf.records:
             if rec.id in new_ids:
                 continue
             names = {f: [v] if isinstance(v, str) else list(v) for f, v in rec.fields.items() if f in NAME_FIELDS}
-            names = {("aliases" if f == "name" else f): v for f, v in names.items()}
             if names:
-                rest.setdefault(rec.kind, []).append({"id": rec.id, **names})
+                rest_records.append([rec.kind, rec.id, names])
         for kind, blocked in tf.not_names.items():
-            rest.setdefault(f"not_{kind}", []).append({"names": list(blocked)})
+            rest_not.setdefault(kind, []).extend(blocked)
     blocks: list[bytes] = []
     layout: dict[str, dict[str, int]] = {}
     counts: dict[str, int] = {}
@@ -395,13 +485,17 @@ def _compiled_text(files: Sequence[TableFile], ov: Overlay) -> tuple[bytes, dict
             raw["aliases"] = list(ov.entities[eid].aliases)
             lines.append(f"{eid}\t{json.dumps(raw, ensure_ascii=False, sort_keys=True, separators=(',', ':'))}\n")
         entity_block = "".join(lines).encode("utf-8")
+        del lines
         single: dict[str, int] = {}
         several: dict[str, tuple[int, ...]] = {}
         for k, entries in ov.keys.get(kind, {}).items():
             if "\t" in k or "\n" in k or "\0" in k:
                 raise TableError(f"a {kind} key holds a tab, newline or NUL: {k!r}")
-            best: dict[str, tuple[float, int]] = {}
-            for order, (eid, alias, etype) in enumerate(entries):
+            # Every entry of the table's entities, as the load keeps them
+            # (an entity may have several aliases under one key: "KAL" and
+            # "Kal"), best first, in the order of the tables among equals.
+            packed: dict[int, float] = {}
+            for eid, alias, etype in entries:
                 i = position.get(eid)
                 if i is None:
                     continue  # a name of a shipped entity: in the rest, applied at load
@@ -409,35 +503,31 @@ def _compiled_text(files: Sequence[TableFile], ov: Overlay) -> tuple[bytes, dict
                 if j >= ix.ALIAS_LIMIT:
                     raise TableError(f"{eid} has {ix.ALIAS_LIMIT:,} aliases or more")
                 acronym = 1 if ix.is_acronym(fold(alias)) else 0
-                packed = (i << ix.ENTITY_SHIFT) | (j << ix.ALIAS_SHIFT) | (etype << ix.TYPE_SHIFT) | acronym
-                score = ix.SCORES[etype]
-                if eid not in best or score > best[eid][0]:
-                    best[eid] = (score, packed, order)  # type: ignore[assignment]
-            if not best:
+                entry = (i << ix.ENTITY_SHIFT) | (j << ix.ALIAS_SHIFT) | (etype << ix.TYPE_SHIFT) | acronym
+                packed.setdefault(entry, ix.SCORES[etype])
+            if not packed:
                 continue
-            ranked = [p for _, p, _ in sorted(best.values(), key=lambda t: (-t[0], t[2]))]  # type: ignore[misc]
+            ranked = sorted(packed, key=lambda e: -packed[e])  # stable: the tables' order among equals
             if len(ranked) == 1:
                 single[k] = ranked[0]
             else:
                 several[k] = tuple(ranked)
                 single[k] = _SEVERAL
-        import marisa_trie
-
         trie = marisa_trie.Trie(list(single))
         in_id_order = sorted(single, key=trie.key_id)
-        key_block = "".join(f"{k}\t{single[k]}\n" for k in in_id_order).encode("utf-8")
+        key_block = "".join(f"{k}\n" for k in in_id_order).encode("utf-8")
+        value_block = "".join(f"{single[k] & 0xFFFFFFFFFFFFFFFF:016x}\n" for k in in_id_order).encode("ascii")
         several_block = "".join(f"{k}\t{','.join(map(str, several[k]))}\n" for k in sorted(several)).encode("utf-8")
-        blocks += [entity_block, key_block, several_block]
+        blocks += [entity_block, key_block, value_block, several_block]
         layout[kind] = {
             "entities": len(ids),
             "entity_bytes": len(entity_block),
             "keys": len(single),
             "key_bytes": len(key_block),
+            "value_bytes": len(value_block),
             "several_bytes": len(several_block),
         }
         counts[kind] = len(ids)
-    import hashlib
-
     body = b"".join(blocks)
     head = {
         "format": FORMAT_NAME,
@@ -445,7 +535,7 @@ def _compiled_text(files: Sequence[TableFile], ov: Overlay) -> tuple[bytes, dict
         "geonorm": _geonorm_version(),
         "index_format": ix.FORMAT,
         "kinds": layout,
-        "rest": rest,
+        "rest": {"records": rest_records, "not": rest_not},
         "sha256": hashlib.sha256(body).hexdigest(),
     }
     return json.dumps(head, ensure_ascii=False, sort_keys=True).encode("utf-8") + b"\n" + body, counts
@@ -453,81 +543,153 @@ def _compiled_text(files: Sequence[TableFile], ov: Overlay) -> tuple[bytes, dict
 
 # -- reading ------------------------------------------------------------------
 
+#: The longest header line read (it lists the names a table gives shipped
+#: entities, so it may be long; not without end).
+MAX_HEADER_BYTES: Final = 64 * 1024 * 1024
+_BLOCKS = ("entity_bytes", "key_bytes", "value_bytes", "several_bytes")
+
 
 def read_compiled(path: str | os.PathLike[str]) -> CompiledTable:
     """Load a compiled table written by :func:`compile_table`. Raises
     :class:`~geonorm.TableError` for a file that is not one, is damaged, or
     was written by another version of geonorm (recompile it)."""
     shown = str(path)
-    p = Path(path)
-    if not p.is_file():
-        raise TableError(f"{shown}: not a regular file")
-    data = p.read_bytes()
-    newline = data.find(b"\n")
     try:
-        head = json.loads(data[:newline]) if newline > 0 else None
-    except ValueError:
-        head = None
-    if not isinstance(head, dict) or head.get("format") != FORMAT_NAME:
-        raise TableError(f"{shown}: not a compiled geonorm table (write one with geonorm.compile_table)")
-    if head.get("version") != VERSION or head.get("index_format") != ix.FORMAT:
-        raise TableError(f"{shown}: a compiled table of another layout; recompile it with this geonorm")
-    if head.get("geonorm") != _geonorm_version():
-        raise TableError(
-            f"{shown}: compiled with geonorm {head.get('geonorm')}, this is {_geonorm_version()}; "
-            "recompile it (its keys follow the normalisation of the version that wrote it)"
-        )
+        return _read(Path(path), shown)
+    except TableError as exc:
+        message = str(exc)
+        raise TableError(message if message.startswith(shown) else f"{shown}: {message}") from exc
+    except RecursionError as exc:
+        raise TableError(f"{shown}: malformed (nested too deeply)") from exc
+
+
+def _read(p: Path, shown: str) -> CompiledTable:
     import hashlib
 
-    body = memoryview(data)[newline + 1 :]
-    if hashlib.sha256(body).hexdigest() != head.get("sha256"):
-        raise TableError(f"{shown}: damaged (its content does not match its digest); recompile it")
+    if not p.is_file():
+        raise TableError("not a regular file")
+    with p.open("rb") as fh:
+        line = fh.readline(MAX_HEADER_BYTES)
+        try:
+            head = json.loads(line) if line.endswith(b"\n") else None
+        except ValueError:
+            head = None
+        if not isinstance(head, dict) or head.get("format") != FORMAT_NAME:
+            raise TableError("not a compiled geonorm table (write one with geonorm.compile_table)")
+        if head.get("version") != VERSION or head.get("index_format") != ix.FORMAT:
+            raise TableError("a compiled table of another layout; recompile it with this geonorm")
+        if head.get("geonorm") != _geonorm_version():
+            raise TableError(
+                f"compiled with geonorm {head.get('geonorm')}, this is {_geonorm_version()}; "
+                "recompile it (its keys follow the normalisation of the version that wrote it)"
+            )
+        layout = head.get("kinds")
+        if (
+            not isinstance(layout, dict)
+            or not set(layout) <= set(KINDS) - {"country", "currency"}
+            or not all(
+                isinstance(sizes, dict)
+                and all(isinstance(sizes.get(b), int) and sizes[b] >= 0 for b in (*_BLOCKS, "entities", "keys"))
+                for sizes in layout.values()
+            )
+        ):
+            raise TableError("malformed header")
+        # Every block read (no more than the header says), then the digest
+        # checked, before any is parsed.
+        digest = hashlib.sha256()
+        blocks: dict[str, list[bytes]] = {}
+        for kind, sizes in layout.items():
+            blocks[kind] = []
+            for name in _BLOCKS:
+                block = fh.read(sizes[name])
+                digest.update(block)
+                blocks[kind].append(block)
+        if fh.read(1) or digest.hexdigest() != head.get("sha256"):
+            raise TableError("damaged (its content does not match its digest); recompile it")
     kinds: dict[str, CompiledKind] = {}
-    layout = head.get("kinds")
-    if not isinstance(layout, dict) or not set(layout) <= set(KINDS) - {"country", "currency"}:
-        raise TableError(f"{shown}: malformed header")
-    at = 0
     try:
         for kind, sizes in layout.items():
-            ends = [at + sizes["entity_bytes"]]
-            ends.append(ends[0] + sizes["key_bytes"])
-            ends.append(ends[1] + sizes["several_bytes"])
-            entity_block = bytes(body[at : ends[0]])
-            key_text = str(body[ends[0] : ends[1]], "utf-8")
-            several_text = str(body[ends[1] : ends[2]], "utf-8")
-            at = ends[2]
+            entity_block, key_block, value_block, several_block = blocks.pop(kind)
             lines = _EntityLines(kind, entity_block, sizes["entities"])
-            parts = _SPLIT.split(key_text)
-            if len(parts) != 2 * sizes["keys"] + 1 or parts[-1]:
-                raise TableError(f"{shown}: the {kind} keys do not hold {sizes['keys']:,} lines")
-            keys = parts[0:-1:2]
-            values = array("q", map(int, parts[1::2]))
-            del parts
+            del entity_block
+            keys = str(key_block, "utf-8").split("\n")
+            del key_block
+            if len(keys) != sizes["keys"] + 1 or keys.pop():
+                raise TableError(f"the {kind} keys do not hold {sizes['keys']:,} lines")
+            if len(value_block) != 17 * sizes["keys"] or value_block[16::17].count(b"\n") != sizes["keys"]:
+                raise TableError(f"the {kind} entries are not one a key")
+            values = array("q", bytes.fromhex(str(value_block, "ascii")))
+            del value_block
+            if sys.byteorder == "little":
+                values.byteswap()
             several: dict[str, tuple[int, ...]] = {}
-            for line in several_text.splitlines():
-                k, _, packed = line.partition("\t")
+            for text in str(several_block, "utf-8").splitlines():
+                k, _, packed = text.partition("\t")
                 several[k] = tuple(map(int, packed.split(",")))
-            every = [*values, *(e for t in several.values() for e in t)]
-            if every and (min(every) < _SEVERAL or max(every) >> ix.ENTITY_SHIFT >= len(lines)):
-                raise TableError(f"{shown}: a {kind} key names an entity the table lacks")
-            del every
+            _check_entries(kind, values, several, len(lines))
             kinds[kind] = CompiledKind(kind=kind, entities=lines, keys=CompiledKeys(keys, values, several))
+            del keys, values
     except (KeyError, TypeError, ValueError) as exc:
         if isinstance(exc, TableError):
             raise
-        raise TableError(f"{shown}: malformed: {type(exc).__name__}: {exc}") from exc
-    if at != len(body):
-        raise TableError(f"{shown}: its blocks do not add up to its length")
-    table = CompiledTable(path=shown, digest=str(head["sha256"]), kinds=kinds, rest=None)
+        raise TableError(f"malformed: {type(exc).__name__}: {exc}") from exc
+    table = CompiledTable(path=str(p.resolve()), digest=digest.hexdigest(), kinds=kinds, rest=_rest(head, shown))
     for ck in kinds.values():
         ck.entities._others = _others_of(table)
-    rest = head.get("rest") or {}
-    if rest:
-        table.rest = parse_table(rest, f"{shown} (names for shipped entities)")
     return table
 
 
-def _others_of(table: CompiledTable) -> Any:
+def _check_entries(kind: str, values: array[int], several: Mapping[str, tuple[int, ...]], count: int) -> None:
+    """Every packed entry names an entity of the table and a known type."""
+    known = {t << ix.TYPE_SHIFT for t in ix.SCORES}
+    mask = ix.TYPE_MASK << ix.TYPE_SHIFT
+    listed = [e for entries in several.values() for e in entries]
+    if any(not entries for entries in several.values()) or (listed and min(listed) < 0):
+        raise TableError(f"a {kind} key has no entries")
+    for group in (values, listed):
+        if not group:
+            continue
+        if min(group) < _SEVERAL or max(group) >> ix.ENTITY_SHIFT >= count:
+            raise TableError(f"a {kind} key names an entity the table lacks")
+        if not {e & mask for e in group if e != _SEVERAL} <= known:
+            raise TableError(f"a {kind} key has an entry of an unknown type")
+
+
+def _rest(head: Mapping[str, Any], shown: str) -> TableFile | None:
+    """The names the table gives shipped entities, and its not-lists, as a
+    table file that the overlay applies."""
+    rest = head.get("rest")
+    where = f"{shown} (names for shipped entities)"
+    if not isinstance(rest, dict) or not isinstance(rest.get("records"), list) or not isinstance(rest.get("not"), dict):
+        raise TableError("malformed header")
+    records: list[Record] = []
+    for n, item in enumerate(rest["records"], 1):
+        if not (
+            isinstance(item, list)
+            and len(item) == 3
+            and item[0] in KINDS
+            and isinstance(item[1], str)
+            and item[1].startswith(f"{item[0]}:")
+            and isinstance(item[2], dict)
+            and all(
+                f in NAME_FIELDS and isinstance(v, list) and all(isinstance(x, str) for x in v)
+                for f, v in item[2].items()
+            )
+        ):
+            raise TableError("malformed header (names for shipped entities)")
+        kind, eid, names = item
+        records.append(Record(kind=kind, id=eid, fields=names, path=where, position=n, addition=True))
+    not_names: dict[str, tuple[str, ...]] = {}
+    for kind, names in rest["not"].items():
+        if kind not in KINDS or not isinstance(names, list) or not all(isinstance(x, str) for x in names):
+            raise TableError("malformed header (not-lists)")
+        not_names[kind] = tuple(names)
+    if not records and not not_names:
+        return None
+    return TableFile(path=where, as_of=None, records=tuple(records), language=None, not_names=not_names, extra={})
+
+
+def _others_of(table: CompiledTable) -> Callable[[str], Entity | None]:
     from .shipped import lookup
 
     def find(entity_id: str) -> Entity | None:

@@ -9,7 +9,7 @@ none of it, and a load that fails leaves nothing behind.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 import attrs
 
@@ -19,6 +19,9 @@ from .layers import Layers
 from .model import Entity
 from .tables import Record, TableError, TableFile, check_links, raw_entity, record_names, references
 from .text import brief
+
+if TYPE_CHECKING:
+    from .compiled import CompiledTable
 
 __all__ = ["USER_TYPES", "Overlay"]
 
@@ -46,20 +49,37 @@ class Overlay:
     #: Where each entity the user defined (an entry with a name and facts,
     #: not names only) was defined: an id is defined once.
     defined: Mapping[str, str] = attrs.field(factory=Layers)
+    #: Compiled tables loaded (``Registry.load_compiled``), oldest first:
+    #: their entities and keys stay in their compact form, beside the rest.
+    compiled: tuple[CompiledTable, ...] = ()
 
     def __bool__(self) -> bool:
+        """Whether there are additions (names, entities, blocked names;
+        compiled tables aside)."""
         return bool(self.entities or self.keys or self.blocked)
+
+    def compiled_where(self, entity_id: str) -> str | None:
+        """The path of the compiled table that defines ``entity_id``, or None."""
+        for ct in self.compiled:
+            if ct.get(entity_id) is not None:
+                return ct.path
+        return None
+
+    def compiled_owner(self, kind: str, k: str) -> str | None:
+        """The entity of a compiled table whose strong name the key ``k`` of ``kind`` is, or None."""
+        for ct in self.compiled:
+            owner = ct.strong_owner(kind, k)
+            if owner is not None:
+                return owner
+        return None
 
     def extend(
         self,
         files: Iterable[TableFile],
         lookup: Callable[[str], Entity | None],
-        claimed: Callable[[str, str], str | None] | None = None,
     ) -> Overlay:
         """A new overlay with ``files`` added; raises :class:`TableError`
-        naming the file and entry on any problem, leaving ``self`` as it was.
-        ``claimed`` gives the entity whose strong name a key of a kind is
-        outside the overlay (in a compiled table), if any."""
+        naming the file and entry on any problem, leaving ``self`` as it was."""
         # What this call adds, read before what was there.
         entities: dict[str, Entity] = {}
         new: dict[str, dict[str, None]] = {}
@@ -84,7 +104,7 @@ class Overlay:
         for rec in records:
             if rec.kind in _SHIPPED_ONLY_KINDS or rec.addition:
                 continue
-            first = defined.get(rec.id) or self.defined.get(rec.id)
+            first = defined.get(rec.id) or self.defined.get(rec.id) or self.compiled_where(rec.id)
             if first is not None:
                 raise TableError(f"{rec.where()}: duplicate id, first defined in {first}")
             defined[rec.id] = rec.where()
@@ -146,7 +166,7 @@ class Overlay:
                         owner = (
                             strong.get((rec.kind, k))
                             or self.strong.get((rec.kind, k))
-                            or (claimed(rec.kind, k) if claimed is not None else None)
+                            or self.compiled_owner(rec.kind, k)
                             or rec.id
                         )
                         if owner != rec.id:
@@ -182,6 +202,7 @@ class Overlay:
             blocked={**self.blocked, **{k: self.blocked.get(k, frozenset()) | v for k, v in blocked.items()}},
             strong=_extended(self.strong, strong),
             defined=_extended(self.defined, defined),
+            compiled=self.compiled,
         )
 
 

@@ -24,7 +24,7 @@ from ._gcpause import collector_paused
 from .compiled import CompiledTable, read_compiled
 from .extraction.matcher import matcher
 from .extraction.mentions import scan_text
-from .model import Country, Currency, Entity, Organisation, Person, Weapon
+from .model import KINDS, Country, Currency, Entity, Organisation, Person, Weapon
 from .offices import PeopleResolver
 from .overlay import Overlay
 from .resolution import _NO_ADDITIONS, MAX_TEXT_LENGTH, Resolution
@@ -68,7 +68,6 @@ class Registry(Resolution):
         # overlay it was built for.
         self._text_matcher: tuple[Overlay, Any] | None = None
         self._people = PeopleResolver(self, "person", Person)
-        self._compiled: tuple[CompiledTable, ...] = ()
         self._compiled_views = {}
 
     # -- pickling -------------------------------------------------------------
@@ -81,9 +80,9 @@ class Registry(Resolution):
 
         if self is getattr(geonorm, "default_registry", None):
             return (_default_registry, ())
-        # A compiled table travels as its path and digest: the other side
-        # reads the same file (and refuses another).
-        return (_registry_with, (self._ov, tuple((ct.path, ct.digest) for ct in self._compiled)))
+        # Its compiled tables travel as their paths and digests: the other
+        # side reads the same files (and refuses changed ones).
+        return (_registry_with, (self._ov,))
 
     # -- running text -------------------------------------------------------
 
@@ -176,7 +175,7 @@ class Registry(Resolution):
     def entities(self, kind: str | None = None) -> Iterator[Entity]:
         """Every entity of ``kind`` (all kinds when None): the shipped ones in
         id order, then those added to this registry, then those of its
-        compiled tables (:meth:`load_compiled`)."""
+        compiled tables (:meth:`load_compiled`), each in id order."""
         ov = self._ov
         for k in self._kinds(kind):
             for ent in _shipped(k).entities:
@@ -196,16 +195,7 @@ class Registry(Resolution):
             for kind in tf.not_names:
                 _shipped(kind)
         with self._lock, collector_paused():  # the additions' keys and entities live on (see _gcpause)
-            self._ov = self._ov.extend(files, self._lookup, self._claimed)
-
-    def _claimed(self, kind: str, k: str) -> str | None:
-        """The entity of a compiled table whose strong name the key ``k`` of
-        ``kind`` is, or None."""
-        for ct in self._compiled:
-            owner = ct.strong_owner(kind, k)
-            if owner is not None:
-                return owner
-        return None
+            self._ov = self._ov.extend(files, self._lookup)
 
     def load_compiled(self, path: str | os.PathLike[str]) -> None:
         """Load a compiled table (written by :func:`geonorm.compile_table`)
@@ -217,44 +207,25 @@ class Registry(Resolution):
 
         The checks :meth:`load` makes were made when it was compiled; here
         its ids must be new to this registry, and its strong names must not
-        be another entity's strong name among this registry's additions.
-        Loading is all-or-nothing: a file that is not a compiled table of
-        this version of geonorm, or is damaged, raises
-        :class:`~geonorm.TableError` and changes nothing.
+        be another entity's strong name in this registry's additions or
+        compiled tables. Loading is all-or-nothing, and readers on other
+        threads see all of the table or none of it: a file that is not a
+        compiled table of this version of geonorm, is damaged or conflicts
+        raises :class:`~geonorm.TableError` and changes nothing.
         """
         table = read_compiled(path)
-        for kind in table.kinds:
-            _shipped(kind)  # configures the kind's spec
+        rest = table.rest
+        used = {*table.kinds, *(r.kind for r in rest.records), *rest.not_names} if rest else set(table.kinds)
+        for kind in KINDS:
+            if kind in used:
+                _shipped(kind)  # configures the kind's spec (its keys: legal forms, titles)
         with self._lock, collector_paused():
             ov = self._ov
-            for kind, ck in table.kinds.items():
-                for eid in itertools.chain(ov.new.get(kind, ()), ov.defined):
-                    if eid.partition(":")[0] == kind and eid in ck.by_id:
-                        raise TableError(f"{table.path}: {eid} is already defined in this registry")
-                for other in self._compiled_of(kind):
-                    small, large = sorted((other, ck), key=lambda t: len(t.entities))
-                    for eid in small.entities.ids():
-                        if eid in large.by_id:
-                            raise TableError(f"{table.path}: {eid} is already defined in this registry")
-            for (kind, k), owner in ov.strong.items():
-                theirs = table.strong_owner(kind, k)
-                if theirs is not None and theirs != owner:
-                    raise TableError(
-                        f"{table.path}: the strong name {brief(k)} of {theirs} is already a strong name of {owner}"
-                    )
-            before = self._compiled
-            self._compiled = (*before, table)
-            self._compiled_views = {}
-            try:
-                new = ov.extend([table.rest], self._lookup, self._claimed) if table.rest else ov
-            except BaseException:
-                self._compiled = before
-                self._compiled_views = {}
-                raise
-            # A new overlay object, also where nothing was added to it: what
-            # is kept per overlay (the text matcher, the office index) is
-            # made again with the table.
-            self._ov = new if new is not ov else attrs.evolve(ov)
+            _check_new(table, ov)
+            new = attrs.evolve(ov, compiled=(*ov.compiled, table))
+            if rest is not None:
+                new = new.extend([rest], self._lookup)
+            self._ov = new  # one assignment: a reader sees all of the table or none of it
 
     def _lookup(self, entity_id: str) -> Entity | None:
         return self.get(entity_id)
@@ -419,6 +390,39 @@ class Registry(Resolution):
         return KindResolver(self, "weapon", Weapon)
 
 
+def _check_new(table: CompiledTable, ov: Overlay) -> None:
+    """Raise :class:`TableError` where ``table`` defines an id that the
+    overlay ``ov`` (its additions, its compiled tables) defines, or gives a
+    strong name that one of them gives another entity, as a load would."""
+    for kind, ck in table.kinds.items():
+        theirs = [eid for eid in itertools.chain(ov.new.get(kind, ()), ov.defined) if eid.startswith(f"{kind}:")]
+        others = [ct.kinds[kind] for ct in ov.compiled if kind in ct.kinds]
+        if not theirs and not others:
+            continue
+        mine = set(ck.entities.id_bytes())
+        for eid in theirs:
+            if eid.encode("utf-8") in mine:
+                raise TableError(f"{table.path}: {eid} is already defined in this registry")
+        for same_kind in others:
+            both = mine.intersection(same_kind.entities.id_bytes())
+            if both:
+                eid = min(both).decode("utf-8")
+                raise TableError(f"{table.path}: {eid} is already defined in this registry")
+    for (kind, k), owner in ov.strong.items():
+        found = table.strong_owner(kind, k)
+        if found is not None and found != owner:
+            raise TableError(f"{table.path}: the strong name {brief(k)} of {found} is already a strong name of {owner}")
+    for other in ov.compiled:
+        for kind in set(table.kinds) & set(other.kinds):
+            small, large = sorted((table, other), key=lambda t: len(t.kinds[kind].keys))
+            for k, owner in small.strong_names(kind):
+                found = large.strong_owner(kind, k)
+                if found is not None and found != owner:
+                    raise TableError(
+                        f"{table.path}: the strong name {brief(k)} of {owner} is already a strong name of {found}"
+                    )
+
+
 def _pack_paths(load: Callable[[], Any], label: str, target: str) -> list[str]:
     """The paths an alias pack's callable returns; anything that goes wrong
     (the import, the call, the value) is a :class:`TableError` naming the pack."""
@@ -465,14 +469,7 @@ def _default_registry() -> Registry:
     return geonorm.default_registry
 
 
-def _registry_with(overlay: Overlay, compiled: tuple[tuple[str, str], ...] = ()) -> Registry:
+def _registry_with(overlay: Overlay) -> Registry:
     registry = Registry()
-    tables = []
-    for path, digest in compiled:
-        table = read_compiled(path)
-        if table.digest != digest:
-            raise TableError(f"{path}: not the compiled table this registry was pickled with (it changed)")
-        tables.append(table)
-    registry._compiled = tuple(tables)
     registry._ov = overlay
     return registry

@@ -219,27 +219,31 @@ class Resolution:
     (``_ov``, which :class:`~geonorm.Registry` keeps)."""
 
     _ov: Overlay
-    #: Compiled tables loaded into the registry, oldest first.
-    _compiled: tuple[CompiledTable, ...] = ()
     #: The fast path's views with the compiled tables' (per kinds asked
-    #: for), and the shipped views they were made from.
-    _compiled_views: dict[tuple[str, ...], tuple[_Views, _Views]]
+    #: for), and the shipped views and compiled tables they were made from.
+    _compiled_views: dict[tuple[str, ...], tuple[_Views, tuple[CompiledTable, ...], _Views]]
+
+    @property
+    def _compiled(self) -> tuple[CompiledTable, ...]:
+        """Compiled tables loaded into the registry, oldest first."""
+        return self._ov.compiled
 
     def _views_of(self, kinds: tuple[str, ...]) -> _Views:
         """The fast path's views of ``kinds``: the shipped tables', then the
         compiled tables' of the same kinds."""
         shipped = DERIVED.get(kinds) or _views(kinds)
-        if not self._compiled:
+        compiled = self._ov.compiled
+        if not compiled:
             return shipped
         cached = self._compiled_views.get(kinds)
-        if cached is not None and cached[0] is shipped:
-            return cached[1]
+        if cached is not None and cached[0] is shipped and cached[1] is compiled:
+            return cached[2]
         views = shipped + tuple(
             (kind, ck.keys, ck.keys.plain, ck.entities, None if kind in _PLAIN_KEYS else SPECS[kind].refine, False)
             for kind in kinds
             for ck in self._compiled_of(kind)
         )
-        self._compiled_views[kinds] = (shipped, views)
+        self._compiled_views[kinds] = (shipped, compiled, views)
         return views
 
     def _compiled_of(self, kind: str) -> list[CompiledKind]:
@@ -309,21 +313,32 @@ class Resolution:
         return extra.get(ent.id, ent) if extra else ent
 
     def _collect(
-        self, table: _Table | CompiledKind, qkey: str, folded: str, metonyms: bool, found: dict[str, _Hit]
+        self,
+        tables: list[_Table | CompiledKind],
+        qkey: str,
+        folded: str,
+        metonyms: bool,
+        found: dict[str, _Hit],
     ) -> None:
+        """Offer what the key ``qkey`` names in ``tables`` (one kind's: the
+        shipped table first, then its compiled tables), then among the
+        registry's additions of the kind, in that order (the first of equal
+        hits of one entity gives the alias)."""
         ov = self._ov
-        if ov.blocked and qkey in ov.blocked.get(table.kind, ()):
+        kind = tables[0].kind
+        if ov.blocked and qkey in ov.blocked.get(kind, ()):
             return
-        for entry in entries_of(table.keys.get(qkey, ())):
-            etype = (entry >> _TYPE_SHIFT) & _TYPE_MASK
-            if etype in ix.METONYM_TYPES and not metonyms:
-                continue
-            entity = self._entity(table, entry >> _ENTITY_SHIFT)
-            alias = entity.alias_at((entry >> _ALIAS_SHIFT) & _ALIAS_MASK)
-            if entry & 1 and not _as_written(alias, folded.replace(" ", "")):
-                continue  # an acronym, and the text was not written in capitals
-            _offer(found, entity, etype, alias)
-        extra = ov.keys.get(table.kind) if isinstance(table, _Table) else None  # layered over the shipped table
+        for table in tables:
+            for entry in entries_of(table.keys.get(qkey, ())):
+                etype = (entry >> _TYPE_SHIFT) & _TYPE_MASK
+                if etype in ix.METONYM_TYPES and not metonyms:
+                    continue
+                entity = self._entity(table, entry >> _ENTITY_SHIFT)
+                alias = entity.alias_at((entry >> _ALIAS_SHIFT) & _ALIAS_MASK)
+                if entry & 1 and not _as_written(alias, folded.replace(" ", "")):
+                    continue  # an acronym, and the text was not written in capitals
+                _offer(found, entity, etype, alias)
+        extra = ov.keys.get(kind)
         if extra:
             for eid, alias, etype in extra.get(qkey, ()):
                 if etype in ix.METONYM_TYPES and not metonyms:
@@ -354,16 +369,14 @@ class Resolution:
         # same keys, as a registry's additions are.
         tables: list[_Table | CompiledKind] = [shipped, *self._compiled_of(kind)] if self._compiled else [shipped]
         found: dict[str, _Hit] = {}
-        for table in tables:
-            self._collect(table, qkey, folded, metonyms, found)
+        self._collect(tables, qkey, folded, metonyms, found)
         if not found:
             if alts is None:
                 # Derived over the shipped keys (a person's initials, other
                 # word orders): for additions and compiled tables too.
                 alts = spec.query_keys(text, qkey, shipped.keys, common)
             for alt in alts:
-                for table in tables:
-                    self._collect(table, alt, folded, metonyms, found)
+                self._collect(tables, alt, folded, metonyms, found)
                 if found and not isinstance(alts, Together):
                     break  # keys in turn: the first that names something
         if not found:
@@ -563,12 +576,15 @@ class Resolution:
                 if score > best_score:
                     best, best_score, tie = entities[entry >> _ENTITY_SHIFT], score, False
                     continue
+                if not own and score == best_score and entities[entry >> _ENTITY_SHIFT].id == best.id:  # type: ignore[union-attr]
+                    # The best entity again: a compiled table keeps every
+                    # alias of an entity under a key ("KAL" and "Kal"), and
+                    # the additions may name one of its entities too.
+                    continue
                 # A tie, or a worse entry: the rest of this table's entries
                 # (sorted best first) cannot change the answer ("central
-                # bank": one for each of dozens of countries). An entity
-                # seen in another table (a compiled one's, which the
-                # additions name too) is no tie with itself.
-                tie = tie or (score == best_score and (own or entities[entry >> _ENTITY_SHIFT].id != best.id))  # type: ignore[union-attr]
+                # bank": one for each of dozens of countries).
+                tie = tie or score == best_score
                 break
             if not layered or not extra:
                 continue

@@ -7,8 +7,11 @@ from __future__ import annotations
 import json
 import pickle
 import random
+import subprocess
+import sys
 import textwrap
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -71,6 +74,25 @@ origin = "IN"
 manufacturer = "organisation:kestrel-arms"
 designations = ["KX-9", "KX9"]
 
+[[organisation]]
+id = "organisation:zed-two"
+name = "Zed Two"
+type = "company"
+aliases = ["ZTW"]
+weak_aliases = ["Ztw"]
+
+[[organisation]]
+id = "organisation:qrx-labs"
+name = "Qrx Labs"
+type = "company"
+aliases = ["QRX", "Qrx"]
+
+[[weapon]]
+id = "weapon:s-400"
+name = "S-400 Triumf"
+category = "air_defence_system"
+designations = ["ZQ-77"]
+
 [[country]]
 id = "country:GB"
 aliases = ["Blighty"]
@@ -113,7 +135,7 @@ def tables(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, Path]:
     (d / "tricky.toml").write_text(textwrap.dedent(_TRICKY), encoding="utf-8")
     (d / "many.toml").write_text(_synthetic(400), encoding="utf-8")
     counts = geonorm.compile_table([d / "tricky.toml", d / "many.toml"], d / "all.compiled")
-    assert counts == {"organisation": 204, "person": 202, "weapon": 1}
+    assert counts == {"organisation": 206, "person": 202, "weapon": 1}
     return d / "tricky.toml", d / "many.toml", d / "all.compiled"
 
 
@@ -183,6 +205,10 @@ def test_ambiguity_and_case_rules_hold(both: tuple[Registry, Registry]) -> None:
     assert fast.resolve("Georgia", kind="country") is None  # the table's not-list
     assert fast.resolve("Blighty").id == "country:GB"  # type: ignore[union-attr]
     assert fast.resolve("Oil Co of India").id == "organisation:ongc"  # type: ignore[union-attr]
+    assert fast.resolve("ZQ-77").id == "weapon:s-400"  # a shipped entity's name given in a definition
+    # One entity's aliases under one key ("QRX", "Qrx"): each counts.
+    assert fast.resolve("qrx").id == fast.resolve("QRX").id == "organisation:qrx-labs"  # type: ignore[union-attr]
+    assert fast.resolve("ztw").id == "organisation:zed-two"  # type: ignore[union-attr]  # the weak "Ztw"
     assert geonorm.resolve("Kestrel Arms") is None  # other registries untouched
 
 
@@ -225,6 +251,69 @@ def test_later_additions_layer_over_a_compiled_table(tables: tuple[Path, Path, P
     assert [m.entity.id for m in reg.extract("Kestrel Defence won.")] == ["organisation:kestrel-arms"]
 
 
+def test_additions_to_a_compiled_entity_keep_ties_and_ids(tables: tuple[Path, Path, Path]) -> None:
+    loaded = Registry()
+    loaded.load(tables[0])
+    fast = Registry()
+    fast.load_compiled(tables[2])
+    for reg in (loaded, fast):
+        reg.add_alias("organisation:kestrel-arms", "kestrel", weak=True)  # Kestrel Bank's weak name too
+        assert reg.resolve("Kestrel") is None
+        with pytest.raises(TableError, match="duplicate id"):
+            reg.add("organisation", id="organisation:kestrel-arms", name="Another", type="company")
+    want = [(m.entity.id, m.score, m.how, m.alias) for m in loaded.candidates("Kestrel")]
+    assert [(m.entity.id, m.score, m.how, m.alias) for m in fast.candidates("Kestrel")] == want
+
+
+def test_a_second_table_may_not_reuse_a_strong_name(tmp_path: Path) -> None:
+    for n, eid in enumerate(("organisation:alpha-one", "organisation:beta-two")):
+        (tmp_path / f"{n}.toml").write_text(
+            f'[[organisation]]\nid = "{eid}"\nname = "Quorra Group"\ntype = "company"\n', encoding="utf-8"
+        )
+        geonorm.compile_table([tmp_path / f"{n}.toml"], tmp_path / f"{n}.compiled")
+    reg = Registry()
+    reg.load_compiled(tmp_path / "0.compiled")
+    with pytest.raises(TableError, match="already a strong name of organisation:alpha-one"):
+        reg.load_compiled(tmp_path / "1.compiled")
+    assert reg.resolve("Quorra Group").id == "organisation:alpha-one"  # type: ignore[union-attr]
+
+
+def test_a_long_chain_of_parents_is_built(tmp_path: Path) -> None:
+    rows = ['[[organisation]]\nid = "organisation:link-0"\nname = "Link Zero"\ntype = "company"\n']
+    rows += [
+        f'[[organisation]]\nid = "organisation:link-{i}"\nname = "Link Number {i}"\ntype = "company"\n'
+        f'parent = "organisation:link-{i - 1}"\n'
+        for i in range(1, 1500)
+    ]
+    (tmp_path / "chain.toml").write_text("\n".join(rows), encoding="utf-8")
+    geonorm.compile_table([tmp_path / "chain.toml"], tmp_path / "chain.compiled")
+    reg = Registry()
+    reg.load_compiled(tmp_path / "chain.compiled")
+    last = reg.resolve("Link Number 1499")
+    depth = 0
+    while last is not None and last.parent is not None:  # type: ignore[attr-defined]
+        last, depth = last.parent, depth + 1  # type: ignore[attr-defined]
+    assert depth == 1499 and last is not None and last.id == "organisation:link-0"
+
+
+_FRESH = """
+import sys, geonorm
+reg = geonorm.Registry()
+reg.load_compiled(sys.argv[1])
+print(reg.resolve("Gazprom"), reg.resolve("Gazprom PJSC"))
+"""
+
+
+def test_a_not_list_is_keyed_as_a_load_keys_it(tmp_path: Path) -> None:
+    # In a fresh process, where the organisations' legal forms are not yet loaded.
+    (tmp_path / "not.toml").write_text('[[not_organisation]]\nnames = ["Gazprom PJSC"]\n', encoding="utf-8")
+    geonorm.compile_table([tmp_path / "not.toml"], tmp_path / "not.compiled")
+    done = subprocess.run(
+        [sys.executable, "-c", _FRESH, str(tmp_path / "not.compiled")], capture_output=True, text=True, check=True
+    )
+    assert done.stdout.split() == ["None", "None"]
+
+
 def test_a_second_load_of_the_same_ids_is_refused_whole(tables: tuple[Path, Path, Path]) -> None:
     reg = Registry()
     reg.load_compiled(tables[2])
@@ -238,9 +327,13 @@ def test_a_second_load_of_the_same_ids_is_refused_whole(tables: tuple[Path, Path
     assert len(reg2._compiled) == 0
 
 
-def test_pickled_registry_reads_the_same_file(tables: tuple[Path, Path, Path]) -> None:
+def test_pickled_registry_reads_the_same_file(
+    tables: tuple[Path, Path, Path], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.chdir(tables[2].parent)
     reg = Registry()
-    reg.load_compiled(tables[2])
+    reg.load_compiled(tables[2].name)  # a relative path
+    monkeypatch.chdir(tmp_path)
     again = pickle.loads(pickle.dumps(reg))
     assert again.resolve("KX9").id == "weapon:kx-9-kestrel"  # type: ignore[union-attr]
     assert again.resolve("Blighty").id == "country:GB"  # type: ignore[union-attr]
@@ -268,21 +361,110 @@ def test_a_file_that_is_not_a_sound_compiled_table_is_refused(
     assert reg.resolve("Kestrel Arms") is None
 
 
-def test_a_consistent_but_malformed_body_is_refused(tables: tuple[Path, Path, Path], tmp_path: Path) -> None:
+_BLOCKS = ("entity_bytes", "key_bytes", "value_bytes", "several_bytes")
+
+
+def _forge(data: bytes, kind: str, block: str | tuple[str, ...], edit: Any) -> bytes:
+    """``data`` (a compiled table) with one block of one kind edited, its
+    sizes and digest made consistent again: only the checks of the content
+    can refuse it."""
     import hashlib
 
-    data = tables[2].read_bytes()
     newline = data.index(b"\n")
     head = json.loads(data[:newline])
-    body = data[newline + 1 :].replace(b"\t16\n", b"\t99999999999\n", 1)  # the first kind's keys
-    head["kinds"]["organisation"]["key_bytes"] += len(body) - (len(data) - newline - 1)
+    parts: list[bytes] = []
+    at = newline + 1
+    for k, sizes in head["kinds"].items():
+        for name in _BLOCKS:
+            part = data[at : at + sizes[name]]
+            at += sizes[name]
+            if k == kind and (name == block or name in block):
+                part = edit(part)
+                sizes[name] = len(part)
+            parts.append(part)
+    body = b"".join(parts)
     head["sha256"] = hashlib.sha256(body).hexdigest()
+    return json.dumps(head).encode() + b"\n" + body
+
+
+def _first_single(part: bytes, value: bytes) -> bytes:
+    """The value block with its first entry that is not "several" replaced."""
+    at = next(i for i in range(0, len(part), 17) if part[i : i + 16] != b"ffffffffffffffff")
+    return part[:at] + value + part[at + 16 :]
+
+
+def _swap_lines(part: bytes, i: int, j: int) -> bytes:
+    lines = part.split(b"\n")
+    lines[i], lines[j] = lines[j], lines[i]
+    return b"\n".join(lines)
+
+
+@pytest.mark.parametrize(
+    ("kind", "block", "edit", "message"),
+    [
+        # An entry of an unknown type (31), of an entity past the end.
+        ("organisation", "value_bytes", lambda b: _first_single(b, b"%016x" % (31 << 1)), "unknown type"),
+        ("organisation", "value_bytes", lambda b: _first_single(b, b"%016x" % (999_999 << 20)), "the table lacks"),
+        # "Several entries" with none listed; a listed entry that is -1.
+        ("organisation", "value_bytes", lambda b: _first_single(b, b"ffffffffffffffff"), "whose entries it does not"),
+        ("organisation", "several_bytes", lambda b: b.replace(b",", b",-1,", 1), "no entries"),
+        # Entity lines out of order, or of another kind.
+        ("organisation", "entity_bytes", lambda b: _swap_lines(b, 0, 1), "sorted by id"),
+        ("organisation", "entity_bytes", lambda b: b"person:aa\t{}\n" + b.split(b"\n", 1)[1], "of the kind"),
+        # Keys and their entries in another order than the trie's (as another
+        # marisa-trie might number them): read in this trie's order.
+        ("organisation", ("key_bytes", "value_bytes"), lambda b: _swap_lines(b, 3, 300), None),
+        ("organisation", "key_bytes", lambda b: b + b"extra\n", "do not hold"),
+    ],
+)
+def test_a_consistent_but_malformed_body_is_refused_or_read_right(
+    tables: tuple[Path, Path, Path],
+    tmp_path: Path,
+    kind: str,
+    block: str | tuple[str, ...],
+    edit: Any,
+    message: str | None,
+) -> None:
+    data = tables[2].read_bytes()
     bad = tmp_path / "bad.compiled"
-    bad.write_bytes(json.dumps(head).encode() + b"\n" + body)
-    if body == data[newline + 1 :]:
-        pytest.skip("no entry of that value to change")
-    with pytest.raises(TableError, match="names an entity the table lacks"):
+    forged = _forge(data, kind, block, edit)
+    assert forged != data
+    bad.write_bytes(forged)
+    if message is None:
+        # Keys in an order this trie does not number them in: read in its order.
+        reg = Registry()
+        reg.load_compiled(bad)
+        fast = Registry()
+        fast.load_compiled(tables[2])
+        for e in fast.entities("organisation"):
+            assert reg.resolve(e.name) == fast.resolve(e.name), e.name
+        return
+    with pytest.raises(TableError, match=message):
         read_compiled(bad)
+
+
+def test_a_malformed_header_or_entity_line_is_a_table_error(tables: tuple[Path, Path, Path], tmp_path: Path) -> None:
+    data = tables[2].read_bytes()
+    newline = data.index(b"\n")
+    bad = tmp_path / "bad.compiled"
+    head = json.loads(data[:newline])
+    for rest in ([], "x", {"records": [["organisation", "organisation:ongc", {"aliases": "x"}]], "not": {}}):
+        bad.write_bytes(json.dumps({**head, "rest": rest}).encode() + data[newline:])
+        with pytest.raises(TableError, match="malformed header"):
+            read_compiled(bad)
+    bad.write_bytes(b"[" * 100_000 + b"\n")
+    with pytest.raises(TableError):
+        read_compiled(bad)
+    # An entity line that is not JSON, or refers to nothing: refused when built.
+    for line in (
+        b"organisation:kestrel-arms\tnot json\n",
+        b'organisation:kestrel-arms\t{"name":"K","aliases":["K"],"type":"company","parent":"organisation:nowhere"}\n',
+    ):
+        bad.write_bytes(_forge(data, "organisation", "entity_bytes", lambda b, line=line: line + b.split(b"\n", 1)[1]))
+        reg = Registry()
+        reg.load_compiled(bad)
+        with pytest.raises(TableError, match="compiled table"):
+            reg.get("organisation:kestrel-arms")
 
 
 def test_invalid_tables_are_not_compiled(tmp_path: Path) -> None:
