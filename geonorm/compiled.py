@@ -33,7 +33,9 @@ loading it runs no code and reads no pickle.
 
 from __future__ import annotations
 
+import itertools
 import json
+import operator
 import os
 import re
 import sys
@@ -66,7 +68,9 @@ VERSION: Final = 1
 #: Entities built from their lines and kept, per kind of a compiled table.
 ENTITY_CACHE_SIZE: Final = 65_536
 _SEVERAL: Final = -1  # in the entry array: the key has several entries, kept in a dict
-_SPLIT = re.compile(r"[\t\n]")
+_FIRST = operator.itemgetter(0)
+_SECOND = operator.itemgetter(1)
+_PLUS_ONE = (1).__add__
 _T = TypeVar("_T")
 
 
@@ -95,7 +99,9 @@ class CompiledKeys(Mapping[str, ix.Entries]):
         # file edited to swap two would otherwise give wrong answers), and
         # where the order differs (another marisa-trie may number the keys
         # otherwise) put the entries in this trie's order.
-        if any(keys[i] != k for k, i in trie.iteritems()):
+        # (C-level iteration: a generator here would cost a second a million keys.)
+        in_trie, ids = itertools.tee(trie.iteritems())
+        if any(map(str.__ne__, map(keys.__getitem__, map(_SECOND, ids)), map(_FIRST, in_trie))):
             ordered = array("q", bytes(8 * len(keys)))
             for k, v in zip(keys, values, strict=True):
                 ordered[trie.key_id(k)] = v
@@ -174,8 +180,9 @@ class _EntityLines(Sequence[Entity]):
     so an id is found by bisection."""
 
     def __init__(self, kind: str, block: bytes, count: int) -> None:
-        starts = [0, *(m.end() for m in re.finditer(b"\n", block))]
-        if len(starts) != count + 1 or (count and starts[-1] != len(block)):
+        starts = array("Q", [0])
+        starts.extend(itertools.accumulate(map(_PLUS_ONE, map(len, block.split(b"\n")[:-1]))))
+        if len(starts) != count + 1 or (count and starts[-1] != len(block)) or block[-1:] not in (b"\n", b""):
             raise TableError(f"the {kind} block does not hold {count:,} lines")
         ids = re.findall(rb"^([^\t\n]*)\t", block, re.MULTILINE)
         prefix = f"{kind}:".encode()
@@ -189,7 +196,7 @@ class _EntityLines(Sequence[Entity]):
         del ids
         self.kind = kind
         self._block = block
-        self._starts = array("Q", starts)
+        self._starts = starts
         self._cache: OrderedDict[int, Entity] = OrderedDict()
         self._lock = threading.Lock()
         self._others: Callable[[str], Entity | None] | None = None  # set by read_compiled
