@@ -2,33 +2,37 @@
 loaded in seconds into a compact form.
 
 :func:`compile_table` reads TOML table files (the format that
-:meth:`Registry.load <geonorm.Registry.load>` reads), validates them exactly
+:meth:`Registry.load <geonorm.Registry.load>` reads), validates them together
 as a load does, and writes one text file: a JSON header line, then, for each
-kind with new entities, three blocks of lines:
+kind with new entities, four blocks of lines:
 
-* ``<id>\\t<entity as JSON>``, one per entity, sorted by id (the entity's
+* ``<id>\t<entity as JSON>``, one per entity, sorted by id (the entity's
   index is its line number in the block);
-* ``<key>\\t<entry>``, one per normalisation key with one entry, where the
-  entry packs the entity's index, the alias's index among its aliases, the
-  entry type and the acronym bit as :mod:`geonorm.index` packs the shipped
-  keys' entries;
-* ``<key>\\t<entry>,<entry>...`` for the keys with several entries, best
-  first.
+* ``<key>``, one per normalisation key, in the order in which a MARISA trie
+  of them built with :data:`TRIE_OPTIONS` numbers them;
+* the entry of each of those keys, in the same order, as 16 hexadecimal
+  digits (a 64-bit two's complement integer): the entity's index, the
+  alias's index among its aliases, the entry type and the acronym bit,
+  packed as :mod:`geonorm.index` packs the shipped keys' entries, or -1 for
+  a key with several entries;
+* ``<key>\t<entry>,<entry>...`` for each key with several entries, best
+  first (in decimal).
 
 The header names the format, the geonorm version that wrote it (its keys
 are that version's normalisation, so another version refuses the file), the
-byte length of every block and a SHA-256 digest of the body; names that the
-tables add to shipped entities and their ``[[not_<kind>]]`` lists travel in
-the header as table data and are applied as :meth:`Registry.load
-<geonorm.Registry.load>` would apply them.
+byte length of every block and a SHA-256 digest of the body; the names the
+tables give shipped entities, and their ``[[not_<kind>]]`` lists, travel in
+the header and are applied as :meth:`Registry.load <geonorm.Registry.load>`
+would apply them.
 
 :func:`read_compiled` loads such a file without building a Python object
-per entity or per key: the keys go into a MARISA trie (marisa-trie) with
-their entries in an integer array (the key block is written in the trie's
-own id order, so the array is the block's values as they stand), and the
-entity lines stay one bytes object, each entity built from its line when a
-look-up returns it and kept in a bounded cache. The file is text and JSON:
-loading it runs no code and reads no pickle.
+per entity or per entry: the keys go into a MARISA trie (marisa-trie), every
+one checked against the trie's numbering, with their entries in one integer
+array read from the hexadecimal block at once; the entity lines stay one
+bytes object, each entity built from its line when an answer returns it and
+kept in a bounded cache. The file is text and JSON: loading it runs no code
+and reads no pickle, and whatever its content, a file that is not what
+:func:`compile_table` writes raises :class:`~geonorm.TableError`.
 """
 
 from __future__ import annotations
