@@ -43,7 +43,6 @@ import operator
 import os
 import re
 import sys
-import threading
 from array import array
 from bisect import bisect_left
 from collections import OrderedDict
@@ -53,10 +52,11 @@ from typing import TYPE_CHECKING, Any, Final, TypeVar, overload
 
 import attrs
 
+from . import _forksafe
 from . import index as ix
 from .kinds import SPECS
 from .model import KINDS, Entity
-from .tables import LINK_FIELDS, NAME_FIELDS, Record, TableError, TableFile, raw_entity, read_tables
+from .tables import LINK_FIELDS, NAME_FIELDS, Record, TableError, TableFile, _check_strs, raw_entity, read_tables
 from .text import brief, fold
 
 if TYPE_CHECKING:
@@ -208,7 +208,7 @@ class _EntityLines(Sequence[Entity]):
         self._block = block
         self._starts = starts
         self._cache: OrderedDict[int, Entity] = OrderedDict()
-        self._lock = threading.Lock()
+        self._lock = _forksafe.lock()
         self._others: Callable[[str], Entity | None] | None = None  # set by read_compiled
 
     def __len__(self) -> int:
@@ -264,6 +264,14 @@ class _EntityLines(Sequence[Entity]):
         if not isinstance(raw, dict):
             raise ValueError("not a JSON object")
         raw["id"] = eid.decode("utf-8")
+        name, aliases = raw.get("name"), raw.get("aliases")
+        if not isinstance(name, str) or not isinstance(aliases, list) or not all(isinstance(a, str) for a in aliases):
+            raise ValueError("its name and aliases are not strings")
+        if name not in aliases:
+            raise ValueError("its name is not among its aliases")
+        for field in _REFERENCES:
+            if field in raw and not isinstance(raw[field], str):
+                raise ValueError(f"its {field} is not an id")
         return raw
 
     def _build(self, i: int) -> Entity:
@@ -278,10 +286,8 @@ class _EntityLines(Sequence[Entity]):
             if not isinstance(target, str) or target.partition(":")[0] != self.kind:
                 break
             j = self.index_of(target)
-            if j is None:
-                raise TableError(f"compiled table: {chain[-1][1]['id']} refers to {brief(target)}, which it lacks")
-            if j in self._cache:
-                break
+            if j is None or j in self._cache:
+                break  # a shipped (or added) entity, or one built already: _find finds it
             if j in seen:
                 raise TableError(f"compiled table: the {link} links through {brief(target)} form a cycle")
             seen.add(j)
@@ -350,7 +356,7 @@ class CompiledKind:
     not_keys: frozenset[str] = frozenset()
     by_id: Mapping[str, Entity] = attrs.field(init=False)
     _fuzzy: FuzzyIndex | None = None
-    _fuzzy_lock: threading.Lock = attrs.field(factory=threading.Lock)
+    _fuzzy_lock: _forksafe.ForkSafeLock = attrs.field(factory=_forksafe.lock)
 
     def __attrs_post_init__(self) -> None:
         self.by_id = _ById(self.entities)
@@ -483,8 +489,9 @@ def _compiled_text(files: Sequence[TableFile], ov: Overlay) -> tuple[bytes, dict
             if rec.id in new_ids:
                 continue
             names = {f: [v] if isinstance(v, str) else list(v) for f, v in rec.fields.items() if f in NAME_FIELDS}
-            if names:
-                rest_records.append([rec.kind, rec.id, names])
+            if names or not rec.addition:
+                # A definition of a shipped id counts as one (an id is defined once).
+                rest_records.append([rec.kind, rec.id, names, not rec.addition])
         for kind, blocked in tf.not_names.items():
             rest_not.setdefault(kind, []).extend(blocked)
     blocks: list[bytes] = []
@@ -611,8 +618,10 @@ def _read(p: Path, shown: str) -> CompiledTable:
             )
         ):
             raise TableError("malformed header")
-        # Every block read (no more than the header says), then the digest
-        # checked, before any is parsed.
+        # Every block read (no more than the header says, nor than the file
+        # holds), then the digest checked, before any is parsed.
+        if sum(sizes[b] for sizes in layout.values() for b in _BLOCKS) != os.fstat(fh.fileno()).st_size - len(line):
+            raise TableError("damaged (its blocks do not add up to its length); recompile it")
         digest = hashlib.sha256()
         blocks: dict[str, list[bytes]] = {}
         for kind, sizes in layout.items():
@@ -663,6 +672,11 @@ def _check_entries(kind: str, values: array[int], several: Mapping[str, tuple[in
     listed = [e for entries in several.values() for e in entries]
     if any(not entries for entries in several.values()) or (listed and min(listed) < 0):
         raise TableError(f"a {kind} key has no entries")
+    scores = ix.SCORES
+    for entries in several.values():  # best first, as the look-ups read them
+        ranked = [scores.get((e >> ix.TYPE_SHIFT) & ix.TYPE_MASK, 0.0) for e in entries]
+        if ranked != sorted(ranked, reverse=True):
+            raise TableError(f"a {kind} key has its entries out of order")
     for group in (values, listed):
         if not group:
             continue
@@ -683,7 +697,8 @@ def _rest(head: Mapping[str, Any], shown: str) -> TableFile | None:
     for n, item in enumerate(rest["records"], 1):
         if not (
             isinstance(item, list)
-            and len(item) == 3
+            and len(item) == 4
+            and isinstance(item[3], bool)
             and item[0] in KINDS
             and isinstance(item[1], str)
             and item[1].startswith(f"{item[0]}:")
@@ -694,22 +709,36 @@ def _rest(head: Mapping[str, Any], shown: str) -> TableFile | None:
             )
         ):
             raise TableError("malformed header (names for shipped entities)")
-        kind, eid, names = item
-        records.append(Record(kind=kind, id=eid, fields=names, path=where, position=n, addition=True))
+        kind, eid, names, defines = item
+        for field, values in names.items():
+            _check_strs(values, f"{where}: {eid}", field)  # as a table's names are checked
+        records.append(Record(kind=kind, id=eid, fields=names, path=where, position=n, addition=not defines))
     not_names: dict[str, tuple[str, ...]] = {}
     for kind, names in rest["not"].items():
-        if kind not in KINDS or not isinstance(names, list) or not all(isinstance(x, str) for x in names):
+        if kind not in KINDS:
             raise TableError("malformed header (not-lists)")
-        not_names[kind] = tuple(names)
+        not_names[kind] = tuple(_check_strs(names, f"{where}: not_{kind}", "names"))
     if not records and not not_names:
         return None
     return TableFile(path=where, as_of=None, records=tuple(records), language=None, not_names=not_names, extra={})
 
 
-def _others_of(table: CompiledTable) -> Callable[[str], Entity | None]:
+def _others_of(table: CompiledTable, before: Mapping[str, Entity] | None = None) -> Callable[[str], Entity | None]:
+    """How the entities of ``table`` find those they refer to: the
+    registry's versions of them when it was loaded (``before``), as a load
+    builds new entities with the registry's versions, then the table's own,
+    then the shipped ones."""
     from .shipped import lookup
 
     def find(entity_id: str) -> Entity | None:
-        return table.get(entity_id) or lookup(entity_id)
+        return (before.get(entity_id) if before else None) or table.get(entity_id) or lookup(entity_id)
 
     return find
+
+
+def refer_through(table: CompiledTable, before: Mapping[str, Entity]) -> None:
+    """Make the entities of ``table`` refer to the versions of other
+    entities in ``before`` (a registry's additions, when the table is
+    loaded into it)."""
+    for ck in table.kinds.values():
+        ck.entities._others = _others_of(table, before)

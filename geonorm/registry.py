@@ -21,7 +21,7 @@ import attrs
 from . import _forksafe
 from . import index as ix
 from ._gcpause import collector_paused
-from .compiled import CompiledTable, read_compiled
+from .compiled import CompiledTable, read_compiled, refer_through
 from .extraction.matcher import matcher
 from .extraction.mentions import scan_text
 from .model import KINDS, Country, Currency, Entity, Organisation, Person, Weapon
@@ -222,6 +222,8 @@ class Registry(Resolution):
         with self._lock, collector_paused():
             ov = self._ov
             _check_new(table, ov)
+            if ov.entities:
+                refer_through(table, ov.entities)
             new = attrs.evolve(ov, compiled=(*ov.compiled, table))
             if rest is not None:
                 new = new.extend([rest], self._lookup)

@@ -87,6 +87,18 @@ name = "Qrx Labs"
 type = "company"
 aliases = ["QRX", "Qrx"]
 
+[[organisation]]
+id = "organisation:kestrel-oil"
+name = "Kestrel Oil Works"
+type = "company"
+parent = "organisation:ongc"
+
+[[weapon]]
+id = "weapon:kx-400"
+name = "KX-400 Kestrel"
+category = "surface_to_air_missile"
+family = "weapon:s-400"
+
 [[weapon]]
 id = "weapon:s-400"
 name = "S-400 Triumf"
@@ -135,7 +147,7 @@ def tables(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, Path]:
     (d / "tricky.toml").write_text(textwrap.dedent(_TRICKY), encoding="utf-8")
     (d / "many.toml").write_text(_synthetic(400), encoding="utf-8")
     counts = geonorm.compile_table([d / "tricky.toml", d / "many.toml"], d / "all.compiled")
-    assert counts == {"organisation": 206, "person": 202, "weapon": 1}
+    assert counts == {"organisation": 207, "person": 202, "weapon": 2}
     return d / "tricky.toml", d / "many.toml", d / "all.compiled"
 
 
@@ -216,7 +228,14 @@ def test_entities_references_and_get(both: tuple[Registry, Registry]) -> None:
     loaded, fast = both
     assert sorted(e.id for e in fast.entities()) == sorted(e.id for e in loaded.entities())
     assert len(fast.organisations) == len(loaded.organisations)
-    for eid in ("organisation:kestrel-arms-east", "person:mira-talovin", "weapon:kx-9-kestrel", "organisation:ongc"):
+    for eid in (
+        "organisation:kestrel-arms-east",
+        "organisation:kestrel-oil",  # its parent is shipped
+        "person:mira-talovin",
+        "weapon:kx-9-kestrel",
+        "weapon:kx-400",  # its family is shipped
+        "organisation:ongc",
+    ):
         assert fast.get(eid) == loaded.get(eid)
     east = fast.get("organisation:kestrel-arms-east")
     assert east is not None and east.parent is not None and east.parent.country == geonorm.get("country:IN")
@@ -263,6 +282,38 @@ def test_additions_to_a_compiled_entity_keep_ties_and_ids(tables: tuple[Path, Pa
             reg.add("organisation", id="organisation:kestrel-arms", name="Another", type="company")
     want = [(m.entity.id, m.score, m.how, m.alias) for m in loaded.candidates("Kestrel")]
     assert [(m.entity.id, m.score, m.how, m.alias) for m in fast.candidates("Kestrel")] == want
+
+
+def test_a_shipped_id_defined_in_a_table_is_defined_once(tables: tuple[Path, Path, Path]) -> None:
+    loaded = Registry()
+    loaded.load(tables[0])
+    fast = Registry()
+    fast.load_compiled(tables[2])
+    for reg in (loaded, fast):
+        with pytest.raises(TableError, match="duplicate id"):
+            reg.add("weapon", id="weapon:s-400", name="S-400 Again", category="air_defence_system")
+    only = tables[0].parent / "s400.toml"
+    only.write_text(
+        '[[weapon]]\nid = "weapon:s-400"\nname = "S-400 Triumf"\ncategory = "air_defence_system"\n'
+        'designations = ["ZQ-77"]\n',
+        encoding="utf-8",
+    )
+    geonorm.compile_table([only], only.with_suffix(".compiled"))
+    again = Registry()
+    again.load(only)
+    with pytest.raises(TableError, match="duplicate id"):
+        again.load_compiled(only.with_suffix(".compiled"))
+
+
+def test_references_are_the_registry_s_versions_when_loaded(tables: tuple[Path, Path, Path]) -> None:
+    loaded, fast = Registry(), Registry()
+    for reg in (loaded, fast):
+        reg.add_alias("organisation:ongc", "Oil and Natural Gas Corp of India")
+    loaded.load(tables[0])
+    fast.load_compiled(tables[2])
+    child = fast.get("organisation:kestrel-oil")
+    assert child == loaded.get("organisation:kestrel-oil")
+    assert "Oil and Natural Gas Corp of India" in child.parent.aliases  # type: ignore[union-attr]
 
 
 def test_a_second_table_may_not_reuse_a_strong_name(tmp_path: Path) -> None:
@@ -393,6 +444,21 @@ def _first_single(part: bytes, value: bytes) -> bytes:
     return part[:at] + value + part[at + 16 :]
 
 
+def _reverse_first_several(part: bytes) -> bytes:
+    """The several-entries block with the first list of entries of unequal
+    scores put worst first."""
+    from geonorm import index as ix
+
+    lines = part.split(b"\n")
+    for n, line in enumerate(lines):
+        k, _, packed = line.partition(b"\t")
+        entries = [int(e) for e in packed.split(b",")] if packed else []
+        if len({ix.SCORES[(e >> 1) & 31] for e in entries}) > 1:
+            lines[n] = k + b"\t" + b",".join(b"%d" % e for e in reversed(entries))
+            return b"\n".join(lines)
+    raise AssertionError("no key with entries of unequal scores")
+
+
 def _swap_lines(part: bytes, i: int, j: int) -> bytes:
     lines = part.split(b"\n")
     lines[i], lines[j] = lines[j], lines[i]
@@ -415,6 +481,8 @@ def _swap_lines(part: bytes, i: int, j: int) -> bytes:
         # marisa-trie might number them): read in this trie's order.
         ("organisation", ("key_bytes", "value_bytes"), lambda b: _swap_lines(b, 3, 300), None),
         ("organisation", "key_bytes", lambda b: b + b"extra\n", "do not hold"),
+        # Several entries not best first.
+        ("organisation", "several_bytes", _reverse_first_several, "out of order"),
     ],
 )
 def test_a_consistent_but_malformed_body_is_refused_or_read_right(
@@ -455,9 +523,15 @@ def test_a_malformed_header_or_entity_line_is_a_table_error(tables: tuple[Path, 
     bad.write_bytes(b"[" * 100_000 + b"\n")
     with pytest.raises(TableError):
         read_compiled(bad)
+    person = {**head["kinds"]["person"], "entity_bytes": 2**62}
+    bad.write_bytes(json.dumps({**head, "kinds": {**head["kinds"], "person": person}}).encode() + data[newline:])
+    with pytest.raises(TableError, match="do not add up"):
+        read_compiled(bad)
     # An entity line that is not JSON, or refers to nothing: refused when built.
     for line in (
         b"organisation:kestrel-arms\tnot json\n",
+        b'organisation:kestrel-arms\t{"name":"K","aliases":"K","type":"company"}\n',
+        b'organisation:kestrel-arms\t{"name":7,"aliases":[7],"type":"company"}\n',
         b'organisation:kestrel-arms\t{"name":"K","aliases":["K"],"type":"company","parent":"organisation:nowhere"}\n',
     ):
         bad.write_bytes(_forge(data, "organisation", "entity_bytes", lambda b, line=line: line + b.split(b"\n", 1)[1]))
