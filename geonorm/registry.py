@@ -27,7 +27,7 @@ from .extraction.mentions import scan_text
 from .model import KINDS, Country, Currency, Entity, Organisation, Person, Weapon
 from .offices import PeopleResolver
 from .overlay import Overlay
-from .resolution import _NO_ADDITIONS, MAX_TEXT_LENGTH, Resolution
+from .resolution import _NO_ADDITIONS, MAX_TEXT_LENGTH, Resolution, _compiled_of
 from .resolvers import KindResolver
 from .shipped import available_kinds
 from .shipped import table as _shipped
@@ -103,19 +103,19 @@ class Registry(Resolution):
         >>> [(m.text, m.entity.id) for m in mine.extract("In Blighty, the pound fell against the dollar.")]
         [('Blighty', 'country:GB'), ('pound', 'currency:GBP'), ('dollar', 'currency:USD')]
         """
-        ov = self._ov
-        if (ov is _NO_ADDITIONS or not ov) and not self._compiled:
+        ov = self._ov  # read once: an addition made meanwhile is all in it or not at all
+        if (ov is _NO_ADDITIONS or not ov) and not ov.compiled:
             return scan_text(matcher(), text, kinds=kinds, metonyms=metonyms)
         built = self._text_matcher
         if built is None or built[0] is not ov:
             with collector_paused():  # a large build of objects that live on (see _gcpause)
                 names = {
-                    (eid, alias): (self._lookup(eid), alias, etype)
+                    (eid, alias): (self._any_entity(eid, ov), alias, etype)
                     for kind_keys in ov.keys.values()
                     for entries in kind_keys.values()
                     for eid, alias, etype in entries
                 }
-                for ct in self._compiled:
+                for ct in ov.compiled:
                     for ck in ct.kinds.values():
                         for entries in ck.keys.entries():
                             for entry in entries:
@@ -182,7 +182,7 @@ class Registry(Resolution):
                 yield ov.entities.get(ent.id, ent)
             for eid in ov.new.get(k, ()):
                 yield ov.entities[eid]
-            for ck in self._compiled_of(k):
+            for ck in _compiled_of(ov, k):
                 for ent in ck.entities:
                     yield ov.entities.get(ent.id, ent)
 

@@ -105,6 +105,11 @@ def _views(kinds: tuple[str, ...]) -> _Views:
     return views
 
 
+def _compiled_of(ov: Overlay, kind: str) -> list[CompiledKind]:
+    """The compiled tables of ``ov``: their entities and keys of ``kind``, oldest first."""
+    return [ct.kinds[kind] for ct in ov.compiled if kind in ct.kinds]
+
+
 def _offer(found: dict[str, _Hit], entity: Entity, etype: int, alias: str, fuzzy_factor: float = 0.0) -> None:
     score = ix.SCORES[etype]
     if fuzzy_factor:
@@ -228,11 +233,11 @@ class Resolution:
         """Compiled tables loaded into the registry, oldest first."""
         return self._ov.compiled
 
-    def _views_of(self, kinds: tuple[str, ...]) -> _Views:
+    def _views_of(self, kinds: tuple[str, ...], ov: Overlay) -> _Views:
         """The fast path's views of ``kinds``: the shipped tables', then the
         compiled tables' of the same kinds."""
         shipped = DERIVED.get(kinds) or _views(kinds)
-        compiled = self._ov.compiled
+        compiled = ov.compiled
         if not compiled:
             return shipped
         cached = self._compiled_views.get(kinds)
@@ -241,18 +246,21 @@ class Resolution:
         views = shipped + tuple(
             (kind, ck.keys, ck.keys.plain, ck.entities, None if kind in _PLAIN_KEYS else SPECS[kind].refine, False)
             for kind in kinds
-            for ck in self._compiled_of(kind)
+            for ck in _compiled_of(ov, kind)
         )
         self._compiled_views[kinds] = (shipped, compiled, views)
         return views
 
     def _compiled_of(self, kind: str) -> list[CompiledKind]:
         """The compiled tables' entities and keys of ``kind``, oldest first."""
-        return [ct.kinds[kind] for ct in self._compiled if kind in ct.kinds]
+        return _compiled_of(self._ov, kind)
 
-    def _any_entity(self, entity_id: str) -> Entity | None:
-        """The registry's entity with this id: added, shipped or compiled."""
-        extra = self._ov.entities.get(entity_id)
+    def _any_entity(self, entity_id: str, ov: Overlay | None = None) -> Entity | None:
+        """The registry's entity with this id: added, shipped or compiled
+        (in ``ov``, the registry's overlay as a look-up read it once)."""
+        if ov is None:
+            ov = self._ov
+        extra = ov.entities.get(entity_id)
         if extra is not None:
             return extra
         kind = entity_id.partition(":")[0]
@@ -260,7 +268,7 @@ class Resolution:
             return None
         found = _shipped(kind).by_id.get(entity_id)
         if found is None:
-            for ck in self._compiled_of(kind):
+            for ck in _compiled_of(ov, kind):
                 found = ck.by_id.get(entity_id)
                 if found is not None:
                     break
@@ -307,9 +315,9 @@ class Resolution:
             raise ValueError(f"country hint {brief(value)} is not a country geonorm knows")
         return found
 
-    def _entity(self, table: _Table | CompiledKind, index: int) -> Entity:
+    def _entity(self, table: _Table | CompiledKind, index: int, ov: Overlay) -> Entity:
         ent = table.entities[index]
-        extra = self._ov.entities
+        extra = ov.entities
         return extra.get(ent.id, ent) if extra else ent
 
     def _collect(
@@ -319,12 +327,12 @@ class Resolution:
         folded: str,
         metonyms: bool,
         found: dict[str, _Hit],
+        ov: Overlay,
     ) -> None:
         """Offer what the key ``qkey`` names in ``tables`` (one kind's: the
         shipped table first, then its compiled tables), then among the
         registry's additions of the kind, in that order (the first of equal
         hits of one entity gives the alias)."""
-        ov = self._ov
         kind = tables[0].kind
         if ov.blocked and qkey in ov.blocked.get(kind, ()):
             return
@@ -333,7 +341,7 @@ class Resolution:
                 etype = (entry >> _TYPE_SHIFT) & _TYPE_MASK
                 if etype in ix.METONYM_TYPES and not metonyms:
                     continue
-                entity = self._entity(table, entry >> _ENTITY_SHIFT)
+                entity = self._entity(table, entry >> _ENTITY_SHIFT, ov)
                 alias = entity.alias_at((entry >> _ALIAS_SHIFT) & _ALIAS_MASK)
                 if entry & 1 and not _as_written(alias, folded.replace(" ", "")):
                     continue  # an acronym, and the text was not written in capitals
@@ -343,7 +351,7 @@ class Resolution:
             for eid, alias, etype in extra.get(qkey, ()):
                 if etype in ix.METONYM_TYPES and not metonyms:
                     continue
-                named = self._any_entity(eid)
+                named = self._any_entity(eid, ov)
                 assert named is not None
                 if ix.is_acronym(fold(alias)) and not _as_written(alias, folded.replace(" ", "")):
                     continue
@@ -357,6 +365,7 @@ class Resolution:
         qkey: str,
         fuzzy: bool,
         metonyms: bool,
+        ov: Overlay,
         alts: list[str] | None = None,
     ) -> list[_Hit]:
         """The hits of one kind: the key, then each fallback key in turn
@@ -367,22 +376,22 @@ class Resolution:
         shipped = _SHIPPED.get(kind) or _shipped(kind)
         # A compiled table's names are weighed with the shipped ones, on the
         # same keys, as a registry's additions are.
-        tables: list[_Table | CompiledKind] = [shipped, *self._compiled_of(kind)] if self._compiled else [shipped]
+        tables: list[_Table | CompiledKind] = [shipped, *_compiled_of(ov, kind)] if ov.compiled else [shipped]
         found: dict[str, _Hit] = {}
-        self._collect(tables, qkey, folded, metonyms, found)
+        self._collect(tables, qkey, folded, metonyms, found, ov)
         if not found:
             if alts is None:
                 # Derived over the shipped keys (a person's initials, other
                 # word orders): for additions and compiled tables too.
                 alts = spec.query_keys(text, qkey, shipped.keys, common)
             for alt in alts:
-                self._collect(tables, alt, folded, metonyms, found)
+                self._collect(tables, alt, folded, metonyms, found, ov)
                 if found and not isinstance(alts, Together):
                     break  # keys in turn: the first that names something
         if not found:
             qualified = _qualified(text)
             if qualified is not None:
-                self._parenthesis(kind, qualified, metonyms, found)
+                self._parenthesis(kind, qualified, metonyms, found, ov)
         if not found and fuzzy and spec.fuzzy:
             for table in tables:
                 if qkey in table.not_keys:
@@ -391,17 +400,19 @@ class Resolution:
                     for entry in entries_of(table.keys.get(near, ())):
                         etype = (entry >> _TYPE_SHIFT) & _TYPE_MASK
                         if etype in FUZZY_TYPES:
-                            entity = self._entity(table, entry >> _ENTITY_SHIFT)
+                            entity = self._entity(table, entry >> _ENTITY_SHIFT, ov)
                             alias = entity.alias_at((entry >> _ALIAS_SHIFT) & _ALIAS_MASK)
                             _offer(found, entity, etype, alias, _FUZZY_FACTOR[dist])
         return list(found.values())
 
-    def _parenthesis(self, kind: str, qualified: _Qualified, metonyms: bool, found: dict[str, _Hit]) -> None:
+    def _parenthesis(
+        self, kind: str, qualified: _Qualified, metonyms: bool, found: dict[str, _Hit], ov: Overlay
+    ) -> None:
         """``"Macedonia (FYROM)"``, ``"Congo (Brazzaville)"``: the entities that
         both the head and the parenthesis name (a capital counts there)."""
         head, fh, kh, inner, fi, ki = qualified
-        inner_ids = {h[2].id for h in self._match_kind(kind, inner, fi, ki, False, True)}
-        for hit in self._match_kind(kind, head, fh, kh, False, metonyms):
+        inner_ids = {h[2].id for h in self._match_kind(kind, inner, fi, ki, False, True, ov)}
+        for hit in self._match_kind(kind, head, fh, kh, False, metonyms, ov):
             if hit[2].id in inner_ids:
                 score = round(hit[0] * 0.95, 4)
                 found[hit[2].id] = (score, hit[1], hit[2], hit[3], hit[4], hit[5])
@@ -413,12 +424,15 @@ class Resolution:
         fuzzy: bool,
         metonyms: bool,
         hints: Mapping[str, Any],
+        ov: Overlay,
         only: tuple[str, ...] | None = None,
         alts: Mapping[str, list[str]] | None = None,
     ) -> list[_Hit]:
-        """The hits of the general path; ``only``: the kinds to search where
-        the caller knows the others find nothing; ``alts``: their fallback
-        keys, where the caller derived them."""
+        """The hits of the general path, over the shipped tables and the
+        overlay ``ov`` (read once by the caller: an addition or a compiled
+        table loaded meanwhile is all in it or not at all); ``only``: the
+        kinds to search where the caller knows the others find nothing;
+        ``alts``: their fallback keys, where the caller derived them."""
         if not isinstance(text, str):
             raise TypeError(f"text must be a str, not {type(text).__name__}")
         kinds = only or (_AVAILABLE if kind is None else self._kinds(kind))
@@ -430,10 +444,12 @@ class Resolution:
         if not qkey or (qkey.isdigit() and not _just_digits(qkey, text)):
             return []
         if len(kinds) == 1 and not parsed:
-            return self._match_kind(kinds[0], text, folded, qkey, fuzzy, metonyms, alts.get(kinds[0]) if alts else None)
+            return self._match_kind(
+                kinds[0], text, folded, qkey, fuzzy, metonyms, ov, alts.get(kinds[0]) if alts else None
+            )
         out: list[_Hit] = []
         for k in kinds:
-            hits = self._match_kind(k, text, folded, qkey, fuzzy, metonyms, alts.get(k) if alts else None)
+            hits = self._match_kind(k, text, folded, qkey, fuzzy, metonyms, ov, alts.get(k) if alts else None)
             spec = SPECS[k]
             if parsed and hits:
                 kind_hints = {h: v for h, v in parsed.items() if h in spec.hints}
@@ -442,7 +458,7 @@ class Resolution:
             out.extend(hits)
         return out
 
-    def _fast_resolve(self, text: str, kinds: tuple[str, ...], metonyms: bool) -> object:
+    def _fast_resolve(self, text: str, kinds: tuple[str, ...], metonyms: bool, ov: Overlay | None = None) -> object:
         """``resolve`` for the common case (no hints, no fuzzy), without
         building matches: the exact key in each kind's shipped keys, with this
         registry's additions layered over them as :meth:`_collect` layers
@@ -461,32 +477,34 @@ class Resolution:
             k = key_of_folded(folded)
         if not k or (k.isdigit() and not _just_digits(k, text)):
             return None  # a number in prose ("3.28", "1,000") is no ISO numeric code
-        views = self._views_of(kinds)
-        found = self._fast_key(k, folded, views, metonyms)
+        if ov is None:
+            ov = self._ov
+        views = self._views_of(kinds, ov)
+        found = self._fast_key(k, folded, views, metonyms, ov)
         if found is _NOTHING:
             bare = without_article(k)
             if bare != k:
-                found = self._fast_key(bare, folded, views, metonyms)
+                found = self._fast_key(bare, folded, views, metonyms, ov)
             if found is _NOTHING:
                 if _qualified(text) is not None:
                     return _SLOW  # the parenthesis rule of _match_kind
-                alts = self._with_fallback(text, k, views)
+                alts = self._with_fallback(text, k, views, ov)
                 return _Slow(alts) if alts else None
-        elif len(views) > 1 and (bare := without_article(k)) != k and self._bare_elsewhere(k, bare, views):
+        elif len(views) > 1 and (bare := without_article(k)) != k and self._bare_elsewhere(k, bare, views, ov):
             return _SLOW
         return found
 
-    def _added_keys(self) -> Mapping[str, Mapping[str, tuple[tuple[str, str, int], ...]]] | None:
-        """This registry's added keys per kind, or None when it adds none."""
-        ov = self._ov
+    @staticmethod
+    def _added_keys(ov: Overlay) -> Mapping[str, Mapping[str, tuple[tuple[str, str, int], ...]]] | None:
+        """The added keys per kind of the overlay ``ov``, or None when it adds none."""
         return ov.keys if ov is not _NO_ADDITIONS and ov else None
 
-    def _bare_elsewhere(self, k: str, bare: str, views: _Views) -> bool:
+    def _bare_elsewhere(self, k: str, bare: str, views: _Views, ov: Overlay) -> bool:
         """Whether a kind without the key ``k`` has it without its leading
         "the" (``bare``): its first fallback key, which the general path
         weighs against the kinds that have ``k`` ("the E3": the E3 group of
         countries by its name, the E-3 aircraft without "the")."""
-        added = self._added_keys()
+        added = self._added_keys(ov)
         for kind, keys, _, _, refine, _ in views:
             extra = added.get(kind) if added else None
             rk = refine(k) if refine else k
@@ -497,13 +515,13 @@ class Resolution:
                 return True
         return False
 
-    def _with_fallback(self, text: str, k: str, views: _Views) -> dict[str, list[str]]:
+    def _with_fallback(self, text: str, k: str, views: _Views, ov: Overlay) -> dict[str, list[str]]:
         """The kinds where the general path, given ``text`` (key ``k``) that
         names nothing by its key or its key without "the" and has no
         qualifier in parentheses, could find something, each with its
         fallback keys (:meth:`KindSpec.query_keys`): those where one of them
         is a key, shipped or added. None of them: it finds nothing."""
-        added = self._added_keys()
+        added = self._added_keys(ov)
         out: dict[str, list[str]] = {}
         derived: dict[str, list[str]] = {}
         for kind, keys, plain, _, refine, _ in views:
@@ -523,13 +541,12 @@ class Resolution:
                     break
         return out
 
-    def _fast_key(self, k: str, folded: str, views: _Views, metonyms: bool) -> object:
+    def _fast_key(self, k: str, folded: str, views: _Views, metonyms: bool, ov: Overlay) -> object:
         """The entity the key ``k`` names among the kinds of ``views``, None
         for a tie, ``_NOTHING`` when it names none, or ``_SLOW`` when the
         general path must decide."""
         spaced = " " in k
         several = len(views) > 1
-        ov = self._ov
         layered = ov is not _NO_ADDITIONS and bool(ov)
         best: Entity | None = None
         best_score = -1.0
@@ -600,7 +617,7 @@ class Resolution:
                         written = folded.replace(" ", "")
                     if not _as_written(alias, written):
                         continue
-                entity = self._any_entity(eid)
+                entity = self._any_entity(eid, ov)
                 assert entity is not None
                 score = _SCORES[etype]
                 if score > best_score:
@@ -624,7 +641,7 @@ class Resolution:
     ) -> list[Match]:
         """Every entity ``text`` may name, best first, each with a score and how
         it matched. See :func:`geonorm.candidates`."""
-        hits = self._hits(text, kind, fuzzy, metonyms, hints)
+        hits = self._hits(text, kind, fuzzy, metonyms, hints, self._ov)
         hits.sort(key=_hit_order)
         return [_as_match(h, text) for h in hits]
 
@@ -640,17 +657,19 @@ class Resolution:
         """The one best entity for ``text``, or None. See :func:`geonorm.resolve`."""
         if not hints and type(text) is str and len(text) <= MAX_TEXT_LENGTH:
             kinds = _KIND_TUPLES.get(kind) or self._kinds(kind)
-            fast = self._fast_resolve(text, kinds, metonyms)
+            ov = self._ov  # read once: see _hits
+            fast = self._fast_resolve(text, kinds, metonyms, ov)
             if isinstance(fast, _Slow):
                 if fast.kinds is not None and not fuzzy:
                     # Only these kinds have a fallback key: the others find nothing.
-                    return _best(self._hits(text, None, False, metonyms, {}, fast.kinds, fast.alts))
+                    return _best(self._hits(text, None, False, metonyms, {}, ov, fast.kinds, fast.alts))
             # With fuzzy=True an exact hit in the one kind asked for is the
             # answer too: a kind is searched fuzzily only when nothing in it
             # matched exactly.
             elif not fuzzy or (fast is not None and len(kinds) == 1):
                 return fast  # type: ignore[return-value]
-        return _best(self._hits(text, kind, fuzzy, metonyms, hints))
+            return _best(self._hits(text, kind, fuzzy, metonyms, hints, ov))
+        return _best(self._hits(text, kind, fuzzy, metonyms, hints, self._ov))
 
     def resolve_many(
         self,

@@ -556,3 +556,39 @@ def test_invalid_tables_are_not_compiled(tmp_path: Path) -> None:
 def test_compiling_is_deterministic(tables: tuple[Path, Path, Path], tmp_path: Path) -> None:
     geonorm.compile_table([tables[1], tables[0]], tmp_path / "again.compiled")
     assert (tmp_path / "again.compiled").read_bytes() == tables[2].read_bytes()
+
+
+def test_readers_see_all_of_a_load_or_none_of_it(tmp_path: Path) -> None:
+    import threading
+
+    (tmp_path / "z.toml").write_text(
+        '[[organisation]]\nid = "organisation:zeta-new"\nname = "Zeta Thingamajig"\ntype = "company"\n\n'
+        '[[organisation]]\nid = "organisation:ongc"\nweak_aliases = ["Zeta Thingamajig"]\n',
+        encoding="utf-8",
+    )
+    geonorm.compile_table([tmp_path / "z.toml"], tmp_path / "z.compiled")
+    seen: set[str | None] = set()
+    old = sys.getswitchinterval()
+    sys.setswitchinterval(1e-6)
+    try:
+        for _ in range(30):
+            reg = Registry()
+            stop = threading.Event()
+
+            def read(reg: Registry = reg, stop: threading.Event = stop) -> None:
+                while not stop.is_set():
+                    found = reg.resolve("Zeta Thingamajig")
+                    seen.add(found.id if found is not None else None)
+                    found = reg.resolve("the Zeta Thingamajig", kind="organisation")  # the general path
+                    seen.add(found.id if found is not None else None)
+
+            readers = [threading.Thread(target=read) for _ in range(3)]
+            for t in readers:
+                t.start()
+            reg.load_compiled(tmp_path / "z.compiled")
+            stop.set()
+            for t in readers:
+                t.join()
+    finally:
+        sys.setswitchinterval(old)
+    assert seen <= {None, "organisation:zeta-new"}
