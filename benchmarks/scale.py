@@ -77,21 +77,23 @@ def synthetic(n: int, seed: int = 13) -> list[tuple[str, dict[str, object]]]:
     return out
 
 
-def rss_mb() -> float:
+def _status_mb(field: str) -> float:
+    """A size from /proc/self/status (VmRSS, VmHWM), in MB."""
     with open("/proc/self/status") as fh:
         for line in fh:
-            if line.startswith("VmRSS:"):
+            if line.startswith(field + ":"):
                 return int(line.split()[1]) / 1024
     return 0.0
+
+
+def rss_mb() -> float:
+    """The process's resident set, in MB."""
+    return _status_mb("VmRSS")
 
 
 def peak_mb() -> float:
     """The process's peak resident set (since :func:`reset_peak`), in MB."""
-    with open("/proc/self/status") as fh:
-        for line in fh:
-            if line.startswith("VmHWM:"):
-                return int(line.split()[1]) / 1024
-    return 0.0
+    return _status_mb("VmHWM")
 
 
 def reset_peak() -> None:

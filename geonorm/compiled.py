@@ -60,7 +60,6 @@ from .tables import LINK_FIELDS, NAME_FIELDS, Record, TableError, TableFile, _ch
 from .text import brief, fold
 
 if TYPE_CHECKING:
-    from .fuzzy import FuzzyIndex
     from .overlay import Overlay
 
 __all__ = ["FORMAT_NAME", "VERSION", "CompiledKeys", "CompiledKind", "CompiledTable", "compile_table", "read_compiled"]
@@ -353,30 +352,10 @@ class CompiledKind:
     kind: str
     entities: _EntityLines
     keys: CompiledKeys
-    not_keys: frozenset[str] = frozenset()
     by_id: Mapping[str, Entity] = attrs.field(init=False)
-    _fuzzy: FuzzyIndex | None = None
-    _fuzzy_lock: _forksafe.ForkSafeLock = attrs.field(factory=_forksafe.lock)
 
     def __attrs_post_init__(self) -> None:
         self.by_id = _ById(self.entities)
-
-    def fuzzy(self) -> FuzzyIndex:
-        """The typo index of the kind's keys (built on the first fuzzy look-up)."""
-        from .fuzzy import FuzzyIndex
-        from .shipped import FUZZY_TYPES
-
-        if self._fuzzy is None:
-            with self._fuzzy_lock:
-                if self._fuzzy is None:
-                    self._fuzzy = FuzzyIndex(
-                        k
-                        for k, entries in self.keys.packed_items()
-                        if k.isascii()
-                        and k.count(" ") < 4
-                        and any(((e >> ix.TYPE_SHIFT) & ix.TYPE_MASK) in FUZZY_TYPES for e in entries)
-                    )
-        return self._fuzzy
 
 
 @attrs.define(eq=False)

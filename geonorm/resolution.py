@@ -228,11 +228,6 @@ class Resolution:
     #: for), and the shipped views and compiled tables they were made from.
     _compiled_views: dict[tuple[str, ...], tuple[_Views, tuple[CompiledTable, ...], _Views]]
 
-    @property
-    def _compiled(self) -> tuple[CompiledTable, ...]:
-        """Compiled tables loaded into the registry, oldest first."""
-        return self._ov.compiled
-
     def _views_of(self, kinds: tuple[str, ...], ov: Overlay) -> _Views:
         """The fast path's views of ``kinds``: the shipped tables', then the
         compiled tables' of the same kinds."""
@@ -392,17 +387,16 @@ class Resolution:
             qualified = _qualified(text)
             if qualified is not None:
                 self._parenthesis(kind, qualified, metonyms, found, ov)
-        if not found and fuzzy and spec.fuzzy:
-            for table in tables:
-                if qkey in table.not_keys:
-                    continue
-                for near, dist in table.fuzzy().search(qkey):
-                    for entry in entries_of(table.keys.get(near, ())):
-                        etype = (entry >> _TYPE_SHIFT) & _TYPE_MASK
-                        if etype in FUZZY_TYPES:
-                            entity = self._entity(table, entry >> _ENTITY_SHIFT, ov)
-                            alias = entity.alias_at((entry >> _ALIAS_SHIFT) & _ALIAS_MASK)
-                            _offer(found, entity, etype, alias, _FUZZY_FACTOR[dist])
+        # Typos: among the shipped names (the fuzzy kinds, countries and
+        # currencies, come from the standards: no compiled table holds one).
+        if not found and fuzzy and spec.fuzzy and qkey not in shipped.not_keys:
+            for near, dist in shipped.fuzzy().search(qkey):
+                for entry in entries_of(shipped.keys.get(near, ())):
+                    etype = (entry >> _TYPE_SHIFT) & _TYPE_MASK
+                    if etype in FUZZY_TYPES:
+                        entity = self._entity(shipped, entry >> _ENTITY_SHIFT, ov)
+                        alias = entity.alias_at((entry >> _ALIAS_SHIFT) & _ALIAS_MASK)
+                        _offer(found, entity, etype, alias, _FUZZY_FACTOR[dist])
         return list(found.values())
 
     def _parenthesis(

@@ -375,7 +375,7 @@ def test_a_second_load_of_the_same_ids_is_refused_whole(tables: tuple[Path, Path
     with pytest.raises(TableError, match="already defined"):
         reg2.load_compiled(tables[2])
     assert reg2.resolve("Orbit One").id == "organisation:orbit-one"  # type: ignore[union-attr]
-    assert len(reg2._compiled) == 0
+    assert reg2._ov.compiled == ()
 
 
 def test_pickled_registry_reads_the_same_file(
