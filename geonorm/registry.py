@@ -27,7 +27,7 @@ from .extraction.mentions import scan_text
 from .model import KINDS, Country, Currency, Entity, Organisation, Person, Weapon
 from .offices import PeopleResolver
 from .overlay import Overlay
-from .resolution import _NO_ADDITIONS, MAX_TEXT_LENGTH, Resolution, _compiled_of
+from .resolution import _NO_ADDITIONS, MAX_TEXT_LENGTH, Resolution, _compiled_of, alias_of
 from .resolvers import KindResolver
 from .shipped import available_kinds
 from .shipped import table as _shipped
@@ -120,7 +120,7 @@ class Registry(Resolution):
                         for entries in ck.keys.entries():
                             for entry in entries:
                                 ent = ck.entities[entry >> ix.ENTITY_SHIFT]
-                                alias = ent.alias_at((entry >> ix.ALIAS_SHIFT) & ix.ALIAS_MASK)
+                                alias = alias_of(ent, entry)
                                 etype = (entry >> ix.TYPE_SHIFT) & ix.TYPE_MASK
                                 names.setdefault((ent.id, alias), (ov.entities.get(ent.id, ent), alias, etype))
                 found = [(ent, alias, etype) for ent, alias, etype in names.values() if ent is not None]

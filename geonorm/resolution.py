@@ -25,6 +25,7 @@ from .overlay import Overlay
 from .shipped import _SHIPPED, DERIVED, FUZZY_TYPES, available_kinds
 from .shipped import ShippedTable as _Table
 from .shipped import table as _shipped
+from .tables import TableError
 from .text import brief, fold, fold_ascii, key_of_folded, without_article
 
 if TYPE_CHECKING:
@@ -103,6 +104,16 @@ def _views(kinds: tuple[str, ...]) -> _Views:
     )
     DERIVED[kinds] = views
     return views
+
+
+def alias_of(entity: Entity, entry: int) -> str:
+    """The alias a packed entry names among ``entity``'s aliases; a damaged
+    table (a compiled file edited by hand) whose entry names an alias the
+    entity lacks raises :class:`~geonorm.TableError`."""
+    try:
+        return entity.alias_at((entry >> _ALIAS_SHIFT) & _ALIAS_MASK)
+    except IndexError:
+        raise TableError(f"a table entry names an alias {entity.id} lacks: the table is damaged") from None
 
 
 def _compiled_of(ov: Overlay, kind: str) -> list[CompiledKind]:
@@ -337,7 +348,7 @@ class Resolution:
                 if etype in ix.METONYM_TYPES and not metonyms:
                     continue
                 entity = self._entity(table, entry >> _ENTITY_SHIFT, ov)
-                alias = entity.alias_at((entry >> _ALIAS_SHIFT) & _ALIAS_MASK)
+                alias = alias_of(entity, entry)
                 if entry & 1 and not _as_written(alias, folded.replace(" ", "")):
                     continue  # an acronym, and the text was not written in capitals
                 _offer(found, entity, etype, alias)
@@ -579,9 +590,7 @@ class Resolution:
                     # An acronym counts only as written (the case rule of _collect).
                     if written is None:
                         written = folded.replace(" ", "")
-                    if not _as_written(
-                        entities[entry >> _ENTITY_SHIFT].alias_at((entry >> _ALIAS_SHIFT) & _ALIAS_MASK), written
-                    ):
+                    if not _as_written(alias_of(entities[entry >> _ENTITY_SHIFT], entry), written):
                         continue
                 score = _SCORES[etype]
                 if score > best_score:

@@ -511,6 +511,37 @@ def test_a_consistent_but_malformed_body_is_refused_or_read_right(
         read_compiled(bad)
 
 
+def test_an_entry_naming_an_alias_its_entity_lacks_is_a_table_error(
+    tables: tuple[Path, Path, Path], tmp_path: Path
+) -> None:
+    from geonorm import index as ix
+
+    def retarget(value: int) -> int:
+        if value >= 0 and value >> ix.ENTITY_SHIFT == 0:
+            return (value & ~(ix.ALIAS_MASK << ix.ALIAS_SHIFT)) | (60 << ix.ALIAS_SHIFT)
+        return value
+
+    def past_the_aliases(part: bytes) -> bytes:
+        # Every entry of the first entity (Kestrel Arms) names its 60th alias.
+        lines = part.split(b"\n")
+        if b"\t" in part:  # the keys with several entries
+            return b"\n".join(
+                k + b"\t" + b",".join(b"%d" % retarget(int(e)) for e in packed.split(b",")) if packed else k
+                for k, _, packed in (line.partition(b"\t") for line in lines)
+            )
+        return b"\n".join(b"%016x" % retarget(int(line, 16)) if line and line != b"f" * 16 else line for line in lines)
+
+    bad = tmp_path / "bad.compiled"
+    forged = _forge(tables[2].read_bytes(), "organisation", ("value_bytes", "several_bytes"), past_the_aliases)
+    bad.write_bytes(forged)
+    reg = Registry()
+    reg.load_compiled(bad)
+    assert reg.get("organisation:kestrel-arms") is not None
+    for call in (lambda: reg.candidates("Kestrel Arms"), lambda: reg.extract("Kestrel Arms said so.")):
+        with pytest.raises(TableError, match="names an alias organisation:kestrel-arms lacks"):
+            call()
+
+
 def test_a_malformed_header_or_entity_line_is_a_table_error(tables: tuple[Path, Path, Path], tmp_path: Path) -> None:
     data = tables[2].read_bytes()
     newline = data.index(b"\n")
