@@ -179,7 +179,7 @@ class CompiledKeys(Mapping[str, ix.Entries]):
             yield several[i] if value == _SEVERAL else (value,)
 
 
-#: The fields of an entity line that name other entities, by kind.
+#: The fields of an entity line that hold the id of another entity.
 _REFERENCES = ("country", "origin", "parent", "manufacturer", "family")
 
 
