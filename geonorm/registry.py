@@ -212,6 +212,22 @@ class Registry(Resolution):
         threads see all of the table or none of it: a file that is not a
         compiled table of this version of geonorm, is damaged or conflicts
         raises :class:`~geonorm.TableError` and changes nothing.
+
+        >>> import pathlib, tempfile, geonorm
+        >>> d = pathlib.Path(tempfile.mkdtemp())
+        >>> _ = (d / "depots.toml").write_text("".join(
+        ...     f'[[organisation]]\\nid = "organisation:depot-{n}"\\nname = "Fuel Depot {n}"\\ntype = "company"\\n'
+        ...     for n in range(100)))
+        >>> geonorm.compile_table([d / "depots.toml"], d / "depots.compiled")
+        {'organisation': 100}
+        >>> mine = Registry()
+        >>> mine.load_compiled(d / "depots.compiled")
+        >>> mine.resolve("fuel depot 42").id, len(mine.organisations) - len(geonorm.organisations)
+        ('organisation:depot-42', 100)
+        >>> mine.load_compiled(d / "depots.toml")  # doctest: +ELLIPSIS
+        Traceback (most recent call last):
+          ...
+        geonorm.tables.TableError: ...depots.toml: not a compiled geonorm table (write one with geonorm.compile_table)
         """
         table = read_compiled(path)
         rest = table.rest
