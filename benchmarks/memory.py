@@ -40,6 +40,8 @@ for kind in geonorm.shipped.available_kinds():
     geonorm.resolve("India", kind=kind)
     geonorm.resolve("V. Putin", kind=kind)  # a fallback too (the people's builds their surname index)
     steps.append((f"+ {kind} table", rss()))
+geonorm.resolve("India")
+steps.append(("+ every kind at once (resolve's decisions)", rss()))
 geonorm.extract("India")
 steps.append(("+ extract matcher", rss()))
 geonorm.candidates("Phillipines", fuzzy=True)

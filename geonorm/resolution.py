@@ -17,9 +17,10 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from . import index as ix
+from .decisions import BY_KIND, Acronym, Decisions, View, decide_every_key, refined_elsewhere
 from .index import entries_of
 from .kinds import SPECS, KindSpec
-from .kinds.base import Together
+from .kinds.base import Together, common_fallbacks
 from .model import KINDS, Country, Entity, How, Match
 from .overlay import Overlay
 from .shipped import _SHIPPED, DERIVED, FUZZY_TYPES, available_kinds
@@ -66,15 +67,23 @@ def _decided(found: object) -> bool:
 
 
 _NOTHING = object()  # a key that names nothing (the fast path tries the next)
+_ABSENT = object()  # a key the decisions lack
 #: A new registry's overlay (immutable, so every registry may share it).
 _NO_ADDITIONS = Overlay()
 _MISSING = object()
 _KIND_TUPLES: dict[str | None, tuple[str, ...]] = {None: _AVAILABLE, **{k: (k,) for k in _AVAILABLE}}
 _SCORES = ix.SCORES
 _PLAIN_KEYS = frozenset(k for k, spec in SPECS.items() if type(spec).refine is KindSpec.refine)
+#: The kinds whose fallback keys are the common ones alone (the currencies').
+_COMMON_ONLY = frozenset(k for k, spec in SPECS.items() if type(spec).query_keys is KindSpec.query_keys)
 _METONYM_TYPES = ix.METONYM_TYPES
 _ENTITY_SHIFT, _ALIAS_SHIFT, _ALIAS_MASK = ix.ENTITY_SHIFT, ix.ALIAS_SHIFT, ix.ALIAS_MASK
 _TYPE_SHIFT, _TYPE_MASK = ix.TYPE_SHIFT, ix.TYPE_MASK
+_DECISIONS = "decisions"  # their key in DERIVED
+#: What resolve(kind=None) decided once per key: the answers, the view whose
+#: lone keys they leave out, and the views they were decided over (as
+#: decisions.View, and as the fast path's).
+_EveryKind = tuple[Decisions, View, list[View], "_Views"]
 _KNOWN_HINTS = frozenset(h for k in _AVAILABLE for h in SPECS[k].hints)
 #: Each table's look-up view for the fast path: its kind, its keys, the
 #: mapping of its ASCII keys (:attr:`KeyTable.plain`), its entities, its
@@ -230,6 +239,38 @@ def _just_digits(digits: str, text: str) -> bool:
     return visible.strip() == digits
 
 
+def _one_fallback(alts: Mapping[str, list[str]], views: _Views, ov: Overlay) -> object:
+    """The entity of the fallback keys ``alts`` of one kind (the only kind
+    with one that is a key), where the first of them that is a key names it
+    alone in the kind's one table, by a name that is no acronym or metonym,
+    and the registry adds or blocks none of them: what the general path
+    answers (:meth:`Resolution._match_kind` stops at that key, and one hit is
+    the best); ``_NOTHING`` where the general path must weigh them."""
+    ((kind, keys),) = alts.items()
+    if isinstance(keys, Together):
+        return _NOTHING  # weighed together
+    found = [view for view in views if view[0] == kind]
+    if len(found) != 1:
+        return _NOTHING  # a compiled table's too
+    _, table, plain, entities, _, _ = found[0]
+    added = ov.keys.get(kind) if ov.keys else None
+    blocked = ov.blocked.get(kind) if ov.blocked else None
+    for k in keys:
+        if (added and k in added) or (blocked and k in blocked):
+            return _NOTHING
+        entries = plain.get(k)
+        if entries is None and not k.isascii():
+            entries = table.beyond_ascii(k)
+        if entries is not None:
+            if entries.__class__ is not int or entries & 1:
+                return _NOTHING  # several entries, or an acronym's
+            if (entries >> _TYPE_SHIFT) & _TYPE_MASK in _METONYM_TYPES:
+                return _NOTHING
+            entity = entities[entries >> _ENTITY_SHIFT]
+            return ov.entities.get(entity.id, entity) if ov.entities else entity
+    return _NOTHING
+
+
 class Resolution:
     """Look-ups over the shipped tables and an overlay of additions
     (``_ov``, which :class:`~geonorm.Registry` keeps)."""
@@ -375,8 +416,8 @@ class Resolution:
         alts: list[str] | None = None,
     ) -> list[_Hit]:
         """The hits of one kind: the key, then each fallback key in turn
-        (``alts`` where the caller derived them), a qualifier in
-        parentheses, typos."""
+        (``alts`` where the caller, the fast path, derived them: it found
+        that the key names nothing), a qualifier in parentheses, typos."""
         spec = SPECS[kind]
         common, qkey = qkey, spec.refine(qkey)
         shipped = _SHIPPED.get(kind) or _shipped(kind)
@@ -384,7 +425,9 @@ class Resolution:
         # same keys, as a registry's additions are.
         tables: list[_Table | CompiledKind] = [shipped, *_compiled_of(ov, kind)] if ov.compiled else [shipped]
         found: dict[str, _Hit] = {}
-        self._collect(tables, qkey, folded, metonyms, found, ov)
+        if alts is None:
+            self._collect(tables, qkey, folded, metonyms, found, ov)
+        # (Else the fast path, which derived them, found the key names nothing.)
         if not found:
             if alts is None:
                 # Derived over the shipped keys (a person's initials, other
@@ -484,6 +527,8 @@ class Resolution:
             return None  # a number in prose ("3.28", "1,000") is no ISO numeric code
         if ov is None:
             ov = self._ov
+        if kinds is _AVAILABLE and not metonyms and (ov is _NO_ADDITIONS or not (ov or ov.compiled)) and k.isascii():
+            return self._every_kind_at_once(text, k, folded)
         views = self._views_of(kinds, ov)
         found = self._fast_key(k, folded, views, metonyms, ov)
         if found is _NOTHING:
@@ -493,11 +538,112 @@ class Resolution:
             if found is _NOTHING:
                 if _qualified(text) is not None:
                     return _SLOW  # the parenthesis rule of _match_kind
-                alts = self._with_fallback(text, k, views, ov)
-                return _Slow(alts) if alts else None
+                return self._fallen_back(text, k, views, ov)
         elif len(views) > 1 and (bare := without_article(k)) != k and self._bare_elsewhere(k, bare, views, ov):
             return _SLOW
         return found
+
+    def _every_kind_at_once(self, text: str, k: str, folded: str) -> object:
+        """:meth:`_fast_resolve` of ``text`` (ASCII key ``k``) over the
+        shipped tables alone, every kind, metonyms off: the same steps, each
+        key's answer decided once (:mod:`geonorm.decisions`)."""
+        every = DERIVED.get(_DECISIONS) or self._decisions()
+        found = every[0].get(k, _ABSENT)
+        if found is _ABSENT or found is BY_KIND or found.__class__ is Acronym:
+            found = self._decided(k, found, folded, every, True)  # (else the answer, decided)
+        if found is _NOTHING:
+            bare = without_article(k)
+            if bare != k:
+                found = self._decided(bare, every[0].get(bare, _ABSENT), folded, every, False)
+            if found is _NOTHING:
+                if _qualified(text) is not None:
+                    return _SLOW  # the parenthesis rule of _match_kind
+                return self._fallen_back(text, k, every[3], _NO_ADDITIONS)
+        return found
+
+    def _fallen_back(self, text: str, k: str, views: _Views, ov: Overlay) -> object:
+        """:meth:`_fast_resolve`'s answer for ``text`` (key ``k``) where its
+        key, and its key without "the", name nothing: None where no fallback
+        key of any kind is a key, the entity where one names it alone
+        (:func:`_one_fallback`), else the general path's."""
+        alts = self._with_fallback(text, k, views, ov)
+        if not alts:
+            return None
+        found = _one_fallback(alts, views, ov) if len(alts) == 1 else _NOTHING
+        return _Slow(alts) if found is _NOTHING else found
+
+    def _decided(self, k: str, found: object, folded: str, every: _EveryKind, whole: bool) -> object:
+        """What the ASCII key ``k`` names over the shipped tables alone,
+        every kind, metonyms off, as :meth:`_fast_resolve` weighs it: the
+        text's own key (``whole``, where a leading "the" another kind has
+        without it leaves the answer to the general path), or that key
+        without "the"; ``_NOTHING`` where it names nothing. ``found`` is
+        what the decisions hold for ``k`` (``_ABSENT`` for none)."""
+        _, (rest, entities, _), deciding, views = every
+        if found is _ABSENT:
+            entry = rest.get(k)  # the keys that are the largest kind's alone
+            if entry is None:
+                # No kind has the key as it is: a kind that refines its keys
+                # may have its refined form ("su 30": the weapons' "su30").
+                refined = refined_elsewhere(k, deciding)
+                if refined is False:
+                    return _NOTHING
+                if refined is True or k.startswith("the "):
+                    entry = None  # several kinds, or the rule of "the": _fast_key weighs them
+                else:
+                    entry, entities = refined
+                    if entry.__class__ is not int:
+                        entry = None
+            if entry is None:
+                found = BY_KIND
+            elif (entry >> _TYPE_SHIFT) & _TYPE_MASK in _METONYM_TYPES:  # type: ignore[operator]
+                return _NOTHING  # a metonym's (a capital's), with metonyms off
+            elif not entry & 1:  # type: ignore[operator]
+                return entities[entry >> _ENTITY_SHIFT]  # type: ignore[operator]
+            elif " " in k:
+                found = BY_KIND  # an acronym written apart (see _fast_key)
+            else:
+                found = Acronym(entities[entry >> _ENTITY_SHIFT], alias_of(entities[entry >> _ENTITY_SHIFT], entry))  # type: ignore[operator,arg-type]
+        elif not whole and k.startswith("the "):
+            found = BY_KIND  # its decision weighs its own "the"
+        if found.__class__ is Acronym:
+            # The case rule of acronyms (see _fast_key).
+            acronym: Acronym = found
+            return acronym.entity if _as_written(acronym.alias, folded.replace(" ", "")) else _NOTHING
+        if found is not BY_KIND:
+            return found
+        if whole:
+            return self._shipped_answer(k, folded, views)
+        return self._fast_key(k, folded, views, False, _NO_ADDITIONS)
+
+    def _shipped_answer(self, k: str, folded: str, views: _Views) -> object:
+        """:meth:`_fast_resolve`'s answer for the key ``k`` of a text
+        (``folded``) over the shipped tables alone, every kind, metonyms
+        off, where it names something (``_NOTHING`` where it does not)."""
+        found = self._fast_key(k, folded, views, False, _NO_ADDITIONS)
+        if (
+            found is not _NOTHING
+            and (bare := without_article(k)) != k
+            and self._bare_elsewhere(k, bare, views, _NO_ADDITIONS)
+        ):
+            return _SLOW
+        return found
+
+    def _decisions(self) -> _EveryKind:
+        """The answers of :meth:`_fast_key` (and of the rule of a leading
+        "the" in :meth:`_fast_resolve`) for the shipped keys
+        (:func:`geonorm.decisions.decide_every_key`), with the view whose
+        lone keys they leave out and the views they were decided over; kept
+        in :data:`geonorm.shipped.DERIVED` until the tables change."""
+        views = DERIVED.get(_AVAILABLE) or _views(_AVAILABLE)
+        deciding: list[View] = [(plain, entities, refine) for _, _, plain, entities, refine, _ in views]
+
+        def decide(k: str) -> object:
+            return self._shipped_answer(k, k, views)  # (an acronym's key never comes here: its case decides)
+
+        decisions, rest = decide_every_key(deciding, decide, _NOTHING, alias_of)  # type: ignore[arg-type]
+        every = DERIVED[_DECISIONS] = (decisions, rest, deciding, views)
+        return every
 
     @staticmethod
     def _added_keys(ov: Overlay) -> Mapping[str, Mapping[str, tuple[tuple[str, str, int], ...]]] | None:
@@ -529,15 +675,18 @@ class Resolution:
         added = self._added_keys(ov)
         out: dict[str, list[str]] = {}
         derived: dict[str, list[str]] = {}
+        shared = common_fallbacks(text, k)  # those of every kind that refines no key
         for kind, keys, plain, _, refine, _ in views:
             if kind in out:
                 continue
             extra = added.get(kind) if added else None
             alts = derived.get(kind)
+            if alts is None and not shared and refine is None and kind in _COMMON_ONLY:
+                continue  # a kind with only the common fallbacks, and there are none
             if alts is None:
                 # Over the shipped keys (a kind's first view), also for a
                 # compiled table's (see _match_kind).
-                alts = derived[kind] = SPECS[kind].query_keys(text, refine(k) if refine else k, keys, k)
+                alts = derived[kind] = SPECS[kind].query_keys(text, refine(k) if refine else k, keys, k, shared)
             for alt in alts:
                 # The dict first (KeyTable.plain): most keys are ASCII, and a miss
                 # there is the common case, at dict speed.

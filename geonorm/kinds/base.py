@@ -10,7 +10,7 @@ from typing import Any, Generic, TypeVar
 from ..model import Country, Entity, Match
 from ..text import invert_comma, invert_parenthesis, key, key_variants, without_article, without_possessive
 
-__all__ = ["E", "KindSpec", "TableLookup", "Together", "rotations"]
+__all__ = ["E", "KindSpec", "TableLookup", "Together", "common_fallbacks", "rotations"]
 
 E = TypeVar("E", bound=Entity)
 
@@ -27,6 +27,36 @@ class Together(list[str]):
     >>> Together(["nawaz sharif", "shehbaz sharif"])
     ['nawaz sharif', 'shehbaz sharif']
     """
+
+
+def common_fallbacks(text: str, primary: str, refine: Callable[[str], str] = str) -> list[str]:
+    """The fallback keys every kind tries (:meth:`KindSpec.query_keys`) for
+    ``text``, whose key (refined with ``refine``) is ``primary``: the key
+    without a leading "the", without an English possessive, and with a
+    comma's or parenthesis's inversion undone.
+
+    >>> common_fallbacks("Korea, Republic of", "korea republic of")
+    ['republic of korea']
+    >>> common_fallbacks("the UAE's", "the uaes")
+    ['uaes', 'the uae', 'uae']
+    """
+    out = []
+    bare = without_article(primary)
+    if bare != primary:
+        out.append(refine(bare))
+    owner = without_possessive(text)  # "Russia's", "the UAE's": the name, as extract finds it
+    if owner is not None:
+        owned = key(owner)
+        for refined in map(refine, (owned, without_article(owned))):
+            if refined and refined != primary and refined not in out:
+                out.append(refined)
+    if "," in text or ")" in text:  # what the inversions need (most texts have neither)
+        for variant in (invert_comma(text), invert_parenthesis(text)):
+            if variant:
+                k = refine(key(variant))
+                if k and k != primary:
+                    out.append(k)
+    return out
 
 
 def rotations(k: str, limit: int = 6) -> list[str]:
@@ -68,33 +98,32 @@ class KindSpec(Generic[E]):
         return [self.refine(k) for k in keys]
 
     def refine(self, k: str) -> str:
-        """The kind's own key from the common key (identity by default)."""
+        """The kind's own key from the common key (identity by default).
+
+        Of an ASCII key, a refinement may only take spaces out ("s 400" to
+        "s400"): :mod:`geonorm.decisions` relies on it, and
+        tests/test_decisions.py checks it."""
         return k
 
-    def query_keys(self, text: str, primary: str, keys: Mapping[str, Any], common: str | None = None) -> list[str]:
+    def query_keys(
+        self,
+        text: str,
+        primary: str,
+        keys: Mapping[str, Any],
+        common: str | None = None,
+        shared: list[str] | None = None,
+    ) -> list[str]:
         """Fallback keys to try, in order, when ``primary`` finds nothing
         (or, as :class:`Together`, keys that are all tried).
 
         ``keys`` is the kind's index, for fallbacks that search it;
         ``common`` is :func:`~geonorm.text.key` of ``text`` (``primary``
-        before :meth:`refine`), where the caller has it."""
-        out = []
-        bare = without_article(primary)
-        if bare != primary:
-            out.append(self.refine(bare))
-        owner = without_possessive(text)  # "Russia's", "the UAE's": the name, as extract finds it
-        if owner is not None:
-            owned = key(owner)
-            for refined in map(self.refine, (owned, without_article(owned))):
-                if refined and refined != primary and refined not in out:
-                    out.append(refined)
-        if "," in text or ")" in text:  # what the inversions need (most texts have neither)
-            for variant in (invert_comma(text), invert_parenthesis(text)):
-                if variant:
-                    k = self.refine(key(variant))
-                    if k and k != primary:
-                        out.append(k)
-        return out
+        before :meth:`refine`), where the caller has it; ``shared`` is
+        :func:`common_fallbacks` of ``text`` and ``common``, where the
+        caller has it (the kinds that refine no key share them)."""
+        if shared is None or type(self).refine is not KindSpec.refine:
+            return common_fallbacks(text, primary, self.refine)
+        return list(shared)
 
     def apply_hints(self, matches: list[Match], hints: Mapping[str, Any]) -> list[Match]:
         country = hints.get("country")

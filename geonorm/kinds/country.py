@@ -32,8 +32,15 @@ class CountrySpec(KindSpec[Country]):
     kind = "country"
     entity_class = Country
 
-    def query_keys(self, text: str, primary: str, keys: Mapping[str, Any], common: str | None = None) -> list[str]:
-        out = super().query_keys(text, primary, keys, common)
+    def query_keys(
+        self,
+        text: str,
+        primary: str,
+        keys: Mapping[str, Any],
+        common: str | None = None,
+        shared: list[str] | None = None,
+    ) -> list[str]:
+        out = super().query_keys(text, primary, keys, common, shared)
         for k in [primary, *out]:
             words = k.split()
             if _ABBREVIATIONS.keys().isdisjoint(words):

@@ -76,8 +76,15 @@ class OrganisationSpec(KindSpec[Organisation]):
         compact = [k.replace(" ", "") for k in out if 1 < len(k.split()) <= 3]
         return out + [c for c in compact if c not in out]
 
-    def query_keys(self, text: str, primary: str, keys: Mapping[str, Any], common: str | None = None) -> list[str]:
-        out = super().query_keys(text, primary, keys, common)
+    def query_keys(
+        self,
+        text: str,
+        primary: str,
+        keys: Mapping[str, Any],
+        common: str | None = None,
+        shared: list[str] | None = None,
+    ) -> list[str]:
+        out = super().query_keys(text, primary, keys, common, shared)
         stripped = strip_forms(primary, self.forms, self.max_form_words)
         if stripped and stripped != primary:
             out.insert(0, stripped)

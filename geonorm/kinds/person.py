@@ -129,21 +129,31 @@ _WORD_SKELETONS: dict[str, str] = {}
 SKELETON_CACHE_SIZE = 65_536
 
 
-def _skeleton_words(latin: str) -> list[str] | None:
-    """The skeleton of each word of ``latin`` (``skeleton`` works word by
-    word: no pair it rewrites holds a space), or None where spacing is odd
-    and only the whole string's skeleton is exact."""
+def _skeleton_key(latin: str, known: frozenset[str]) -> str | None:
+    """The skeleton of ``latin`` to look up, or None where one of its words
+    has a skeleton no name's has (``known``), so none can match. The
+    skeleton is taken word by word (no pair :func:`skeleton` rewrites holds
+    a space) from the last word, the surname, which rules out most
+    look-ups; where spacing is odd, only the whole string's is exact.
+
+    >>> _skeleton_key("dmitri peskov", frozenset({"dmitri", "peskov"}))
+    'dmitri peskov'
+    >>> _skeleton_key("dmitri nobody", frozenset({"dmitri", "peskov"})) is None
+    True
+    """
     if "  " in latin or latin.startswith(" ") or latin.endswith(" "):
-        return None
-    out = []
-    for word in latin.split(" "):
+        return skeleton(latin)
+    parts = []
+    for word in reversed(latin.split(" ")):
         sk = _WORD_SKELETONS.get(word)
         if sk is None:
             sk = skeleton(word)
             if len(word) <= 40 and len(_WORD_SKELETONS) < SKELETON_CACHE_SIZE:
                 _WORD_SKELETONS[word] = sk
-        out.append(sk)
-    return out
+        if sk not in known:
+            return None
+        parts.append(sk)
+    return " ".join(reversed(parts))
 
 
 #: The most words a query may have for the person fallbacks (titles
@@ -244,8 +254,15 @@ class PersonSpec(KindSpec[Person]):
             out.append(" ".join(words[i + 1 :]))
         return out
 
-    def query_keys(self, text: str, primary: str, keys: Mapping[str, Any], common: str | None = None) -> list[str]:
-        out = super().query_keys(text, primary, keys, common)
+    def query_keys(
+        self,
+        text: str,
+        primary: str,
+        keys: Mapping[str, Any],
+        common: str | None = None,
+        shared: list[str] | None = None,
+    ) -> list[str]:
+        out = super().query_keys(text, primary, keys, common, shared)
         if primary.count(" ") >= MAX_QUERY_WORDS:
             return out  # no title and name is this long: the fallbacks below are for names
         if not out and " " not in primary:
@@ -253,14 +270,19 @@ class PersonSpec(KindSpec[Person]):
             # initials, no other word order, no skeleton of a full name.
             return out
         remainders = [primary, *self.strip_titles(primary)]
-        for rem in remainders:
-            if rem != primary and rem in keys:
-                return [rem]
         aux = self._auxiliary(keys)
         by_surname, vocabulary = aux.by_surname, aux.vocabulary
+        # Every remainder ends in the key's last word: where no name has it,
+        # none of them is a name, nor is its other word order or its
+        # initials' surname (most look-ups that reach here name no person).
+        named = primary.rpartition(" ")[2] in vocabulary
+        if named:
+            for rem in remainders:
+                if rem != primary and rem in keys:
+                    return [rem]
         # The common fallback keys too: "Putin, Vladimir V." inverted is
         # "vladimir v putin", whose middle initial the rule below drops.
-        for rem in [*remainders, *(k for k in out if k and k not in remainders)]:
+        for rem in [*(remainders if named else ()), *(k for k in out if k and k not in remainders)]:
             words = rem.split()
             if words[0] in vocabulary and words[-1] in vocabulary:
                 no_initials = [w for w in words[1:-1] if len(w) > 1]
@@ -286,12 +308,8 @@ class PersonSpec(KindSpec[Person]):
                 continue  # a bare surname meets its spellings in other scripts only as written there
             latin = transliterate(rem)
             if latin.isascii():
-                parts = _skeleton_words(latin)
-                if parts is None:
-                    sk = skeleton(latin)
-                elif all(p in aux.skeleton_words for p in parts):
-                    sk = " ".join(parts)
-                else:
+                sk = _skeleton_key(latin, aux.skeleton_words)
+                if sk is None:
                     continue  # a word no name's skeleton has
                 found = [k for k in aux.by_skeleton.get(sk, ()) if k != rem]
                 if found:

@@ -104,9 +104,24 @@ class WeaponSpec(KindSpec[Weapon]):
     def refine(self, k: str) -> str:
         return designator_key(k)
 
-    def query_keys(self, text: str, primary: str, keys: Mapping[str, Any], common: str | None = None) -> list[str]:
-        out = super().query_keys(text, primary, keys, common)
+    def query_keys(
+        self,
+        text: str,
+        primary: str,
+        keys: Mapping[str, Any],
+        common: str | None = None,
+        shared: list[str] | None = None,
+    ) -> list[str]:
+        out = super().query_keys(text, primary, keys, common, shared)
         base = key(text) if common is None else common
+        if " " not in base:
+            # One word (nearly every look-up): no "the" to take off, no other
+            # word order, no generic word to trim (see below).
+            designator = designator_key(base)
+            for cand in (designator, _singular(designator)):
+                if cand and cand != primary and cand not in out:
+                    out.append(cand)
+            return out
         # The weapon key has no spaces, so the common fallback cannot see a
         # leading "the": the key without it comes first here too ("the Killjoy").
         bare = without_article(base)
@@ -118,10 +133,20 @@ class WeaponSpec(KindSpec[Weapon]):
         words = base.split()
         trimmed = [w for w in words if w not in _GENERIC] or words
         variants = [" ".join(trimmed)] if trimmed != words else []
-        for v in [base, *variants]:
-            variants.extend(rotations(v, 4))
-        for v in [base, *variants]:
-            designator = designator_key(v)
+        if base.isascii():
+            # An ASCII designator is its words run together (designator_key):
+            # the same candidates, in the same order, without the strings
+            # of the words' other orders.
+            orders = [words, *([trimmed] if variants else [])]
+            joined = ["".join(w) for w in orders]
+            for w in orders:
+                if 1 < len(w) <= 4:
+                    joined.extend("".join(w[i:] + w[:i]) for i in range(1, len(w)))
+        else:
+            for v in [base, *variants]:
+                variants.extend(rotations(v, 4))
+            joined = [designator_key(v) for v in [base, *variants]]
+        for designator in joined:
             for cand in (designator, _singular(designator)):
                 if cand and cand != primary and cand not in out:
                     out.append(cand)

@@ -1,0 +1,163 @@
+"""``resolve(kind=None)``: every kind at once, in one look-up for nearly
+every key.
+
+With no kind given, resolve's fast path looks a key up in every kind's keys
+and weighs what they name (:meth:`~geonorm.resolution.Resolution._fast_key`).
+Over the shipped tables alone (a registry without additions or compiled
+tables), with metonyms off, that answer depends on the key alone, but for
+an acronym's case rule ("CIA" is the agency, "cia" is not), which needs the
+text as written. So it is decided once per key, into one dict
+(:func:`decide_every_key`):
+
+* a key that only one kind has, with one entry (nearly every key), is read
+  off that entry: its entity, an :class:`Acronym` (the entity where the
+  text writes it so), or nothing (a metonym's: left out);
+* the others (a few thousand: keys that several kinds have, that have
+  several entries, that begin with "the", which another kind may have
+  without it, and the keys of other kinds that a kind refining its keys
+  also reaches: "su 35", the weapons' "su35") are decided by the rule itself
+  (``decide``), or left to it per look-up (:data:`BY_KIND`) where an
+  acronym's entry is among them.
+
+The largest kind's keys that are its alone stay out of the dict (the
+currencies' names in dozens of languages: a megabyte saved): the caller
+reads them off their one entry in that kind's own keys.
+
+The rule that decides stays in one place: this module only asks it.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Callable, Mapping, Sequence
+from typing import NamedTuple
+
+from . import index as ix
+
+__all__ = ["BY_KIND", "Acronym", "Decisions", "View", "decide_every_key", "refined_elsewhere"]
+
+#: Stored for a key whose answer depends on how the text is written, beyond
+#: one acronym (the fast path asks every kind in turn).
+BY_KIND = object()
+
+_ENTITY_SHIFT = ix.ENTITY_SHIFT
+_ALIAS_SHIFT, _ALIAS_MASK = ix.ALIAS_SHIFT, ix.ALIAS_MASK
+_TYPE_SHIFT, _TYPE_MASK = ix.TYPE_SHIFT, ix.TYPE_MASK
+_METONYM_TYPES = ix.METONYM_TYPES
+
+
+class Acronym(NamedTuple):
+    """A key that names ``entity`` only where the text writes ``alias``, an
+    acronym, in its own case (the fast path's case rule)."""
+
+    entity: object
+    alias: str
+
+
+#: Key -> its answer: an entity, None (a tie), an :class:`Acronym`, the
+#: caller's marker for "the general path decides", or :data:`BY_KIND`.
+Decisions = dict[str, object]
+#: One kind's view, as the fast path holds it: its ASCII keys (key ->
+#: packed entries), its entities, and its refinement of a key (or None).
+View = tuple[Mapping[str, ix.Entries], Sequence[object], Callable[[str], str] | None]
+
+
+def decide_every_key(
+    views: Sequence[View], decide: Callable[[str], object], nothing: object, alias_of: Callable[[object, int], str]
+) -> tuple[Decisions, View]:
+    """The answers for the ASCII keys of ``views`` (see the module's
+    docstring), and the view whose keys that are its alone the dict leaves
+    out (the largest of those that refine no key). ``decide(key)`` is the rule, which answers
+    ``nothing`` for a key that names nothing; ``alias_of(entity, entry)``
+    gives the alias a packed entry names.
+
+    >>> from geonorm.index import ENTITY_SHIFT
+    >>> one = ({"india": 0 << ENTITY_SHIFT, "georgia": 1 << ENTITY_SHIFT}, ["IN", "GE"], None)
+    >>> other = ({"georgia": 0 << ENTITY_SHIFT}, ["US-GA"], None)
+    >>> small = ({"bharat": 0 << ENTITY_SHIFT}, ["IN"], None)
+    >>> decisions, rest = decide_every_key([one, other, small], lambda k: None, object(), lambda e, i: "")
+    >>> decisions, rest is one  # "georgia": a tie
+    ({'bharat': 'IN', 'georgia': None}, True)
+    """
+    shared: set[str] = set()
+    for (first, _, _), (second, _, _) in itertools.combinations(views, 2):
+        shared.update(first.keys() & second.keys())
+    for plain, _, _ in views:
+        shared.update(k for k, entries in plain.items() if entries.__class__ is not int or k.startswith("the "))
+    for refined, _, refine in views:
+        if refine is not None:
+            for plain, _, _ in views:
+                if plain is not refined:
+                    shared.update(_refined_into(plain, refine, refined))
+    rest = max((view for view in views if view[2] is None), key=lambda view: len(view[0]))
+    out: Decisions = {}
+    for view in views:
+        if view is rest:
+            continue
+        plain, entities, refine = view
+        for k, entries in plain.items():
+            if k in shared or (refine is not None and refine(k) != k):
+                continue  # decided below (or, a refined form, no key as a text writes it)
+            entry: int = entries  # type: ignore[assignment]
+            if (entry >> _TYPE_SHIFT) & _TYPE_MASK in _METONYM_TYPES:
+                continue  # names nothing with metonyms off
+            if not entry & 1:
+                out[k] = entities[entry >> _ENTITY_SHIFT]
+            elif " " in k:
+                out[k] = BY_KIND  # an acronym written apart may tie with another kind's fallback
+            else:
+                out[k] = Acronym(entities[entry >> _ENTITY_SHIFT], alias_of(entities[entry >> _ENTITY_SHIFT], entry))
+    for k in sorted(shared):
+        if any(_acronym(plain.get(refine(k) if refine else k)) for plain, _, refine in views):
+            out[k] = BY_KIND
+            continue
+        found = decide(k)
+        if found is not nothing:
+            out[k] = found
+    return out, rest
+
+
+def _refined_into(
+    keys: Mapping[str, ix.Entries], refine: Callable[[str], str], refined: Mapping[str, ix.Entries]
+) -> list[str]:
+    """The keys of ``keys`` whose refined form (``refine``) differs and is
+    one of ``refined``: "su 35" where the weapons have "su35". (An ASCII
+    key's refinement only takes its spaces out: see
+    :meth:`~geonorm.kinds.base.KindSpec.refine`.)"""
+    spaced = [k for k in keys if " " in k]
+    return [k for k, r in zip(spaced, map(refine, spaced), strict=True) if r != k and r in refined]
+
+
+def refined_elsewhere(k: str, views: Sequence[View]) -> tuple[ix.Entries, Sequence[object]] | bool:
+    """What a kind that refines its keys has under the refined form of
+    ``k``, an ASCII key no kind has as it is: the entries and the kind's
+    entities where one such kind has it, True where several do, False
+    where none does. An ASCII key's refinement only takes its spaces out
+    (see :meth:`~geonorm.kinds.base.KindSpec.refine`): a key without spaces
+    is its own.
+
+    >>> weapons = ({"s400": 7}, ["S-400"], lambda k: k.replace(" ", ""))
+    >>> refined_elsewhere("s 400", [weapons]), refined_elsewhere("india", [weapons])
+    ((7, ['S-400']), False)
+    """
+    if " " not in k:
+        return False
+    found: tuple[ix.Entries, Sequence[object]] | bool = False
+    for plain, entities, refine in views:
+        if refine is not None:
+            r = refine(k)
+            if r != k:
+                entries = plain.get(r)
+                if entries is not None:
+                    if found:
+                        return True
+                    found = (entries, entities)
+    return found
+
+
+def _acronym(entries: ix.Entries | None) -> bool:
+    if entries is None:
+        return False
+    if entries.__class__ is int:
+        return bool(entries & 1)
+    return any(e & 1 for e in entries)  # type: ignore[union-attr]
