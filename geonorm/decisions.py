@@ -122,7 +122,7 @@ def _refined_into(
 ) -> list[str]:
     """The keys of ``keys`` whose refined form (``refine``) differs and is
     one of ``refined``: "su 35" where the weapons have "su35". (An ASCII
-    key's refinement only takes its spaces out: see
+    key's refinement is the key or the key without its spaces: see
     :meth:`~geonorm.kinds.base.KindSpec.refine`.)"""
     spaced = [k for k in keys if " " in k]
     return [k for k, r in zip(spaced, map(refine, spaced), strict=True) if r != k and r in refined]
@@ -142,16 +142,15 @@ def refined_elsewhere(k: str, views: Sequence[View]) -> tuple[ix.Entries, Sequen
     """
     if " " not in k:
         return False
+    joined = k.replace(" ", "")
     found: tuple[ix.Entries, Sequence[object]] | bool = False
     for plain, entities, refine in views:
         if refine is not None:
-            r = refine(k)
-            if r != k:
-                entries = plain.get(r)
-                if entries is not None:
-                    if found:
-                        return True
-                    found = (entries, entities)
+            entries = plain.get(joined)
+            if entries is not None and refine(k) == joined:
+                if found:
+                    return True
+                found = (entries, entities)
     return found
 
 

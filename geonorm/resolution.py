@@ -527,8 +527,13 @@ class Resolution:
             return None  # a number in prose ("3.28", "1,000") is no ISO numeric code
         if ov is None:
             ov = self._ov
-        if kinds is _AVAILABLE and not metonyms and (ov is _NO_ADDITIONS or not (ov or ov.compiled)) and k.isascii():
-            return self._every_kind_at_once(text, k, folded)
+        if kinds is _AVAILABLE and not metonyms and k.isascii() and (ov is _NO_ADDITIONS or not ov):
+            if not ov.compiled:
+                return self._every_kind_at_once(text, k, folded)
+            if not k.startswith("the "):
+                found = self._compiled_at_once(k, folded, ov)
+                if found is not _MISSING:
+                    return found
         views = self._views_of(kinds, ov)
         found = self._fast_key(k, folded, views, metonyms, ov)
         if found is _NOTHING:
@@ -560,6 +565,34 @@ class Resolution:
                     return _SLOW  # the parenthesis rule of _match_kind
                 return self._fallen_back(text, k, every[3], _NO_ADDITIONS)
         return found
+
+    def _compiled_at_once(self, k: str, folded: str, ov: Overlay) -> object:
+        """:meth:`_fast_key` of the ASCII key ``k`` (no leading "the") over
+        the shipped tables and the compiled tables of ``ov`` (which adds
+        nothing else), every kind, metonyms off, where one of them alone
+        names something: the shipped tables' answer, decided once per key
+        (:meth:`_decided`), or the one entry of a compiled table's kind;
+        ``_MISSING`` where :meth:`_fast_key` must weigh them (or find
+        nothing)."""
+        every = DERIVED.get(_DECISIONS) or self._decisions()
+        shipped = self._decided(k, every[0].get(k, _ABSENT), folded, every, True)
+        hit: tuple[ix.Entries, Sequence[Entity]] | None = None
+        for _, _, plain, entities, refine, own in self._views_of(_AVAILABLE, ov):
+            if own:
+                continue  # a shipped table's: decided above
+            entries = plain.get(refine(k) if refine else k)
+            if entries is not None:
+                if hit is not None:
+                    return _MISSING  # two compiled kinds, or tables
+                hit = (entries, entities)
+        if hit is None:
+            return _MISSING if shipped is _NOTHING else shipped
+        entry, entities = hit
+        if shipped is not _NOTHING or entry.__class__ is not int or entry & 1:
+            return _MISSING  # a shipped name too, several entries, or an acronym's: weighed by _fast_key
+        if (entry >> _TYPE_SHIFT) & _TYPE_MASK in _METONYM_TYPES:
+            return _MISSING
+        return entities[entry >> _ENTITY_SHIFT]
 
     def _fallen_back(self, text: str, k: str, views: _Views, ov: Overlay) -> object:
         """:meth:`_fast_resolve`'s answer for ``text`` (key ``k``) where its

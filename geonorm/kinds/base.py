@@ -100,9 +100,9 @@ class KindSpec(Generic[E]):
     def refine(self, k: str) -> str:
         """The kind's own key from the common key (identity by default).
 
-        Of an ASCII key, a refinement may only take spaces out ("s 400" to
-        "s400"): :mod:`geonorm.decisions` relies on it, and
-        tests/test_decisions.py checks it."""
+        An ASCII key's refinement is the key itself or the key with its
+        spaces taken out ("s 400" to "s400"): :mod:`geonorm.decisions`
+        relies on it, and tests/test_decisions.py checks it."""
         return k
 
     def query_keys(
