@@ -74,8 +74,10 @@ _MISSING = object()
 _KIND_TUPLES: dict[str | None, tuple[str, ...]] = {None: _AVAILABLE, **{k: (k,) for k in _AVAILABLE}}
 _SCORES = ix.SCORES
 _PLAIN_KEYS = frozenset(k for k, spec in SPECS.items() if type(spec).refine is KindSpec.refine)
-#: The kinds whose fallback keys are the common ones alone (the currencies').
+#: The kinds whose fallback keys are the common ones alone (the currencies'),
+#: and those with none of their own for a key of one word.
 _COMMON_ONLY = frozenset(k for k, spec in SPECS.items() if type(spec).query_keys is KindSpec.query_keys)
+_NOT_ONE_WORD = frozenset(k for k, spec in SPECS.items() if not spec.falls_back_from_one_word)
 _METONYM_TYPES = ix.METONYM_TYPES
 _ENTITY_SHIFT, _ALIAS_SHIFT, _ALIAS_MASK = ix.ENTITY_SHIFT, ix.ALIAS_SHIFT, ix.ALIAS_MASK
 _TYPE_SHIFT, _TYPE_MASK = ix.TYPE_SHIFT, ix.TYPE_MASK
@@ -709,13 +711,19 @@ class Resolution:
         out: dict[str, list[str]] = {}
         derived: dict[str, list[str]] = {}
         shared = common_fallbacks(text, k)  # those of every kind that refines no key
+        one_word = " " not in k
         for kind, keys, plain, _, refine, _ in views:
             if kind in out:
                 continue
             extra = added.get(kind) if added else None
             alts = derived.get(kind)
-            if alts is None and not shared and refine is None and kind in _COMMON_ONLY:
-                continue  # a kind with only the common fallbacks, and there are none
+            if (
+                alts is None
+                and not shared
+                and refine is None
+                and (kind in _COMMON_ONLY or (one_word and kind in _NOT_ONE_WORD))
+            ):
+                continue  # no common fallback key, and none of the kind's own
             if alts is None:
                 # Over the shipped keys (a kind's first view), also for a
                 # compiled table's (see _match_kind).

@@ -70,3 +70,102 @@ def test_weapons_written_apart_and_acronyms_in_any_case() -> None:
     assert geonorm.resolve("CIA") is not None
     assert geonorm.resolve("cia") is None
     assert geonorm.resolve("the CIA") is geonorm.resolve("CIA")
+
+
+def test_a_kind_that_says_so_has_no_fallback_key_of_its_own_for_one_word() -> None:
+    """KindSpec.falls_back_from_one_word: resolve's fast path does not ask a
+    kind that says False for the fallback keys of a key of one word (where
+    the common fallback keys are none)."""
+    from geonorm.shipped import table
+
+    words = sorted({w for k in _every_key() for w in k.split()})
+    assert len(words) > 10_000
+    for kind, spec in SPECS.items():
+        if spec.falls_back_from_one_word:
+            continue
+        keys = table(kind).keys
+        for word in words[::3]:
+            assert spec.query_keys(word, spec.refine(word), keys, word, []) == [], (kind, word)
+
+
+def test_the_quick_gates_of_the_fallback_keys_change_no_fallback_key() -> None:
+    """The legal forms' end words (organisations) and the last word's
+    skeleton (people) only skip work: every key of several words, and its
+    variants with a form or a title around it, gives the fallback keys it
+    gave without them."""
+    from geonorm.kinds.organisation import strip_forms
+    from geonorm.shipped import table
+
+    org = SPECS["organisation"]
+    forms = sorted(org.forms)  # type: ignore[attr-defined]
+    keys = [k for k in _every_key() if " " in k][::5]
+    texts = [
+        *keys,
+        *(f"{k} {forms[i % len(forms)]}" for i, k in enumerate(keys)),
+        *(f"{forms[i % len(forms)]} {k}" for i, k in enumerate(keys)),
+    ]
+    for k in texts:
+        assert strip_forms(k, org.forms, org.max_form_words, org.form_ends) == strip_forms(
+            k, org.forms, org.max_form_words
+        )  # type: ignore[attr-defined]
+    person = SPECS["person"]
+    people = table("person").keys
+    titled = [f"president {k}" for k in keys[::4]]
+    found = 0
+    for k in [*keys, *titled, "vladimir putin", "president vladimir putin", "vladimir v putin", "volodimir zelenskyy"]:
+        got = person.query_keys(k, k, people, k, [])
+        found += bool(got)
+        # The skeleton rule without the gate: the same answer.
+        assert got == _person_fallbacks_ungated(person, k, people)
+    assert found > 10
+
+
+def _person_fallbacks_ungated(spec: object, primary: str, keys: object) -> list[str]:
+    """The people's fallback keys as PersonSpec.query_keys gave them before
+    its quick gates (the rule itself, word for word), for a key with no
+    common fallback key: the oracle of the test above."""
+    from geonorm.kinds.base import Together, rotations
+    from geonorm.kinds.person import MAX_QUERY_WORDS, skeleton, transliterate
+
+    out: list[str] = []
+    if primary.count(" ") >= MAX_QUERY_WORDS or " " not in primary:
+        return out
+    remainders = [primary, *spec.strip_titles(primary)]  # type: ignore[attr-defined]
+    for rem in remainders:
+        if rem != primary and rem in keys:  # type: ignore[operator]
+            return [rem]
+    aux = spec._auxiliary(keys)  # type: ignore[attr-defined]
+    for rem in remainders:
+        words = rem.split()
+        if words[0] in aux.vocabulary and words[-1] in aux.vocabulary:
+            no_initials = [w for w in words[1:-1] if len(w) > 1]
+            if len(words) > 2 and len(no_initials) < len(words) - 2:
+                cand = " ".join([words[0], *no_initials, words[-1]])
+                if cand in keys:  # type: ignore[operator]
+                    return [cand]
+            if all(w in aux.vocabulary for w in words):
+                for rot in rotations(rem, 4):
+                    if rot in keys:  # type: ignore[operator]
+                        return [rot]
+        if len(words) >= 2 and all(len(w) == 1 for w in words[:-1]):
+            initials = "".join(words[:-1])
+            found = [
+                full
+                for full in aux.by_surname.get(words[-1], ())
+                if "".join(w[0] for w in full.split()[:-1]).startswith(initials)
+            ]
+            if found:
+                return Together(found)
+    for rem in remainders:
+        if " " not in rem:
+            continue
+        latin = transliterate(rem)
+        if latin.isascii():
+            parts = [skeleton(w) for w in latin.split(" ")]
+            if not all(p in aux.skeleton_words for p in parts):
+                continue
+            sk = " ".join(parts)
+            found = [k for k in aux.by_skeleton.get(sk, ()) if k != rem]
+            if found:
+                return Together(found)
+    return out

@@ -82,6 +82,10 @@ class KindSpec(Generic[E]):
     #: Whether ``fuzzy=True`` applies: not where one edit names another
     #: entity ("S-300" and "S-400", "BEL" and "BDL").
     fuzzy: bool = True
+    #: Whether :meth:`query_keys` may give a key of one word, where the
+    #: common fallback keys are none, fallback keys of the kind's own (a
+    #: kind that says False is not asked: tests/test_decisions.py checks it).
+    falls_back_from_one_word: bool = True
 
     def configure(self, extra: Mapping[str, Any]) -> None:
         """Take the kind's auxiliary tables (legal forms, titles) from its index."""

@@ -15,8 +15,12 @@ from .base import KindSpec, TableLookup, build_linked
 __all__ = ["OrganisationSpec", "strip_forms"]
 
 
-def strip_forms(k: str, forms: frozenset[str], max_words: int) -> str:
-    """Remove legal-form phrases from both ends of a key.
+def strip_forms(
+    k: str, forms: frozenset[str], max_words: int, ends: tuple[frozenset[str], frozenset[str]] | None = None
+) -> str:
+    """Remove legal-form phrases from both ends of a key. ``ends``, where
+    given, holds the first and the last words of the phrases (a key whose
+    end words are neither keeps its every word: most keys).
 
     >>> strip_forms("pjsc rosneft oil company", frozenset({"pjsc", "company"}), 3)
     'rosneft oil'
@@ -25,6 +29,8 @@ def strip_forms(k: str, forms: frozenset[str], max_words: int) -> str:
     lo, hi = 0, len(words)  # what is left is words[lo:hi]
     changed = True
     while changed and hi - lo > 1:
+        if ends is not None and words[lo] not in ends[0] and words[hi - 1] not in ends[1]:
+            break  # no phrase begins or ends here
         changed = False
         for n in range(min(max_words, hi - lo - 1), 0, -1):
             if " ".join(words[lo : lo + n]) in forms:
@@ -57,15 +63,19 @@ class OrganisationSpec(KindSpec[Organisation]):
     entity_class = Organisation
     hints = frozenset({"country"})
     fuzzy = False
+    falls_back_from_one_word = False  # a legal form is stripped from a name of two words or more
 
     def __init__(self) -> None:
         self.forms: frozenset[str] = frozenset()
         self.max_form_words = 1
+        self.form_ends: tuple[frozenset[str], frozenset[str]] = (frozenset(), frozenset())
 
     def configure(self, extra: Mapping[str, Any]) -> None:
         forms = {key(f) for f in extra.get("forms", ())} - {""}
         self.forms = frozenset(forms)
         self.max_form_words = max((len(f.split()) for f in forms), default=1)
+        # The first and last words of the legal forms (see strip_forms).
+        self.form_ends = (frozenset(f.split()[0] for f in forms), frozenset(f.split()[-1] for f in forms))
 
     def index_keys(self, text: str) -> list[str]:
         keys = super().index_keys(text)
@@ -85,7 +95,7 @@ class OrganisationSpec(KindSpec[Organisation]):
         shared: list[str] | None = None,
     ) -> list[str]:
         out = super().query_keys(text, primary, keys, common, shared)
-        stripped = strip_forms(primary, self.forms, self.max_form_words)
+        stripped = strip_forms(primary, self.forms, self.max_form_words, self.form_ends)
         if stripped and stripped != primary:
             out.insert(0, stripped)
         return out

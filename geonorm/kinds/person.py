@@ -145,15 +145,21 @@ def _skeleton_key(latin: str, known: frozenset[str]) -> str | None:
         return skeleton(latin)
     parts = []
     for word in reversed(latin.split(" ")):
-        sk = _WORD_SKELETONS.get(word)
-        if sk is None:
-            sk = skeleton(word)
-            if len(word) <= 40 and len(_WORD_SKELETONS) < SKELETON_CACHE_SIZE:
-                _WORD_SKELETONS[word] = sk
+        sk = _word_skeleton(word)
         if sk not in known:
             return None
         parts.append(sk)
     return " ".join(reversed(parts))
+
+
+def _word_skeleton(word: str) -> str:
+    """:func:`skeleton` of one word, kept in :data:`_WORD_SKELETONS`."""
+    sk = _WORD_SKELETONS.get(word)
+    if sk is None:
+        sk = skeleton(word)
+        if len(word) <= 40 and len(_WORD_SKELETONS) < SKELETON_CACHE_SIZE:
+            _WORD_SKELETONS[word] = sk
+    return sk
 
 
 #: The most words a query may have for the person fallbacks (titles
@@ -175,6 +181,7 @@ class PersonSpec(KindSpec[Person]):
     entity_class = Person
     hints = frozenset({"country"})
     fuzzy = False  # spelling variants meet through transliteration and skeleton keys
+    falls_back_from_one_word = False  # titles, initials, word orders and spellings are of names of two words
 
     def __init__(self) -> None:
         self.prefix_words: frozenset[str] = frozenset()
@@ -303,6 +310,10 @@ class PersonSpec(KindSpec[Person]):
                 ]
                 if found:
                     return Together(found)  # the initials may fit several people
+        if primary.isascii() and _word_skeleton(primary.rpartition(" ")[2]) not in aux.skeleton_words:
+            # Every remainder ends in the key's last word, as its own spelling
+            # (ASCII): none of them has a name's skeleton (see _skeleton_key).
+            return out
         for rem in remainders:
             if " " not in rem:
                 continue  # a bare surname meets its spellings in other scripts only as written there
