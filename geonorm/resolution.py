@@ -23,7 +23,7 @@ from .kinds import SPECS, KindSpec
 from .kinds.base import Together, common_fallbacks
 from .model import KINDS, Country, Entity, How, Match
 from .overlay import Overlay
-from .shipped import _SHIPPED, DERIVED, FUZZY_TYPES, available_kinds
+from .shipped import _SHIPPED, _SHIPPED_LOCK, DERIVED, FUZZY_TYPES, available_kinds
 from .shipped import ShippedTable as _Table
 from .shipped import table as _shipped
 from .tables import TableError
@@ -616,7 +616,9 @@ class Resolution:
         what the decisions hold for ``k`` (``_ABSENT`` for none)."""
         _, (rest, entities, _), deciding, views = every
         if found is _ABSENT:
-            entry = rest.get(k)  # the keys that are the largest kind's alone
+            # The keys that are the largest kind's alone (a key with a leading
+            # "the" is among the decided ones, or names nothing).
+            entry = None if k.startswith("the ") else rest.get(k)
             if entry is None:
                 # No kind has the key as it is: a kind that refines its keys
                 # may have its refined form ("su 30": the weapons' "su30").
@@ -627,18 +629,16 @@ class Resolution:
                     entry = None  # several kinds, or the rule of "the": _fast_key weighs them
                 else:
                     entry, entities = refined
-                    if entry.__class__ is not int:
-                        entry = None
-            if entry is None:
-                found = BY_KIND
-            elif (entry >> _TYPE_SHIFT) & _TYPE_MASK in _METONYM_TYPES:  # type: ignore[operator]
+            if not isinstance(entry, int):
+                found = BY_KIND  # none, or several entries (a key of metonyms alone, which the decisions leave out)
+            elif (entry >> _TYPE_SHIFT) & _TYPE_MASK in _METONYM_TYPES:
                 return _NOTHING  # a metonym's (a capital's), with metonyms off
-            elif not entry & 1:  # type: ignore[operator]
-                return entities[entry >> _ENTITY_SHIFT]  # type: ignore[operator]
+            elif not entry & 1:
+                return entities[entry >> _ENTITY_SHIFT]
             elif " " in k:
                 found = BY_KIND  # an acronym written apart (see _fast_key)
             else:
-                found = Acronym(entities[entry >> _ENTITY_SHIFT], alias_of(entities[entry >> _ENTITY_SHIFT], entry))  # type: ignore[operator,arg-type]
+                found = Acronym(entities[entry >> _ENTITY_SHIFT], alias_of(entities[entry >> _ENTITY_SHIFT], entry))  # type: ignore[arg-type]
         elif not whole and k.startswith("the "):
             found = BY_KIND  # its decision weighs its own "the"
         if found.__class__ is Acronym:
@@ -670,15 +670,21 @@ class Resolution:
         (:func:`geonorm.decisions.decide_every_key`), with the view whose
         lone keys they leave out and the views they were decided over; kept
         in :data:`geonorm.shipped.DERIVED` until the tables change."""
-        views = DERIVED.get(_AVAILABLE) or _views(_AVAILABLE)
-        deciding: list[View] = [(plain, entities, refine) for _, _, plain, entities, refine, _ in views]
+        # Under the tables' lock: a build that began before the tables were
+        # substituted (the compile step's checks) cannot be kept after.
+        with _SHIPPED_LOCK:
+            built: _EveryKind | None = DERIVED.get(_DECISIONS)
+            if built is not None:
+                return built  # another thread built them meanwhile
+            views = DERIVED.get(_AVAILABLE) or _views(_AVAILABLE)
+            deciding: list[View] = [(plain, entities, refine) for _, _, plain, entities, refine, _ in views]
 
-        def decide(k: str) -> object:
-            return self._shipped_answer(k, k, views)  # (an acronym's key never comes here: its case decides)
+            def decide(k: str) -> object:
+                return self._shipped_answer(k, k, views)  # (an acronym's key never comes here: its case decides)
 
-        decisions, rest = decide_every_key(deciding, decide, _NOTHING, alias_of)  # type: ignore[arg-type]
-        every = DERIVED[_DECISIONS] = (decisions, rest, deciding, views)
-        return every
+            decisions, rest = decide_every_key(deciding, decide, _NOTHING, alias_of)  # type: ignore[arg-type]
+            every = DERIVED[_DECISIONS] = (decisions, rest, deciding, views)
+            return every
 
     @staticmethod
     def _added_keys(ov: Overlay) -> Mapping[str, Mapping[str, tuple[tuple[str, str, int], ...]]] | None:

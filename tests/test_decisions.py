@@ -169,3 +169,37 @@ def _person_fallbacks_ungated(spec: object, primary: str, keys: object) -> list[
             if found:
                 return Together(found)
     return out
+
+
+def test_a_largest_kind_with_keys_of_metonyms_alone() -> None:
+    """The largest kind's lone keys stay out of the decisions, and so do
+    the keys that name nothing: where the largest kind is the countries
+    (tables grown or substituted), a key of several capitals' entries alone
+    ("Kingston": Jamaica's, and Saint Vincent's) is read off its entries as
+    the per-kind loop reads it (it once raised TypeError)."""
+    from geonorm import index as ix
+    from geonorm.shipped import available_kinds, substituted
+
+    texts = {}
+    for kind in available_kinds():
+        text = ix.read_index(kind).decode("utf-8")
+        if kind == "currency":  # fewer keys than the countries
+            lines, kept = [], 0
+            for line in text.splitlines(keepends=True):
+                if line.startswith('["key"'):
+                    kept += 1
+                    if kept > 2_000:
+                        continue
+                lines.append(line)
+            text = "".join(lines)
+        texts[kind] = text
+    registry = geonorm.default_registry
+    with substituted(texts):
+        assert DERIVED.get(_DECISIONS) is None
+        for text in ["Kingston", "KINGSTON", "the Kingston", "Jerusalem", "India", "Jamaica"]:
+            assert _same(registry._fast_resolve(text, _AVAILABLE, False), _loop(registry, text)), text
+        assert geonorm.resolve("Kingston") is None
+        assert geonorm.resolve("Kingston", metonyms=True) is None  # a tie
+        rest = DERIVED[_DECISIONS][1][0]
+        assert "kingston" in rest and rest["kingston"].__class__ is tuple
+    assert DERIVED.get(_DECISIONS) is None  # the substituted tables' decisions are gone

@@ -10,11 +10,12 @@ import random
 import pytest
 
 import geonorm
+from geonorm.kinds import SPECS
 from geonorm.model import Entity
 from geonorm.registry import Registry
 from geonorm.resolution import _AVAILABLE, _SLOW, _decided, _Slow
 from geonorm.shipped import table
-from geonorm.text import _TABLE, fold, fold_ascii
+from geonorm.text import _TABLE, fold, fold_ascii, key_of_folded
 
 from .casefile import CASES, read_cases
 
@@ -263,3 +264,25 @@ def test_the_fast_path_agrees_on_compositions_of_names_and_rule_words(
     differ = [(s, a, b) for s, a, b in zip(strings, fast, general, strict=True) if a is not b]
     assert not differ, differ[:5]
     assert sum(e is not None for e in general) > 500
+
+
+def test_the_general_path_skips_the_key_only_where_the_fast_path_found_it_names_nothing() -> None:
+    """_match_kind does not look the key up again where the fast path hands
+    it the fallback keys: each kind it hands them for finds nothing under
+    the key itself (the same acronym, metonym and blocked rules)."""
+    registry = geonorm.default_registry
+    checked = 0
+    for mine in (registry, _layered()):
+        for text in LAYERED_STRINGS:
+            slow = mine._fast_resolve(text, _AVAILABLE, False)
+            if not isinstance(slow, _Slow) or slow.alts is None:
+                continue
+            folded = fold(text)
+            qkey = key_of_folded(folded)
+            for kind in slow.alts:
+                found: dict[str, object] = {}
+                tables = [table(kind), *mine._compiled_of(kind)]
+                mine._collect(tables, SPECS[kind].refine(qkey), folded, False, found, mine._ov)  # type: ignore[arg-type]
+                assert not found, (text, kind)
+                checked += 1
+    assert checked > 200
