@@ -107,14 +107,22 @@ _Views = tuple[
 
 def _views(kinds: tuple[str, ...]) -> _Views:
     """The look-up views of ``kinds`` (which loads their tables and keys),
-    kept in :data:`geonorm.shipped.DERIVED` until the tables change."""
-    views = tuple(
-        (kind, table.keys, table.keys.plain, table.entities, None if kind in _PLAIN_KEYS else SPECS[kind].refine, True)
-        for kind in kinds
-        for table in (_SHIPPED.get(kind) or _shipped(kind),)
-    )
-    DERIVED[kinds] = views
-    return views
+    kept in :data:`geonorm.shipped.DERIVED` until the tables change (built
+    under the tables' lock, so that views begun before the compile step
+    substitutes its tables cannot be kept after)."""
+    with _SHIPPED_LOCK:
+        views = tuple(
+            (kind, table.keys, table.keys.plain, table.entities, _refinement(kind), True)
+            for kind in kinds
+            for table in (_SHIPPED.get(kind) or _shipped(kind),)
+        )
+        DERIVED[kinds] = views
+        return views
+
+
+def _refinement(kind: str) -> Callable[[str], str] | None:
+    """The kind's refinement of the common key; None where it has none."""
+    return None if kind in _PLAIN_KEYS else SPECS[kind].refine
 
 
 def alias_of(entity: Entity, entry: int) -> str:
@@ -293,7 +301,7 @@ class Resolution:
         if cached is not None and cached[0] is shipped and cached[1] is compiled:
             return cached[2]
         views = shipped + tuple(
-            (kind, ck.keys, ck.keys.plain, ck.entities, None if kind in _PLAIN_KEYS else SPECS[kind].refine, False)
+            (kind, ck.keys, ck.keys.plain, ck.entities, _refinement(kind), False)
             for kind in kinds
             for ck in _compiled_of(ov, kind)
         )
