@@ -34,7 +34,19 @@ from typing import NamedTuple
 
 from . import index as ix
 
-__all__ = ["BY_KIND", "Acronym", "Decisions", "View", "decide_every_key", "refined_elsewhere"]
+__all__ = [
+    "ACRONYM",
+    "BY_KIND",
+    "NAMES_NOTHING",
+    "SEVERAL",
+    "Acronym",
+    "Decisions",
+    "View",
+    "acronym",
+    "decide_every_key",
+    "lone_answer",
+    "refined_elsewhere",
+]
 
 #: Stored for a key whose answer depends on how the text is written, beyond
 #: one acronym (the fast path asks every kind in turn).
@@ -52,6 +64,34 @@ class Acronym(NamedTuple):
 
     entity: object
     alias: str
+
+
+#: What :func:`lone_answer` gives for entries that name nothing with
+#: metonyms off (a capital's), for an acronym's one entry, and for several.
+NAMES_NOTHING = object()
+ACRONYM = object()
+SEVERAL = object()
+
+
+def lone_answer(entries: ix.Entries, entities: Sequence[object]) -> object:
+    """What a key's ``entries`` in one kind (its ``entities``) answer where
+    no other table names the key, with metonyms off, as the fast path reads
+    them: the entity of its one entry; :data:`NAMES_NOTHING` for a
+    metonym's; :data:`ACRONYM` for an acronym's (its case rule needs the
+    text as written); :data:`SEVERAL` for several entries.
+
+    >>> from geonorm.index import ENTITY_SHIFT
+    >>> lone_answer(1 << ENTITY_SHIFT, ["IN", "GE"]), lone_answer((1, 2), []) is SEVERAL
+    ('GE', True)
+    """
+    if entries.__class__ is not int:
+        return SEVERAL
+    entry: int = entries
+    if (entry >> _TYPE_SHIFT) & _TYPE_MASK in _METONYM_TYPES:
+        return NAMES_NOTHING
+    if entry & 1:
+        return ACRONYM
+    return entities[entry >> _ENTITY_SHIFT]
 
 
 #: Key -> its answer: an entity, None (a tie), an :class:`Acronym`, the
@@ -98,15 +138,11 @@ def decide_every_key(
         for k, entries in plain.items():
             if k in shared or (refine is not None and refine(k) != k):
                 continue  # decided below (or, a refined form, no key as a text writes it)
-            entry: int = entries  # type: ignore[assignment]
-            if (entry >> _TYPE_SHIFT) & _TYPE_MASK in _METONYM_TYPES:
-                continue  # names nothing with metonyms off
-            if not entry & 1:
-                out[k] = entities[entry >> _ENTITY_SHIFT]
-            elif " " in k:
-                out[k] = BY_KIND  # an acronym written apart may tie with another kind's fallback
-            else:
-                out[k] = Acronym(entities[entry >> _ENTITY_SHIFT], alias_of(entities[entry >> _ENTITY_SHIFT], entry))
+            found = lone_answer(entries, entities)
+            if found is ACRONYM:
+                out[k] = acronym(k, entries, entities, alias_of)  # type: ignore[arg-type]
+            elif found is not NAMES_NOTHING:  # (several entries are shared keys)
+                out[k] = found
     for k in sorted(shared):
         if any(_acronym(plain.get(refine(k) if refine else k)) for plain, _, refine in views):
             out[k] = BY_KIND
@@ -115,6 +151,17 @@ def decide_every_key(
         if found is not nothing:
             out[k] = found
     return out, rest
+
+
+def acronym(k: str, entry: int, entities: Sequence[object], alias_of: Callable[[object, int], str]) -> object:
+    """The answer for the key ``k`` whose one entry (``entry``) is an
+    acronym's: an :class:`Acronym`, or :data:`BY_KIND` where the key has a
+    space (written apart, it may tie with another kind's fallback key:
+    :meth:`~geonorm.resolution.Resolution._fast_key` weighs it)."""
+    if " " in k:
+        return BY_KIND
+    entity = entities[entry >> _ENTITY_SHIFT]
+    return Acronym(entity, alias_of(entity, entry))
 
 
 def _refined_into(

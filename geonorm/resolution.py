@@ -17,7 +17,19 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from . import index as ix
-from .decisions import BY_KIND, Acronym, Decisions, View, decide_every_key, refined_elsewhere
+from .decisions import (
+    ACRONYM,
+    BY_KIND,
+    NAMES_NOTHING,
+    SEVERAL,
+    Acronym,
+    Decisions,
+    View,
+    acronym,
+    decide_every_key,
+    lone_answer,
+    refined_elsewhere,
+)
 from .index import entries_of
 from .kinds import SPECS, KindSpec
 from .kinds.base import Together, common_fallbacks
@@ -272,11 +284,9 @@ def _one_fallback(alts: Mapping[str, list[str]], views: _Views, ov: Overlay) -> 
         if entries is None and not k.isascii():
             entries = table.beyond_ascii(k)
         if entries is not None:
-            if entries.__class__ is not int or entries & 1:
-                return _NOTHING  # several entries, or an acronym's
-            if (entries >> _TYPE_SHIFT) & _TYPE_MASK in _METONYM_TYPES:
-                return _NOTHING
-            entity = entities[entries >> _ENTITY_SHIFT]
+            entity = lone_answer(entries, entities)
+            if not isinstance(entity, Entity):
+                return _NOTHING  # several entries, an acronym's, a metonym's
             return ov.entities.get(entity.id, entity) if ov.entities else entity
     return _NOTHING
 
@@ -597,12 +607,10 @@ class Resolution:
                 hit = (entries, entities)
         if hit is None:
             return _MISSING if shipped is _NOTHING else shipped
-        entry, entities = hit
-        if shipped is not _NOTHING or entry.__class__ is not int or entry & 1:
-            return _MISSING  # a shipped name too, several entries, or an acronym's: weighed by _fast_key
-        if (entry >> _TYPE_SHIFT) & _TYPE_MASK in _METONYM_TYPES:
-            return _MISSING
-        return entities[entry >> _ENTITY_SHIFT]
+        found = lone_answer(*hit)
+        if shipped is not _NOTHING or not isinstance(found, Entity):
+            return _MISSING  # a shipped name too, several entries, an acronym's, a metonym's: _fast_key weighs them
+        return found
 
     def _fallen_back(self, text: str, k: str, views: _Views, ov: Overlay) -> object:
         """:meth:`_fast_resolve`'s answer for ``text`` (key ``k``) where its
@@ -637,22 +645,21 @@ class Resolution:
                     entry = None  # several kinds, or the rule of "the": _fast_key weighs them
                 else:
                     entry, entities = refined
-            if not isinstance(entry, int):
-                found = BY_KIND  # none, or several entries (a key of metonyms alone, which the decisions leave out)
-            elif (entry >> _TYPE_SHIFT) & _TYPE_MASK in _METONYM_TYPES:
+            found = BY_KIND if entry is None else lone_answer(entry, entities)
+            if found is NAMES_NOTHING:
                 return _NOTHING  # a metonym's (a capital's), with metonyms off
-            elif not entry & 1:
-                return entities[entry >> _ENTITY_SHIFT]
-            elif " " in k:
-                found = BY_KIND  # an acronym written apart (see _fast_key)
-            else:
-                found = Acronym(entities[entry >> _ENTITY_SHIFT], alias_of(entities[entry >> _ENTITY_SHIFT], entry))  # type: ignore[arg-type]
+            if found is ACRONYM:
+                found = acronym(k, entry, entities, alias_of)  # type: ignore[arg-type]
+            elif found is SEVERAL:
+                found = BY_KIND  # a key of metonyms alone, which the decisions leave out: _fast_key weighs them
+            elif found is not BY_KIND:
+                return found  # the entity
         elif not whole and k.startswith("the "):
             found = BY_KIND  # its decision weighs its own "the"
         if found.__class__ is Acronym:
             # The case rule of acronyms (see _fast_key).
-            acronym: Acronym = found
-            return acronym.entity if _as_written(acronym.alias, folded.replace(" ", "")) else _NOTHING
+            written: Acronym = found
+            return written.entity if _as_written(written.alias, folded.replace(" ", "")) else _NOTHING
         if found is not BY_KIND:
             return found
         if whole:
