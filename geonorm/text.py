@@ -17,13 +17,12 @@ Two functions matter:
 
 Both run in linear time and never raise on any ``str``. Characters are folded
 through a per-character table that is filled the first time a character is
-seen, so the hot path is :meth:`str.translate` (for ASCII, after one
-character-class search for the few characters that fold to several).
+seen, so the hot path is :meth:`str.translate` (for ASCII, one byte
+translation where no character folds to several).
 """
 
 from __future__ import annotations
 
-import re
 import unicodedata
 
 from . import _forksafe
@@ -150,26 +149,27 @@ def _warm_ascii() -> None:
 _warm_ascii()
 
 
-def _ascii_tables() -> tuple[bytes, bytes, frozenset[str]]:
-    """:data:`_TABLE` on ASCII as a byte table and the bytes it deletes, and
-    the characters it writes as more than one (read by ``str.translate``)."""
+#: What the byte table writes for an ASCII character that folds to more
+#: than one ("&" to " and "): a byte no ASCII character folds to, so that
+#: finding it in the result sends the text to ``str.translate``.
+_LONGER = "\x80"
+
+
+def _ascii_tables() -> tuple[bytes, bytes]:
+    """:data:`_TABLE` on ASCII as a byte table (:data:`_LONGER` for the
+    characters it writes as more than one) and the bytes it deletes."""
     table = bytearray(range(256))
     deleted = bytearray()
-    longer = set()
     for cp in range(128):
         value = _fold_char(cp)
         if value is None:
             deleted.append(cp)
-        elif len(value) == 1:
-            table[cp] = ord(value)
         else:
-            longer.add(chr(cp))
-    return bytes(table), bytes(deleted), frozenset(longer)
+            table[cp] = ord(value) if len(value) == 1 else ord(_LONGER)
+    return bytes(table), bytes(deleted)
 
 
-_ASCII_TABLE, _ASCII_DELETED, _ASCII_LONGER = _ascii_tables()
-# A search for them (four times faster than a set's isdisjoint on a name).
-_ASCII_LONGER_SEARCH = re.compile(f"[{re.escape(''.join(sorted(_ASCII_LONGER)))}]" if _ASCII_LONGER else "(?!)").search
+_ASCII_TABLE, _ASCII_DELETED = _ascii_tables()
 
 
 def fold_ascii(text: str) -> str:
@@ -181,9 +181,8 @@ def fold_ascii(text: str) -> str:
     """
     if text.isalnum():
         return text  # one word of letters and digits ("India", "USD") folds to itself
-    if _ASCII_LONGER_SEARCH(text) is None:
-        folded = text.encode("ascii").translate(_ASCII_TABLE, _ASCII_DELETED).decode("ascii")
-    else:
+    folded = text.encode("ascii").translate(_ASCII_TABLE, _ASCII_DELETED).decode("latin-1")
+    if _LONGER in folded:
         folded = text.translate(_TABLE)
     return " ".join(folded.split())
 
