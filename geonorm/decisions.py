@@ -53,7 +53,6 @@ __all__ = [
 BY_KIND = object()
 
 _ENTITY_SHIFT = ix.ENTITY_SHIFT
-_ALIAS_SHIFT, _ALIAS_MASK = ix.ALIAS_SHIFT, ix.ALIAS_MASK
 _TYPE_SHIFT, _TYPE_MASK = ix.TYPE_SHIFT, ix.TYPE_MASK
 _METONYM_TYPES = ix.METONYM_TYPES
 
@@ -107,9 +106,9 @@ def decide_every_key(
 ) -> tuple[Decisions, View]:
     """The answers for the ASCII keys of ``views`` (see the module's
     docstring), and the view whose keys that are its alone the dict leaves
-    out (the largest of those that refine no key). ``decide(key)`` is the rule, which answers
-    ``nothing`` for a key that names nothing; ``alias_of(entity, entry)``
-    gives the alias a packed entry names.
+    out (the largest of those that refine no key). ``decide(key)`` is the
+    rule, which answers ``nothing`` for a key that names nothing;
+    ``alias_of(entity, entry)`` gives the alias a packed entry names.
 
     >>> from geonorm.index import ENTITY_SHIFT
     >>> one = ({"india": 0 << ENTITY_SHIFT, "georgia": 1 << ENTITY_SHIFT}, ["IN", "GE"], None)
@@ -179,9 +178,11 @@ def refined_elsewhere(k: str, views: Sequence[View]) -> tuple[ix.Entries, Sequen
     """What a kind that refines its keys has under the refined form of
     ``k``, an ASCII key no kind has as it is: the entries and the kind's
     entities where one such kind has it, True where several do, False
-    where none does. An ASCII key's refinement only takes its spaces out
-    (see :meth:`~geonorm.kinds.base.KindSpec.refine`): a key without spaces
-    is its own.
+    where none does. An ASCII key's refinement is the key itself or the
+    key with its spaces taken out (see
+    :meth:`~geonorm.kinds.base.KindSpec.refine`): a key without spaces is
+    its own, and the refining kind is asked only where the joined key is
+    one of its keys.
 
     >>> weapons = ({"s400": 7}, ["S-400"], lambda k: k.replace(" ", ""))
     >>> refined_elsewhere("s 400", [weapons]), refined_elsewhere("india", [weapons])

@@ -533,10 +533,13 @@ class Resolution:
         them, then, where that finds nothing, the key without a leading "the"
         (the fallback key the kinds try first). Where neither names anything
         and no other fallback key of any kind is a key (:meth:`_with_fallback`),
-        the answer is None without the general path. tests/test_fast_path.py
-        checks that both paths agree. Returns a :class:`_Slow` when the
-        general path must decide (a fallback key, which names the kinds that
-        have one; acronyms written apart among several kinds)."""
+        the answer is None without the general path, and where one kind's
+        alone names one entity, that entity (:func:`_one_fallback`). With every
+        kind over the shipped tables alone, each key's answer comes decided
+        (:meth:`_every_kind_at_once`). tests/test_fast_path.py checks that both
+        paths agree. Returns a :class:`_Slow` when the general path must decide
+        (fallback keys to weigh, which names the kinds that have one; acronyms
+        written apart among several kinds)."""
         if text.isascii():
             folded = fold_ascii(text)
             k = folded.lower()
