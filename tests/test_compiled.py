@@ -563,6 +563,9 @@ def test_a_malformed_header_or_entity_line_is_a_table_error(tables: tuple[Path, 
         b"organisation:kestrel-arms\tnot json\n",
         b'organisation:kestrel-arms\t{"name":"K","aliases":"K","type":"company"}\n',
         b'organisation:kestrel-arms\t{"name":7,"aliases":[7],"type":"company"}\n',
+        b'organisation:kestrel-arms\t{"name":"K","aliases":["K",7],"type":"company"}\n',
+        b'organisation:kestrel-arms\t{"name":"K","aliases":["K"],"type":"company"} x\n',
+        b'organisation:kestrel-arms\t{"name":"K","aliases":["K"],"type":"company","country":7}\n',
         b'organisation:kestrel-arms\t{"name":"K","aliases":["K"],"type":"company","parent":"organisation:nowhere"}\n',
     ):
         bad.write_bytes(_forge(data, "organisation", "entity_bytes", lambda b, line=line: line + b.split(b"\n", 1)[1]))
@@ -570,6 +573,17 @@ def test_a_malformed_header_or_entity_line_is_a_table_error(tables: tuple[Path, 
         reg.load_compiled(bad)
         with pytest.raises(TableError, match="compiled table"):
             reg.get("organisation:kestrel-arms")
+
+
+def test_an_entity_line_with_spaces_in_its_json_reads_the_same(tables: tuple[Path, Path, Path], tmp_path: Path) -> None:
+    data = tables[2].read_bytes()
+    line = b'organisation:kestrel-arms\t  { "name" : "K" , "aliases" : [ "K" ] , "type" : "company" }  \n'
+    spaced = tmp_path / "spaced.compiled"
+    spaced.write_bytes(_forge(data, "organisation", "entity_bytes", lambda b: line + b.split(b"\n", 1)[1]))
+    reg = Registry()
+    reg.load_compiled(spaced)
+    found = reg.get("organisation:kestrel-arms")
+    assert found is not None and (found.name, found.aliases, found.type) == ("K", ("K",), "company")
 
 
 def test_invalid_tables_are_not_compiled(tmp_path: Path) -> None:
@@ -623,3 +637,21 @@ def test_readers_see_all_of_a_load_or_none_of_it(tmp_path: Path) -> None:
     finally:
         sys.setswitchinterval(old)
     assert seen <= {None, "organisation:zeta-new"}
+
+
+def test_the_entity_cache_keeps_at_most_its_size_oldest_out(
+    tables: tuple[Path, Path, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from geonorm import compiled
+
+    monkeypatch.setattr(compiled, "ENTITY_CACHE_SIZE", 8)
+    table = read_compiled(tables[2])
+    people = table.kinds["person"].entities
+    first = people[0]
+    assert people[0] is first  # kept
+    for i in range(1, 40):
+        assert people[i].id == people.id_at(i)
+        assert len(people._cache) <= 8
+    assert set(people._cache) == set(range(32, 40))  # the last eight
+    again = people[0]
+    assert again is not first and again.id == first.id  # built again, the same entity

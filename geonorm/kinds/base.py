@@ -93,6 +93,13 @@ class KindSpec(Generic[E]):
     def build_entities(self, raw: Sequence[Mapping[str, Any]], lookup: TableLookup) -> list[E]:
         raise NotImplementedError
 
+    def build_entity(self, raw: Mapping[str, Any], lookup: TableLookup) -> E:
+        """One entity from its record, every entity it refers to (the one
+        it links to too: an organisation's parent) found by ``lookup``:
+        how a compiled table builds the entity of a line, its links built
+        first."""
+        return self.build_entities([raw], lookup)[0]
+
     def index_keys(self, text: str) -> list[str]:
         """Every key an alias is indexed under (used by the compile step)."""
         keys = key_variants(text)

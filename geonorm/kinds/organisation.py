@@ -101,15 +101,20 @@ class OrganisationSpec(KindSpec[Organisation]):
         return out
 
     def build_entities(self, raw: Sequence[Mapping[str, Any]], lookup: TableLookup) -> list[Organisation]:
-        def make(r: Mapping[str, Any], parent: Organisation | None) -> Organisation:
-            country = lookup(r["country"]) if r.get("country") else None
-            return Organisation(
-                id=r["id"],
-                name=r["name"],
-                aliases=tuple(r["aliases"]),
-                type=r["type"],
-                country=country if isinstance(country, Country) else None,
-                parent=parent,
-            )
+        return build_linked(raw, "parent", lookup, Organisation, lambda r, parent: _make(r, parent, lookup))
 
-        return build_linked(raw, "parent", lookup, Organisation, make)
+    def build_entity(self, raw: Mapping[str, Any], lookup: TableLookup) -> Organisation:
+        parent = lookup(raw["parent"]) if raw.get("parent") else None
+        return _make(raw, parent if isinstance(parent, Organisation) else None, lookup)
+
+
+def _make(r: Mapping[str, Any], parent: Organisation | None, lookup: TableLookup) -> Organisation:
+    country = lookup(r["country"]) if r.get("country") else None
+    return Organisation(
+        id=r["id"],
+        name=r["name"],
+        aliases=tuple(r["aliases"]),
+        type=r["type"],
+        country=country if isinstance(country, Country) else None,
+        parent=parent,
+    )

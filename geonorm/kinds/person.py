@@ -345,32 +345,30 @@ class PersonSpec(KindSpec[Person]):
         return None, ""
 
     def build_entities(self, raw: Sequence[Mapping[str, Any]], lookup: TableLookup) -> list[Person]:
-        out = []
-        for r in raw:
-            country = lookup(r["country"]) if r.get("country") else None
-            roles = []
-            for role in r.get("roles", ()):
-                rc = lookup(role["country"]) if role.get("country") else None
-                org = lookup(role["organisation"]) if role.get("organisation") else None
-                roles.append(
-                    Role(
-                        office=role["office"],
-                        title=role["title"],
-                        country=rc if isinstance(rc, Country) else None,
-                        organisation=org if isinstance(org, Organisation) else None,
-                        start=dt.date.fromisoformat(role["start"]) if role.get("start") else None,
-                        end=dt.date.fromisoformat(role["end"]) if role.get("end") else None,
-                        held_from=dt.date.fromisoformat(role["held_from"]) if role.get("held_from") else None,
-                    )
-                )
-            out.append(
-                Person(
-                    id=r["id"],
-                    name=r["name"],
-                    aliases=tuple(r["aliases"]),
-                    full_name=r.get("full_name", ""),
-                    country=country if isinstance(country, Country) else None,
-                    roles=tuple(roles),
+        return [self.build_entity(r, lookup) for r in raw]
+
+    def build_entity(self, raw: Mapping[str, Any], lookup: TableLookup) -> Person:
+        country = lookup(raw["country"]) if raw.get("country") else None
+        roles = []
+        for role in raw.get("roles", ()):
+            rc = lookup(role["country"]) if role.get("country") else None
+            org = lookup(role["organisation"]) if role.get("organisation") else None
+            roles.append(
+                Role(
+                    office=role["office"],
+                    title=role["title"],
+                    country=rc if isinstance(rc, Country) else None,
+                    organisation=org if isinstance(org, Organisation) else None,
+                    start=dt.date.fromisoformat(role["start"]) if role.get("start") else None,
+                    end=dt.date.fromisoformat(role["end"]) if role.get("end") else None,
+                    held_from=dt.date.fromisoformat(role["held_from"]) if role.get("held_from") else None,
                 )
             )
-        return out
+        return Person(
+            id=raw["id"],
+            name=raw["name"],
+            aliases=tuple(raw["aliases"]),
+            full_name=raw.get("full_name", ""),
+            country=country if isinstance(country, Country) else None,
+            roles=tuple(roles),
+        )

@@ -153,22 +153,27 @@ class WeaponSpec(KindSpec[Weapon]):
         return out
 
     def build_entities(self, raw: Sequence[Mapping[str, Any]], lookup: TableLookup) -> list[Weapon]:
-        def make(r: Mapping[str, Any], family: Weapon | None) -> Weapon:
-            origin = lookup(r["origin"]) if r.get("origin") else None
-            maker = lookup(r["manufacturer"]) if r.get("manufacturer") else None
-            return Weapon(
-                id=r["id"],
-                name=r["name"],
-                aliases=tuple(r["aliases"]),
-                category=r["category"],
-                origin=origin if isinstance(origin, Country) else None,
-                manufacturer=maker if isinstance(maker, Organisation) else None,
-                family=family,
-                designations=tuple(r.get("designations", ())),
-                reporting_names=tuple(r.get("reporting_names", ())),
-            )
+        return build_linked(raw, "family", lookup, Weapon, lambda r, family: _make(r, family, lookup))
 
-        return build_linked(raw, "family", lookup, Weapon, make)
+    def build_entity(self, raw: Mapping[str, Any], lookup: TableLookup) -> Weapon:
+        family = lookup(raw["family"]) if raw.get("family") else None
+        return _make(raw, family if isinstance(family, Weapon) else None, lookup)
+
+
+def _make(r: Mapping[str, Any], family: Weapon | None, lookup: TableLookup) -> Weapon:
+    origin = lookup(r["origin"]) if r.get("origin") else None
+    maker = lookup(r["manufacturer"]) if r.get("manufacturer") else None
+    return Weapon(
+        id=r["id"],
+        name=r["name"],
+        aliases=tuple(r["aliases"]),
+        category=r["category"],
+        origin=origin if isinstance(origin, Country) else None,
+        manufacturer=maker if isinstance(maker, Organisation) else None,
+        family=family,
+        designations=tuple(r.get("designations", ())),
+        reporting_names=tuple(r.get("reporting_names", ())),
+    )
 
 
 def _singular(k: str) -> str:
