@@ -4,19 +4,26 @@ loaded in seconds into a compact form.
 :func:`compile_table` reads TOML table files (the format that
 :meth:`Registry.load <geonorm.Registry.load>` reads), validates them together
 as a load does, and writes one text file: a JSON header line, then, for each
-kind with new entities, four blocks of lines:
+kind with new entities, a block of lines
 
 * ``<id>\t<entity as JSON>``, one per entity, sorted by id (the entity's
   index is its line number in the block);
+
+then four blocks for the keys of every kind together (a kind's keys as
+:meth:`KindSpec.refine <geonorm.kinds.base.KindSpec.refine>` makes them):
+
 * ``<key>``, one per normalisation key, in the order in which a MARISA trie
   of them built with :data:`TRIE_OPTIONS` numbers them;
 * the entry of each of those keys, in the same order, as 16 hexadecimal
-  digits (a 64-bit two's complement integer): the entity's index, the
-  alias's index among its aliases, the entry type and the acronym bit,
-  packed as :mod:`geonorm.index` packs the shipped keys' entries, or -1 for
-  a key with several entries;
-* ``<key>\t<entry>,<entry>...`` for each key with several entries, best
-  first (in decimal).
+  digits (a 64-bit two's complement integer): the entity's index among its
+  kind's, the alias's index among its aliases, the entry type and the
+  acronym bit, packed as :mod:`geonorm.index` packs the shipped keys'
+  entries, or -1 for a key with several entries or of several kinds;
+* the kind of each of those keys, in the same order, as a digit (the
+  kind's position among the table's entity blocks), or ``*`` for a key of
+  several kinds;
+* ``<key>\t<kind>\t<entry>,<entry>...`` for each kind of each key with
+  several entries or of several kinds, best first (in decimal).
 
 The header names the format, the geonorm version that wrote it (its keys
 are that version's normalisation, so another version refuses the file), the
@@ -26,9 +33,11 @@ the header and are applied as :meth:`Registry.load <geonorm.Registry.load>`
 would apply them.
 
 :func:`read_compiled` loads such a file without building a Python object
-per entity or per entry: the keys go into a MARISA trie (marisa-trie), every
-one checked against the trie's numbering, with their entries in one integer
-array read from the hexadecimal block at once; the entity lines stay one
+per entity or per entry: the keys go into one MARISA trie (marisa-trie),
+every one checked against the trie's numbering, with their entries in one
+integer array read from the hexadecimal block at once and their kinds in
+one bytes object (:class:`KeyIndex`), so that one look-up finds what every
+kind of the table has under a key; the entity lines stay one
 bytes object, each entity built from its line when an answer returns it and
 kept in a bounded cache. The file is text and JSON: loading it runs no code
 and reads no pickle, and whatever its content, a file that is not what
@@ -52,7 +61,7 @@ from typing import TYPE_CHECKING, Any, Final, TypeVar, overload
 import attrs
 
 from . import index as ix
-from .kinds import SPECS
+from .kinds import SPECS, refinement
 from .model import KINDS, Entity
 from .tables import LINK_FIELDS, NAME_FIELDS, Record, TableError, TableFile, _check_strs, raw_entity, read_tables
 from .text import brief, fold
@@ -65,10 +74,12 @@ __all__ = ["FORMAT_NAME", "VERSION", "CompiledKeys", "CompiledKind", "CompiledTa
 #: The ``format`` of a compiled table's header.
 FORMAT_NAME: Final = "geonorm-compiled-table"
 #: The version of the layout below the header.
-VERSION: Final = 1
+VERSION: Final = 2
 #: Entities built from their lines and kept, per kind of a compiled table.
 ENTITY_CACHE_SIZE: Final = 65_536
-_SEVERAL: Final = -1  # in the entry array: the key has several entries, kept in a dict
+_SEVERAL: Final = -1  # in the entry array: the key has several entries (or kinds), kept in a dict
+#: In a :class:`KeyIndex`'s kinds: the key is a key of several kinds.
+MIXED: Final = 255
 #: How the tries of keys are built, when compiled and when loaded (the key
 #: ids, and so the order of the key lines, depend on them): one trie level
 #: builds and looks up faster than marisa's default three (1,000,000 keys:
@@ -87,21 +98,30 @@ def _geonorm_version() -> str:
     return str(geonorm.__version__)
 
 
-class CompiledKeys(Mapping[str, ix.Entries]):
-    """Key -> packed entries (:func:`geonorm.index.entries_of`) of one kind
-    of a compiled table: the keys in a MARISA trie, the entries in an array
-    indexed by the trie's key ids. :attr:`plain` is the mapping itself (the
-    resolver's fast path asks it first, as it asks the shipped keys' dict).
-    """
+class KeyIndex:
+    """The keys of every kind of a compiled table in one MARISA trie, with,
+    per key id, its packed entries (:func:`geonorm.index.entries_of`) and
+    the kind they are of: one look-up finds what every kind has under a
+    key. ``codes[i]`` is the kind's position in the table (:data:`MIXED`
+    for a key of several kinds, whose entries per kind are in ``mixed``);
+    ``values[i]`` is the one entry, or :data:`_SEVERAL` for several (in
+    ``several``) or several kinds."""
 
-    __slots__ = ("_several", "_trie", "_values")
+    __slots__ = ("codes", "counts", "mixed", "several", "trie", "values")
 
-    def __init__(self, keys: Sequence[str], values: array[int], several: Mapping[str, tuple[int, ...]]) -> None:
+    def __init__(
+        self,
+        keys: Sequence[str],
+        values: array[int],
+        codes: bytes,
+        listed: Iterable[tuple[str, int, tuple[int, ...]]],
+        kinds: int,
+    ) -> None:
         import marisa_trie
 
         trie = marisa_trie.Trie(keys, **TRIE_OPTIONS)
-        if len(trie) != len(keys) or len(values) != len(keys):
-            raise TableError("compiled table lists a key twice, or not one entry a key")
+        if len(trie) != len(keys) or len(values) != len(keys) or len(codes) != len(keys):
+            raise TableError("compiled table lists a key twice, or not one entry and one kind a key")
         # The keys are written in the trie's id order: check every one (a
         # file edited to swap two would otherwise give wrong answers), and
         # where the order differs (another marisa-trie may number the keys
@@ -110,19 +130,86 @@ class CompiledKeys(Mapping[str, ix.Entries]):
         in_trie, ids = itertools.tee(trie.iteritems())
         if any(map(str.__ne__, map(keys.__getitem__, map(_SECOND, ids)), map(_FIRST, in_trie))):
             ordered = array("q", bytes(8 * len(keys)))
-            for k, v in zip(keys, values, strict=True):
-                ordered[trie.key_id(k)] = v
-            values = ordered
-        self._trie = trie
-        self._values = values
-        self._several: dict[int, tuple[int, ...]] = {}
-        for k, entries in several.items():
+            reordered = bytearray(len(keys))
+            for k, v, c in zip(keys, values, codes, strict=True):
+                i = trie.key_id(k)
+                ordered[i] = v
+                reordered[i] = c
+            values, codes = ordered, bytes(reordered)
+        self.trie = trie
+        self.values = values
+        self.codes = codes
+        self.several: dict[int, tuple[int, ...]] = {}
+        self.mixed: dict[int, dict[int, ix.Entries]] = {}
+        for k, code, entries in listed:
             i = trie.get(k)
-            if i is None or values[i] != _SEVERAL:
+            if i is None or values[i] != _SEVERAL or code >= kinds:
                 raise TableError("compiled table has entries for a key it does not list")
-            self._several[i] = entries
-        if values.count(_SEVERAL) != len(self._several):
+            if codes[i] == MIXED:
+                per_kind = self.mixed.setdefault(i, {})
+                if code in per_kind:
+                    raise TableError("compiled table lists a key's entries twice")
+                per_kind[code] = entries[0] if len(entries) == 1 else entries
+            elif codes[i] == code and i not in self.several:
+                self.several[i] = entries
+            else:
+                raise TableError("compiled table has entries for a key it does not list")
+        if (
+            values.count(_SEVERAL) != len(self.several) + len(self.mixed)
+            or codes.count(MIXED) != len(self.mixed)
+            or any(len(per_kind) < 2 for per_kind in self.mixed.values())
+        ):
             raise TableError("compiled table has a key whose entries it does not list")
+        # The keys of each kind.
+        self.counts = [codes.count(code) for code in range(kinds)]
+        for per_kind in self.mixed.values():
+            for code in per_kind:
+                self.counts[code] += 1
+
+    def id_of(self, k: str) -> int | None:
+        """The key id of ``k``, or None where no kind has it."""
+        if not isinstance(k, str) or "\0" in k:
+            return None
+        try:
+            return self.trie.get(k)  # type: ignore[no-any-return]
+        except UnicodeEncodeError:
+            return None  # a lone surrogate: no key has one
+
+    def entries_at(self, i: int, code: int) -> ix.Entries | None:
+        """The entries of the kind ``code`` under the key of id ``i``, or None."""
+        found = self.codes[i]
+        if found == code:
+            value: int = self.values[i]
+            return self.several[i] if value == _SEVERAL else value
+        if found == MIXED:
+            return self.mixed[i].get(code)
+        return None
+
+    def kind_items(self, code: int) -> Iterator[tuple[str, ix.Entries]]:
+        """Every key of the kind ``code`` with its entries (in the trie's order)."""
+        codes = self.codes
+        for k, i in self.trie.iteritems():
+            if codes[i] == code or codes[i] == MIXED:
+                entries = self.entries_at(i, code)
+                if entries is not None:
+                    yield k, entries
+
+
+class CompiledKeys(Mapping[str, ix.Entries]):
+    """Key -> packed entries (:func:`geonorm.index.entries_of`) of one kind
+    of a compiled table: its part of the table's :class:`KeyIndex`.
+    :attr:`plain` is the mapping itself (the resolver's fast path asks it
+    first, as it asks the shipped keys' dict).
+    """
+
+    __slots__ = ("_code", "_codes", "_index", "_mixed", "_several", "_trie", "_values")
+
+    def __init__(self, index: KeyIndex, code: int) -> None:
+        self._index = index
+        self._code = code
+        # The index's parts, for get (which resolution calls for each key).
+        self._trie, self._values, self._codes = index.trie, index.values, index.codes
+        self._several, self._mixed = index.several, index.mixed
 
     @property
     def plain(self) -> CompiledKeys:
@@ -137,6 +224,7 @@ class CompiledKeys(Mapping[str, ix.Entries]):
     @overload
     def get(self, k: str, default: ix.Entries | _T, /) -> ix.Entries | _T: ...
     def get(self, k: str, default: object = None, /) -> object:
+        # KeyIndex.id_of and entries_at, one call the fewer each.
         if not isinstance(k, str) or "\0" in k:
             return default
         try:
@@ -145,8 +233,13 @@ class CompiledKeys(Mapping[str, ix.Entries]):
             return default  # a lone surrogate: no key has one
         if i is None:
             return default
-        value: int = self._values[i]
-        return self._several[i] if value == _SEVERAL else value
+        code = self._codes[i]
+        if code == self._code:
+            value: int = self._values[i]
+            return self._several[i] if value == _SEVERAL else value
+        if code == MIXED:
+            return self._mixed[i].get(self._code, default)
+        return default
 
     def __getitem__(self, k: str) -> ix.Entries:
         found = self.get(k)
@@ -158,23 +251,20 @@ class CompiledKeys(Mapping[str, ix.Entries]):
         return isinstance(k, str) and self.get(k) is not None
 
     def __iter__(self) -> Iterator[str]:
-        yield from sorted(self._trie.iterkeys())
+        yield from sorted(k for k, _ in self._index.kind_items(self._code))
 
     def __len__(self) -> int:
-        return len(self._trie)
+        return self._index.counts[self._code]
 
     def packed_items(self) -> Iterator[tuple[str, tuple[int, ...]]]:
         """Every key with its packed entries (in the trie's order)."""
-        values, several = self._values, self._several
-        for k, i in self._trie.iteritems():
-            value = values[i]
-            yield k, several[i] if value == _SEVERAL else (value,)
+        for k, entries in self._index.kind_items(self._code):
+            yield k, ix.entries_of(entries)
 
     def entries(self) -> Iterator[tuple[int, ...]]:
         """The packed entries of every key (in no particular order)."""
-        several = self._several
-        for i, value in enumerate(self._values):
-            yield several[i] if value == _SEVERAL else (value,)
+        for _, entries in self._index.kind_items(self._code):
+            yield ix.entries_of(entries)
 
 
 #: The fields of an entity line that hold the id of another entity.
@@ -210,6 +300,8 @@ class _EntityLines(Sequence[Entity]):
         self._ring = array("q", [-1]) * ENTITY_CACHE_SIZE  # the indexes cached, in slots taken in turn
         self._slots = itertools.count()
         self._others: Callable[[str], Entity | None] | None = None  # set by read_compiled
+        self._link = LINK_FIELDS.get(kind)
+        self._make = SPECS[kind].build_entity
 
     def __len__(self) -> int:
         return len(self._starts) - 1
@@ -242,8 +334,10 @@ class _EntityLines(Sequence[Entity]):
     @overload
     def __getitem__(self, i: slice) -> Sequence[Entity]: ...
     def __getitem__(self, i: int | slice) -> Entity | Sequence[Entity]:
-        if isinstance(i, slice):
-            return [self[j] for j in range(*i.indices(len(self)))]
+        if type(i) is not int:
+            if isinstance(i, slice):
+                return [self[j] for j in range(*i.indices(len(self)))]
+            i = operator.index(i)
         found = self._cache.get(i)
         if found is not None:
             return found
@@ -259,21 +353,21 @@ class _EntityLines(Sequence[Entity]):
             raise TableError(f"compiled table: {self.kind} line {i + 1} is malformed: {exc}") from exc
 
     def _raw(self, i: int) -> dict[str, Any]:
-        eid, _, body = self._line(i).partition(b"\t")
-        text = body.decode("utf-8")
+        line = self._block[self._starts[i] : self._starts[i + 1] - 1].decode("utf-8")
+        tab = line.find("\t")
         try:
             # The JSON module's own scanner, without json.loads' wrapping
             # (a quarter of its time on a line of a few names); a line it
             # does not read to its end whole (space around the object) goes
             # through json.loads, which says what is wrong.
-            raw, end = _SCAN(text, 0)
+            raw, end = _SCAN(line, tab + 1)
         except (ValueError, StopIteration):
             end = -1
-        if end != len(text):
-            raw = json.loads(text)
+        if end != len(line):
+            raw = json.loads(line[tab + 1 :])
         if type(raw) is not dict:
             raise ValueError("not a JSON object")
-        raw["id"] = eid.decode("utf-8")
+        raw["id"] = line[:tab]
         name, aliases = raw.get("name"), raw.get("aliases")
         try:
             "".join(aliases)  # type: ignore[arg-type]  # (raises TypeError for anything but strings)
@@ -290,13 +384,16 @@ class _EntityLines(Sequence[Entity]):
         return raw
 
     def _build(self, i: int) -> Entity:
+        raw = self._raw(i)
+        link = self._link
+        if link is None or link not in raw:
+            return self._keep(i, self._make(raw, self._find))
         # The entities a link leads to (an organisation's parent, a weapon's
         # family) first, from the farthest down, without recursion: a chain
         # may be as long as the table.
-        chain = [(i, self._raw(i))]
-        link = LINK_FIELDS.get(self.kind)
+        chain = [(i, raw)]
         seen = {i}
-        while link is not None:
+        while True:
             target = chain[-1][1].get(link)
             if not isinstance(target, str) or target.partition(":")[0] != self.kind:
                 break
@@ -307,22 +404,25 @@ class _EntityLines(Sequence[Entity]):
                 raise TableError(f"compiled table: the {link} links through {brief(target)} form a cycle")
             seen.add(j)
             chain.append((j, self._raw(j)))
-        build = SPECS[self.kind].build_entity
         built: Entity | None = None
         for j, raw in reversed(chain):
-            built = build(raw, self._find)
-            # The oldest out: the ring holds the indexes in the order they
-            # came in (a dict's first key is not found in O(1)). Without a
-            # lock: each thread takes its own slot from the counter (one
-            # step in C), and an index cached twice (two threads building
-            # it at once) is in two slots, each of which takes it out.
-            at = next(self._slots) % ENTITY_CACHE_SIZE
-            gone = self._ring[at]
-            self._ring[at] = j
-            if gone >= 0:
-                self._cache.pop(gone, None)
-            self._cache[j] = built
+            built = self._keep(j, self._make(raw, self._find))
         assert built is not None
+        return built
+
+    def _keep(self, i: int, built: Entity) -> Entity:
+        """Cache ``built``, the entity of line ``i``, the oldest out: the
+        ring holds the indexes in the order they came in (a dict's first key
+        is not found in O(1)). Without a lock: each thread takes its own
+        slot from the counter (one step in C), and an index cached twice
+        (two threads building it at once) is in two slots, each of which
+        takes it out."""
+        at = next(self._slots) % ENTITY_CACHE_SIZE
+        gone = self._ring[at]
+        self._ring[at] = i
+        if gone >= 0:
+            self._cache.pop(gone, None)
+        self._cache[i] = built
         return built
 
     def _find(self, entity_id: str) -> Entity | None:
@@ -376,9 +476,12 @@ class CompiledKind:
     entities: _EntityLines
     keys: CompiledKeys
     by_id: Mapping[str, Entity] = attrs.field(init=False)
+    #: The kind's refinement of the common key (None where it keeps it).
+    refine: Callable[[str], str] | None = attrs.field(init=False)
 
     def __attrs_post_init__(self) -> None:
         self.by_id = _ById(self.entities)
+        self.refine = refinement(self.kind)
 
 
 @attrs.define(eq=False)
@@ -393,9 +496,55 @@ class CompiledTable:
     kinds: dict[str, CompiledKind]
     #: Names for shipped entities and ``[[not_<kind>]]`` lists, applied as a load applies them.
     rest: TableFile | None
+    #: The keys of every kind (:attr:`CompiledKind.keys` are its parts).
+    index: KeyIndex
+    _by_code: tuple[CompiledKind, ...] = attrs.field(init=False)
+    _refining: tuple[tuple[int, CompiledKind], ...] = attrs.field(init=False)
+
+    def __attrs_post_init__(self) -> None:
+        self._by_code = tuple(self.kinds.values())
+        self._refining = tuple((code, ck) for code, ck in enumerate(self._by_code) if ck.refine is not None)
 
     def __reduce__(self) -> tuple[Any, ...]:
         return (_reread, (self.path, self.digest))
+
+    def named_by(self, k: str) -> tuple[ix.Entries, Sequence[Entity]] | bool:
+        """What the kinds of the table have under the key ``k`` (each
+        under its refinement of it): the entries and the kind's entities
+        where one kind has it, True where several do, False where none
+        does; one look-up in the :class:`KeyIndex` (and one more a kind that
+        refines ``k`` into another key).
+
+        An ASCII key's refinement is the key or the key with its spaces
+        taken out (:meth:`KindSpec.refine <geonorm.kinds.base.KindSpec.refine>`).
+        """
+        found: tuple[ix.Entries, Sequence[Entity]] | bool = False
+        index = self.index
+        i = index.id_of(k)
+        if i is not None:
+            code = index.codes[i]
+            if code != MIXED:
+                ck = self._by_code[code]
+                if ck.refine is None or ck.refine(k) == k:
+                    value: int = index.values[i]
+                    found = (index.several[i] if value == _SEVERAL else value, ck.entities)
+            else:
+                for code, entries in index.mixed[i].items():
+                    ck = self._by_code[code]
+                    if ck.refine is None or ck.refine(k) == k:
+                        if found:
+                            return True
+                        found = (entries, ck.entities)
+        for code, ck in self._refining:
+            assert ck.refine is not None
+            refined = ck.refine(k)
+            if refined != k and (j := index.id_of(refined)) is not None:
+                refined_entries = index.entries_at(j, code)
+                if refined_entries is not None:
+                    if found:
+                        return True
+                    found = (refined_entries, ck.entities)
+        return found
 
     def get(self, entity_id: str) -> Entity | None:
         table = self.kinds.get(entity_id.partition(":")[0])
@@ -497,12 +646,15 @@ def _compiled_text(files: Sequence[TableFile], ov: Overlay) -> tuple[bytes, dict
         for kind, blocked in tf.not_names.items():
             rest_not.setdefault(kind, []).extend(blocked)
     blocks: list[bytes] = []
-    layout: dict[str, dict[str, int]] = {}
+    layout: list[dict[str, Any]] = []
     counts: dict[str, int] = {}
+    # Key -> (the kind's code, its entries best first) for each kind that has it.
+    by_key: dict[str, list[tuple[int, tuple[int, ...]]]] = {}
     for kind in KINDS:
         ids = sorted(ov.new.get(kind, ()), key=lambda s: s.encode("utf-8"))
         if not ids:
             continue
+        code = len(layout)
         position = {eid: i for i, eid in enumerate(ids)}
         lines = []
         for eid in ids:
@@ -512,8 +664,6 @@ def _compiled_text(files: Sequence[TableFile], ov: Overlay) -> tuple[bytes, dict
             lines.append(f"{eid}\t{json.dumps(raw, ensure_ascii=False, sort_keys=True, separators=(',', ':'))}\n")
         entity_block = "".join(lines).encode("utf-8")
         del lines
-        single: dict[str, int] = {}
-        several: dict[str, tuple[int, ...]] = {}
         for k, entries in ov.keys.get(kind, {}).items():
             if "\t" in k or "\n" in k or "\0" in k:
                 raise TableError(f"a {kind} key holds a tab, newline or NUL: {k!r}")
@@ -531,29 +681,33 @@ def _compiled_text(files: Sequence[TableFile], ov: Overlay) -> tuple[bytes, dict
                 acronym = 1 if ix.is_acronym(fold(alias)) else 0
                 entry = (i << ix.ENTITY_SHIFT) | (j << ix.ALIAS_SHIFT) | (etype << ix.TYPE_SHIFT) | acronym
                 packed.setdefault(entry, ix.SCORES[etype])
-            if not packed:
-                continue
-            ranked = sorted(packed, key=lambda e: -packed[e])  # stable: the tables' order among equals
-            if len(ranked) == 1:
-                single[k] = ranked[0]
-            else:
-                several[k] = tuple(ranked)
-                single[k] = _SEVERAL
-        trie = marisa_trie.Trie(list(single), **TRIE_OPTIONS)
-        in_id_order = sorted(single, key=trie.key_id)
-        key_block = "".join(f"{k}\n" for k in in_id_order).encode("utf-8")
-        value_block = "".join(f"{single[k] & 0xFFFFFFFFFFFFFFFF:016x}\n" for k in in_id_order).encode("ascii")
-        several_block = "".join(f"{k}\t{','.join(map(str, several[k]))}\n" for k in sorted(several)).encode("utf-8")
-        blocks += [entity_block, key_block, value_block, several_block]
-        layout[kind] = {
-            "entities": len(ids),
-            "entity_bytes": len(entity_block),
-            "keys": len(single),
-            "key_bytes": len(key_block),
-            "value_bytes": len(value_block),
-            "several_bytes": len(several_block),
-        }
+            if packed:
+                ranked = sorted(packed, key=lambda e: -packed[e])  # stable: the tables' order among equals
+                by_key.setdefault(k, []).append((code, tuple(ranked)))
+        blocks.append(entity_block)
+        layout.append({"kind": kind, "entities": len(ids), "entity_bytes": len(entity_block)})
         counts[kind] = len(ids)
+    trie = marisa_trie.Trie(list(by_key), **TRIE_OPTIONS)
+    in_id_order = sorted(by_key, key=trie.key_id)
+    values: list[str] = []
+    codes: list[str] = []
+    several: list[str] = []
+    for k in in_id_order:
+        found = by_key[k]
+        if len(found) == 1 and len(found[0][1]) == 1:
+            values.append(f"{found[0][1][0]:016x}\n")
+        else:
+            values.append(f"{_SEVERAL & 0xFFFFFFFFFFFFFFFF:016x}\n")
+            several.extend(f"{k}\t{code}\t{','.join(map(str, ranked))}\n" for code, ranked in found)
+        codes.append(f"{found[0][0]}\n" if len(found) == 1 else "*\n")
+    key_block = "".join(f"{k}\n" for k in in_id_order).encode("utf-8")
+    key_blocks = {
+        "key_bytes": key_block,
+        "value_bytes": "".join(values).encode("ascii"),
+        "kind_bytes": "".join(codes).encode("ascii"),
+        "several_bytes": "".join(sorted(several)).encode("utf-8"),
+    }
+    blocks += key_blocks.values()
     body = b"".join(blocks)
     head = {
         "format": FORMAT_NAME,
@@ -561,6 +715,7 @@ def _compiled_text(files: Sequence[TableFile], ov: Overlay) -> tuple[bytes, dict
         "geonorm": _geonorm_version(),
         "index_format": ix.FORMAT,
         "kinds": layout,
+        "keys": {"keys": len(in_id_order), **{name: len(block) for name, block in key_blocks.items()}},
         "rest": {"records": rest_records, "not": rest_not},
         "sha256": hashlib.sha256(body).hexdigest(),
     }
@@ -572,7 +727,11 @@ def _compiled_text(files: Sequence[TableFile], ov: Overlay) -> tuple[bytes, dict
 #: The longest header line read (it lists the names a table gives shipped
 #: entities, so it may be long; not without end).
 MAX_HEADER_BYTES: Final = 64 * 1024 * 1024
-_BLOCKS = ("entity_bytes", "key_bytes", "value_bytes", "several_bytes")
+_KEY_BLOCKS = ("key_bytes", "value_bytes", "kind_bytes", "several_bytes")
+#: The kinds a compiled table may define (the countries and currencies come from the standards).
+_COMPILED_KINDS = frozenset(KINDS) - {"country", "currency"}
+#: A kind's digit in the kinds block to its code ("*": several kinds).
+_CODES: Final = bytes.maketrans(b"0123456789*", bytes([*range(10), MIXED]))
 
 
 def read_compiled(path: str | os.PathLike[str]) -> CompiledTable:
@@ -609,83 +768,108 @@ def _read(p: Path, shown: str) -> CompiledTable:
                 f"compiled with geonorm {head.get('geonorm')}, this is {_geonorm_version()}; "
                 "recompile it (its keys follow the normalisation of the version that wrote it)"
             )
-        layout = head.get("kinds")
+        layout, sizes = head.get("kinds"), head.get("keys")
         if (
-            not isinstance(layout, dict)
-            or not set(layout) <= set(KINDS) - {"country", "currency"}
+            not isinstance(layout, list)
+            or not isinstance(sizes, dict)
             or not all(
-                isinstance(sizes, dict)
-                and all(isinstance(sizes.get(b), int) and sizes[b] >= 0 for b in (*_BLOCKS, "entities", "keys"))
-                for sizes in layout.values()
+                isinstance(part, dict)
+                and part.get("kind") in _COMPILED_KINDS
+                and all(isinstance(part.get(b), int) and part[b] >= 0 for b in ("entities", "entity_bytes"))
+                for part in layout
             )
+            or len({part["kind"] for part in layout}) != len(layout)
+            or not all(isinstance(sizes.get(b), int) and sizes[b] >= 0 for b in ("keys", *_KEY_BLOCKS))
         ):
             raise TableError("malformed header")
         # Every block read (no more than the header says, nor than the file
         # holds), then the digest checked, before any is parsed.
-        if sum(sizes[b] for sizes in layout.values() for b in _BLOCKS) != os.fstat(fh.fileno()).st_size - len(line):
+        lengths = [part["entity_bytes"] for part in layout] + [sizes[b] for b in _KEY_BLOCKS]
+        if sum(lengths) != os.fstat(fh.fileno()).st_size - len(line):
             raise TableError("damaged (its blocks do not add up to its length); recompile it")
         digest = hashlib.sha256()
-        blocks: dict[str, list[bytes]] = {}
-        for kind, sizes in layout.items():
-            blocks[kind] = []
-            for name in _BLOCKS:
-                block = fh.read(sizes[name])
-                digest.update(block)
-                blocks[kind].append(block)
+        blocks: list[bytes] = []
+        for length in lengths:
+            block = fh.read(length)
+            digest.update(block)
+            blocks.append(block)
         if fh.read(1) or digest.hexdigest() != head.get("sha256"):
             raise TableError("damaged (its content does not match its digest); recompile it")
-    kinds: dict[str, CompiledKind] = {}
     try:
-        for kind, sizes in layout.items():
-            entity_block, key_block, value_block, several_block = blocks.pop(kind)
-            lines = _EntityLines(kind, entity_block, sizes["entities"])
-            del entity_block
-            keys = str(key_block, "utf-8").split("\n")
-            del key_block
-            if len(keys) != sizes["keys"] + 1 or keys.pop():
-                raise TableError(f"the {kind} keys do not hold {sizes['keys']:,} lines")
-            if len(value_block) != 17 * sizes["keys"] or value_block[16::17].count(b"\n") != sizes["keys"]:
-                raise TableError(f"the {kind} entries are not one a key")
-            values = array("q", bytes.fromhex(str(value_block, "ascii")))
-            del value_block
-            if sys.byteorder == "little":
-                values.byteswap()
-            several: dict[str, tuple[int, ...]] = {}
-            for text in str(several_block, "utf-8").splitlines():
-                k, _, packed = text.partition("\t")
-                several[k] = tuple(map(int, packed.split(",")))
-            _check_entries(kind, values, several, len(lines))
-            kinds[kind] = CompiledKind(kind=kind, entities=lines, keys=CompiledKeys(keys, values, several))
-            del keys, values
+        lines = [_EntityLines(part["kind"], blocks[n], part["entities"]) for n, part in enumerate(layout)]
+        index = _key_index(sizes, len(layout), *blocks[len(layout) :])
+        del blocks
+        _check_entries(index, [(part["kind"], part["entities"]) for part in layout])
+        kinds = {
+            part["kind"]: CompiledKind(kind=part["kind"], entities=lines[n], keys=CompiledKeys(index, n))
+            for n, part in enumerate(layout)
+        }
     except (KeyError, TypeError, ValueError) as exc:
         if isinstance(exc, TableError):
             raise
         raise TableError(f"malformed: {type(exc).__name__}: {exc}") from exc
-    table = CompiledTable(path=str(p.resolve()), digest=digest.hexdigest(), kinds=kinds, rest=_rest(head, shown))
+    table = CompiledTable(
+        path=str(p.resolve()), digest=digest.hexdigest(), kinds=kinds, rest=_rest(head, shown), index=index
+    )
     for ck in kinds.values():
         ck.entities._others = _others_of(table)
     return table
 
 
-def _check_entries(kind: str, values: array[int], several: Mapping[str, tuple[int, ...]], count: int) -> None:
-    """Every packed entry names an entity of the table and a known type."""
+def _key_index(
+    sizes: Mapping[str, int], kinds: int, key_block: bytes, value_block: bytes, kind_block: bytes, several_block: bytes
+) -> KeyIndex:
+    """The table's keys from their blocks (see the module's docstring)."""
+    count = sizes["keys"]
+    keys = str(key_block, "utf-8").split("\n")
+    del key_block
+    if len(keys) != count + 1 or keys.pop():
+        raise TableError(f"the keys do not hold {count:,} lines")
+    if len(value_block) != 17 * count or value_block[16::17].count(b"\n") != count:
+        raise TableError("the entries are not one a key")
+    values = array("q", bytes.fromhex(str(value_block, "ascii")))
+    del value_block
+    if sys.byteorder == "little":
+        values.byteswap()
+    digits = "".join(map(str, range(kinds))).encode("ascii")
+    if len(kind_block) != 2 * count or kind_block[1::2].count(b"\n") != count:
+        raise TableError("the kinds are not one a key")
+    codes = kind_block[0::2]
+    if codes.translate(None, digits + b"*"):
+        raise TableError("a key is of a kind the table lacks")
+    codes = codes.translate(_CODES)
+    listed: list[tuple[str, int, tuple[int, ...]]] = []
+    for text in str(several_block, "utf-8").splitlines():
+        k, code, packed = text.split("\t")
+        listed.append((k, int(code), tuple(map(int, packed.split(",")))))
+    return KeyIndex(keys, values, codes, listed, kinds)
+
+
+def _check_entries(index: KeyIndex, kinds: Sequence[tuple[str, int]]) -> None:
+    """Every packed entry names an entity of its kind in the table and a
+    known type, and several entries come best first."""
     known = {t << ix.TYPE_SHIFT for t in ix.SCORES}
     mask = ix.TYPE_MASK << ix.TYPE_SHIFT
-    listed = [e for entries in several.values() for e in entries]
-    if any(not entries for entries in several.values()) or (listed and min(listed) < 0):
-        raise TableError(f"a {kind} key has no entries")
     scores = ix.SCORES
-    for entries in several.values():  # best first, as the look-ups read them
-        ranked = [scores.get((e >> ix.TYPE_SHIFT) & ix.TYPE_MASK, 0.0) for e in entries]
-        if ranked != sorted(ranked, reverse=True):
-            raise TableError(f"a {kind} key has its entries out of order")
-    for group in (values, listed):
-        if not group:
-            continue
-        if min(group) < _SEVERAL or max(group) >> ix.ENTITY_SHIFT >= count:
-            raise TableError(f"a {kind} key names an entity the table lacks")
-        if not {e & mask for e in group if e != _SEVERAL} <= known:
-            raise TableError(f"a {kind} key has an entry of an unknown type")
+    for code, (kind, count) in enumerate(kinds):
+        several = [entries for i, entries in index.several.items() if index.codes[i] == code]
+        several += [ix.entries_of(per_kind[code]) for per_kind in index.mixed.values() if code in per_kind]
+        listed = [e for entries in several for e in entries]
+        if any(not entries for entries in several) or (listed and min(listed) < 0):
+            raise TableError(f"a {kind} key has no entries")
+        for entries in several:  # best first, as the look-ups read them
+            ranked = [scores.get((e >> ix.TYPE_SHIFT) & ix.TYPE_MASK, 0.0) for e in entries]
+            if ranked != sorted(ranked, reverse=True):
+                raise TableError(f"a {kind} key has its entries out of order")
+        mine = index.codes.translate(bytes(c == code for c in range(256)))  # 1 where the key is the kind's alone
+        values = array("q", itertools.compress(index.values, mine))
+        for group in (values, listed):
+            if not group:
+                continue
+            if min(group) < _SEVERAL or max(group) >> ix.ENTITY_SHIFT >= count:
+                raise TableError(f"a {kind} key names an entity the table lacks")
+            if not {e & mask for e in group if e != _SEVERAL} <= known:
+                raise TableError(f"a {kind} key has an entry of an unknown type")
 
 
 def _rest(head: Mapping[str, Any], shown: str) -> TableFile | None:

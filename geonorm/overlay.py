@@ -52,11 +52,18 @@ class Overlay:
     #: Compiled tables loaded (``Registry.load_compiled``), oldest first:
     #: their entities and keys stay in their compact form, beside the rest.
     compiled: tuple[CompiledTable, ...] = ()
+    #: Whether there are additions (names, entities, blocked names;
+    #: compiled tables aside): what ``bool()`` of the overlay says, kept
+    #: (an overlay does not change; an addition makes a new one).
+    adds: bool = attrs.field(init=False)
+
+    def __attrs_post_init__(self) -> None:
+        object.__setattr__(self, "adds", bool(self.entities or self.keys or self.blocked))
 
     def __bool__(self) -> bool:
         """Whether there are additions (names, entities, blocked names;
         compiled tables aside)."""
-        return bool(self.entities or self.keys or self.blocked)
+        return self.adds
 
     def compiled_where(self, entity_id: str) -> str | None:
         """The path of the compiled table that defines ``entity_id``, or None."""

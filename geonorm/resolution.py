@@ -31,7 +31,7 @@ from .decisions import (
     refined_elsewhere,
 )
 from .index import entries_of
-from .kinds import SPECS, KindSpec
+from .kinds import SPECS, KindSpec, refinement
 from .kinds.base import Together, common_fallbacks
 from .model import KINDS, Country, Entity, How, Match
 from .overlay import Overlay
@@ -85,7 +85,6 @@ _NO_ADDITIONS = Overlay()
 _MISSING = object()
 _KIND_TUPLES: dict[str | None, tuple[str, ...]] = {None: _AVAILABLE, **{k: (k,) for k in _AVAILABLE}}
 _SCORES = ix.SCORES
-_PLAIN_KEYS = frozenset(k for k, spec in SPECS.items() if type(spec).refine is KindSpec.refine)
 #: The kinds whose fallback keys are the common ones alone (the currencies'),
 #: and those with none of their own for a key of one word.
 _COMMON_ONLY = frozenset(k for k, spec in SPECS.items() if type(spec).query_keys is KindSpec.query_keys)
@@ -95,8 +94,8 @@ _ENTITY_SHIFT, _ALIAS_SHIFT, _ALIAS_MASK = ix.ENTITY_SHIFT, ix.ALIAS_SHIFT, ix.A
 _TYPE_SHIFT, _TYPE_MASK = ix.TYPE_SHIFT, ix.TYPE_MASK
 _DECISIONS = "decisions"  # their key in DERIVED
 #: What resolve(kind=None) decided once per key: the answers, the view whose
-#: lone keys they leave out, and the views they were decided over (as
-#: decisions.View, and as the fast path's).
+#: lone keys they leave out, those of the views they were decided over that
+#: refine their keys (as decisions.View), and all of them (as the fast path's).
 _EveryKind = tuple[Decisions, View, list[View], "_Views"]
 _KNOWN_HINTS = frozenset(h for k in _AVAILABLE for h in SPECS[k].hints)
 #: Each table's look-up view for the fast path: its kind, its keys, the
@@ -124,17 +123,12 @@ def _views(kinds: tuple[str, ...]) -> _Views:
     substitutes its tables cannot be kept after)."""
     with _SHIPPED_LOCK:
         views = tuple(
-            (kind, table.keys, table.keys.plain, table.entities, _refinement(kind), True)
+            (kind, table.keys, table.keys.plain, table.entities, refinement(kind), True)
             for kind in kinds
             for table in (_SHIPPED.get(kind) or _shipped(kind),)
         )
         DERIVED[kinds] = views
         return views
-
-
-def _refinement(kind: str) -> Callable[[str], str] | None:
-    """The kind's refinement of the common key; None where it has none."""
-    return None if kind in _PLAIN_KEYS else SPECS[kind].refine
 
 
 def alias_of(entity: Entity, entry: int) -> str:
@@ -311,7 +305,7 @@ class Resolution:
         if cached is not None and cached[0] is shipped and cached[1] is compiled:
             return cached[2]
         views = shipped + tuple(
-            (kind, ck.keys, ck.keys.plain, ck.entities, _refinement(kind), False)
+            (kind, ck.keys, ck.keys.plain, ck.entities, refinement(kind), False)
             for kind in kinds
             for ck in _compiled_of(ov, kind)
         )
@@ -550,7 +544,7 @@ class Resolution:
             return None  # a number in prose ("3.28", "1,000") is no ISO numeric code
         if ov is None:
             ov = self._ov
-        if kinds is _AVAILABLE and not metonyms and k.isascii() and (ov is _NO_ADDITIONS or not ov):
+        if kinds is _AVAILABLE and not metonyms and k.isascii() and not ov.adds:
             if not ov.compiled:
                 return self._every_kind_at_once(text, k, folded)
             if not k.startswith("the "):
@@ -567,7 +561,12 @@ class Resolution:
                 if _qualified(text) is not None:
                     return _SLOW  # the parenthesis rule of _match_kind
                 return self._fallen_back(text, k, views, ov)
-        elif len(views) > 1 and (bare := without_article(k)) != k and self._bare_elsewhere(k, bare, views, ov):
+        elif (
+            len(views) > 1
+            and k.startswith("the ")
+            and (bare := without_article(k)) != k
+            and self._bare_elsewhere(k, bare, views, ov)
+        ):
             return _SLOW
         return found
 
@@ -598,22 +597,21 @@ class Resolution:
         ``_MISSING`` where :meth:`_fast_key` must weigh them (or find
         nothing)."""
         every = DERIVED.get(_DECISIONS) or self._decisions()
-        shipped = self._decided(k, every[0].get(k, _ABSENT), folded, every, True)
-        hit: tuple[ix.Entries, Sequence[Entity]] | None = None
-        for _, _, plain, entities, refine, own in self._views_of(_AVAILABLE, ov):
-            if own:
-                continue  # a shipped table's: decided above
-            entries = plain.get(refine(k) if refine else k)
-            if entries is not None:
-                if hit is not None:
+        hit: tuple[ix.Entries, Sequence[Entity]] | bool = False
+        for table in ov.compiled:
+            found = table.named_by(k)
+            if found is not False:
+                if found is True or hit is not False:
                     return _MISSING  # two compiled kinds, or tables
-                hit = (entries, entities)
-        if hit is None:
+                hit = found
+        shipped = self._decided(k, every[0].get(k, _ABSENT), folded, every, True)
+        if hit is False:
             return _MISSING if shipped is _NOTHING else shipped
-        found = lone_answer(*hit)
-        if shipped is not _NOTHING or not isinstance(found, Entity):
+        assert hit is not True
+        answer = lone_answer(*hit)
+        if shipped is not _NOTHING or not isinstance(answer, Entity):
             return _MISSING  # a shipped name too, several entries, an acronym's, a metonym's: _fast_key weighs them
-        return found
+        return answer
 
     def _fallen_back(self, text: str, k: str, views: _Views, ov: Overlay) -> object:
         """:meth:`_fast_resolve`'s answer for ``text`` (key ``k``) where its
@@ -633,7 +631,7 @@ class Resolution:
         without it leaves the answer to the general path), or that key
         without "the"; ``_NOTHING`` where it names nothing. ``found`` is
         what the decisions hold for ``k`` (``_ABSENT`` for none)."""
-        _, (rest, entities, _), deciding, views = every
+        _, (rest, entities, _), refining, views = every
         if found is _ABSENT:
             # The keys that are the largest kind's alone (a key with a leading
             # "the" is among the decided ones, or names nothing).
@@ -641,7 +639,7 @@ class Resolution:
             if entry is None:
                 # No kind has the key as it is: a kind that refines its keys
                 # may have its refined form ("su 30": the weapons' "su30").
-                refined = refined_elsewhere(k, deciding)
+                refined = refined_elsewhere(k, refining)
                 if refined is False:
                     return _NOTHING
                 if refined is True or k.startswith("the "):
@@ -701,7 +699,8 @@ class Resolution:
                 return self._shipped_answer(k, k, views)  # (an acronym's key never comes here: its case decides)
 
             decisions, rest = decide_every_key(deciding, decide, _NOTHING, alias_of)  # type: ignore[arg-type]
-            every = DERIVED[_DECISIONS] = (decisions, rest, deciding, views)
+            refining = [view for view in deciding if view[2] is not None]
+            every = DERIVED[_DECISIONS] = (decisions, rest, refining, views)
             return every
 
     @staticmethod
@@ -766,7 +765,7 @@ class Resolution:
         general path must decide."""
         spaced = " " in k
         several = len(views) > 1
-        layered = ov is not _NO_ADDITIONS and bool(ov)
+        layered = ov.adds
         best: Entity | None = None
         best_score = -1.0
         tie = False

@@ -66,6 +66,10 @@ start = 2021-03-01
 id = "person:mark-talovin"
 name = "Mark Talovin"
 
+[[person]]
+id = "person:zed-two"
+name = "Zed Two"
+
 [[weapon]]
 id = "weapon:kx-9-kestrel"
 name = "KX-9 Kestrel"
@@ -147,7 +151,7 @@ def tables(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, Path]:
     (d / "tricky.toml").write_text(textwrap.dedent(_TRICKY), encoding="utf-8")
     (d / "many.toml").write_text(_synthetic(400), encoding="utf-8")
     counts = geonorm.compile_table([d / "tricky.toml", d / "many.toml"], d / "all.compiled")
-    assert counts == {"organisation": 207, "person": 202, "weapon": 2}
+    assert counts == {"organisation": 207, "person": 203, "weapon": 2}
     return d / "tricky.toml", d / "many.toml", d / "all.compiled"
 
 
@@ -222,6 +226,21 @@ def test_ambiguity_and_case_rules_hold(both: tuple[Registry, Registry]) -> None:
     assert fast.resolve("qrx").id == fast.resolve("QRX").id == "organisation:qrx-labs"  # type: ignore[union-attr]
     assert fast.resolve("ztw").id == "organisation:zed-two"  # type: ignore[union-attr]  # the weak "Ztw"
     assert geonorm.resolve("Kestrel Arms") is None  # other registries untouched
+
+
+def test_a_key_of_two_kinds_is_found_in_each(both: tuple[Registry, Registry]) -> None:
+    loaded, fast = both
+    # "Zed Two": a person's and an organisation's name, one key of the table's index.
+    table = fast._ov.compiled[0]
+    assert table.named_by("zed two") is True and table.named_by("mark talovin") is not False
+    assert fast.resolve("Zed Two", "person") == fast.get("person:zed-two") == loaded.resolve("Zed Two", "person")
+    assert fast.resolve("Zed Two", "organisation").id == "organisation:zed-two"  # type: ignore[union-attr]
+    assert fast.resolve("Zed Two") is loaded.resolve("Zed Two") is None  # two kinds, equal: a tie
+    assert {m.entity.id for m in fast.candidates("Zed Two")} == {"person:zed-two", "organisation:zed-two"}
+    assert len(fast._ov.compiled[0].kinds["person"].keys) == len(list(fast._ov.compiled[0].kinds["person"].keys))
+    # A weapon's key is its refinement: "kx 9" is "kx9" among the weapons alone.
+    assert table.named_by("kx 9") is not False and table.named_by("kx9") is not False
+    assert fast.resolve("KX 9") == fast.resolve("KX9") == fast.get("weapon:kx-9-kestrel")
 
 
 def test_entities_references_and_get(both: tuple[Registry, Registry]) -> None:
@@ -394,7 +413,7 @@ def test_pickled_registry_reads_the_same_file(
     ("damage", "message"),
     [
         (lambda b: b"not json\n" + b, "not a compiled geonorm table"),
-        (lambda b: b.replace(b'"version": 1', b'"version": 99', 1), "another layout"),
+        (lambda b: b.replace(b'"version": 2', b'"version": 99', 1), "another layout"),
         (lambda b: b.replace(b'"geonorm": "', b'"geonorm": "0.0.0-', 1), "recompile it"),
         (lambda b: b[:-5] + b"xxxx\n", "damaged"),
         (lambda b: b[: len(b) // 2], "damaged"),
@@ -412,27 +431,29 @@ def test_a_file_that_is_not_a_sound_compiled_table_is_refused(
     assert reg.resolve("Kestrel Arms") is None
 
 
-_BLOCKS = ("entity_bytes", "key_bytes", "value_bytes", "several_bytes")
+_KEY_BLOCKS = ("key_bytes", "value_bytes", "kind_bytes", "several_bytes")
 
 
 def _forge(data: bytes, kind: str, block: str | tuple[str, ...], edit: Any) -> bytes:
-    """``data`` (a compiled table) with one block of one kind edited, its
-    sizes and digest made consistent again: only the checks of the content
-    can refuse it."""
+    """``data`` (a compiled table) with blocks edited (``entity_bytes``:
+    those of ``kind``; the key blocks are the table's), its sizes and
+    digest made consistent again: only the checks of the content can
+    refuse it."""
     import hashlib
 
     newline = data.index(b"\n")
     head = json.loads(data[:newline])
+    names = (block,) if isinstance(block, str) else block
     parts: list[bytes] = []
     at = newline + 1
-    for k, sizes in head["kinds"].items():
-        for name in _BLOCKS:
-            part = data[at : at + sizes[name]]
-            at += sizes[name]
-            if k == kind and (name == block or name in block):
-                part = edit(part)
-                sizes[name] = len(part)
-            parts.append(part)
+    sizes = [(part, "entity_bytes") for part in head["kinds"]] + [(head["keys"], name) for name in _KEY_BLOCKS]
+    for where, name in sizes:
+        part = data[at : at + where[name]]
+        at += where[name]
+        if name in names and (name != "entity_bytes" or where["kind"] == kind):
+            part = edit(part)
+            where[name] = len(part)
+        parts.append(part)
     body = b"".join(parts)
     head["sha256"] = hashlib.sha256(body).hexdigest()
     return json.dumps(head).encode() + b"\n" + body
@@ -451,12 +472,37 @@ def _reverse_first_several(part: bytes) -> bytes:
 
     lines = part.split(b"\n")
     for n, line in enumerate(lines):
-        k, _, packed = line.partition(b"\t")
+        k, _, rest = line.partition(b"\t")
+        code, _, packed = rest.partition(b"\t")
         entries = [int(e) for e in packed.split(b",")] if packed else []
         if len({ix.SCORES[(e >> 1) & 31] for e in entries}) > 1:
-            lines[n] = k + b"\t" + b",".join(b"%d" % e for e in reversed(entries))
+            lines[n] = k + b"\t" + code + b"\t" + b",".join(b"%d" % e for e in reversed(entries))
             return b"\n".join(lines)
     raise AssertionError("no key with entries of unequal scores")
+
+
+class _OneEntryOfSeveralKinds:
+    """An edit of the value and kinds blocks (in that order): the first key
+    with one entry said to be of several kinds."""
+
+    def __init__(self) -> None:
+        self.values = b""
+
+    def __call__(self, part: bytes) -> bytes:
+        if not self.values:
+            self.values = part  # the value block, as it is
+            return part
+        first = next(n for n in range(len(part) // 2) if self.values[n * 17 : n * 17 + 16] != b"f" * 16)
+        return part[: 2 * first] + b"*" + part[2 * first + 1 :]
+
+
+def _drop_a_kind(part: bytes) -> bytes:
+    """The several-entries block without the first kind's line of the
+    first key of several kinds."""
+    lines = part.split(b"\n")
+    keys = [line.partition(b"\t")[0] for line in lines]
+    n = next(n for n in range(len(keys) - 1) if keys[n] == keys[n + 1])
+    return b"\n".join(lines[:n] + lines[n + 1 :])
 
 
 def _swap_lines(part: bytes, i: int, j: int) -> bytes:
@@ -479,10 +525,14 @@ def _swap_lines(part: bytes, i: int, j: int) -> bytes:
         ("organisation", "entity_bytes", lambda b: b"person:aa\t{}\n" + b.split(b"\n", 1)[1], "of the kind"),
         # Keys and their entries in another order than the trie's (as another
         # marisa-trie might number them): read in this trie's order.
-        ("organisation", ("key_bytes", "value_bytes"), lambda b: _swap_lines(b, 3, 300), None),
+        ("organisation", ("key_bytes", "value_bytes", "kind_bytes"), lambda b: _swap_lines(b, 3, 300), None),
         ("organisation", "key_bytes", lambda b: b + b"extra\n", "do not hold"),
         # Several entries not best first.
         ("organisation", "several_bytes", _reverse_first_several, "out of order"),
+        # A key of a kind the table lacks; a key of several kinds with the entries of one.
+        ("organisation", "kind_bytes", lambda b: b"7" + b[1:], "a kind the table lacks"),
+        ("organisation", ("value_bytes", "kind_bytes"), _OneEntryOfSeveralKinds(), "does not list"),
+        ("organisation", "several_bytes", _drop_a_kind, "does not list"),
     ],
 )
 def test_a_consistent_but_malformed_body_is_refused_or_read_right(
@@ -527,7 +577,7 @@ def test_an_entry_naming_an_alias_its_entity_lacks_is_a_table_error(
         if b"\t" in part:  # the keys with several entries
             return b"\n".join(
                 k + b"\t" + b",".join(b"%d" % retarget(int(e)) for e in packed.split(b",")) if packed else k
-                for k, _, packed in (line.partition(b"\t") for line in lines)
+                for k, _, packed in (line.rpartition(b"\t") for line in lines)
             )
         return b"\n".join(b"%016x" % retarget(int(line, 16)) if line and line != b"f" * 16 else line for line in lines)
 
@@ -554,8 +604,8 @@ def test_a_malformed_header_or_entity_line_is_a_table_error(tables: tuple[Path, 
     bad.write_bytes(b"[" * 100_000 + b"\n")
     with pytest.raises(TableError):
         read_compiled(bad)
-    person = {**head["kinds"]["person"], "entity_bytes": 2**62}
-    bad.write_bytes(json.dumps({**head, "kinds": {**head["kinds"], "person": person}}).encode() + data[newline:])
+    kinds = [{**part, "entity_bytes": 2**62} if part["kind"] == "person" else part for part in head["kinds"]]
+    bad.write_bytes(json.dumps({**head, "kinds": kinds}).encode() + data[newline:])
     with pytest.raises(TableError, match="do not add up"):
         read_compiled(bad)
     # An entity line that is not JSON, or refers to nothing: refused when built.
