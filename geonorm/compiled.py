@@ -301,10 +301,11 @@ class _EntityLines(Sequence[Entity]):
         self._slots = itertools.count()
         self._others: Callable[[str], Entity | None] | None = None  # set by read_compiled
         self._link = LINK_FIELDS.get(kind)
+        self._count = count
         self._make = SPECS[kind].build_entity
 
     def __len__(self) -> int:
-        return len(self._starts) - 1
+        return self._count
 
     def _line(self, i: int) -> bytes:
         return self._block[self._starts[i] : self._starts[i + 1] - 1]
@@ -342,8 +343,8 @@ class _EntityLines(Sequence[Entity]):
         if found is not None:
             return found
         if i < 0:
-            i += len(self)
-        if not 0 <= i < len(self):
+            i += self._count
+        if not 0 <= i < self._count:
             raise IndexError("entity index out of range")
         try:
             return self._build(i)
@@ -520,7 +521,10 @@ class CompiledTable:
         """
         found: tuple[ix.Entries, Sequence[Entity]] | bool = False
         index = self.index
-        i = index.id_of(k)
+        try:
+            i = index.trie.get(k) if "\0" not in k else None  # (KeyIndex.id_of, one call the fewer)
+        except UnicodeEncodeError:
+            i = None  # a lone surrogate: no key has one
         if i is not None:
             code = index.codes[i]
             if code != MIXED:

@@ -766,6 +766,28 @@ class Resolution:
         spaced = " " in k
         several = len(views) > 1
         layered = ov.adds
+        if several and not layered:
+            # Where one table alone has the key, with one entry and no
+            # acronym (a name of a compiled table's, asked for with its
+            # kind), its entity, as the loop below finds it.
+            hit: tuple[ix.Entries, Sequence[Entity]] | None = None
+            for _, keys, plain, entities, refine, _ in views:
+                rk = refine(k) if refine else k
+                entries = plain.get(rk)
+                if entries is None and not rk.isascii():
+                    entries = keys.beyond_ascii(rk)
+                if entries is not None:
+                    if hit is not None:
+                        break  # several tables: weighed below
+                    hit = (entries, entities)
+            else:
+                if hit is None:
+                    return _NOTHING
+                entries, entities = hit
+                if type(entries) is int and not entries & 1:
+                    if metonyms or (entries >> _TYPE_SHIFT) & _TYPE_MASK not in _METONYM_TYPES:
+                        return entities[entries >> _ENTITY_SHIFT]
+                    return _NOTHING
         best: Entity | None = None
         best_score = -1.0
         tie = False
