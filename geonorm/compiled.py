@@ -3,13 +3,8 @@ loaded in seconds into a compact form.
 
 :func:`compile_table` reads TOML table files (the format that
 :meth:`Registry.load <geonorm.Registry.load>` reads), validates them together
-as a load does, and writes one text file: a JSON header line, then, for each
-kind with new entities, a block of lines
-
-* ``<id>\t<entity as JSON>``, one per entity, sorted by id (the entity's
-  index is its line number in the block);
-
-then four blocks for the keys of every kind together (a kind's keys as
+as a load does, and writes one text file: a JSON header line, then four
+blocks for the keys of every kind together (a kind's keys as
 :meth:`KindSpec.refine <geonorm.kinds.base.KindSpec.refine>` makes them):
 
 * ``<key>``, one per normalisation key, in the order in which a MARISA trie
@@ -23,7 +18,12 @@ then four blocks for the keys of every kind together (a kind's keys as
   kind's position among the table's entity blocks), or ``*`` for a key of
   several kinds;
 * ``<key>\t<kind>\t<entry>,<entry>...`` for each kind of each key with
-  several entries or of several kinds, best first (in decimal).
+  several entries or of several kinds, best first (in decimal);
+
+then, for each kind with new entities, a block of lines
+
+* ``<id>\t<entity as JSON>``, one per entity, sorted by id (the entity's
+  index is its line number in the block).
 
 The header names the format, the geonorm version that wrote it (its keys
 are that version's normalisation, so another version refuses the file), the
@@ -711,8 +711,7 @@ def _compiled_text(files: Sequence[TableFile], ov: Overlay) -> tuple[bytes, dict
         "kind_bytes": "".join(codes).encode("ascii"),
         "several_bytes": "".join(sorted(several)).encode("utf-8"),
     }
-    blocks += key_blocks.values()
-    body = b"".join(blocks)
+    body = b"".join([*key_blocks.values(), *blocks])
     head = {
         "format": FORMAT_NAME,
         "version": VERSION,
@@ -787,22 +786,37 @@ def _read(p: Path, shown: str) -> CompiledTable:
         ):
             raise TableError("malformed header")
         # Every block read (no more than the header says, nor than the file
-        # holds), then the digest checked, before any is parsed.
-        lengths = [part["entity_bytes"] for part in layout] + [sizes[b] for b in _KEY_BLOCKS]
+        # holds) and the digest checked before anything is used. The keys
+        # come first and go into their index before the entity lines are
+        # read: the trie's build takes, for a million keys, memory that the
+        # entity lines would add to. A file whose digest does not match is
+        # "damaged", whatever its keys' blocks held.
+        lengths = [sizes[b] for b in _KEY_BLOCKS] + [part["entity_bytes"] for part in layout]
         if sum(lengths) != os.fstat(fh.fileno()).st_size - len(line):
             raise TableError("damaged (its blocks do not add up to its length); recompile it")
         digest = hashlib.sha256()
-        blocks: list[bytes] = []
-        for length in lengths:
+
+        def read(length: int) -> bytes:
             block = fh.read(length)
             digest.update(block)
-            blocks.append(block)
+            return block
+
+        index: KeyIndex | None = None
+        problem: Exception | None = None
+        key_blocks = [read(sizes[b]) for b in _KEY_BLOCKS]
+        try:
+            index = _key_index(sizes, len(layout), key_blocks)  # (which lets each block go once read)
+        except (KeyError, TypeError, ValueError) as exc:
+            problem = exc
+        entity_blocks = [read(part["entity_bytes"]) for part in layout]
         if fh.read(1) or digest.hexdigest() != head.get("sha256"):
             raise TableError("damaged (its content does not match its digest); recompile it")
     try:
-        lines = [_EntityLines(part["kind"], blocks[n], part["entities"]) for n, part in enumerate(layout)]
-        index = _key_index(sizes, len(layout), *blocks[len(layout) :])
-        del blocks
+        if problem is not None:
+            raise problem
+        assert index is not None
+        lines = [_EntityLines(part["kind"], entity_blocks[n], part["entities"]) for n, part in enumerate(layout)]
+        del entity_blocks
         _check_entries(index, [(part["kind"], part["entities"]) for part in layout])
         kinds = {
             part["kind"]: CompiledKind(kind=part["kind"], entities=lines[n], keys=CompiledKeys(index, n))
@@ -820,32 +834,37 @@ def _read(p: Path, shown: str) -> CompiledTable:
     return table
 
 
-def _key_index(
-    sizes: Mapping[str, int], kinds: int, key_block: bytes, value_block: bytes, kind_block: bytes, several_block: bytes
-) -> KeyIndex:
-    """The table's keys from their blocks (see the module's docstring)."""
+def _key_index(sizes: Mapping[str, int], kinds: int, blocks: list[bytes]) -> KeyIndex:
+    """The table's keys from their blocks (see the module's docstring), in
+    the order ``key_bytes``, ``value_bytes``, ``kind_bytes``,
+    ``several_bytes``; ``blocks`` is emptied, each let go once read."""
     count = sizes["keys"]
-    keys = str(key_block, "utf-8").split("\n")
-    del key_block
-    if len(keys) != count + 1 or keys.pop():
-        raise TableError(f"the keys do not hold {count:,} lines")
+    several_block = blocks.pop()
+    listed: list[tuple[str, int, tuple[int, ...]]] = []
+    for text in str(several_block, "utf-8").splitlines():
+        k, code, packed = text.split("\t")
+        listed.append((k, int(code), tuple(map(int, packed.split(",")))))
+    del several_block
+    kind_block = blocks.pop()
+    if len(kind_block) != 2 * count or kind_block[1::2].count(b"\n") != count:
+        raise TableError("the kinds are not one a key")
+    codes = kind_block[0::2]
+    del kind_block
+    if codes.translate(None, "".join(map(str, range(kinds))).encode("ascii") + b"*"):
+        raise TableError("a key is of a kind the table lacks")
+    codes = codes.translate(_CODES)
+    value_block = blocks.pop()
     if len(value_block) != 17 * count or value_block[16::17].count(b"\n") != count:
         raise TableError("the entries are not one a key")
     values = array("q", bytes.fromhex(str(value_block, "ascii")))
     del value_block
     if sys.byteorder == "little":
         values.byteswap()
-    digits = "".join(map(str, range(kinds))).encode("ascii")
-    if len(kind_block) != 2 * count or kind_block[1::2].count(b"\n") != count:
-        raise TableError("the kinds are not one a key")
-    codes = kind_block[0::2]
-    if codes.translate(None, digits + b"*"):
-        raise TableError("a key is of a kind the table lacks")
-    codes = codes.translate(_CODES)
-    listed: list[tuple[str, int, tuple[int, ...]]] = []
-    for text in str(several_block, "utf-8").splitlines():
-        k, code, packed = text.split("\t")
-        listed.append((k, int(code), tuple(map(int, packed.split(",")))))
+    text = str(blocks.pop(), "utf-8")
+    keys = text.split("\n")
+    del text
+    if len(keys) != count + 1 or keys.pop():
+        raise TableError(f"the keys do not hold {count:,} lines")
     return KeyIndex(keys, values, codes, listed, kinds)
 
 

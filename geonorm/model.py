@@ -95,6 +95,8 @@ def _packed(aliases: Iterable[str] | None) -> tuple[str, ...] | _Packed:
     """``aliases`` packed (:class:`_Packed`) where that is smaller: three or
     more strings that UTF-8 can hold, none with the separator; a tuple
     otherwise."""
+    if type(aliases) is tuple and len(aliases) < 3:
+        return aliases  # (what the lines below make of it, without them)
     if isinstance(aliases, str):
         raise TypeError("aliases must be an iterable of strings (a tuple or a list), not one str")
     names = () if aliases is None else tuple(aliases)

@@ -417,6 +417,9 @@ def test_pickled_registry_reads_the_same_file(
         (lambda b: b.replace(b'"geonorm": "', b'"geonorm": "0.0.0-', 1), "recompile it"),
         (lambda b: b[:-5] + b"xxxx\n", "damaged"),
         (lambda b: b[: len(b) // 2], "damaged"),
+        # A byte of the keys (read into their index before the digest is
+        # known) that is not UTF-8: damaged, as any other.
+        (lambda b: b[: b.index(b"\n") + 1] + b"\xff" + b[b.index(b"\n") + 2 :], "damaged"),
         (lambda b: b"", "not a compiled geonorm table"),
     ],
 )
@@ -446,7 +449,7 @@ def _forge(data: bytes, kind: str, block: str | tuple[str, ...], edit: Any) -> b
     names = (block,) if isinstance(block, str) else block
     parts: list[bytes] = []
     at = newline + 1
-    sizes = [(part, "entity_bytes") for part in head["kinds"]] + [(head["keys"], name) for name in _KEY_BLOCKS]
+    sizes = [(head["keys"], name) for name in _KEY_BLOCKS] + [(part, "entity_bytes") for part in head["kinds"]]
     for where, name in sizes:
         part = data[at : at + where[name]]
         at += where[name]
