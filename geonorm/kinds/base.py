@@ -10,7 +10,7 @@ from typing import Any, Generic, TypeVar
 from ..model import Country, Entity, Match
 from ..text import invert_comma, invert_parenthesis, key, key_variants, without_article, without_possessive
 
-__all__ = ["E", "KindSpec", "TableLookup", "Together", "common_fallbacks", "rotations"]
+__all__ = ["E", "KindSpec", "LinkedKindSpec", "TableLookup", "Together", "common_fallbacks", "rotations"]
 
 E = TypeVar("E", bound=Entity)
 
@@ -142,6 +142,28 @@ class KindSpec(Generic[E]):
             return matches
         same = [m for m in matches if country_of(m.entity) == country]
         return same or [m for m in matches if not m.weak]
+
+
+class LinkedKindSpec(KindSpec[E]):
+    """A kind whose entities may point to another of their kind through
+    :attr:`link` (an organisation's parent, a weapon's family): each is
+    built by :meth:`make`, after the one it points to."""
+
+    #: The field that holds the id of the entity pointed to (one of the
+    #: kind's, an :attr:`entity_class`).
+    link: str
+    entity_class: type[E]
+
+    def make(self, raw: Mapping[str, Any], linked: E | None, lookup: TableLookup) -> E:
+        """The entity of ``raw``, pointing to ``linked`` (already built)."""
+        raise NotImplementedError
+
+    def build_entities(self, raw: Sequence[Mapping[str, Any]], lookup: TableLookup) -> list[E]:
+        return build_linked(raw, self.link, lookup, self.entity_class, lambda r, linked: self.make(r, linked, lookup))
+
+    def build_entity(self, raw: Mapping[str, Any], lookup: TableLookup) -> E:
+        linked = lookup(raw[self.link]) if raw.get(self.link) else None
+        return self.make(raw, linked if isinstance(linked, self.entity_class) else None, lookup)
 
 
 def build_linked(

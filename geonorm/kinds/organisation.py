@@ -5,12 +5,12 @@ groups. Legal forms fold away ("Rosneft PJSC", "ПАО «НК «Роснефть
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from typing import Any
 
 from ..model import Country, Organisation
 from ..text import key
-from .base import KindSpec, TableLookup, build_linked
+from .base import LinkedKindSpec, TableLookup
 
 __all__ = ["OrganisationSpec", "strip_forms"]
 
@@ -58,9 +58,10 @@ def _has_letters(words: list[str], lo: int, hi: int, needed: int = 3) -> bool:
     return False
 
 
-class OrganisationSpec(KindSpec[Organisation]):
+class OrganisationSpec(LinkedKindSpec[Organisation]):
     kind = "organisation"
     entity_class = Organisation
+    link = "parent"
     hints = frozenset({"country"})
     fuzzy = False
     falls_back_from_one_word = False  # a legal form is stripped from a name of two words or more
@@ -100,21 +101,13 @@ class OrganisationSpec(KindSpec[Organisation]):
             out.insert(0, stripped)
         return out
 
-    def build_entities(self, raw: Sequence[Mapping[str, Any]], lookup: TableLookup) -> list[Organisation]:
-        return build_linked(raw, "parent", lookup, Organisation, lambda r, parent: _make(r, parent, lookup))
-
-    def build_entity(self, raw: Mapping[str, Any], lookup: TableLookup) -> Organisation:
-        parent = lookup(raw["parent"]) if raw.get("parent") else None
-        return _make(raw, parent if isinstance(parent, Organisation) else None, lookup)
-
-
-def _make(r: Mapping[str, Any], parent: Organisation | None, lookup: TableLookup) -> Organisation:
-    country = lookup(r["country"]) if r.get("country") else None
-    return Organisation(
-        id=r["id"],
-        name=r["name"],
-        aliases=tuple(r["aliases"]),
-        type=r["type"],
-        country=country if isinstance(country, Country) else None,
-        parent=parent,
-    )
+    def make(self, raw: Mapping[str, Any], linked: Organisation | None, lookup: TableLookup) -> Organisation:
+        country = lookup(raw["country"]) if raw.get("country") else None
+        return Organisation(
+            id=raw["id"],
+            name=raw["name"],
+            aliases=tuple(raw["aliases"]),
+            type=raw["type"],
+            country=country if isinstance(country, Country) else None,
+            parent=linked,
+        )

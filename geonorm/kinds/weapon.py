@@ -6,13 +6,13 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from typing import Any
 
 from ..model import Country, Organisation, Weapon
 from ..scripts import CYRILLIC
 from ..text import key, without_article
-from .base import KindSpec, TableLookup, build_linked, rotations
+from .base import LinkedKindSpec, TableLookup, rotations
 
 __all__ = ["WeaponSpec", "designator_key"]
 
@@ -95,9 +95,10 @@ def designator_key(k: str) -> str:
     return k.replace(" ", "")
 
 
-class WeaponSpec(KindSpec[Weapon]):
+class WeaponSpec(LinkedKindSpec[Weapon]):
     kind = "weapon"
     entity_class = Weapon
+    link = "family"
     hints = frozenset({"country"})
     fuzzy = False
 
@@ -152,28 +153,20 @@ class WeaponSpec(KindSpec[Weapon]):
                     out.append(cand)
         return out
 
-    def build_entities(self, raw: Sequence[Mapping[str, Any]], lookup: TableLookup) -> list[Weapon]:
-        return build_linked(raw, "family", lookup, Weapon, lambda r, family: _make(r, family, lookup))
-
-    def build_entity(self, raw: Mapping[str, Any], lookup: TableLookup) -> Weapon:
-        family = lookup(raw["family"]) if raw.get("family") else None
-        return _make(raw, family if isinstance(family, Weapon) else None, lookup)
-
-
-def _make(r: Mapping[str, Any], family: Weapon | None, lookup: TableLookup) -> Weapon:
-    origin = lookup(r["origin"]) if r.get("origin") else None
-    maker = lookup(r["manufacturer"]) if r.get("manufacturer") else None
-    return Weapon(
-        id=r["id"],
-        name=r["name"],
-        aliases=tuple(r["aliases"]),
-        category=r["category"],
-        origin=origin if isinstance(origin, Country) else None,
-        manufacturer=maker if isinstance(maker, Organisation) else None,
-        family=family,
-        designations=tuple(r.get("designations", ())),
-        reporting_names=tuple(r.get("reporting_names", ())),
-    )
+    def make(self, raw: Mapping[str, Any], linked: Weapon | None, lookup: TableLookup) -> Weapon:
+        origin = lookup(raw["origin"]) if raw.get("origin") else None
+        maker = lookup(raw["manufacturer"]) if raw.get("manufacturer") else None
+        return Weapon(
+            id=raw["id"],
+            name=raw["name"],
+            aliases=tuple(raw["aliases"]),
+            category=raw["category"],
+            origin=origin if isinstance(origin, Country) else None,
+            manufacturer=maker if isinstance(maker, Organisation) else None,
+            family=linked,
+            designations=tuple(raw.get("designations", ())),
+            reporting_names=tuple(raw.get("reporting_names", ())),
+        )
 
 
 def _singular(k: str) -> str:
