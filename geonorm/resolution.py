@@ -305,7 +305,7 @@ class Resolution:
         if cached is not None and cached[0] is shipped and cached[1] is compiled:
             return cached[2]
         views = shipped + tuple(
-            (kind, ck.keys, ck.keys.plain, ck.entities, refinement(kind), False)
+            (kind, ck.keys, ck.keys.plain, ck.entities, ck.refine, False)
             for kind in kinds
             for ck in _compiled_of(ov, kind)
         )

@@ -8,6 +8,7 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import Any, Generic, TypeVar
 
 from ..model import Country, Entity, Match
+from ..tables import LINK_FIELDS
 from ..text import invert_comma, invert_parenthesis, key, key_variants, without_article, without_possessive
 
 __all__ = ["E", "KindSpec", "LinkedKindSpec", "TableLookup", "Together", "common_fallbacks", "rotations"]
@@ -149,10 +150,14 @@ class LinkedKindSpec(KindSpec[E]):
     :attr:`link` (an organisation's parent, a weapon's family): each is
     built by :meth:`make`, after the one it points to."""
 
-    #: The field that holds the id of the entity pointed to (one of the
-    #: kind's, an :attr:`entity_class`).
-    link: str
     entity_class: type[E]
+
+    @property
+    def link(self) -> str:
+        """The field that holds the id of the entity pointed to (one of the
+        kind's, an :attr:`entity_class`): the tables' own
+        (:data:`geonorm.tables.LINK_FIELDS`, which their checks read)."""
+        return LINK_FIELDS[self.kind]
 
     def make(self, raw: Mapping[str, Any], linked: E | None, lookup: TableLookup) -> E:
         """The entity of ``raw``, pointing to ``linked`` (already built)."""

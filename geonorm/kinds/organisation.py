@@ -61,7 +61,6 @@ def _has_letters(words: list[str], lo: int, hi: int, needed: int = 3) -> bool:
 class OrganisationSpec(LinkedKindSpec[Organisation]):
     kind = "organisation"
     entity_class = Organisation
-    link = "parent"
     hints = frozenset({"country"})
     fuzzy = False
     falls_back_from_one_word = False  # a legal form is stripped from a name of two words or more

@@ -98,7 +98,6 @@ def designator_key(k: str) -> str:
 class WeaponSpec(LinkedKindSpec[Weapon]):
     kind = "weapon"
     entity_class = Weapon
-    link = "family"
     hints = frozenset({"country"})
     fuzzy = False
 
