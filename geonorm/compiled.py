@@ -62,6 +62,7 @@ import attrs
 
 from . import index as ix
 from .kinds import SPECS, refinement
+from .kinds.base import LinkedKindSpec
 from .model import KINDS, Entity
 from .tables import LINK_FIELDS, NAME_FIELDS, Record, TableError, TableFile, _check_strs, raw_entity, read_tables
 from .text import brief, fold
@@ -302,7 +303,11 @@ class _EntityLines(Sequence[Entity]):
         self._others: Callable[[str], Entity | None] | None = None  # set by read_compiled
         self._link = LINK_FIELDS.get(kind)
         self._count = count
-        self._make = SPECS[kind].build_entity
+        spec = SPECS[kind]
+        self._make = spec.build_entity
+        # A linked kind's entity that links to nothing, built without
+        # looking for its link again (see _build).
+        self._make_linked = spec.make if isinstance(spec, LinkedKindSpec) else None
 
     def __len__(self) -> int:
         return self._count
@@ -387,8 +392,10 @@ class _EntityLines(Sequence[Entity]):
     def _build(self, i: int) -> Entity:
         raw = self._raw(i)
         link = self._link
-        if link is None or link not in raw:
+        if link is None:
             return self._keep(i, self._make(raw, self._find))
+        if link not in raw:
+            return self._keep(i, self._make_linked(raw, None, self._find))  # type: ignore[misc]
         # The entities a link leads to (an organisation's parent, a weapon's
         # family) first, from the farthest down, without recursion: a chain
         # may be as long as the table.

@@ -19,9 +19,9 @@ from __future__ import annotations
 import datetime as _dt
 import pickle
 from array import array
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from itertools import accumulate
-from typing import Any, ClassVar, Literal
+from typing import Any, ClassVar, Literal, TypeVar
 
 import attrs
 
@@ -42,6 +42,8 @@ __all__ = [
 Kind = Literal["country", "currency", "organisation", "person", "weapon"]
 #: Every kind of entity, in the order resolvers are consulted.
 KINDS: tuple[Kind, ...] = ("country", "currency", "organisation", "person", "weapon")
+
+_E = TypeVar("_E", bound="Entity")
 
 How = Literal["exact", "normalised", "code", "demonym", "metonym", "fuzzy"]
 
@@ -219,6 +221,46 @@ Entity.aliases = property(  # type: ignore[assignment]
     afresh on each read where the entity keeps them packed: every entity
     with three aliases or more).""",
 )
+
+
+def direct_constructor(cls: type[_E]) -> Callable[..., _E]:
+    """A function that builds a ``cls`` from the arguments ``cls(...)``
+    takes, as its attrs ``__init__`` does, each slot set through its own
+    descriptor (the ``__init__`` of a frozen class sets each through
+    ``object.__setattr__`` by name: twice the time, where a compiled
+    table builds an entity per look-up). Made once per class from its
+    fields (the code is written from their names, as attrs writes
+    ``__init__``), so a field added to the class is set too.
+
+    >>> make = direct_constructor(Organisation)
+    >>> org = make(id="organisation:x", name="X Group", aliases=("X Group", "XG"), type="company")
+    >>> org == Organisation(id="organisation:x", name="X Group"), org.aliases, org.country
+    (True, ('X Group', 'XG'), None)
+    """
+    fields = attrs.fields(cls)
+    if any(f.converter or f.validator or isinstance(f.default, attrs.Factory) for f in fields):  # type: ignore[arg-type]
+        return cls  # what the code below does not do: attrs' own __init__
+    names = [f.name for f in fields]
+    defaults: dict[str, Any] = {f"_d_{f.name}": f.default for f in fields if f.default is not attrs.NOTHING}
+    scope: dict[str, Any] = {"_new": object.__new__, "_cls": cls, "_packed": _packed, **defaults}
+    for name in names:
+        slot = _ALIASES_SLOT if name == "aliases" else _slot_of(cls, name)
+        scope[f"_s_{name}"] = slot.__set__
+    params = ", ".join(name if f"_d_{name}" not in defaults else f"{name}=_d_{name}" for name in names)
+    body = "".join(f"    _s_{n}(o, {'_packed(aliases)' if n == 'aliases' else n})\n" for n in names)
+    # Code written from the fields' names alone (identifiers), never from data.
+    exec(f"def make({params}):\n    o = _new(_cls)\n{body}    return o\n", scope)
+    made: Callable[..., _E] = scope["make"]
+    made.__qualname__ = made.__name__ = f"make_{cls.__name__}"
+    return made
+
+
+def _slot_of(cls: type, name: str) -> Any:
+    """The descriptor of the slot ``name`` among ``cls``'s classes."""
+    for base in cls.__mro__:
+        if name in base.__dict__:
+            return base.__dict__[name]
+    raise AttributeError(name)
 
 
 def _plain(value: object) -> Any:

@@ -604,13 +604,19 @@ class Resolution:
                 if found is True or hit is not False:
                     return _MISSING  # two compiled kinds, or tables
                 hit = found
-        shipped = self._decided(k, every[0].get(k, _ABSENT), folded, every, True)
+        decided = every[0].get(k, _ABSENT)
         if hit is False:
+            shipped = self._decided(k, decided, folded, every, True)
             return _MISSING if shipped is _NOTHING else shipped
         assert hit is not True
+        # A key no shipped kind has, as it is or refined, names nothing
+        # there (_decided's first step, without the call); another may.
+        unshipped = decided is _ABSENT and k not in every[1][0] and refined_elsewhere(k, every[2]) is False
+        if not unshipped and self._decided(k, decided, folded, every, True) is not _NOTHING:
+            return _MISSING  # a shipped name too: _fast_key weighs them
         answer = lone_answer(*hit)
-        if shipped is not _NOTHING or not isinstance(answer, Entity):
-            return _MISSING  # a shipped name too, several entries, an acronym's, a metonym's: _fast_key weighs them
+        if not isinstance(answer, Entity):
+            return _MISSING  # several entries, an acronym's, a metonym's: _fast_key weighs them
         return answer
 
     def _fallen_back(self, text: str, k: str, views: _Views, ov: Overlay) -> object:

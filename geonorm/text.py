@@ -181,6 +181,8 @@ def fold_ascii(text: str) -> str:
     """
     if text.isalnum():
         return text  # one word of letters and digits ("India", "USD") folds to itself
+    if text.replace(" ", "").isalnum() and "  " not in text and text[0] != " " and text[-1] != " ":
+        return text  # words of them, one space apart ("Talovin Barasek"), too
     folded = text.encode("ascii").translate(_ASCII_TABLE, _ASCII_DELETED).decode("latin-1")
     if _LONGER in folded:
         folded = text.translate(_TABLE)

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import functools
 import random
+import string
 
 import pytest
 
@@ -227,6 +228,10 @@ def test_the_byte_fold_of_ascii_text_is_the_fold_of_the_table() -> None:
     texts = [chr(cp) for cp in range(128)]
     texts += ["".join(chr(rng.randrange(128)) for _ in range(rng.randrange(40))) for _ in range(20_000)]
     texts += [" U.S.-Mexico  & Co ", "AT&T", "\x00India\x7f", "Rosneft\tPJSC\n"]
+    # Words of letters and digits with spaces about (one apart folds to itself).
+    words = string.ascii_letters + string.digits + "    "
+    texts += ["".join(rng.choice(words) for _ in range(rng.randrange(12))) for _ in range(20_000)]
+    texts += ["Talovin Barasek", " a b", "a b ", "a  b", " ", "  ", "a\x0bb"]
     for text in texts:
         assert text.isascii()
         assert fold_ascii(text) == " ".join(text.translate(_TABLE).split()) == fold(text), repr(text)

@@ -5,8 +5,10 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from ..model import Country
+from ..model import Country, direct_constructor
 from .base import KindSpec, TableLookup
+
+_COUNTRY = direct_constructor(Country)  # Country(...), built for half the time
 
 # Abbreviated words in place names, read both ways.
 _ABBREVIATIONS = {"st": "saint", "ste": "sainte", "mt": "mount", "is": "islands", "isl": "islands", "rep": "republic"}
@@ -15,7 +17,7 @@ __all__ = ["CountrySpec"]
 
 
 def _country(r: Mapping[str, Any], successors: tuple[Country, ...] = ()) -> Country:
-    return Country(
+    return _COUNTRY(
         id=r["id"],
         name=r["name"],
         aliases=tuple(r["aliases"]),

@@ -6,8 +6,10 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from ..model import Country, Currency, Match
+from ..model import Country, Currency, Match, direct_constructor
 from .base import KindSpec, TableLookup
+
+_CURRENCY = direct_constructor(Currency)  # Currency(...), built for half the time
 
 __all__ = ["CurrencySpec"]
 
@@ -22,7 +24,7 @@ class CurrencySpec(KindSpec[Currency]):
         for r in raw:
             countries = tuple(c for c in (lookup(cid) for cid in r["countries"]) if isinstance(c, Country))
             out.append(
-                Currency(
+                _CURRENCY(
                     id=r["id"],
                     name=r["name"],
                     aliases=tuple(r["aliases"]),

@@ -11,9 +11,11 @@ from itertools import groupby
 from typing import Any, NamedTuple
 
 from .. import _forksafe
-from ..model import Country, Organisation, Person, Role
+from ..model import Country, Organisation, Person, Role, direct_constructor
 from ..text import key
 from .base import KindSpec, TableLookup, Together, rotations
+
+_PERSON = direct_constructor(Person)  # Person(...), built for half the time
 
 __all__ = ["PersonSpec", "skeleton", "transliterate"]
 
@@ -364,7 +366,7 @@ class PersonSpec(KindSpec[Person]):
                     held_from=dt.date.fromisoformat(role["held_from"]) if role.get("held_from") else None,
                 )
             )
-        return Person(
+        return _PERSON(
             id=raw["id"],
             name=raw["name"],
             aliases=tuple(raw["aliases"]),

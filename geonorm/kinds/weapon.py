@@ -9,10 +9,12 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-from ..model import Country, Organisation, Weapon
+from ..model import Country, Organisation, Weapon, direct_constructor
 from ..scripts import CYRILLIC
 from ..text import key, without_article
 from .base import LinkedKindSpec, TableLookup, rotations
+
+_WEAPON = direct_constructor(Weapon)  # Weapon(...), built for half the time
 
 __all__ = ["WeaponSpec", "designator_key"]
 
@@ -155,7 +157,7 @@ class WeaponSpec(LinkedKindSpec[Weapon]):
     def make(self, raw: Mapping[str, Any], linked: Weapon | None, lookup: TableLookup) -> Weapon:
         origin = lookup(raw["origin"]) if raw.get("origin") else None
         maker = lookup(raw["manufacturer"]) if raw.get("manufacturer") else None
-        return Weapon(
+        return _WEAPON(
             id=raw["id"],
             name=raw["name"],
             aliases=tuple(raw["aliases"]),
