@@ -22,8 +22,11 @@ blocks for the keys of every kind together (a kind's keys as
 
 then, for each kind with new entities, a block of lines
 
-* ``<id>\t<entity as JSON>``, one per entity, sorted by id (the entity's
-  index is its line number in the block).
+* ``<id>\t<name>\t<aliases>\t<fields>``, one per entity, sorted by id
+  (the entity's index is its line number in the block): its name as it
+  is (the tables hold no tab or newline in a name), its aliases as a JSON
+  array, or nothing where its name is its one alias, and its other fields
+  as a JSON object.
 
 The header names the format, the geonorm version that wrote it (its keys
 are that version's normalisation, so another version refuses the file), the
@@ -75,7 +78,7 @@ __all__ = ["FORMAT_NAME", "VERSION", "CompiledKeys", "CompiledKind", "CompiledTa
 #: The ``format`` of a compiled table's header.
 FORMAT_NAME: Final = "geonorm-compiled-table"
 #: The version of the layout below the header.
-VERSION: Final = 2
+VERSION: Final = 3
 #: Entities built from their lines and kept, per kind of a compiled table.
 ENTITY_CACHE_SIZE: Final = 65_536
 _SEVERAL: Final = -1  # in the entry array: the key has several entries (or kinds), kept in a dict
@@ -274,6 +277,18 @@ _REFERENCES = frozenset({"country", "origin", "parent", "manufacturer", "family"
 _SCAN: Final[Callable[[str, int], tuple[Any, int]]] = json.JSONDecoder().scan_once  # type: ignore[attr-defined]
 
 
+def _json_of(text: str) -> Any:
+    """The JSON value that is all of ``text``: read by the JSON module's own
+    scanner, without ``json.loads``' wrapping (a quarter of its time on a
+    line of a few names); text it does not read whole (space around the
+    value) goes through ``json.loads``, which says what is wrong."""
+    try:
+        value, end = _SCAN(text, 0)
+    except (ValueError, StopIteration):
+        end = -1
+    return value if end == len(text) else json.loads(text)
+
+
 class _EntityLines(Sequence[Entity]):
     """One kind's entities, each built from its line when first asked for
     (and kept, up to :data:`ENTITY_CACHE_SIZE`); the lines are sorted by id,
@@ -360,29 +375,26 @@ class _EntityLines(Sequence[Entity]):
 
     def _raw(self, i: int) -> dict[str, Any]:
         line = self._block[self._starts[i] : self._starts[i + 1] - 1].decode("utf-8")
-        tab = line.find("\t")
-        try:
-            # The JSON module's own scanner, without json.loads' wrapping
-            # (a quarter of its time on a line of a few names); a line it
-            # does not read to its end whole (space around the object) goes
-            # through json.loads, which says what is wrong.
-            raw, end = _SCAN(line, tab + 1)
-        except (ValueError, StopIteration):
-            end = -1
-        if end != len(line):
-            raw = json.loads(line[tab + 1 :])
+        fields = line.split("\t")
+        if len(fields) != 4:
+            raise ValueError("it is not an id, a name, aliases and fields apart")
+        entity_id, name, listed, rest = fields
+        raw = _json_of(rest)
         if type(raw) is not dict:
-            raise ValueError("not a JSON object")
-        raw["id"] = line[:tab]
-        name, aliases = raw.get("name"), raw.get("aliases")
-        try:
-            "".join(aliases)  # type: ignore[arg-type]  # (raises TypeError for anything but strings)
-        except TypeError:
-            aliases = None
-        if type(name) is not str or type(aliases) is not list:
-            raise ValueError("its name and aliases are not strings")
-        if name not in aliases:
-            raise ValueError("its name is not among its aliases")
+            raise ValueError("its fields are not a JSON object")
+        if listed:
+            aliases = _json_of(listed)
+            try:
+                "".join(aliases)  # (raises TypeError for anything but strings)
+            except TypeError:
+                aliases = None
+            if type(aliases) is not list or name not in aliases:
+                raise ValueError("its aliases are not strings, its name among them")
+        else:
+            aliases = [name]  # its name alone
+        if not name:
+            raise ValueError("it has no name")
+        raw["id"], raw["name"], raw["aliases"] = entity_id, name, aliases
         if not _REFERENCES.isdisjoint(raw):
             for field in _REFERENCES.intersection(raw):
                 if type(raw[field]) is not str:
@@ -671,8 +683,14 @@ def _compiled_text(files: Sequence[TableFile], ov: Overlay) -> tuple[bytes, dict
         for eid in ids:
             raw = raw_entity(records[eid])
             del raw["id"]
-            raw["aliases"] = list(ov.entities[eid].aliases)
-            lines.append(f"{eid}\t{json.dumps(raw, ensure_ascii=False, sort_keys=True, separators=(',', ':'))}\n")
+            name = raw.pop("name")
+            raw.pop("aliases", None)
+            if "\t" in name or "\n" in name:
+                raise TableError(f"the name of {brief(eid)} holds a tab or newline")
+            aliases = list(ov.entities[eid].aliases)
+            listed = "" if aliases == [name] else json.dumps(aliases, ensure_ascii=False, separators=(",", ":"))
+            fields = json.dumps(raw, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+            lines.append(f"{eid}\t{name}\t{listed}\t{fields}\n")
         entity_block = "".join(lines).encode("utf-8")
         del lines
         for k, entries in ov.keys.get(kind, {}).items():

@@ -17,7 +17,7 @@ import pytest
 
 import geonorm
 from geonorm import Registry, TableError
-from geonorm.compiled import read_compiled
+from geonorm.compiled import VERSION, read_compiled
 
 # Entries with every feature the look-ups weigh: acronyms, weak names, a
 # name two entities share, names in other scripts, parents, roles, names
@@ -413,7 +413,8 @@ def test_pickled_registry_reads_the_same_file(
     ("damage", "message"),
     [
         (lambda b: b"not json\n" + b, "not a compiled geonorm table"),
-        (lambda b: b.replace(b'"version": 2', b'"version": 99', 1), "another layout"),
+        (lambda b: b.replace(b'"version": %d' % VERSION, b'"version": 99', 1), "another layout"),
+        (lambda b: b.replace(b'"version": %d' % VERSION, b'"version": %d' % (VERSION - 1), 1), "another layout"),
         (lambda b: b.replace(b'"geonorm": "', b'"geonorm": "0.0.0-', 1), "recompile it"),
         (lambda b: b[:-5] + b"xxxx\n", "damaged"),
         (lambda b: b[: len(b) // 2], "damaged"),
@@ -611,15 +612,20 @@ def test_a_malformed_header_or_entity_line_is_a_table_error(tables: tuple[Path, 
     bad.write_bytes(json.dumps({**head, "kinds": kinds}).encode() + data[newline:])
     with pytest.raises(TableError, match="do not add up"):
         read_compiled(bad)
-    # An entity line that is not JSON, or refers to nothing: refused when built.
+    # An entity line that is not four fields, not JSON where JSON belongs,
+    # or refers to nothing: refused when built.
     for line in (
         b"organisation:kestrel-arms\tnot json\n",
-        b'organisation:kestrel-arms\t{"name":"K","aliases":"K","type":"company"}\n',
-        b'organisation:kestrel-arms\t{"name":7,"aliases":[7],"type":"company"}\n',
-        b'organisation:kestrel-arms\t{"name":"K","aliases":["K",7],"type":"company"}\n',
-        b'organisation:kestrel-arms\t{"name":"K","aliases":["K"],"type":"company"} x\n',
-        b'organisation:kestrel-arms\t{"name":"K","aliases":["K"],"type":"company","country":7}\n',
-        b'organisation:kestrel-arms\t{"name":"K","aliases":["K"],"type":"company","parent":"organisation:nowhere"}\n',
+        b'organisation:kestrel-arms\tK\t\t{"type":"company"}\textra\n',
+        b"organisation:kestrel-arms\tK\t\tnot json\n",
+        b'organisation:kestrel-arms\tK\t\t["company"]\n',
+        b'organisation:kestrel-arms\t\t\t{"type":"company"}\n',
+        b'organisation:kestrel-arms\tK\t"K"\t{"type":"company"}\n',
+        b'organisation:kestrel-arms\tK\t["K",7]\t{"type":"company"}\n',
+        b'organisation:kestrel-arms\tK\t["Kestrel"]\t{"type":"company"}\n',
+        b'organisation:kestrel-arms\tK\t["K"]\t{"type":"company"} x\n',
+        b'organisation:kestrel-arms\tK\t\t{"type":"company","country":7}\n',
+        b'organisation:kestrel-arms\tK\t\t{"type":"company","parent":"organisation:nowhere"}\n',
     ):
         bad.write_bytes(_forge(data, "organisation", "entity_bytes", lambda b, line=line: line + b.split(b"\n", 1)[1]))
         reg = Registry()
@@ -630,13 +636,13 @@ def test_a_malformed_header_or_entity_line_is_a_table_error(tables: tuple[Path, 
 
 def test_an_entity_line_with_spaces_in_its_json_reads_the_same(tables: tuple[Path, Path, Path], tmp_path: Path) -> None:
     data = tables[2].read_bytes()
-    line = b'organisation:kestrel-arms\t  { "name" : "K" , "aliases" : [ "K" ] , "type" : "company" }  \n'
+    line = b'organisation:kestrel-arms\tK\t [ "K" , "KA" ] \t  { "type" : "company" }  \n'
     spaced = tmp_path / "spaced.compiled"
     spaced.write_bytes(_forge(data, "organisation", "entity_bytes", lambda b: line + b.split(b"\n", 1)[1]))
     reg = Registry()
     reg.load_compiled(spaced)
     found = reg.get("organisation:kestrel-arms")
-    assert found is not None and (found.name, found.aliases, found.type) == ("K", ("K",), "company")
+    assert found is not None and (found.name, found.aliases, found.type) == ("K", ("K", "KA"), "company")
 
 
 def test_invalid_tables_are_not_compiled(tmp_path: Path) -> None:
