@@ -698,7 +698,7 @@ def test_readers_see_all_of_a_load_or_none_of_it(tmp_path: Path) -> None:
     assert seen <= {None, "organisation:zeta-new"}
 
 
-def test_the_entity_cache_keeps_at_most_its_size_oldest_out(
+def test_the_entity_cache_keeps_at_most_its_size_then_starts_again(
     tables: tuple[Path, Path, Path], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from geonorm import compiled
@@ -711,6 +711,7 @@ def test_the_entity_cache_keeps_at_most_its_size_oldest_out(
     for i in range(1, 40):
         assert people[i].id == people.id_at(i)
         assert len(people._cache) <= 8
+        assert set(people._cache) == set(range(i - i % 8, i + 1))  # full at eight: starts again
     assert set(people._cache) == set(range(32, 40))  # the last eight
     again = people[0]
     assert again is not first and again.id == first.id  # built again, the same entity
