@@ -389,7 +389,7 @@ class _EntityLines(Sequence[Entity]):
             if type(aliases) is not list or name not in aliases:
                 raise ValueError("its aliases are not strings, its name among them")
         else:
-            aliases = [name]  # its name alone
+            aliases = (name,)  # its name alone (the tuple an entity keeps)
         if not name:
             raise ValueError("it has no name")
         raw["id"], raw["name"], raw["aliases"] = entity_id, name, aliases

@@ -351,26 +351,27 @@ class PersonSpec(KindSpec[Person]):
 
     def build_entity(self, raw: Mapping[str, Any], lookup: TableLookup) -> Person:
         country = lookup(raw["country"]) if raw.get("country") else None
-        roles = []
-        for role in raw.get("roles", ()):
-            rc = lookup(role["country"]) if role.get("country") else None
-            org = lookup(role["organisation"]) if role.get("organisation") else None
-            roles.append(
-                Role(
-                    office=role["office"],
-                    title=role["title"],
-                    country=rc if isinstance(rc, Country) else None,
-                    organisation=org if isinstance(org, Organisation) else None,
-                    start=dt.date.fromisoformat(role["start"]) if role.get("start") else None,
-                    end=dt.date.fromisoformat(role["end"]) if role.get("end") else None,
-                    held_from=dt.date.fromisoformat(role["held_from"]) if role.get("held_from") else None,
-                )
-            )
+        roles = raw.get("roles")
         return _PERSON(
             id=raw["id"],
             name=raw["name"],
             aliases=tuple(raw["aliases"]),
             full_name=raw.get("full_name", ""),
             country=country if isinstance(country, Country) else None,
-            roles=tuple(roles),
+            roles=tuple([_role(role, lookup) for role in roles]) if roles else (),
         )
+
+
+def _role(role: Mapping[str, Any], lookup: TableLookup) -> Role:
+    """A role of a person's record, its country and organisation found by ``lookup``."""
+    rc = lookup(role["country"]) if role.get("country") else None
+    org = lookup(role["organisation"]) if role.get("organisation") else None
+    return Role(
+        office=role["office"],
+        title=role["title"],
+        country=rc if isinstance(rc, Country) else None,
+        organisation=org if isinstance(org, Organisation) else None,
+        start=dt.date.fromisoformat(role["start"]) if role.get("start") else None,
+        end=dt.date.fromisoformat(role["end"]) if role.get("end") else None,
+        held_from=dt.date.fromisoformat(role["held_from"]) if role.get("held_from") else None,
+    )
