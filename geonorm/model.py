@@ -247,7 +247,10 @@ def direct_constructor(cls: type[_E]) -> Callable[..., _E]:
         slot = _ALIASES_SLOT if name == "aliases" else _slot_of(cls, name)
         scope[f"_s_{name}"] = slot.__set__
     params = ", ".join(name if f"_d_{name}" not in defaults else f"{name}=_d_{name}" for name in names)
-    body = "".join(f"    _s_{n}(o, {'_packed(aliases)' if n == 'aliases' else n})\n" for n in names)
+    # A tuple of one or two aliases is what _packed keeps as it is (most
+    # entities of a user's table): not another call for it.
+    aliases = "aliases if aliases.__class__ is tuple and len(aliases) < 3 else _packed(aliases)"
+    body = "".join(f"    _s_{n}(o, {aliases if n == 'aliases' else n})\n" for n in names)
     # Code written from the fields' names alone (identifiers), never from data.
     exec(f"def make({params}):\n    o = _new(_cls)\n{body}    return o\n", scope)
     made: Callable[..., _E] = scope["make"]
