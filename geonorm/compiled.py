@@ -26,7 +26,7 @@ then, for each kind with new entities, a block of lines
   (the entity's index is its line number in the block): its name as it
   is (the tables hold no tab or newline in a name), its aliases as a JSON
   array, or nothing where its name is its one alias, and its other fields
-  as a JSON object.
+  as a JSON object (an empty list left out).
 
 The header names the format, the geonorm version that wrote it (its keys
 are that version's normalisation, so another version refuses the file), the
@@ -319,7 +319,7 @@ class _EntityLines(Sequence[Entity]):
         spec = SPECS[kind]
         self._make = spec.build_entity
         # A linked kind's entity that links to nothing, built without
-        # looking for its link again (see _build).
+        # looking for its link again (see __getitem__).
         self._make_linked = spec.make if isinstance(spec, LinkedKindSpec) else None
 
     def __len__(self) -> int:
@@ -365,7 +365,15 @@ class _EntityLines(Sequence[Entity]):
         if not 0 <= i < self._count:
             raise IndexError("entity index out of range")
         try:
-            return self._build(i)
+            raw = self._raw(i)
+            link = self._link
+            if link is None:
+                built = self._make(raw, self._find)
+            elif link not in raw:
+                built = self._make_linked(raw, None, self._find)  # type: ignore[misc]
+            else:
+                return self._linked(i, raw)
+            return self._keep(i, built)
         except TableError:
             raise
         except (ValueError, KeyError, TypeError, AttributeError, RuntimeError, RecursionError) as exc:
@@ -377,7 +385,7 @@ class _EntityLines(Sequence[Entity]):
         if len(fields) != 4:
             raise ValueError("it is not an id, a name, aliases and fields apart")
         entity_id, name, listed, rest = fields
-        raw = _json_of(rest)
+        raw = {} if rest == "{}" else _json_of(rest)
         if type(raw) is not dict:
             raise ValueError("its fields are not a JSON object")
         if listed:
@@ -399,16 +407,13 @@ class _EntityLines(Sequence[Entity]):
                     raise ValueError(f"its {field} is not an id")
         return raw
 
-    def _build(self, i: int) -> Entity:
-        raw = self._raw(i)
+    def _linked(self, i: int, raw: dict[str, Any]) -> Entity:
+        """The entity of line ``i`` (read: ``raw``), which links to another
+        of its kind (an organisation's parent, a weapon's family): the
+        entities its link leads to first, from the farthest down, without
+        recursion (a chain may be as long as the table)."""
         link = self._link
-        if link is None:
-            return self._keep(i, self._make(raw, self._find))
-        if link not in raw:
-            return self._keep(i, self._make_linked(raw, None, self._find))  # type: ignore[misc]
-        # The entities a link leads to (an organisation's parent, a weapon's
-        # family) first, from the farthest down, without recursion: a chain
-        # may be as long as the table.
+        assert link is not None
         chain = [(i, raw)]
         seen = {i}
         while True:
@@ -423,8 +428,8 @@ class _EntityLines(Sequence[Entity]):
             seen.add(j)
             chain.append((j, self._raw(j)))
         built: Entity | None = None
-        for j, raw in reversed(chain):
-            built = self._keep(j, self._make(raw, self._find))
+        for j, record in reversed(chain):
+            built = self._keep(j, self._make(record, self._find))
         assert built is not None
         return built
 
@@ -680,6 +685,8 @@ def _compiled_text(files: Sequence[TableFile], ov: Overlay) -> tuple[bytes, dict
             del raw["id"]
             name = raw.pop("name")
             raw.pop("aliases", None)
+            for field in [field for field, value in raw.items() if value == []]:
+                del raw[field]  # every kind reads a list left out as empty (a person's roles)
             if "\t" in name or "\n" in name:
                 raise TableError(f"the name of {brief(eid)} holds a tab or newline")
             aliases = list(ov.entities[eid].aliases)
