@@ -95,8 +95,10 @@ _TYPE_SHIFT, _TYPE_MASK = ix.TYPE_SHIFT, ix.TYPE_MASK
 _DECISIONS = "decisions"  # their key in DERIVED
 #: What resolve(kind=None) decided once per key: the answers, the view whose
 #: lone keys they leave out, those of the views they were decided over that
-#: refine their keys (as decisions.View), and all of them (as the fast path's).
-_EveryKind = tuple[Decisions, View, list[View], "_Views"]
+#: refine their keys (as decisions.View), all of them (as the fast path's),
+#: and the keys without spaces of those that refine (what a key with its
+#: spaces taken out may be among them: refined_elsewhere, asked for less).
+_EveryKind = tuple[Decisions, View, list[View], "_Views", frozenset[str]]
 _KNOWN_HINTS = frozenset(h for k in _AVAILABLE for h in SPECS[k].hints)
 #: Each table's look-up view for the fast path: its kind, its keys, the
 #: mapping of its ASCII keys (:attr:`KeyTable.plain`), its entities, its
@@ -611,7 +613,11 @@ class Resolution:
         assert hit is not True
         # A key no shipped kind has, as it is or refined, names nothing
         # there (_decided's first step, without the call); another may.
-        unshipped = decided is _ABSENT and k not in every[1][0] and refined_elsewhere(k, every[2]) is False
+        unshipped = (
+            decided is _ABSENT
+            and k not in every[1][0]
+            and (k.replace(" ", "") not in every[4] or refined_elsewhere(k, every[2]) is False)
+        )
         if not unshipped and self._decided(k, decided, folded, every, True) is not _NOTHING:
             return _MISSING  # a shipped name too: _fast_key weighs them
         answer = lone_answer(*hit)
@@ -637,7 +643,7 @@ class Resolution:
         without it leaves the answer to the general path), or that key
         without "the"; ``_NOTHING`` where it names nothing. ``found`` is
         what the decisions hold for ``k`` (``_ABSENT`` for none)."""
-        _, (rest, entities, _), refining, views = every
+        _, (rest, entities, _), refining, views, _ = every
         if found is _ABSENT:
             # The keys that are the largest kind's alone (a key with a leading
             # "the" is among the decided ones, or names nothing).
@@ -706,7 +712,8 @@ class Resolution:
 
             decisions, rest = decide_every_key(deciding, decide, _NOTHING, alias_of)  # type: ignore[arg-type]
             refining = [view for view in deciding if view[2] is not None]
-            every = DERIVED[_DECISIONS] = (decisions, rest, refining, views)
+            joined = frozenset(k for plain, _, _ in refining for k in plain if " " not in k)
+            every = DERIVED[_DECISIONS] = (decisions, rest, refining, views, joined)
             return every
 
     @staticmethod
