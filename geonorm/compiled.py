@@ -289,6 +289,20 @@ def _json_of(text: str) -> Any:
     return value if end == len(text) else json.loads(text)
 
 
+def _record(entity_id: str, name: str, aliases: Sequence[str], fields: str) -> dict[str, Any]:
+    """An entity's record from its line's parts (see _EntityLines._parts),
+    its fields read and its references checked."""
+    raw = {} if fields == "{}" else _json_of(fields)
+    if type(raw) is not dict:
+        raise ValueError("its fields are not a JSON object")
+    raw["id"], raw["name"], raw["aliases"] = entity_id, name, aliases
+    if not _REFERENCES.isdisjoint(raw):
+        for field in _REFERENCES.intersection(raw):
+            if type(raw[field]) is not str:
+                raise ValueError(f"its {field} is not an id")
+    return raw
+
+
 class _EntityLines(Sequence[Entity]):
     """One kind's entities, each built from its line when first asked for
     (and kept, up to :data:`ENTITY_CACHE_SIZE`); the lines are sorted by id,
@@ -321,6 +335,7 @@ class _EntityLines(Sequence[Entity]):
         # A linked kind's entity that links to nothing, built without
         # looking for its link again (see __getitem__).
         self._make_linked = spec.make if isinstance(spec, LinkedKindSpec) else None
+        self._named = spec.of_names  # (None for a kind whose records need more)
 
     def __len__(self) -> int:
         return self._count
@@ -365,7 +380,10 @@ class _EntityLines(Sequence[Entity]):
         if not 0 <= i < self._count:
             raise IndexError("entity index out of range")
         try:
-            raw = self._raw(i)
+            entity_id, name, aliases, fields = self._parts(i)
+            if fields == "{}" and self._named is not None:
+                return self._keep(i, self._named(entity_id, name, aliases))  # a record of names alone
+            raw = _record(entity_id, name, aliases, fields)
             link = self._link
             if link is None:
                 built = self._make(raw, self._find)
@@ -379,15 +397,14 @@ class _EntityLines(Sequence[Entity]):
         except (ValueError, KeyError, TypeError, AttributeError, RuntimeError, RecursionError) as exc:
             raise TableError(f"compiled table: {self.kind} line {i + 1} is malformed: {exc}") from exc
 
-    def _raw(self, i: int) -> dict[str, Any]:
+    def _parts(self, i: int) -> tuple[str, str, Sequence[str], str]:
+        """The id, name, aliases and fields (as JSON) of line ``i``, its
+        name and aliases checked."""
         line = self._block[self._starts[i] : self._starts[i + 1] - 1].decode("utf-8")
-        fields = line.split("\t")
-        if len(fields) != 4:
+        parts = line.split("\t")
+        if len(parts) != 4:
             raise ValueError("it is not an id, a name, aliases and fields apart")
-        entity_id, name, listed, rest = fields
-        raw = {} if rest == "{}" else _json_of(rest)
-        if type(raw) is not dict:
-            raise ValueError("its fields are not a JSON object")
+        entity_id, name, listed, fields = parts
         if listed:
             aliases = _json_of(listed)
             try:
@@ -400,12 +417,11 @@ class _EntityLines(Sequence[Entity]):
             aliases = (name,)  # its name alone (the tuple an entity keeps)
         if not name:
             raise ValueError("it has no name")
-        raw["id"], raw["name"], raw["aliases"] = entity_id, name, aliases
-        if not _REFERENCES.isdisjoint(raw):
-            for field in _REFERENCES.intersection(raw):
-                if type(raw[field]) is not str:
-                    raise ValueError(f"its {field} is not an id")
-        return raw
+        return entity_id, name, aliases, fields
+
+    def _raw(self, i: int) -> dict[str, Any]:
+        """The record of line ``i``, as a kind builds its entity from it."""
+        return _record(*self._parts(i))
 
     def _linked(self, i: int, raw: dict[str, Any]) -> Entity:
         """The entity of line ``i`` (read: ``raw``), which links to another

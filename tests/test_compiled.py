@@ -18,6 +18,7 @@ import pytest
 import geonorm
 from geonorm import Registry, TableError
 from geonorm.compiled import VERSION, read_compiled
+from geonorm.kinds import SPECS
 
 # Entries with every feature the look-ups weigh: acronyms, weak names, a
 # name two entities share, names in other scripts, parents, roles, names
@@ -715,3 +716,20 @@ def test_the_entity_cache_keeps_at_most_its_size_then_starts_again(
     assert set(people._cache) == set(range(32, 40))  # the last eight
     again = people[0]
     assert again is not first and again.id == first.id  # built again, the same entity
+
+
+@pytest.mark.parametrize("kind", [kind for kind in sorted(SPECS) if SPECS[kind].of_names is not None])
+def test_a_record_of_names_alone_builds_as_the_kind_builds_it(kind: str) -> None:
+    # A compiled line without fields is built by the kind's of_names (where
+    # it has one: a person's): the entity build_entity makes of the record.
+    import attrs
+
+    spec = SPECS[kind]
+    assert spec.of_names is not None
+    for aliases in (("Zed Talovin",), ("Zed Talovin", "Z. Talovin", "Talovin Zed", "Зед Таловин")):
+        raw = {"id": f"{kind}:zed", "name": "Zed Talovin", "aliases": list(aliases)}
+        made = spec.of_names(raw["id"], raw["name"], list(aliases))
+        built = spec.build_entity(raw, lambda entity_id: None)
+        assert type(made) is type(built)
+        for field in attrs.fields(type(built)):
+            assert getattr(made, field.name) == getattr(built, field.name), field.name

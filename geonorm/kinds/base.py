@@ -101,6 +101,11 @@ class KindSpec(Generic[E]):
         first."""
         return self.build_entities([raw], lookup)[0]
 
+    #: Builds the entity of a record of names alone, ``(id, name, aliases)``
+    #: as :meth:`build_entity` would, where the kind has such records (a
+    #: person's); None where its records need more (an organisation's type).
+    of_names: Callable[[str, str, Sequence[str]], E] | None = None
+
     def index_keys(self, text: str) -> list[str]:
         """Every key an alias is indexed under (used by the compile step)."""
         keys = key_variants(text)

@@ -349,6 +349,8 @@ class PersonSpec(KindSpec[Person]):
     def build_entities(self, raw: Sequence[Mapping[str, Any]], lookup: TableLookup) -> list[Person]:
         return [self.build_entity(r, lookup) for r in raw]
 
+    of_names = staticmethod(_PERSON)  # (id, name, aliases): every other field has its default
+
     def build_entity(self, raw: Mapping[str, Any], lookup: TableLookup) -> Person:
         country = lookup(raw["country"]) if raw.get("country") else None
         roles = raw.get("roles")
