@@ -620,7 +620,8 @@ class Resolution:
         )
         if not unshipped and self._decided(k, decided, folded, every, True) is not _NOTHING:
             return _MISSING  # a shipped name too: _fast_key weighs them
-        answer = lone_answer(*hit)
+        entries, entities = hit
+        answer = lone_answer(entries, entities)
         if not isinstance(answer, Entity):
             return _MISSING  # several entries, an acronym's, a metonym's: _fast_key weighs them
         return answer
