@@ -703,8 +703,6 @@ def _compiled_text(files: Sequence[TableFile], ov: Overlay) -> tuple[bytes, dict
             raw.pop("aliases", None)
             for field in [field for field, value in raw.items() if value == []]:
                 del raw[field]  # every kind reads a list left out as empty (a person's roles)
-            if "\t" in name or "\n" in name:
-                raise TableError(f"the name of {brief(eid)} holds a tab or newline")
             aliases = list(ov.entities[eid].aliases)
             listed = "" if aliases == [name] else json.dumps(aliases, ensure_ascii=False, separators=(",", ":"))
             fields = json.dumps(raw, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
