@@ -606,25 +606,24 @@ class Resolution:
                 if found is True or hit is not False:
                     return _MISSING  # two compiled kinds, or tables
                 hit = found
-        decided = every[0].get(k, _ABSENT)
-        if hit is False:
-            shipped = self._decided(k, decided, folded, every, True)
-            return _MISSING if shipped is _NOTHING else shipped
-        assert hit is not True
-        # A key no shipped kind has, as it is or refined, names nothing
-        # there (_decided's first step, without the call); another may.
-        unshipped = (
-            decided is _ABSENT
-            and k not in every[1][0]
-            and (k.replace(" ", "") not in every[4] or refined_elsewhere(k, every[2]) is False)
-        )
-        if not unshipped and self._decided(k, decided, folded, every, True) is not _NOTHING:
-            return _MISSING  # a shipped name too: _fast_key weighs them
-        entries, entities = hit
+        # The shipped tables are asked only where a kind of theirs has the
+        # key, as it is or refined (_decided's first step, without the
+        # call), or where no compiled table has it.
+        if (
+            hit is False
+            or k in every[0]
+            or k in every[1][0]
+            or (k.replace(" ", "") in every[4] and refined_elsewhere(k, every[2]) is not False)
+        ):
+            shipped = self._decided(k, every[0].get(k, _ABSENT), folded, every, True)
+            if hit is False:
+                return _MISSING if shipped is _NOTHING else shipped
+            if shipped is not _NOTHING:
+                return _MISSING  # a shipped name too: _fast_key weighs them
+        entries, entities = hit  # type: ignore[misc]  # (a pair: True returned above)
         answer = lone_answer(entries, entities)
-        if not isinstance(answer, Entity):
-            return _MISSING  # several entries, an acronym's, a metonym's: _fast_key weighs them
-        return answer
+        # Several entries, an acronym's, a metonym's: _fast_key weighs them.
+        return answer if isinstance(answer, Entity) else _MISSING
 
     def _fallen_back(self, text: str, k: str, views: _Views, ov: Overlay) -> object:
         """:meth:`_fast_resolve`'s answer for ``text`` (key ``k``) where its

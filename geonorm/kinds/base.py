@@ -101,10 +101,14 @@ class KindSpec(Generic[E]):
         first."""
         return self.build_entities([raw], lookup)[0]
 
-    #: Builds the entity of a record of names alone, ``(id, name, aliases)``
-    #: as :meth:`build_entity` would, where the kind has such records (a
-    #: person's); None where its records need more (an organisation's type).
-    of_names: Callable[[str, str, Sequence[str]], E] | None = None
+    #: Builds the entity of a record given apart, ``(id, name, aliases,
+    #: fields)`` (``fields`` its other fields, which it leaves as they are),
+    #: as :meth:`build_entity` would, where the record is one it builds
+    #: without looking anything up (a person's names alone, an
+    #: organisation's names and type); None for any other record, or for
+    #: every record (a kind without this shortcut). How a compiled table
+    #: builds most entities of a user's table.
+    of_fields: Callable[[str, str, Sequence[str], Mapping[str, Any]], E | None] | None = None
 
     def index_keys(self, text: str) -> list[str]:
         """Every key an alias is indexed under (used by the compile step)."""

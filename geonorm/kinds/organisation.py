@@ -5,7 +5,7 @@ groups. Legal forms fold away ("Rosneft PJSC", "ПАО «НК «Роснефть
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from ..model import Country, Organisation, direct_constructor
@@ -101,6 +101,14 @@ class OrganisationSpec(LinkedKindSpec[Organisation]):
         if stripped and stripped != primary:
             out.insert(0, stripped)
         return out
+
+    @staticmethod
+    def of_fields(entity_id: str, name: str, aliases: Sequence[str], fields: Mapping[str, Any]) -> Organisation | None:
+        """The organisation of a record of names and a type alone, no
+        country or parent (see :attr:`KindSpec.of_fields`)."""
+        if len(fields) != 1 or "type" not in fields:
+            return None
+        return _ORGANISATION(entity_id, name, aliases, type=fields["type"])
 
     def make(self, raw: Mapping[str, Any], linked: Organisation | None, lookup: TableLookup) -> Organisation:
         country = lookup(raw["country"]) if raw.get("country") else None

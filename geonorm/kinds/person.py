@@ -349,7 +349,10 @@ class PersonSpec(KindSpec[Person]):
     def build_entities(self, raw: Sequence[Mapping[str, Any]], lookup: TableLookup) -> list[Person]:
         return [self.build_entity(r, lookup) for r in raw]
 
-    of_names = staticmethod(_PERSON)  # (id, name, aliases): every other field has its default
+    @staticmethod
+    def of_fields(entity_id: str, name: str, aliases: Sequence[str], fields: Mapping[str, Any]) -> Person | None:
+        """The person of a record of names alone (see :attr:`KindSpec.of_fields`)."""
+        return None if fields else _PERSON(entity_id, name, aliases)  # every other field has its default
 
     def build_entity(self, raw: Mapping[str, Any], lookup: TableLookup) -> Person:
         country = lookup(raw["country"]) if raw.get("country") else None
