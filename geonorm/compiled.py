@@ -555,6 +555,10 @@ class CompiledTable:
     _by_code: tuple[CompiledKind, ...] = attrs.field(init=False)
     _refining: tuple[tuple[int, CompiledKind], ...] = attrs.field(init=False)
     _as_they_are: tuple[Sequence[Entity] | None, ...] = attrs.field(init=False)
+    #: What :mod:`geonorm.resolution` derives from the table and the shipped
+    #: tables' keys (the ids of the keys they share), with the shipped
+    #: tables' state it was derived for; None until it is.
+    shipped_overlap: tuple[object, frozenset[int]] | None = attrs.field(init=False, default=None)
 
     def __attrs_post_init__(self) -> None:
         self._by_code = tuple(self.kinds.values())
@@ -570,17 +574,18 @@ class CompiledTable:
     def __reduce__(self) -> tuple[Any, ...]:
         return (_reread, (self.path, self.digest))
 
-    def named_by(self, k: str) -> tuple[ix.Entries, Sequence[Entity]] | bool:
+    def named_by(self, k: str) -> tuple[ix.Entries, Sequence[Entity], int] | bool:
         """What the kinds of the table have under the key ``k`` (each
-        under its refinement of it): the entries and the kind's entities
-        where one kind has it, True where several do, False where none
-        does; one look-up in the :class:`KeyIndex` (and one more a kind that
-        refines ``k`` into another key).
+        under its refinement of it): the entries, the kind's entities and
+        the id of the key they are under (-1 for a refinement of ``k``
+        other than ``k``) where one kind has it, True where several do,
+        False where none does; one look-up in the :class:`KeyIndex` (and
+        one more a kind that refines ``k`` into another key).
 
         An ASCII key's refinement is the key or the key with its spaces
         taken out (:meth:`KindSpec.refine <geonorm.kinds.base.KindSpec.refine>`).
         """
-        found: tuple[ix.Entries, Sequence[Entity]] | bool = False
+        found: tuple[ix.Entries, Sequence[Entity], int] | bool = False
         index = self.index
         try:
             i = index.trie.get(k) if "\0" not in k else None  # (KeyIndex.id_of, one call the fewer)
@@ -591,19 +596,19 @@ class CompiledTable:
             entities = self._as_they_are[code]
             if entities is not None:
                 value: int = index.values[i]
-                found = (index.several[i] if value == _SEVERAL else value, entities)
+                found = (index.several[i] if value == _SEVERAL else value, entities, i)
             elif code != MIXED:
                 ck = self._by_code[code]
                 if ck.refine is not None and ck.refine(k) == k:
                     value = index.values[i]
-                    found = (index.several[i] if value == _SEVERAL else value, ck.entities)
+                    found = (index.several[i] if value == _SEVERAL else value, ck.entities, i)
             else:
                 for code, entries in index.mixed[i].items():
                     ck = self._by_code[code]
                     if ck.refine is None or ck.refine(k) == k:
                         if found:
                             return True
-                        found = (entries, ck.entities)
+                        found = (entries, ck.entities, i)
         for code, ck in self._refining:
             assert ck.refine is not None
             refined = ck.refine(k)
@@ -612,8 +617,43 @@ class CompiledTable:
                 if refined_entries is not None:
                     if found:
                         return True
-                    found = (refined_entries, ck.entities)
+                    found = (refined_entries, ck.entities, -1)
         return found
+
+    def ids_of(self, keys: Iterable[str], joined: Iterable[str] = ()) -> frozenset[int]:
+        r"""The ids of the table's keys among ``keys``, and of those that
+        are one of ``joined`` (keys without spaces) as they are or with
+        spaces between some of their characters ("s 400" of "s400").
+
+        >>> import geonorm, pathlib, tempfile
+        >>> folder = pathlib.Path(tempfile.mkdtemp())
+        >>> _ = (folder / "mine.toml").write_text(
+        ...     '[[organisation]]\nid = "organisation:kx-9"\nname = "Kx 9"\ntype = "company"\n', encoding="utf-8"
+        ... )
+        >>> _ = geonorm.compile_table([folder / "mine.toml"], folder / "mine.compiled")
+        >>> table = geonorm.compiled.read_compiled(folder / "mine.compiled")
+        >>> sorted(table.index.trie.restore_key(i) for i in table.ids_of(["zed"], ["kx9"]))
+        ['kx 9', 'kx9']
+        """
+        index = self.index
+        found = {i for i in map(index.id_of, keys) if i is not None}
+        trie = index.trie
+        for whole in joined:
+            if not whole or " " in whole:
+                continue
+            # Each way of writing it with single spaces that some key begins with.
+            stack = [whole[0]]
+            while stack:
+                prefix = stack.pop()
+                if len(prefix.replace(" ", "")) == len(whole):
+                    if (i := index.id_of(prefix)) is not None:
+                        found.add(i)
+                    continue
+                following = whole[len(prefix.replace(" ", ""))]
+                for longer in (prefix + following, prefix + " " + following):
+                    if next(trie.iterkeys(longer), None) is not None:  # a key begins with it
+                        stack.append(longer)
+        return frozenset(found)
 
     def get(self, entity_id: str) -> Entity | None:
         table = self.kinds.get(entity_id.partition(":")[0])

@@ -12,6 +12,7 @@ scores and the case rule of acronyms that both share.
 from __future__ import annotations
 
 import functools
+import itertools
 import unicodedata
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
@@ -141,6 +142,17 @@ def alias_of(entity: Entity, entry: int) -> str:
         return entity.alias_at((entry >> _ALIAS_SHIFT) & _ALIAS_MASK)
     except IndexError:
         raise TableError(f"a table entry names an alias {entity.id} lacks: the table is damaged") from None
+
+
+def _shipped_overlap(table: CompiledTable, every: _EveryKind) -> tuple[object, frozenset[int]]:
+    """The ids of the keys of ``table`` that a shipped kind may have too, as
+    they are or refined (the keys of the decisions and of the largest
+    kind's view, and the refining kinds' keys written with spaces), for
+    the shipped tables' state ``every``; kept on the table until that
+    state changes (a benign race: two threads derive the same)."""
+    overlap = (every, table.ids_of(itertools.chain(every[0], every[1][0]), every[4]))
+    table.shipped_overlap = overlap
+    return overlap
 
 
 def _compiled_of(ov: Overlay, kind: str) -> list[CompiledKind]:
@@ -599,28 +611,33 @@ class Resolution:
         ``_MISSING`` where :meth:`_fast_key` must weigh them (or find
         nothing)."""
         every = DERIVED.get(_DECISIONS) or self._decisions()
-        hit: tuple[ix.Entries, Sequence[Entity]] | bool = False
+        hit: tuple[ix.Entries, Sequence[Entity], int] | bool = False
         for table in ov.compiled:
             found = table.named_by(k)
             if found is not False:
                 if found is True or hit is not False:
                     return _MISSING  # two compiled kinds, or tables
-                hit = found
+                hit, hit_table = found, table
+        if hit is False:
+            shipped = self._decided(k, every[0].get(k, _ABSENT), folded, every, True)
+            return _MISSING if shipped is _NOTHING else shipped
+        entries, entities, i = hit  # type: ignore[misc]  # (a triple: True returned above)
         # The shipped tables are asked only where a kind of theirs has the
         # key, as it is or refined (_decided's first step, without the
-        # call), or where no compiled table has it.
+        # call); the table's keys that may be theirs are known once.
+        overlap = hit_table.shipped_overlap
+        if overlap is None or overlap[0] is not every:
+            overlap = _shipped_overlap(hit_table, every)
         if (
-            hit is False
-            or k in every[0]
-            or k in every[1][0]
-            or (k.replace(" ", "") in every[4] and refined_elsewhere(k, every[2]) is not False)
+            (i < 0 or i in overlap[1])
+            and (
+                k in every[0]
+                or k in every[1][0]
+                or (k.replace(" ", "") in every[4] and refined_elsewhere(k, every[2]) is not False)
+            )
+            and self._decided(k, every[0].get(k, _ABSENT), folded, every, True) is not _NOTHING
         ):
-            shipped = self._decided(k, every[0].get(k, _ABSENT), folded, every, True)
-            if hit is False:
-                return _MISSING if shipped is _NOTHING else shipped
-            if shipped is not _NOTHING:
-                return _MISSING  # a shipped name too: _fast_key weighs them
-        entries, entities = hit  # type: ignore[misc]  # (a pair: True returned above)
+            return _MISSING  # a shipped name too: _fast_key weighs them
         answer = lone_answer(entries, entities)
         # Several entries, an acronym's, a metonym's: _fast_key weighs them.
         return answer if isinstance(answer, Entity) else _MISSING

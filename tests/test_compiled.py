@@ -752,3 +752,49 @@ def test_a_record_the_kind_builds_as_it_is_builds_as_build_entity_builds_it(kind
             assert getattr(made, field.name) == getattr(built, field.name), field.name
     taken = [f for f in _SHORTCUT_FIELDS if spec.of_fields(f"{kind}:zed", "Zed", ["Zed"], dict(f)) is not None]
     assert len(taken) == 1  # and none that refers to another entity
+
+
+def test_a_compiled_name_the_shipped_tables_have_too_is_weighed_with_them(tmp_path: Path) -> None:
+    # New entities named by a shipped key as it is ("Rosneft") or by a
+    # shipped weapon's key written with spaces ("S 400" of "s400"): with
+    # kind=None the fast path weighs them against the shipped tables, as
+    # loading the same file does. The table's keys that may be shipped ones
+    # are derived once per state of the shipped tables.
+    from geonorm import resolution
+
+    source = tmp_path / "clash.toml"
+    source.write_text(
+        "".join(
+            f'[[organisation]]\nid = "organisation:clash-{i}"\nname = "{name}"\ntype = "company"\n\n'
+            for i, name in enumerate(["Rosneft", "S 400", "Su 30"])
+        )
+        + '[[organisation]]\nid = "organisation:clash-weak"\nname = "Zed Talovin Works"\ntype = "company"\n'
+        + 'weak_aliases = ["India", "S 4 00"]\n',
+        encoding="utf-8",
+    )
+    geonorm.compile_table([source], tmp_path / "clash.compiled")
+    loaded, fast = Registry(), Registry()
+    loaded.load(source)
+    fast.load_compiled(tmp_path / "clash.compiled")
+    queries = ["Rosneft", "ROSNEFT", "S 400", "S400", "S-400", "Su 30", "SU-30", "Zed Talovin Works", "India", "S 4 00"]
+
+    def answers(registry: Registry) -> list[object]:
+        return [(registry.resolve(q), [m.entity.id for m in registry.candidates(q)]) for q in queries]
+
+    want = answers(loaded)
+    assert answers(fast) == want
+    assert all(len(ids) >= 2 for _, ids in want[:7])  # each a compiled entity and a shipped one
+    # A weak alias of the table loses to the shipped name it is written as
+    # (taken without weighing, it would be the answer).
+    assert [getattr(want[i][0], "id", None) for i in (8, 9)] == ["country:IN", "weapon:s-400"]
+    table = fast._ov.compiled[0]
+    overlap = table.shipped_overlap
+    assert overlap is not None
+    shared = {table.index.trie.restore_key(i) for i in overlap[1]}
+    assert {"rosneft", "s 400", "su 30", "india", "s 4 00"} <= shared
+    assert "zed talovin works" not in shared
+    # Another state of the shipped tables: derived again, the same answers.
+    resolution.DERIVED.pop(resolution._DECISIONS, None)
+    assert answers(fast) == want
+    again = table.shipped_overlap
+    assert again is not None and again[0] is not overlap[0] and again[1] == overlap[1]
