@@ -40,6 +40,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.append(str(ROOT))  # after PYTHONPATH: a --baseline child imports that geonorm
 
+from benchmarks.machine import interpreter  # noqa: E402
+
 _FILLER = [
     "the",
     "officials",
@@ -330,7 +332,7 @@ def main() -> int:
         meta = {
             "megabytes": len(text.encode("utf-8")) / 1_000_000,
             "aliases": len(pairs),
-            "python": sys.version.split()[0],
+            **interpreter(),
             "rounds": args.rounds,
         }
         if args.baseline:

@@ -26,6 +26,9 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.append(str(ROOT))
+
+from benchmarks.machine import interpreter  # noqa: E402
 
 _RSS = """
 def _rss():
@@ -73,7 +76,7 @@ def main() -> int:
     results = {
         name: {"seconds": s, "memory_mb": mb, "vs_countrynames": s / reference} for name, (s, mb) in best.items()
     }
-    meta = {"python": sys.version.split()[0], "rounds": args.rounds, "sentence": _SENTENCE}
+    meta = {**interpreter(), "rounds": args.rounds, "sentence": _SENTENCE}
     out = ROOT / "benchmarks" / "results" / "first_call.json"
     out.write_text(json.dumps({"meta": meta, "results": results}, indent=2, sort_keys=True) + "\n")
     print(f"\nA fresh process to its first answer, best of {args.rounds} interleaved rounds:\n")

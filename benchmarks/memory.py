@@ -19,6 +19,9 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.append(str(ROOT))
+
+from benchmarks.machine import interpreter  # noqa: E402
 
 # What both children do first: measure, import geonorm, measure.
 _PRELUDE = r"""
@@ -88,8 +91,7 @@ def main() -> int:
         base = steps[0][1]
         growth[order] = {name: round(mb - base, 1) for name, mb in steps}
     (ROOT / "benchmarks" / "results" / "memory.json").write_text(
-        json.dumps({"meta": {"python": sys.version.split()[0], "baseline_mb": base}, "growth_mb": growth}, indent=2)
-        + "\n"
+        json.dumps({"meta": {**interpreter(), "baseline_mb": base}, "growth_mb": growth}, indent=2) + "\n"
     )
     print(f"Memory over a bare Python {sys.version.split()[0]} ({base:.0f} MB resident):")
     for order, steps_mb in growth.items():

@@ -36,6 +36,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from benchmarks.machine import interpreter  # noqa: E402
 from tests.casefile import CASES, read_cases  # noqa: E402
 
 ROUNDS = 5
@@ -111,7 +112,7 @@ def main() -> int:
     country_strings = rounds[0][1]
     fast = sum(_decided(registry._fast_resolve(s, _AVAILABLE, False)) for s in mixed) / len(mixed)
     meta = {
-        "python": sys.version.split()[0],
+        **interpreter(),
         "rounds": ROUNDS,
         "strings_all_kinds": len(mixed),
         "strings_countries": len(country_strings),

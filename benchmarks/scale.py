@@ -37,13 +37,13 @@ import subprocess
 import sys
 import tempfile
 import time
-import timeit
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 import geonorm  # noqa: E402
+from benchmarks.machine import interpreter  # noqa: E402
 
 _ONSETS = ["b", "d", "f", "g", "k", "l", "m", "n", "p", "r", "s", "t", "v", "z", "br", "dr", "kr", "st", "tr", "vl"]
 _VOWELS = ["a", "e", "i", "o", "u", "ai", "ei", "ou"]
@@ -270,10 +270,7 @@ def main() -> int:
     megabytes = found.pop("megabytes")
     found["geonorm"]["compile_seconds"] = round(compile_seconds, 1)
     meta = {
-        "python": sys.version.split()[0],
-        # The interpreter's own speed, to compare runs on other machines or
-        # builds (a build without PGO runs pure Python twice as slowly).
-        "python_sum_range_1000_us": round(min(timeit.repeat("sum(range(1000))", number=20_000, repeat=5)) / 0.02, 2),
+        **interpreter(),
         "rounds": args.rounds,
         "entities": args.n,
         "megabytes": megabytes,
