@@ -639,7 +639,7 @@ class CompiledTable:
         found = {i for i in map(index.id_of, keys) if i is not None}
         trie = index.trie
         for whole in joined:
-            if not whole or " " in whole:
+            if not whole or " " in whole or not _begins_a_key(trie, whole[0]):
                 continue
             # Each way of writing it with single spaces that some key begins with.
             stack = [whole[0]]
@@ -651,7 +651,7 @@ class CompiledTable:
                     continue
                 following = whole[len(prefix.replace(" ", ""))]
                 for longer in (prefix + following, prefix + " " + following):
-                    if next(trie.iterkeys(longer), None) is not None:  # a key begins with it
+                    if _begins_a_key(trie, longer):
                         stack.append(longer)
         return frozenset(found)
 
@@ -681,6 +681,17 @@ class CompiledTable:
                 if (entry >> ix.TYPE_SHIFT) & ix.TYPE_MASK == ix.USER:
                     yield k, table.entities.id_at(entry >> ix.ENTITY_SHIFT)
                     break
+
+
+def _begins_a_key(trie: Any, prefix: str) -> bool:
+    """Whether a key of ``trie`` begins with ``prefix`` (False for a prefix
+    no key can hold: one with "\0" or a lone surrogate)."""
+    if "\0" in prefix:
+        return False
+    try:
+        return next(trie.iterkeys(prefix), None) is not None
+    except UnicodeEncodeError:
+        return False
 
 
 def _reread(path: str, digest: str) -> CompiledTable:

@@ -798,3 +798,13 @@ def test_a_compiled_name_the_shipped_tables_have_too_is_weighed_with_them(tmp_pa
     assert answers(fast) == want
     again = table.shipped_overlap
     assert again is not None and again[0] is not overlap[0] and again[1] == overlap[1]
+
+
+def test_ids_of_takes_any_strings(tables: tuple[Path, Path, Path]) -> None:
+    # Keys no table can hold ("\0", a lone surrogate, spaces) find nothing, without an error.
+    table = read_compiled(tables[2])
+    odd = ["", " ", "a\0b", "\ud800", "zed\ud800two", "zed two "]
+    assert table.ids_of(odd, odd) == frozenset()
+    # "Zed Two", a person and an organisation, is "zed two"; the organisation's is "zedtwo" too.
+    assert table.ids_of([], ["zedtwo"]) == table.ids_of(["zed two", "zedtwo"])
+    assert len(table.ids_of(["zed two", "zedtwo"])) == 2
