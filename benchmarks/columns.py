@@ -45,6 +45,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
 from countries import variants  # noqa: E402
+from machine import interpreter  # noqa: E402
 
 from tests.casefile import read_cases  # noqa: E402
 
@@ -174,7 +175,7 @@ def main() -> int:
         "rows": args.rows,
         "distinct": len({v for v in values if v is not None}),
         "rounds": args.rounds,
-        "python": sys.version.split()[0],
+        **interpreter(),
     }
     out = ROOT / "benchmarks" / "results" / "columns.json"
     out.write_text(json.dumps({"meta": meta, "results": results}, indent=2, sort_keys=True) + "\n")

@@ -34,6 +34,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from benchmarks.machine import interpreter  # noqa: E402
 from tests.casefile import read_cases  # noqa: E402
 
 Resolver = Callable[[str], "str | None"]
@@ -197,7 +198,7 @@ def main() -> int:
         results[name] = row
         print(f"measured {name}", file=sys.stderr)
     meta = {
-        "python": sys.version.split()[0],
+        **interpreter(),
         "plain_cases": len(plain),
         "fuzzy_cases": len(fuzzy),
         "python_start_seconds": baseline,

@@ -26,6 +26,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 import geonorm  # noqa: E402
+from benchmarks.machine import interpreter  # noqa: E402
 from geonorm import Registry  # noqa: E402
 from tests.casefile import read_holder_cases  # noqa: E402
 
@@ -107,7 +108,7 @@ def main() -> int:
         "shipped tables": {"holder_microseconds": per_call(geonorm.default_registry, todo, args.rounds)},
         f"{args.times}x the roles": {"holder_microseconds": per_call(big, todo, args.rounds)},
     }
-    meta = {"cases": len(todo), "rounds": args.rounds, "roles_grown": roles, "python": sys.version.split()[0]}
+    meta = {"cases": len(todo), "rounds": args.rounds, "roles_grown": roles, **interpreter()}
     out = ROOT / "benchmarks" / "results" / "holders.json"
     out.write_text(json.dumps({"meta": meta, "results": results}, indent=2, sort_keys=True) + "\n")
     print(f"\n{len(todo)} holder cases, best of {args.rounds} rounds ({roles:,} roles in the grown registry):\n")

@@ -28,6 +28,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
 from extract import aliases, news_text  # noqa: E402
+from machine import interpreter  # noqa: E402
 
 import geonorm  # noqa: E402
 from geonorm.registry import MAX_TEXT_LENGTH  # noqa: E402
@@ -104,7 +105,7 @@ def main() -> int:
     args = parser.parse_args()
     results = extract_times(args.rounds)
     results["geonorm"].update(resolve_times(args.rounds))
-    meta = {"rounds": args.rounds, "sizes_mb": list(SIZES_MB), "python": sys.version.split()[0]}
+    meta = {"rounds": args.rounds, "sizes_mb": list(SIZES_MB), **interpreter()}
     out = ROOT / "benchmarks" / "results" / "scaling.json"
     out.write_text(json.dumps({"meta": meta, "results": results}, indent=2, sort_keys=True) + "\n")
     fields = [_field(mb) for mb in SIZES_MB] + ["growth_8x", "growth_16x", "mb_per_second"]

@@ -38,6 +38,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from benchmarks.machine import interpreter  # noqa: E402
 from tests.casefile import read_cases  # noqa: E402
 
 _FILES = ("countries.tsv", "currencies.tsv", "organisations.tsv", "people_heads.tsv", "weapons.tsv")
@@ -156,7 +157,7 @@ def main() -> int:
         f"{n} client{'s' if n > 1 else ''}": {k: v for k, v in r.items() if k not in ("errors", "clients")}
         for n, r in sorted(best.items())
     }
-    meta = {"rounds": args.rounds, "batch": 10, "names": len(pool), "python": sys.version.split()[0]}
+    meta = {"rounds": args.rounds, "batch": 10, "names": len(pool), **interpreter()}
     out = ROOT / "benchmarks" / "results" / "service.json"
     out.write_text(
         json.dumps({"meta": meta, "results": results, "errors": len(errors)}, indent=2, sort_keys=True) + "\n"
