@@ -17,8 +17,9 @@ on purpose).
 A second input is the annotated multilingual news corpus
 (``tests/cases/extract_multilingual/``, 18 languages), repeated to about
 1 MB. With ``--baseline DIR`` (a checkout of an earlier geonorm, such as the
-0.1 release), that version runs in the same rounds as "geonorm (baseline)",
-so a change's cost in speed is measured side by side.
+0.1 release, commit f276c6c: ``git worktree add DIR f276c6c``), that version
+runs in the same rounds as "geonorm (baseline)", so a change's cost in speed
+is measured side by side.
 
 Run: ``python -m pip install -e '.[bench]' && python benchmarks/extract.py [--mb 5] [--baseline DIR]``.
 Writes ``benchmarks/results/extract.json`` (news-like English text) and
