@@ -641,18 +641,18 @@ class CompiledTable:
         for whole in joined:
             if not whole or " " in whole or not _begins_a_key(trie, whole[0]):
                 continue
-            # Each way of writing it with single spaces that some key begins with.
-            stack = [whole[0]]
+            # Each way of writing it with single spaces that some key begins
+            # with, and how many of its characters that way holds.
+            stack = [(whole[0], 1)]
             while stack:
-                prefix = stack.pop()
-                if len(prefix.replace(" ", "")) == len(whole):
+                prefix, held = stack.pop()
+                if held == len(whole):
                     if (i := index.id_of(prefix)) is not None:
                         found.add(i)
                     continue
-                following = whole[len(prefix.replace(" ", ""))]
-                for longer in (prefix + following, prefix + " " + following):
+                for longer in (prefix + whole[held], prefix + " " + whole[held]):
                     if _begins_a_key(trie, longer):
-                        stack.append(longer)
+                        stack.append((longer, held + 1))
         return frozenset(found)
 
     def get(self, entity_id: str) -> Entity | None:

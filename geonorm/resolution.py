@@ -622,21 +622,15 @@ class Resolution:
             shipped = self._decided(k, every[0].get(k, _ABSENT), folded, every, True)
             return _MISSING if shipped is _NOTHING else shipped
         entries, entities, i = hit  # type: ignore[misc]  # (a triple: True returned above)
-        # The shipped tables are asked only where a kind of theirs has the
-        # key, as it is or refined (_decided's first step, without the
-        # call); the table's keys that may be theirs are known once.
+        # The shipped tables are asked only where a kind of theirs may have
+        # the key, as it is or refined: the table's keys that may be theirs
+        # are known once (a hit through a refinement is always asked).
         overlap = hit_table.shipped_overlap
         if overlap is None or overlap[0] is not every:
             overlap = _shipped_overlap(hit_table, every)
-        if (
-            (i < 0 or i in overlap[1])
-            and (
-                k in every[0]
-                or k in every[1][0]
-                or (k.replace(" ", "") in every[4] and refined_elsewhere(k, every[2]) is not False)
-            )
-            and self._decided(k, every[0].get(k, _ABSENT), folded, every, True) is not _NOTHING
-        ):
+        if (i < 0 or i in overlap[1]) and self._decided(
+            k, every[0].get(k, _ABSENT), folded, every, True
+        ) is not _NOTHING:
             return _MISSING  # a shipped name too: _fast_key weighs them
         answer = lone_answer(entries, entities)
         # Several entries, an acronym's, a metonym's: _fast_key weighs them.
