@@ -33,14 +33,14 @@ from .decisions import (
 )
 from .index import entries_of
 from .kinds import SPECS, KindSpec, refinement
-from .kinds.base import Together, common_fallbacks
+from .kinds.base import Together, common_fallbacks, falls_back_by_key_alone
 from .model import KINDS, Country, Entity, How, Match
 from .overlay import Overlay
 from .shipped import _SHIPPED, _SHIPPED_LOCK, DERIVED, FUZZY_TYPES, available_kinds
 from .shipped import ShippedTable as _Table
 from .shipped import table as _shipped
 from .tables import TableError
-from .text import brief, fold, fold_ascii, key_of_folded, without_article
+from .text import brief, fold, fold_ascii, key, key_of_folded, without_article
 
 if TYPE_CHECKING:
     from .compiled import CompiledKeys, CompiledKind, CompiledTable
@@ -97,9 +97,11 @@ _DECISIONS = "decisions"  # their key in DERIVED
 #: What resolve(kind=None) decided once per key: the answers, the view whose
 #: lone keys they leave out, those of the views they were decided over that
 #: refine their keys (as decisions.View), all of them (as the fast path's),
-#: and the keys without spaces of those that refine (what a key with its
-#: spaces taken out may be among them: refined_elsewhere, asked for less).
-_EveryKind = tuple[Decisions, View, list[View], "_Views", frozenset[str]]
+#: the keys without spaces of those that refine (what a key with its
+#: spaces taken out may be among them: refined_elsewhere, asked for less),
+#: and the keys of one word that may name nothing as a text writes them and
+#: whose fallback keys name nothing (:meth:`Resolution._unfallen`).
+_EveryKind = tuple[Decisions, View, list[View], "_Views", frozenset[str], frozenset[str]]
 _KNOWN_HINTS = frozenset(h for k in _AVAILABLE for h in SPECS[k].hints)
 #: Each table's look-up view for the fast path: its kind, its keys, the
 #: mapping of its ASCII keys (:attr:`KeyTable.plain`), its entities, its
@@ -599,6 +601,8 @@ class Resolution:
             if found is _NOTHING:
                 if _qualified(text) is not None:
                     return _SLOW  # the parenthesis rule of _match_kind
+                if k in every[5] and falls_back_by_key_alone(text):
+                    return None  # its fallback keys name nothing ("usd" for "USD")
                 return self._fallen_back(text, k, every[3], _NO_ADDITIONS)
         return found
 
@@ -654,7 +658,7 @@ class Resolution:
         without it leaves the answer to the general path), or that key
         without "the"; ``_NOTHING`` where it names nothing. ``found`` is
         what the decisions hold for ``k`` (``_ABSENT`` for none)."""
-        _, (rest, entities, _), refining, views, _ = every
+        _, (rest, entities, _), refining, views, _, _ = every
         if found is _ABSENT:
             # The keys that are the largest kind's alone (a key with a leading
             # "the" is among the decided ones, or names nothing).
@@ -724,8 +728,52 @@ class Resolution:
             decisions, rest = decide_every_key(deciding, decide, _NOTHING, alias_of)  # type: ignore[arg-type]
             refining = [view for view in deciding if view[2] is not None]
             joined = frozenset(k for plain, _, _ in refining for k in plain if " " not in k)
-            every = DERIVED[_DECISIONS] = (decisions, rest, refining, views, joined)
+            every: _EveryKind = (decisions, rest, refining, views, joined, frozenset())
+            self._written_apart(every)
+            every = DERIVED[_DECISIONS] = (*every[:5], self._unfallen(every))
             return every
+
+    def _written_apart(self, every: _EveryKind) -> None:
+        """Add to the decisions of ``every`` the keys of the names of the
+        kinds that refine their keys as the names write them, with spaces
+        ("p 270 moskit": the weapons' key is "p270moskit"), where they name
+        one entity: what :meth:`_decided` reads off the refined key, for the
+        way a text most often writes a name."""
+        decisions, (rest, _, _), _, views, _ = every[:5]
+        for _, _, plain, entities, refine, _ in views:
+            if refine is None:
+                continue
+            for entity in entities:
+                for name in (entity.name, *entity.aliases):
+                    k = key(name)
+                    if " " not in k or not k.isascii() or k in decisions or k in rest or k.startswith("the "):
+                        continue
+                    if refine(k) in plain:
+                        found = self._decided(k, _ABSENT, k, every, True)
+                        if isinstance(found, Entity):
+                            decisions[k] = found
+
+    def _unfallen(self, every: _EveryKind) -> frozenset[str]:
+        """The shipped keys of one word that may name nothing as a text
+        writes them (an acronym's in another case, a capital's, a key
+        several kinds weigh), and whose fallback keys name nothing either:
+        a text with such a key whose fallback keys are its key's alone
+        (:func:`falls_back_by_key_alone`) names nothing, without asking every
+        kind for them (:meth:`_fallen_back`)."""
+        decisions, (rest, entities, _), _, views, _ = every[:5]
+        maybe = {k for k, found in decisions.items() if found is BY_KIND or found.__class__ is Acronym}
+        for _, _, plain, _, _, _ in views:
+            maybe.update(k for k in plain if k not in decisions and k not in rest)
+        # The largest kind's lone keys that its entries do not decide (an acronym's, a metonym's).
+        maybe.update(k for k, entries in rest.items() if not isinstance(lone_answer(entries, entities), Entity))
+        return frozenset(
+            k
+            for k in maybe
+            if " " not in k
+            and k.isascii()
+            and falls_back_by_key_alone(k)
+            and self._fallen_back(k, k, views, _NO_ADDITIONS) is None
+        )
 
     @staticmethod
     def _added_keys(ov: Overlay) -> Mapping[str, Mapping[str, tuple[tuple[str, str, int], ...]]] | None:

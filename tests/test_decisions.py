@@ -10,6 +10,7 @@ from geonorm.kinds import SPECS
 from geonorm.registry import Registry
 from geonorm.resolution import _AVAILABLE, _DECISIONS, _SLOW, _Slow
 from geonorm.shipped import DERIVED
+from geonorm.text import key
 
 
 def _every_key() -> list[str]:
@@ -42,6 +43,75 @@ def test_every_shipped_key_is_decided_as_the_loop_decides() -> None:
         if not _same(decided, looped):
             differ.append((text, decided, looped))
     assert not differ, differ[:5]
+
+
+def test_names_written_apart_and_keys_in_another_case_are_decided_as_the_loop_decides() -> None:
+    """The weapons' names as they write them, with spaces (decided, though
+    the weapons' keys are without them), and the keys of one word whose
+    fallback keys name nothing (an acronym in the wrong case: decided None
+    where the text adds no fallback key of its own), bare and decorated."""
+    registry = geonorm.default_registry
+    keys = _every_key()
+    every = DERIVED[_DECISIONS]
+    weapons = [e for view in every[3] if view[0] == "weapon" for e in view[3]]
+    apart = sorted({key(n) for e in weapons for n in (e.name, *e.aliases) if " " in key(n)})
+    assert len(apart) > 500
+    assert sum(k in every[0] for k in apart) > 500
+    unfallen = sorted(every[5])
+    assert len(unfallen) > 1_000
+    assert "who" in every[5] and "WHO" not in unfallen  # the agency written "who"
+    texts = [
+        *apart,
+        *(n for e in weapons[::3] for n in (e.name, *e.aliases)),
+        *unfallen,
+        *(f"({k})" for k in unfallen[::3]),
+        *(f"{k}," for k in unfallen[1::3]),
+        *(f"{k}'s" for k in unfallen[2::3]),
+        *(f"{k}, {k}" for k in unfallen[::5]),
+        *(f"{k} ({k})" for k in unfallen[1::5]),
+        *(f"the {k}" for k in unfallen[2::5]),
+        *(k.title() for k in keys[::13]),
+    ]
+    differ = []
+    for text in texts:
+        decided, looped = registry._fast_resolve(text, _AVAILABLE, False), _loop(registry, text)
+        if not _same(decided, looped):
+            differ.append((text, decided, looped))
+    assert not differ, differ[:5]
+
+
+def test_a_kinds_own_fallback_keys_come_from_the_key_alone() -> None:
+    """What resolve's fast path relies on (falls_back_by_key_alone): where
+    the text adds no possessive and no inversion, every kind's fallback keys
+    are those of its key, whatever the text's case and punctuation."""
+    from geonorm.kinds.base import falls_back_by_key_alone
+    from geonorm.shipped import table
+
+    keys = _every_key()
+    texts = [
+        *(k.upper() for k in keys[::9]),
+        *(f"({k.title()})" for k in keys[1::9]),
+        *(f"{k}." for k in keys[2::9]),
+        *(f"president {k}" for k in keys[3::9]),
+        *(f"{k} pjsc" for k in keys[4::9]),
+        *(f"the {k}s" for k in keys[5::9]),
+    ]
+    asked = 0
+    for text in texts:
+        if not falls_back_by_key_alone(text):
+            continue
+        k = key(text)
+        for kind, spec in SPECS.items():
+            primary, kind_keys = spec.refine(k), table(kind).keys
+            assert spec.query_keys(text, primary, kind_keys, k) == spec.query_keys(k, primary, kind_keys, k), (
+                kind,
+                text,
+            )
+            asked += 1
+    assert asked > 10_000
+    assert not falls_back_by_key_alone("Korea, Republic of")
+    assert not falls_back_by_key_alone("Iran (Islamic Republic of)")
+    assert not falls_back_by_key_alone("Russia's")
 
 
 def test_the_decisions_cover_every_sort_of_key() -> None:

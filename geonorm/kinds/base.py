@@ -11,7 +11,16 @@ from ..model import Country, Entity, Match
 from ..tables import LINK_FIELDS
 from ..text import invert_comma, invert_parenthesis, key, key_variants, without_article, without_possessive
 
-__all__ = ["E", "KindSpec", "LinkedKindSpec", "TableLookup", "Together", "common_fallbacks", "rotations"]
+__all__ = [
+    "E",
+    "KindSpec",
+    "LinkedKindSpec",
+    "TableLookup",
+    "Together",
+    "common_fallbacks",
+    "falls_back_by_key_alone",
+    "rotations",
+]
 
 E = TypeVar("E", bound=Entity)
 
@@ -58,6 +67,24 @@ def common_fallbacks(text: str, primary: str, refine: Callable[[str], str] = str
                 if k and k != primary:
                     out.append(k)
     return out
+
+
+def falls_back_by_key_alone(text: str) -> bool:
+    """Whether the fallback keys of ``text`` are those of its key alone:
+    :func:`common_fallbacks` reads the text as written only for an English
+    possessive and a comma's or parenthesis's inversion, and every kind's
+    own fallback keys come from its key (:meth:`KindSpec.query_keys`). Where
+    it has none of them, what its key's fallback keys name can be decided
+    once per key.
+
+    >>> falls_back_by_key_alone("(WHO)"), falls_back_by_key_alone("who,")
+    (True, True)
+    >>> falls_back_by_key_alone("WHO's"), falls_back_by_key_alone("Korea, Republic of")
+    (False, False)
+    """
+    if without_possessive(text) is not None:
+        return False
+    return not ("," in text or ")" in text) or (invert_comma(text) is None and invert_parenthesis(text) is None)
 
 
 def rotations(k: str, limit: int = 6) -> list[str]:
@@ -141,7 +168,10 @@ class KindSpec(Generic[E]):
         ``common`` is :func:`~geonorm.text.key` of ``text`` (``primary``
         before :meth:`refine`), where the caller has it; ``shared`` is
         :func:`common_fallbacks` of ``text`` and ``common``, where the
-        caller has it (the kinds that refine no key share them)."""
+        caller has it (the kinds that refine no key share them). A kind's
+        own fallback keys come from the key alone, not from ``text`` as
+        written: :func:`falls_back_by_key_alone` relies on it, and
+        tests/test_decisions.py checks it."""
         if shared is None or type(self).refine is not KindSpec.refine:
             return common_fallbacks(text, primary, self.refine)
         return list(shared)
