@@ -170,6 +170,9 @@ def _ascii_tables() -> tuple[bytes, bytes]:
 
 
 _ASCII_TABLE, _ASCII_DELETED = _ascii_tables()
+#: The ASCII characters that fold to spaces or to nothing: at a text's ends,
+#: they fold away (:func:`fold_ascii`).
+_FOLDS_AWAY = "".join(chr(cp) for cp in range(128) if not (_TABLE[cp] or "").strip())
 
 
 def fold_ascii(text: str) -> str:
@@ -181,8 +184,12 @@ def fold_ascii(text: str) -> str:
     """
     if text.isalnum():
         return text  # one word of letters and digits ("India", "USD") folds to itself
-    if text.replace(" ", "").isalnum() and "  " not in text and text[0] != " " and text[-1] != " ":
-        return text  # words of them, one space apart ("Talovin Barasek"), too
+    core = text.strip(_FOLDS_AWAY)
+    if core.replace(" ", "").isalnum() and "  " not in core:
+        # Words of them, one space apart ("Talovin Barasek"), fold to
+        # themselves too, and what folds to spaces or nothing around them
+        # folds away (" India ", "(India)", "India.").
+        return core
     folded = text.encode("ascii").translate(_ASCII_TABLE, _ASCII_DELETED).decode("latin-1")
     if _LONGER in folded:
         folded = text.translate(_TABLE)

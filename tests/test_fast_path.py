@@ -232,6 +232,15 @@ def test_the_byte_fold_of_ascii_text_is_the_fold_of_the_table() -> None:
     words = string.ascii_letters + string.digits + "    "
     texts += ["".join(rng.choice(words) for _ in range(rng.randrange(12))) for _ in range(20_000)]
     texts += ["Talovin Barasek", " a b", "a b ", "a  b", " ", "  ", "a\x0bb"]
+    # Such words in punctuation and spaces (the ends fold away), or with it between them.
+    marks = "".join(chr(cp) for cp in range(128) if not chr(cp).isalnum())
+    texts += [
+        "".join(rng.choice(marks) for _ in range(rng.randrange(3)))
+        + "".join(rng.choice(words + marks[:2]) for _ in range(rng.randrange(12)))
+        + "".join(rng.choice(marks) for _ in range(rng.randrange(3)))
+        for _ in range(40_000)
+    ]
+    texts += ["(India)", "India.", '"India"', "the U.S.", "&India&", "'s India", "India's", "-a b-", ". a  b ."]
     for text in texts:
         assert text.isascii()
         assert fold_ascii(text) == " ".join(text.translate(_TABLE).split()) == fold(text), repr(text)
