@@ -592,12 +592,18 @@ class Resolution:
         key's answer decided once (:mod:`geonorm.decisions`)."""
         every = DERIVED.get(_DECISIONS) or self._decisions()
         found = every[0].get(k, _ABSENT)
-        if found is _ABSENT or found is BY_KIND or found.__class__ is Acronym:
+        if found is _ABSENT and k.startswith("the ") and k.replace(" ", "") not in every[4]:
+            # No kind has the key as it is (the keys with a leading "the" are
+            # all decided), nor refined (see refined_elsewhere): "the India".
+            found = _NOTHING
+        elif found is _ABSENT or found is BY_KIND or found.__class__ is Acronym:
             found = self._decided(k, found, folded, every, True)  # (else the answer, decided)
         if found is _NOTHING:
             bare = without_article(k)
             if bare != k:
-                found = self._decided(bare, every[0].get(bare, _ABSENT), folded, every, False)
+                found = every[0].get(bare, _ABSENT)
+                if found is _ABSENT or found is BY_KIND or found.__class__ is Acronym or bare.startswith("the "):
+                    found = self._decided(bare, found, folded, every, False)  # (else the answer, decided)
             if found is _NOTHING:
                 if _qualified(text) is not None:
                     return _SLOW  # the parenthesis rule of _match_kind
