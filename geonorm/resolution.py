@@ -567,6 +567,22 @@ class Resolution:
                 found = self._compiled_at_once(k, folded, ov)
                 if found is not _MISSING:
                     return found
+        elif len(kinds) == 1 and not ov.adds and not ov.compiled:
+            # One kind's shipped keys alone, where the key (or, where the kind
+            # has no such key, the key without "the") has one entry, no
+            # acronym's (nearly every look-up with a kind): its entity, as
+            # _fast_key reads it.
+            _, _, plain, entities, refine, _ = (DERIVED.get(kinds) or _views(kinds))[0]
+            rk = refine(k) if refine else k
+            entries = plain.get(rk)
+            if entries is None and rk.isascii() and (bare := without_article(k)) != k:
+                entries = plain.get(refine(bare) if refine else bare)
+            if (
+                entries.__class__ is int
+                and not entries & 1
+                and (metonyms or (entries >> _TYPE_SHIFT) & _TYPE_MASK not in _METONYM_TYPES)
+            ):
+                return entities[entries >> _ENTITY_SHIFT]
         views = self._views_of(kinds, ov)
         found = self._fast_key(k, folded, views, metonyms, ov)
         if found is _NOTHING:
