@@ -572,11 +572,18 @@ class Resolution:
             # has no such key, the key without "the") has one entry, no
             # acronym's (nearly every look-up with a kind): its entity, as
             # _fast_key reads it.
-            _, _, plain, entities, refine, _ = (DERIVED.get(kinds) or _views(kinds))[0]
+            views = DERIVED.get(kinds) or _views(kinds)
+            _, _, plain, entities, refine, _ = views[0]
             rk = refine(k) if refine else k
             entries = plain.get(rk)
-            if entries is None and rk.isascii() and (bare := without_article(k)) != k:
-                entries = plain.get(refine(bare) if refine else bare)
+            if entries is None and rk.isascii():
+                if (bare := without_article(k)) != k:
+                    entries = plain.get(refine(bare) if refine else bare)
+                if entries is None:
+                    # The kind has neither key: what its fallback keys name.
+                    if _qualified(text) is not None:
+                        return _SLOW  # the parenthesis rule of _match_kind
+                    return self._fallen_back(text, k, views, ov)
             if (
                 entries.__class__ is int
                 and not entries & 1
