@@ -615,9 +615,15 @@ class Resolution:
         key's answer decided once (:mod:`geonorm.decisions`)."""
         every = DERIVED.get(_DECISIONS) or self._decisions()
         found = every[0].get(k, _ABSENT)
-        if found is _ABSENT and k.startswith("the ") and k.replace(" ", "") not in every[4]:
-            # No kind has the key as it is (the keys with a leading "the" are
-            # all decided), nor refined (see refined_elsewhere): "the India".
+        if (
+            found is _ABSENT
+            and (k.startswith("the ") or k not in every[1][0])
+            and (" " not in k or k.replace(" ", "") not in every[4])
+        ):
+            # No kind has the key as it is (but for the largest kind's lone
+            # keys, the keys are all decided; those with a leading "the" are
+            # all decided), nor refined (see refined_elsewhere): "the India",
+            # and most keys that name nothing.
             found = _NOTHING
         elif found is _ABSENT or found is BY_KIND or found.__class__ is Acronym:
             found = self._decided(k, found, folded, every, True)  # (else the answer, decided)
