@@ -114,6 +114,50 @@ def test_a_kinds_own_fallback_keys_come_from_the_key_alone() -> None:
     assert not falls_back_by_key_alone("Russia's")
 
 
+def test_the_shared_fallback_keys_give_every_kind_what_its_own_give() -> None:
+    """resolve's fast path hands every kind the common fallback keys of the
+    text, computed once (KindSpec.query_keys's ``shared``): each kind's
+    fallback keys are those it finds without them, a kind that refines its
+    keys too, also where there are none (then none of the refined ones
+    either); the legal forms' gate of the organisations changes none."""
+    from geonorm.kinds.base import common_fallbacks
+    from geonorm.kinds.organisation import strip_forms
+    from geonorm.shipped import table
+
+    org = SPECS["organisation"]
+    forms = sorted(org.forms)  # type: ignore[attr-defined]
+    keys = _every_key()[::7]
+    texts = [
+        *keys,
+        *(f"the {k}" for k in keys[::3]),
+        *(f"{k}'s" for k in keys[1::3]),
+        *(f"{k.upper()}, the" for k in keys[2::5]),
+        *(f"{k} ({k})" for k in keys[3::5]),
+        *(f"{k} {forms[i % len(forms)]}" for i, k in enumerate(keys[4::5])),
+        *(f"the {k}'s" for k in keys[::11]),
+        "the UAE's",
+        "Korea, Republic of",
+        "the S-400s",
+        "S-400's",
+        "Iran (Islamic Republic of)",
+    ]
+    asked = 0
+    for text in texts:
+        k = key(text)
+        if not k:
+            continue
+        shared = common_fallbacks(text, k)
+        for kind, spec in SPECS.items():
+            primary, kind_keys = spec.refine(k), table(kind).keys
+            got = spec.query_keys(text, primary, kind_keys, k, shared)
+            assert got == spec.query_keys(text, primary, kind_keys, k), (kind, text)
+            asked += 1
+        stripped = strip_forms(k, org.forms, org.max_form_words)  # type: ignore[attr-defined]
+        alone = org.query_keys(k, k, table("organisation").keys, k, [])
+        assert alone == ([stripped] if stripped and stripped != k else []), text
+    assert asked > 20_000
+
+
 def test_the_decisions_cover_every_sort_of_key() -> None:
     _every_key()
     decisions = DERIVED[_DECISIONS][0]

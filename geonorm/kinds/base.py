@@ -172,8 +172,10 @@ class KindSpec(Generic[E]):
         own fallback keys come from the key alone, not from ``text`` as
         written: :func:`falls_back_by_key_alone` relies on it, and
         tests/test_decisions.py checks it."""
-        if shared is None or type(self).refine is not KindSpec.refine:
+        if shared is None or (shared and type(self).refine is not KindSpec.refine):
             return common_fallbacks(text, primary, self.refine)
+        # None for the common key is none for a refined one either: each is
+        # the refinement of one for the common key, or the refined key itself.
         return list(shared)
 
     def apply_hints(self, matches: list[Match], hints: Mapping[str, Any]) -> list[Match]:

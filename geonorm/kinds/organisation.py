@@ -97,6 +97,9 @@ class OrganisationSpec(LinkedKindSpec[Organisation]):
         shared: list[str] | None = None,
     ) -> list[str]:
         out = super().query_keys(text, primary, keys, common, shared)
+        starts, ends = self.form_ends
+        if primary.partition(" ")[0] not in starts and primary.rpartition(" ")[2] not in ends:
+            return out  # no legal form begins or ends the key (strip_forms keeps it whole)
         stripped = strip_forms(primary, self.forms, self.max_form_words, self.form_ends)
         if stripped and stripped != primary:
             out.insert(0, stripped)

@@ -255,6 +255,8 @@ class PersonSpec(KindSpec[Person]):
         >>> spec.strip_titles("russian president vladimir putin")
         ['president vladimir putin', 'vladimir putin']
         """
+        if k.partition(" ")[0] not in self.prefix_words:
+            return []  # no title first (most keys)
         words = k.split()
         out = []
         for i, w in enumerate(words[:-1]):
@@ -291,7 +293,8 @@ class PersonSpec(KindSpec[Person]):
                     return [rem]
         # The common fallback keys too: "Putin, Vladimir V." inverted is
         # "vladimir v putin", whose middle initial the rule below drops.
-        for rem in [*(remainders if named else ()), *(k for k in out if k and k not in remainders)]:
+        others = [k for k in out if k and k not in remainders] if out else []
+        for rem in [*remainders, *others] if named else others:
             words = rem.split()
             if words[0] in vocabulary and words[-1] in vocabulary:
                 no_initials = [w for w in words[1:-1] if len(w) > 1]

@@ -133,7 +133,7 @@ class WeaponSpec(LinkedKindSpec[Weapon]):
                 if cand and cand != primary and cand not in out:
                     out.insert(0, cand)
         words = base.split()
-        trimmed = [w for w in words if w not in _GENERIC] or words
+        trimmed = words if _GENERIC.isdisjoint(words) else [w for w in words if w not in _GENERIC] or words
         variants = [" ".join(trimmed)] if trimmed != words else []
         if base.isascii():
             # An ASCII designator is its words run together (designator_key):
@@ -143,7 +143,7 @@ class WeaponSpec(LinkedKindSpec[Weapon]):
             joined = ["".join(w) for w in orders]
             for w in orders:
                 if 1 < len(w) <= 4:
-                    joined.extend("".join(w[i:] + w[:i]) for i in range(1, len(w)))
+                    joined += ["".join(w[i:] + w[:i]) for i in range(1, len(w))]
         else:
             for v in [base, *variants]:
                 variants.extend(rotations(v, 4))
