@@ -271,13 +271,16 @@ def _just_digits(digits: str, text: str) -> bool:
     return visible.strip() == digits
 
 
-def _one_fallback(alts: Mapping[str, list[str]], views: _Views, ov: Overlay) -> object:
+def _one_fallback(alts: Mapping[str, list[str]], views: _Views, ov: Overlay, folded: str) -> object:
     """The entity of the fallback keys ``alts`` of one kind (the only kind
     with one that is a key), where the first of them that is a key names it
-    alone in the kind's one table, by a name that is no acronym or metonym,
-    and the registry adds or blocks none of them: what the general path
-    answers (:meth:`Resolution._match_kind` stops at that key, and one hit is
-    the best); ``_NOTHING`` where the general path must weigh them."""
+    alone in the kind's one table, by a name that is no metonym, and the
+    registry adds or blocks none of them: what the general path answers
+    (:meth:`Resolution._match_kind` stops at that key, and one hit is the
+    best). An acronym's name counts only as the text (``folded``) writes it
+    (the case rule of :meth:`Resolution._collect`): else the next key, and
+    None where no key is left. ``_NOTHING`` where the general path must
+    weigh them."""
     ((kind, keys),) = alts.items()
     if isinstance(keys, Together):
         return _NOTHING  # weighed together
@@ -295,10 +298,14 @@ def _one_fallback(alts: Mapping[str, list[str]], views: _Views, ov: Overlay) -> 
             entries = table.beyond_ascii(k)
         if entries is not None:
             entity = lone_answer(entries, entities)
+            if entity is ACRONYM:
+                entity = entities[entries >> _ENTITY_SHIFT]  # type: ignore[operator]
+                if not _as_written(alias_of(entity, entries), folded.replace(" ", "")):  # type: ignore[arg-type]
+                    continue  # "the whO": no name of the agency's
             if not isinstance(entity, Entity):
-                return _NOTHING  # several entries, an acronym's, a metonym's
+                return _NOTHING  # several entries, a metonym's
             return ov.entities.get(entity.id, entity) if ov.entities else entity
-    return _NOTHING
+    return None  # only acronyms, none as written
 
 
 class Resolution:
@@ -583,7 +590,7 @@ class Resolution:
                     # The kind has neither key: what its fallback keys name.
                     if _qualified(text) is not None:
                         return _SLOW  # the parenthesis rule of _match_kind
-                    return self._fallen_back(text, k, views, ov)
+                    return self._fallen_back(text, k, views, ov, folded)
             if (
                 entries.__class__ is int
                 and not entries & 1
@@ -599,7 +606,7 @@ class Resolution:
             if found is _NOTHING:
                 if _qualified(text) is not None:
                     return _SLOW  # the parenthesis rule of _match_kind
-                return self._fallen_back(text, k, views, ov)
+                return self._fallen_back(text, k, views, ov, folded)
         elif (
             len(views) > 1
             and k.startswith("the ")
@@ -638,7 +645,7 @@ class Resolution:
                     return _SLOW  # the parenthesis rule of _match_kind
                 if k in every[5] and falls_back_by_key_alone(text):
                     return None  # its fallback keys name nothing ("usd" for "USD")
-                return self._fallen_back(text, k, every[3], _NO_ADDITIONS)
+                return self._fallen_back(text, k, every[3], _NO_ADDITIONS, folded)
         return found
 
     def _compiled_at_once(self, k: str, folded: str, ov: Overlay) -> object:
@@ -675,15 +682,15 @@ class Resolution:
         # Several entries, an acronym's, a metonym's: _fast_key weighs them.
         return answer if isinstance(answer, Entity) else _MISSING
 
-    def _fallen_back(self, text: str, k: str, views: _Views, ov: Overlay) -> object:
-        """:meth:`_fast_resolve`'s answer for ``text`` (key ``k``) where its
-        key, and its key without "the", name nothing: None where no fallback
-        key of any kind is a key, the entity where one names it alone
-        (:func:`_one_fallback`), else the general path's."""
+    def _fallen_back(self, text: str, k: str, views: _Views, ov: Overlay, folded: str) -> object:
+        """:meth:`_fast_resolve`'s answer for ``text`` (key ``k``, folded
+        ``folded``) where its key, and its key without "the", name nothing:
+        None where no fallback key of any kind is a key, the entity where one
+        names it alone (:func:`_one_fallback`), else the general path's."""
         alts = self._with_fallback(text, k, views, ov)
         if not alts:
             return None
-        found = _one_fallback(alts, views, ov) if len(alts) == 1 else _NOTHING
+        found = _one_fallback(alts, views, ov, folded) if len(alts) == 1 else _NOTHING
         return _Slow(alts) if found is _NOTHING else found
 
     def _decided(self, k: str, found: object, folded: str, every: _EveryKind, whole: bool) -> object:
@@ -807,7 +814,7 @@ class Resolution:
             if " " not in k
             and k.isascii()
             and falls_back_by_key_alone(k)
-            and self._fallen_back(k, k, views, _NO_ADDITIONS) is None
+            and not self._with_fallback(k, k, views, _NO_ADDITIONS)  # (none, whatever the case)
         )
 
     @staticmethod

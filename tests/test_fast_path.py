@@ -185,6 +185,8 @@ def test_a_miss_that_no_fallback_key_can_reach_is_decided_on_the_fast_path(text:
         ("Mig-29 fighter", "weapon"),
         ("Russian President Vladimir Putin", "person"),
         ("S-400s", "weapon"),
+        ("UK's", "country"),  # an acronym's fallback key, as written (its case rule)
+        ("the UAE's", "country"),
     ],
 )
 def test_a_fallback_key_that_names_one_entity_of_one_kind_stays_on_the_fast_path(text: str, kind: str) -> None:
@@ -199,7 +201,7 @@ def test_a_fallback_key_that_names_one_entity_of_one_kind_stays_on_the_fast_path
     [
         ("Macedonia (FYROM)", None),  # a qualifier in parentheses: every kind
         ("M. Sharif", ("person",)),  # initials that fit several people, weighed together
-        ("UK's", ("country",)),  # an acronym's fallback key: its case rule
+        ("the ministry of defence's", ("organisation",)),  # written in lower case too
         ("the Ministry of Defence's", ("organisation",)),  # a dozen countries' ministries
     ],
 )
@@ -287,7 +289,7 @@ def test_the_general_path_skips_the_key_only_where_the_fast_path_found_it_names_
     registry = geonorm.default_registry
     checked = 0
     for mine in (registry, _layered()):
-        for text in LAYERED_STRINGS:
+        for text in [*LAYERED_STRINGS, *STRINGS]:
             slow = mine._fast_resolve(text, _AVAILABLE, False)
             if not isinstance(slow, _Slow) or slow.alts is None:
                 continue
@@ -299,4 +301,4 @@ def test_the_general_path_skips_the_key_only_where_the_fast_path_found_it_names_
                 mine._collect(tables, SPECS[kind].refine(qkey), folded, False, found, mine._ov)  # type: ignore[arg-type]
                 assert not found, (text, kind)
                 checked += 1
-    assert checked > 200
+    assert checked > 80  # (fewer go there since an acronym's fallback key is read as written on the fast path)
