@@ -569,7 +569,14 @@ class Resolution:
             ov = self._ov
         if kinds is _AVAILABLE and not metonyms and k.isascii() and not ov.adds:
             if not ov.compiled:
-                return self._every_kind_at_once(text, k, folded)
+                # Every kind over the shipped tables alone: the key's answer
+                # as decided (nearly every key), else the steps below, each
+                # key's answer decided once.
+                every = DERIVED.get(_DECISIONS) or self._decisions()
+                found = every[0].get(k, _ABSENT)
+                if found is _ABSENT or found is BY_KIND or found.__class__ is Acronym:
+                    return self._every_kind_at_once(text, k, folded, every, found)
+                return found
             if not k.startswith("the "):
                 found = self._compiled_at_once(k, folded, ov)
                 if found is not _MISSING:
@@ -616,12 +623,12 @@ class Resolution:
             return _SLOW
         return found
 
-    def _every_kind_at_once(self, text: str, k: str, folded: str) -> object:
+    def _every_kind_at_once(self, text: str, k: str, folded: str, every: _EveryKind, found: object) -> object:
         """:meth:`_fast_resolve` of ``text`` (ASCII key ``k``) over the
-        shipped tables alone, every kind, metonyms off: the same steps, each
-        key's answer decided once (:mod:`geonorm.decisions`)."""
-        every = DERIVED.get(_DECISIONS) or self._decisions()
-        found = every[0].get(k, _ABSENT)
+        shipped tables alone, every kind, metonyms off, where the decisions
+        (``every``) do not hold the key's answer itself (``found`` is what
+        they hold: ``_ABSENT``, :data:`BY_KIND` or an :class:`Acronym`): the
+        same steps, each key's answer decided once (:mod:`geonorm.decisions`)."""
         if (
             found is _ABSENT
             and (k.startswith("the ") or k not in every[1][0])
@@ -632,8 +639,8 @@ class Resolution:
             # all decided), nor refined (see refined_elsewhere): "the India",
             # and most keys that name nothing.
             found = _NOTHING
-        elif found is _ABSENT or found is BY_KIND or found.__class__ is Acronym:
-            found = self._decided(k, found, folded, every, True)  # (else the answer, decided)
+        else:
+            found = self._decided(k, found, folded, every, True)
         if found is _NOTHING:
             bare = without_article(k)
             if bare != k:
@@ -644,7 +651,7 @@ class Resolution:
                 if _qualified(text) is not None:
                     return _SLOW  # the parenthesis rule of _match_kind
                 if k in every[5] and falls_back_by_key_alone(text):
-                    return None  # its fallback keys name nothing ("usd" for "USD")
+                    return None  # its fallback keys name nothing ("who" for the agency)
                 return self._fallen_back(text, k, every[3], _NO_ADDITIONS, folded)
         return found
 
