@@ -17,7 +17,7 @@ from . import index as ix
 from .kinds import SPECS
 from .layers import Layers
 from .model import Entity
-from .tables import Record, TableError, TableFile, check_links, raw_entity, record_names, references
+from .tables import LINK_FIELDS, Record, TableError, TableFile, check_links, raw_entity, record_names, references
 from .text import brief
 
 if TYPE_CHECKING:
@@ -128,7 +128,7 @@ class Overlay:
                     raise TableError(f"{rec.where()}: {what} refers to the entity itself")
                 if find(target) is None and target not in incoming:
                     raise TableError(f"{rec.where()}: {what} {brief(target)} is not a known entity")
-        check_links(list(incoming.values()))
+        check_links(list(incoming.values()), _links_above(find))
 
         # New entities: build each kind's batch at once so they may refer to each other.
         by_kind: dict[str, list[Record]] = {}
@@ -211,6 +211,19 @@ class Overlay:
             defined=_extended(self.defined, defined),
             compiled=self.compiled,
         )
+
+
+def _links_above(find: Callable[[str], Entity | None]) -> Callable[[str], int]:
+    """How many ``parent`` or ``family`` links an entity that ``find`` knows
+    has above it (for :func:`~geonorm.tables.check_links`)."""
+
+    def above(eid: str) -> int:
+        entity, links = find(eid), 0
+        while entity is not None and (entity := getattr(entity, LINK_FIELDS.get(entity.kind, ""), None)) is not None:
+            links += 1
+        return links
+
+    return above
 
 
 def _extended(before: Mapping[K, V], items: Mapping[K, V]) -> Mapping[K, V]:

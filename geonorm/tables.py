@@ -14,7 +14,7 @@ import os
 import re
 import stat
 import tomllib
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -179,6 +179,11 @@ _ID_REFERENCES: dict[str, str] = {"parent": "organisation", "manufacturer": "org
 _CODE_REFERENCES = ("country", "origin")
 #: The fields through which an entity of a kind points to another of its kind.
 LINK_FIELDS: dict[str, str] = {"organisation": "parent", "weapon": "family"}
+#: The most links a chain of ``parent`` or ``family`` links may have above
+#: an entity: real hierarchies are a few links deep, and a chain thousands
+#: deep would make copying or pickling an entity (a registry sent to Spark
+#: workers) recurse past Python's limit.
+MAX_LINK_DEPTH = 100
 
 
 class TableError(ValueError):
@@ -601,17 +606,26 @@ def read_tables(paths: Iterable[str | os.PathLike[str]]) -> list[TableFile]:
     return files
 
 
-def check_links(records: Sequence[Record]) -> None:
+def check_links(records: Sequence[Record], depth_of: Callable[[str], int] | None = None) -> None:
     """Raise :class:`TableError` when the ``parent`` or ``family`` links among
-    ``records`` (new entities, each id once) form a cycle; the message names
-    every entry on it."""
+    ``records`` (new entities, each id once) form a cycle, the message naming
+    every entry on it, or a chain of more than :data:`MAX_LINK_DEPTH` links
+    (``depth_of`` gives the links above an entity outside ``records``).
+
+    >>> def org(i): return Record("organisation", f"o:{i}", {"parent": f"o:{i + 1}"}, "t.toml", i)
+    >>> check_links([org(i) for i in range(100)])  # o:99's parent is outside
+    >>> check_links([org(i) for i in range(150)])
+    Traceback (most recent call last):
+    ...
+    geonorm.tables.TableError: t.toml: [[organisation]] #0 (o:0): its parent links are 150 deep (at most 100)
+    """
     by_id = {r.id: r for r in records if r.kind in LINK_FIELDS and not r.addition}
-    done: set[str] = set()
-    for start in by_id:
+    above: dict[str, int] = {}  # links above each entity measured
+    for start, first in by_id.items():
         chain: list[str] = []
         on_chain: set[str] = set()
         eid: str | None = start
-        while eid is not None and eid in by_id and eid not in done:
+        while eid is not None and eid in by_id and eid not in above:
             if eid in on_chain:
                 cycle = chain[chain.index(eid) :]
                 field = LINK_FIELDS[by_id[eid].kind]
@@ -623,7 +637,16 @@ def check_links(records: Sequence[Record]) -> None:
             on_chain.add(eid)
             rec = by_id[eid]
             eid = rec.fields.get(LINK_FIELDS[rec.kind])
-        done.update(chain)
+        # Where the walk stopped: the top, an entity measured, or one outside.
+        depth = 0 if eid is None else 1 + (above[eid] if eid in above else depth_of(eid) if depth_of else 0)
+        for ident in reversed(chain):
+            above[ident] = depth
+            depth += 1
+        if above[start] > MAX_LINK_DEPTH:
+            raise TableError(
+                f"{first.where()}: its {LINK_FIELDS[first.kind]} links are {above[start]} deep "
+                f"(at most {MAX_LINK_DEPTH})"
+            )
 
 
 #: How each field's names are typed in the index (see :mod:`geonorm.index`).

@@ -19,6 +19,7 @@ import geonorm
 from geonorm import Registry, TableError
 from geonorm.compiled import VERSION, read_compiled
 from geonorm.kinds import SPECS
+from geonorm.tables import MAX_LINK_DEPTH
 
 # Entries with every feature the look-ups weigh: acronyms, weak names, a
 # name two entities share, names in other scripts, parents, roles, names
@@ -350,21 +351,29 @@ def test_a_second_table_may_not_reuse_a_strong_name(tmp_path: Path) -> None:
 
 
 def test_a_long_chain_of_parents_is_built(tmp_path: Path) -> None:
-    rows = ['[[organisation]]\nid = "organisation:link-0"\nname = "Link Zero"\ntype = "company"\n']
-    rows += [
-        f'[[organisation]]\nid = "organisation:link-{i}"\nname = "Link Number {i}"\ntype = "company"\n'
-        f'parent = "organisation:link-{i - 1}"\n'
-        for i in range(1, 1500)
-    ]
-    (tmp_path / "chain.toml").write_text("\n".join(rows), encoding="utf-8")
+    def chain(links: int) -> str:
+        rows = ['[[organisation]]\nid = "organisation:link-0"\nname = "Link Zero"\ntype = "company"\n']
+        rows += [
+            f'[[organisation]]\nid = "organisation:link-{i}"\nname = "Link Number {i}"\ntype = "company"\n'
+            f'parent = "organisation:link-{i - 1}"\n'
+            for i in range(1, links + 1)
+        ]
+        return "\n".join(rows)
+
+    (tmp_path / "chain.toml").write_text(chain(MAX_LINK_DEPTH), encoding="utf-8")
     geonorm.compile_table([tmp_path / "chain.toml"], tmp_path / "chain.compiled")
     reg = Registry()
     reg.load_compiled(tmp_path / "chain.compiled")
-    last = reg.resolve("Link Number 1499")
+    last = reg.resolve(f"Link Number {MAX_LINK_DEPTH}")
     depth = 0
     while last is not None and last.parent is not None:  # type: ignore[attr-defined]
         last, depth = last.parent, depth + 1  # type: ignore[attr-defined]
-    assert depth == 1499 and last is not None and last.id == "organisation:link-0"
+    assert depth == MAX_LINK_DEPTH and last is not None and last.id == "organisation:link-0"
+    # A deeper chain is refused when it is compiled, naming the first entry past the limit.
+    (tmp_path / "deep.toml").write_text(chain(1_500), encoding="utf-8")
+    with pytest.raises(TableError, match=r"#102 \(organisation:link-101\): its parent links are 101 deep"):
+        geonorm.compile_table([tmp_path / "deep.toml"], tmp_path / "deep.compiled")
+    assert not (tmp_path / "deep.compiled").exists()
 
 
 _FRESH = """

@@ -288,6 +288,43 @@ def test_a_family_cycle_is_a_table_error() -> None:
     assert "weapon:wa -> weapon:wb -> weapon:wa" in str(err)
 
 
+def _chain(n: int, prefix: str = "chain", top: str = "") -> str:
+    """``n`` organisations, each the parent of the one before it (children
+    first), the last one's parent ``top`` (none where empty)."""
+    out = []
+    for i in range(n):
+        parent = f"organisation:{prefix}-{i + 1}" if i + 1 < n else top
+        out.append(
+            _org(f"organisation:{prefix}-{i}", f"{prefix.title()} Org {i}", f'parent = "{parent}"' if parent else "")
+        )
+    return "".join(out)
+
+
+def test_a_long_chain_of_parents_listed_children_first_loads_up_to_the_limit() -> None:
+    reg = Registry()
+    reg.load_text(_chain(tables.MAX_LINK_DEPTH + 1), source="chain.toml")  # the first has 100 links above it
+    found = reg.resolve("Chain Org 0", kind="organisation")
+    assert found is not None and found.id == "organisation:chain-0"
+    links = 0
+    while found is not None and (found := found.parent) is not None:  # type: ignore[attr-defined]
+        links += 1
+    assert links == tables.MAX_LINK_DEPTH
+    assert reg.get("organisation:chain-0") == reg.get("organisation:chain-0")
+
+
+def test_a_chain_of_parents_deeper_than_the_limit_is_refused_promptly() -> None:
+    reg = _loaded_registry()
+    deep = GOOD + _chain(5_000)
+    start = time.perf_counter()
+    err = _refused(reg, lambda: reg.load_text(deep, source="chain.toml"), "parent links are 4999 deep")
+    assert time.perf_counter() - start < 5
+    assert str(err).startswith("chain.toml: [[organisation]] #2 (organisation:chain-0)")
+    # Across loads: a chain below the limit, then one that hangs from its foot.
+    reg.load_text(_chain(60, "upper"), source="upper.toml")
+    text = GOOD + _chain(60, "lower", top="organisation:upper-0")
+    _refused(reg, lambda: reg.load_text(text, source="lower.toml"), "parent links are 119 deep")
+
+
 # -- size and depth -------------------------------------------------------
 
 

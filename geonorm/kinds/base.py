@@ -221,18 +221,22 @@ def build_linked(
 ) -> list[E]:
     """Build entities that point to another entity of their own kind through
     ``link`` (an organisation's parent, a weapon's family), each after the one
-    it points to. Links outside ``raw`` are looked up; a cycle is an error."""
+    it points to. Links outside ``raw`` are looked up; a cycle is an error.
+    Chains of any length build without recursion (a table may list children
+    before their parents).
+
+    >>> rows = [{"id": "a", "up": "b"}, {"id": "b", "up": "c"}, {"id": "c"}]
+    >>> made = build_linked(rows, "up", lambda i: None, tuple, lambda r, t: (r["id"], t and t[0]))
+    >>> made
+    [('a', 'b'), ('b', 'c'), ('c', None)]
+    """
     built: dict[str, E] = {}
     by_id = {r["id"]: r for r in raw}
-    # A module-level step, not a recursive closure: a closure that calls
-    # itself is a reference cycle, which would keep the raw records alive
-    # until the host's next full garbage collection.
-    return [_build_one(r["id"], 0, built, by_id, link, lookup, cls, make) for r in raw]
+    return [_build_one(r["id"], built, by_id, link, lookup, cls, make) for r in raw]
 
 
 def _build_one(
     eid: str,
-    depth: int,
     built: dict[str, E],
     by_id: Mapping[str, Mapping[str, Any]],
     link: str,
@@ -240,18 +244,28 @@ def _build_one(
     cls: type[E],
     make: Callable[[Mapping[str, Any], E | None], E],
 ) -> E:
-    if eid in built:
-        return built[eid]
-    if depth > len(by_id):
-        raise RuntimeError(f"geonorm index has a cycle through {link!r} at {eid}; reinstall geonorm")
-    r = by_id[eid]
-    target: E | None = None
-    if r.get(link) in by_id:
-        target = _build_one(r[link], depth + 1, built, by_id, link, lookup, cls, make)
-    elif r.get(link):
-        found = lookup(r[link])
-        target = found if isinstance(found, cls) else None
-    built[eid] = make(r, target)
+    """The entity ``eid``, built after the chain of entities of ``by_id``
+    it points to that are not built yet (walked up, then built down)."""
+    chain: list[str] = []
+    on_chain: set[str] = set()
+    step: str | None = eid
+    while step is not None and step not in built:
+        if step in on_chain:
+            raise RuntimeError(f"geonorm index has a cycle through {link!r} at {step}; reinstall geonorm")
+        chain.append(step)
+        on_chain.add(step)
+        parent: str | None = by_id[step].get(link)
+        step = parent if parent in by_id else None
+    for ident in reversed(chain):
+        r = by_id[ident]
+        up: str | None = r.get(link)
+        target: E | None = None
+        if up is not None and up in by_id:
+            target = built[up]  # (built just before, or already)
+        elif up:
+            found = lookup(up)
+            target = found if isinstance(found, cls) else None
+        built[ident] = make(r, target)
     return built[eid]
 
 
