@@ -19,6 +19,7 @@ Writes ``benchmarks/results/countries.json`` and prints a Markdown table.
 
 from __future__ import annotations
 
+import argparse
 import contextlib
 import json
 import logging
@@ -176,6 +177,7 @@ def startup(snippet: str, runs: int = 5) -> float:
 
 
 def main() -> int:
+    argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter).parse_args()
     warnings.simplefilter("ignore")
     cases = read_cases("countries.tsv")
     plain = [(c.text, c.expected) for c in cases if not c.options]

@@ -13,6 +13,7 @@ Run: ``python benchmarks/memory.py``. Writes ``benchmarks/results/memory.json``.
 
 from __future__ import annotations
 
+import argparse
 import json
 import subprocess
 import sys
@@ -82,6 +83,7 @@ print(json.dumps(steps))
 
 
 def main() -> int:
+    argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter).parse_args()
     orders = {"resolution first": _CHILD, "extraction first": _EXTRACT_FIRST}
     growth: dict[str, dict[str, float]] = {}
     base = 0.0

@@ -25,6 +25,7 @@ Writes ``benchmarks/results/resolve.json`` and prints a Markdown table.
 
 from __future__ import annotations
 
+import argparse
 import json
 import random
 import sys
@@ -74,6 +75,7 @@ def rate(run: Callable[[str], object], strings: list[str]) -> float:
 
 
 def main() -> int:
+    argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter).parse_args()
     warnings.simplefilter("ignore")
     import geonorm
     from geonorm.resolution import _AVAILABLE, _decided
