@@ -123,3 +123,23 @@ def test_sign_runs_are_the_regex_runs(filler: int) -> None:
         assert list(sign_runs(text)) == [m.span() for m in SYMBOL_RUN.finditer(text)], text
     for text in ("$" * 5000, "€$" * 5000, "US$5 " * 1000, "€ ₹ " * 1000, "plain ASCII text"):
         assert list(sign_runs(text)) == [m.span() for m in SYMBOL_RUN.finditer(text)]
+
+
+def test_the_signs_a_long_text_has_are_found_stretch_by_stretch() -> None:
+    """signs._present searches a stretch at a time: a sign anywhere, at a
+    stretch's first or last character, or only in the last short stretch,
+    is found, in the signs' order."""
+    from geonorm.extraction import signs
+
+    size = signs._STRETCH
+    rng = random.Random(5)
+    for _ in range(200):
+        chars = list("é" + "a" * (rng.randrange(3 * size)))
+        for _ in range(rng.randrange(4)):
+            chars[rng.randrange(len(chars))] = rng.choice(signs._SIGNS)
+        text = "".join(chars)
+        assert signs._present(text) == [s for s in signs._SIGNS if s in text]
+    for at in (0, size - 1, size, 2 * size - 1, 2 * size + 3):
+        text = "é" + "a" * (2 * size + 5)
+        text = text[:at] + "₹" + text[at + 1 :]
+        assert signs._present(text) == ["₹"], at

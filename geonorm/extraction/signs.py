@@ -70,7 +70,10 @@ def sign_runs(text: str) -> Iterator[tuple[int, int]]:
     >>> list(sign_runs("US$5 and €4, or $$ 3 ₹€"))
     [(2, 3), (9, 10), (16, 18), (21, 23)]
     """
-    present = [sign for sign in (("$",) if text.isascii() else _SIGNS) if sign in text]
+    if text.isascii():
+        present = ["$"] if "$" in text else []  # the only sign in ASCII
+    else:
+        present = _present(text)
     if not present:
         return
     if len(present) == 1:
@@ -94,6 +97,32 @@ def sign_runs(text: str) -> Iterator[tuple[int, int]]:
             yield start, end
             start, end = s, e
     yield start, end
+
+
+def _present(text: str) -> list[str]:
+    """The signs ``text`` has, in :data:`_SIGNS`' order: each sign looked for
+    in a stretch of :data:`_STRETCH` characters at a time, while the stretch
+    is in the processor's cache (one search of the whole text per sign read
+    a 20 MB text from memory dozens of times: 56 times the time of a 1.25 MB
+    text's for 16 times the text).
+
+    >>> _present("a €5 and ₹7 " * 100_000)
+    ['€', '₹']
+    """
+    missing = list(_SIGNS)
+    found: set[str] = set()
+    for start in range(0, len(text), _STRETCH):
+        end = start + _STRETCH
+        for sign in [sign for sign in missing if text.find(sign, start, end) >= 0]:
+            found.add(sign)
+            missing.remove(sign)
+        if not missing:
+            break
+    return [sign for sign in _SIGNS if sign in found]
+
+
+#: Characters a search for the signs reads at a time (:func:`_present`).
+_STRETCH = 1 << 17
 
 
 def _runs_of(text: str, sign: str) -> Iterator[tuple[int, int]]:
