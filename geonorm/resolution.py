@@ -298,9 +298,9 @@ def _one_fallback(alts: Mapping[str, list[str]], views: _Views, ov: Overlay, fol
             entries = table.beyond_ascii(k)
         if entries is not None:
             entity = lone_answer(entries, entities)
-            if entity is ACRONYM:
-                entity = entities[entries >> _ENTITY_SHIFT]  # type: ignore[operator]
-                if not _as_written(alias_of(entity, entries), folded.replace(" ", "")):  # type: ignore[arg-type]
+            if entity is ACRONYM and isinstance(entries, int):  # (one entry, as lone_answer found)
+                entity = entities[entries >> _ENTITY_SHIFT]
+                if not _as_written(alias_of(entity, entries), folded.replace(" ", "")):
                     continue  # "the whO": no name of the agency's
             if not isinstance(entity, Entity):
                 return _NOTHING  # several entries, a metonym's
