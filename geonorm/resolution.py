@@ -94,6 +94,7 @@ _METONYM_TYPES = ix.METONYM_TYPES
 _ENTITY_SHIFT, _ALIAS_SHIFT, _ALIAS_MASK = ix.ENTITY_SHIFT, ix.ALIAS_SHIFT, ix.ALIAS_MASK
 _TYPE_SHIFT, _TYPE_MASK = ix.TYPE_SHIFT, ix.TYPE_MASK
 _DECISIONS = "decisions"  # their key in DERIVED
+_UNFALLEN = "unfallen"  # with a kind, its keys' in DERIVED (Resolution._unfallen_of)
 #: What resolve(kind=None) decided once per key: the answers, the view whose
 #: lone keys they leave out, those of the views they were decided over that
 #: refine their keys (as decisions.View), all of them (as the fast path's),
@@ -598,12 +599,11 @@ class Resolution:
                     if _qualified(text) is not None:
                         return _SLOW  # the parenthesis rule of _match_kind
                     return self._fallen_back(text, k, views, ov, folded)
-            if (
-                entries.__class__ is int
-                and not entries & 1
-                and (metonyms or (entries >> _TYPE_SHIFT) & _TYPE_MASK not in _METONYM_TYPES)
-            ):
-                return entities[entries >> _ENTITY_SHIFT]
+            if entries.__class__ is int:
+                if not entries & 1 and (metonyms or (entries >> _TYPE_SHIFT) & _TYPE_MASK not in _METONYM_TYPES):
+                    return entities[entries >> _ENTITY_SHIFT]
+                if not metonyms and rk is k and not k.startswith("the "):
+                    return self._lone_entry(text, k, folded, entries, views)  # an acronym's or a capital's
         views = self._views_of(kinds, ov)
         found = self._fast_key(k, folded, views, metonyms, ov)
         if found is _NOTHING:
@@ -622,6 +622,49 @@ class Resolution:
         ):
             return _SLOW
         return found
+
+    def _lone_entry(self, text: str, k: str, folded: str, entry: int, views: _Views) -> object:
+        """:meth:`_fast_resolve` of ``text`` (ASCII key ``k``, no leading
+        "the") over one kind's shipped keys alone, metonyms off, where the
+        key's one entry ``entry`` is an acronym's or a capital's: the
+        acronym's entity where the text writes it so (the case rule of
+        :meth:`_fast_key`); else what its fallback keys name, None at once
+        where they are its key's alone and name nothing
+        (:meth:`_unfallen_of`)."""
+        if entry & 1 and (entry >> _TYPE_SHIFT) & _TYPE_MASK not in _METONYM_TYPES:
+            entity = views[0][3][entry >> _ENTITY_SHIFT]
+            if _as_written(alias_of(entity, entry), folded.replace(" ", "")):
+                return entity
+        if _qualified(text) is not None:
+            return _SLOW  # the parenthesis rule of _match_kind
+        if falls_back_by_key_alone(text) and k in (DERIVED.get((_UNFALLEN, views[0][0])) or self._unfallen_of(views)):
+            return None  # "mar" for Morocco, "Dushanbe" with metonyms off
+        return self._fallen_back(text, k, views, _NO_ADDITIONS, folded)
+
+    def _unfallen_of(self, views: _Views) -> frozenset[str]:
+        """The keys of the one kind of ``views`` (its shipped keys alone)
+        whose one entry is an acronym's or a capital's, and whose fallback
+        keys, those of the key alone, name nothing in the kind: with
+        metonyms off, a text with such a key that its case or the metonym
+        rule leaves naming nothing, and whose fallback keys are its key's
+        (:func:`falls_back_by_key_alone`), names nothing. Decided once per
+        kind, kept in :data:`geonorm.shipped.DERIVED` until the tables change."""
+        kind, _, plain, _, refine, _ = views[0]
+        with _SHIPPED_LOCK:
+            if (built := DERIVED.get((_UNFALLEN, kind))) is not None:
+                return built  # type: ignore[no-any-return]  # another thread built them meanwhile
+            unfallen = frozenset(
+                k
+                for k, entries in plain.items()
+                if entries.__class__ is int
+                and (entries & 1 or (entries >> _TYPE_SHIFT) & _TYPE_MASK in _METONYM_TYPES)
+                and not k.startswith("the ")
+                and (refine is None or refine(k) == k)
+                and not self._with_fallback(k, k, views, _NO_ADDITIONS)
+            )
+            if DERIVED.get((kind,)) is views:
+                DERIVED[(_UNFALLEN, kind)] = unfallen  # (not where the tables changed meanwhile)
+            return unfallen
 
     def _every_kind_at_once(self, text: str, k: str, folded: str, every: _EveryKind, found: object) -> object:
         """:meth:`_fast_resolve` of ``text`` (ASCII key ``k``) over the

@@ -11,10 +11,11 @@ import string
 import pytest
 
 import geonorm
+from geonorm import index as ix
 from geonorm.kinds import SPECS
 from geonorm.model import Entity
 from geonorm.registry import Registry
-from geonorm.resolution import _AVAILABLE, _SLOW, _decided, _Slow
+from geonorm.resolution import _AVAILABLE, _SLOW, _decided, _Slow, _views
 from geonorm.shipped import table
 from geonorm.text import _TABLE, fold, fold_ascii, key_of_folded
 
@@ -302,3 +303,39 @@ def test_the_general_path_skips_the_key_only_where_the_fast_path_found_it_names_
                 assert not found, (text, kind)
                 checked += 1
     assert checked > 80  # (fewer go there since an acronym's fallback key is read as written on the fast path)
+
+
+@pytest.mark.parametrize("kind", ["country", "currency", "organisation", "person", "weapon"])
+def test_one_kinds_acronyms_and_capitals_agree_with_the_general_path(
+    kind: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With one kind asked, a key whose one entry is an acronym's or a
+    capital's is decided on the fast path (its case rule, the metonym rule,
+    its fallback keys decided once per kind): the general path's answers,
+    whatever the case, with a possessive, an inversion or a qualifier."""
+    registry = geonorm.default_registry
+    views = _views((kind,))
+    plain = views[0][2]
+    lone = sorted(
+        k
+        for k, entries in plain.items()
+        if isinstance(entries, int) and (entries & 1 or (entries >> ix.TYPE_SHIFT) & ix.TYPE_MASK in ix.METONYM_TYPES)
+    )
+    assert len(lone) > 5
+    rng = random.Random(20261206)
+    shapes = ["{}", "{}'s", "({})", "{},", "the {}", "{}, the", "{} (x)", " {}. "]
+    strings = []
+    for k in lone:
+        for written in (k, k.upper(), k.title(), "".join(rng.choice((c.upper(), c)) for c in k)):
+            strings.append(rng.choice(shapes).format(written))
+            strings.append(written)
+    fast = [registry.resolve(s, kind=kind) for s in strings]
+    unfallen = registry._unfallen_of(views)
+    monkeypatch.setattr(Registry, "_fast_resolve", lambda *args: _SLOW)
+    general = [registry.resolve(s, kind=kind) for s in strings]
+    differ = [(s, a, b) for s, a, b in zip(strings, fast, general, strict=True) if a is not b]
+    assert not differ, differ[:5]
+    if kind in ("country", "organisation", "weapon"):
+        # Acronyms in another case and capitals with metonyms off name nothing at once.
+        assert unfallen and sum(e is None for e in fast) > 20
+        assert sum(e is not None for e in fast) > 20
