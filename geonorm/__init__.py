@@ -96,7 +96,10 @@ def __getattr__(name: str) -> str:
 #: The process-wide registry that the module-level functions use.
 default_registry = Registry()
 
-_resolve = default_registry.resolve
+#: The one best entity that a text names, or None: the default registry's
+#: :meth:`Registry.resolve` itself, which documents it (a module function
+#: around it would cost every look-up one call more).
+resolve = default_registry.resolve
 
 #: Countries: ISO 3166-1 states, Kosovo and dissolved states (ISO 3166-3).
 countries: KindResolver[Country] = default_registry.countries
@@ -108,47 +111,6 @@ organisations: KindResolver[Organisation] = default_registry.organisations
 people: PeopleResolver = default_registry.people
 #: Weapons systems, with designations, reporting names and families.
 weapons: KindResolver[Weapon] = default_registry.weapons
-
-
-def resolve(
-    text: str,
-    kind: str | None = None,
-    *,
-    fuzzy: bool = False,
-    metonyms: bool = False,
-    **hints: Any,
-) -> Entity | None:
-    """The one best entity that ``text`` names, or None.
-
-    ``kind`` limits the search to one kind (``"country"``, ``"currency"``...);
-    with None every kind competes. None is returned when nothing matches, and
-    when the best candidates tie (an ambiguous name such as "Congo") without
-    a declared default; :func:`candidates` shows them.
-
-    ``fuzzy=True`` tolerates spelling mistakes in country and currency names
-    (a bounded edit distance on names of six letters or more; organisations
-    and weapons never match fuzzily). ``metonyms=True`` lets capital cities
-    stand for their country. Hints narrow the choice: ``country="PK"`` picks among
-    currencies that share a symbol.
-
-    Raises TypeError when ``text`` is not a str, ValueError for an unknown
-    kind or hint value. Empty or blank text gives None.
-
-    >>> import geonorm
-    >>> geonorm.resolve("Korea, Rep.", kind="country").alpha3
-    'KOR'
-    >>> geonorm.resolve("Washington", kind="country") is None
-    True
-    >>> geonorm.resolve("Washington", kind="country", metonyms=True).alpha3
-    'USA'
-    >>> geonorm.resolve("Phillipines", kind="country", fuzzy=True).alpha3
-    'PHL'
-    >>> geonorm.resolve("Rs", kind="currency", country="PK").code
-    'PKR'
-    """
-    if hints:
-        return _resolve(text, kind, fuzzy=fuzzy, metonyms=metonyms, **hints)
-    return _resolve(text, kind, fuzzy=fuzzy, metonyms=metonyms)  # no hints: no dict to unpack
 
 
 def resolve_many(

@@ -1056,7 +1056,36 @@ class Resolution:
         metonyms: bool = False,
         **hints: Any,
     ) -> Entity | None:
-        """The one best entity for ``text``, or None. See :func:`geonorm.resolve`."""
+        """The one best entity that ``text`` names, or None, this registry's
+        additions layered over the shipped tables. ``geonorm.resolve`` is
+        this method of :data:`geonorm.default_registry`.
+
+        ``kind`` limits the search to one kind (``"country"``, ``"currency"``...);
+        with None every kind competes. None is returned when nothing matches, and
+        when the best candidates tie (an ambiguous name such as "Congo") without
+        a declared default; :func:`candidates` shows them.
+
+        ``fuzzy=True`` tolerates spelling mistakes in country and currency names
+        (a bounded edit distance on names of six letters or more; organisations
+        and weapons never match fuzzily). ``metonyms=True`` lets capital cities
+        stand for their country. Hints narrow the choice: ``country="PK"`` picks among
+        currencies that share a symbol.
+
+        Raises TypeError when ``text`` is not a str, ValueError for an unknown
+        kind or hint value. Empty or blank text gives None.
+
+        >>> import geonorm
+        >>> geonorm.resolve("Korea, Rep.", kind="country").alpha3
+        'KOR'
+        >>> geonorm.resolve("Washington", kind="country") is None
+        True
+        >>> geonorm.resolve("Washington", kind="country", metonyms=True).alpha3
+        'USA'
+        >>> geonorm.resolve("Phillipines", kind="country", fuzzy=True).alpha3
+        'PHL'
+        >>> geonorm.resolve("Rs", kind="currency", country="PK").code
+        'PKR'
+        """
         if not hints and type(text) is str and len(text) <= MAX_TEXT_LENGTH:
             kinds = _KIND_TUPLES.get(kind) or self._kinds(kind)
             ov = self._ov  # read once: see _hits
