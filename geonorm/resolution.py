@@ -252,6 +252,8 @@ def _qualified(text: str) -> _Qualified | None:
     if not stripped.endswith(")"):
         return None
     head, _, inner = stripped[:-1].partition("(")
+    if not head or head.isspace():
+        return None  # "(India)": nothing before the parenthesis (no key)
     fh, fi = fold(head), fold(inner)
     kh, ki = key_of_folded(fh), key_of_folded(fi)
     if not kh or not ki:
@@ -588,12 +590,17 @@ class Resolution:
             # acronym's (nearly every look-up with a kind): its entity, as
             # _fast_key reads it.
             views = DERIVED.get(kinds) or _views(kinds)
-            _, _, plain, entities, refine, _ = views[0]
+            _, keys, plain, entities, refine, _ = views[0]
             rk = refine(k) if refine else k
             entries = plain.get(rk)
-            if entries is None and rk.isascii():
-                if (bare := without_article(k)) != k:
-                    entries = plain.get(refine(bare) if refine else bare)
+            if entries is None:
+                if not rk.isascii():
+                    entries = keys.beyond_ascii(rk)
+                if entries is None and (bare := without_article(k)) != k:
+                    rk = refine(bare) if refine else bare
+                    entries = plain.get(rk)
+                    if entries is None and not rk.isascii():
+                        entries = keys.beyond_ascii(rk)
                 if entries is None:
                     # The kind has neither key: what its fallback keys name.
                     if _qualified(text) is not None:
@@ -624,8 +631,8 @@ class Resolution:
         return found
 
     def _lone_entry(self, text: str, k: str, folded: str, entry: int, views: _Views) -> object:
-        """:meth:`_fast_resolve` of ``text`` (ASCII key ``k``, no leading
-        "the") over one kind's shipped keys alone, metonyms off, where the
+        """:meth:`_fast_resolve` of ``text`` (key ``k``, no leading "the")
+        over one kind's shipped keys alone, metonyms off, where the
         key's one entry ``entry`` is an acronym's or a capital's: the
         acronym's entity where the text writes it so (the case rule of
         :meth:`_fast_key`); else what its fallback keys name, None at once
@@ -1090,7 +1097,7 @@ class Resolution:
             kinds = _KIND_TUPLES.get(kind) or self._kinds(kind)
             ov = self._ov  # read once: see _hits
             fast = self._fast_resolve(text, kinds, metonyms, ov)
-            if isinstance(fast, _Slow):
+            if fast.__class__ is _Slow:  # (no subclasses; cheaper than isinstance)
                 if fast.kinds is not None and not fuzzy:
                     # Only these kinds have a fallback key: the others find nothing.
                     return _best(self._hits(text, None, False, metonyms, {}, ov, fast.kinds, fast.alts))
