@@ -274,16 +274,16 @@ def _just_digits(digits: str, text: str) -> bool:
     return visible.strip() == digits
 
 
-def _one_fallback(alts: Mapping[str, list[str]], views: _Views, ov: Overlay, folded: str) -> object:
+def _one_fallback(alts: Mapping[str, list[str]], views: _Views, ov: Overlay, folded: str, metonyms: bool) -> object:
     """The entity of the fallback keys ``alts`` of one kind (the only kind
     with one that is a key), where the first of them that is a key names it
     alone in the kind's one table, by a name that is no metonym, and the
     registry adds or blocks none of them: what the general path answers
     (:meth:`Resolution._match_kind` stops at that key, and one hit is the
     best). An acronym's name counts only as the text (``folded``) writes it
-    (the case rule of :meth:`Resolution._collect`): else the next key, and
-    None where no key is left. ``_NOTHING`` where the general path must
-    weigh them."""
+    (the case rule of :meth:`Resolution._collect`), and a capital's not at
+    all with ``metonyms`` off: else the next key, and None where no key is
+    left. ``_NOTHING`` where the general path must weigh them."""
     ((kind, keys),) = alts.items()
     if isinstance(keys, Together):
         return _NOTHING  # weighed together
@@ -305,6 +305,8 @@ def _one_fallback(alts: Mapping[str, list[str]], views: _Views, ov: Overlay, fol
                 entity = entities[entries >> _ENTITY_SHIFT]
                 if not _as_written(alias_of(entity, entries), folded.replace(" ", "")):
                     continue  # "the whO": no name of the agency's
+            elif entity is NAMES_NOTHING and not metonyms:
+                continue  # "the Havana": a capital's name, metonyms off
             if not isinstance(entity, Entity):
                 return _NOTHING  # several entries, a metonym's
             return ov.entities.get(entity.id, entity) if ov.entities else entity
@@ -605,7 +607,7 @@ class Resolution:
                     # The kind has neither key: what its fallback keys name.
                     if _qualified(text) is not None:
                         return _SLOW  # the parenthesis rule of _match_kind
-                    return self._fallen_back(text, k, views, ov, folded)
+                    return self._fallen_back(text, k, views, ov, folded, metonyms)
             if entries.__class__ is int:
                 if not entries & 1 and (metonyms or (entries >> _TYPE_SHIFT) & _TYPE_MASK not in _METONYM_TYPES):
                     return entities[entries >> _ENTITY_SHIFT]
@@ -620,7 +622,7 @@ class Resolution:
             if found is _NOTHING:
                 if _qualified(text) is not None:
                     return _SLOW  # the parenthesis rule of _match_kind
-                return self._fallen_back(text, k, views, ov, folded)
+                return self._fallen_back(text, k, views, ov, folded, metonyms)
         elif (
             len(views) > 1
             and k.startswith("the ")
@@ -646,7 +648,7 @@ class Resolution:
             return _SLOW  # the parenthesis rule of _match_kind
         if falls_back_by_key_alone(text) and k in (DERIVED.get((_UNFALLEN, views[0][0])) or self._unfallen_of(views)):
             return None  # "mar" for Morocco, "Dushanbe" with metonyms off
-        return self._fallen_back(text, k, views, _NO_ADDITIONS, folded)
+        return self._fallen_back(text, k, views, _NO_ADDITIONS, folded, False)
 
     def _unfallen_of(self, views: _Views) -> frozenset[str]:
         """The keys of the one kind of ``views`` (its shipped keys alone)
@@ -702,7 +704,7 @@ class Resolution:
                     return _SLOW  # the parenthesis rule of _match_kind
                 if k in every[5] and falls_back_by_key_alone(text):
                     return None  # its fallback keys name nothing ("who" for the agency)
-                return self._fallen_back(text, k, every[3], _NO_ADDITIONS, folded)
+                return self._fallen_back(text, k, every[3], _NO_ADDITIONS, folded, False)
         return found
 
     def _compiled_at_once(self, k: str, folded: str, ov: Overlay) -> object:
@@ -739,15 +741,16 @@ class Resolution:
         # Several entries, an acronym's, a metonym's: _fast_key weighs them.
         return answer if isinstance(answer, Entity) else _MISSING
 
-    def _fallen_back(self, text: str, k: str, views: _Views, ov: Overlay, folded: str) -> object:
+    def _fallen_back(self, text: str, k: str, views: _Views, ov: Overlay, folded: str, metonyms: bool) -> object:
         """:meth:`_fast_resolve`'s answer for ``text`` (key ``k``, folded
-        ``folded``) where its key, and its key without "the", name nothing:
+        ``folded``, with ``metonyms`` as asked) where its key, and its key
+        without "the", name nothing:
         None where no fallback key of any kind is a key, the entity where one
         names it alone (:func:`_one_fallback`), else the general path's."""
         alts = self._with_fallback(text, k, views, ov)
         if not alts:
             return None
-        found = _one_fallback(alts, views, ov, folded) if len(alts) == 1 else _NOTHING
+        found = _one_fallback(alts, views, ov, folded, metonyms) if len(alts) == 1 else _NOTHING
         return _Slow(alts) if found is _NOTHING else found
 
     def _decided(self, k: str, found: object, folded: str, every: _EveryKind, whole: bool) -> object:
