@@ -40,7 +40,7 @@ from .shipped import _SHIPPED, _SHIPPED_LOCK, DERIVED, FUZZY_TYPES, available_ki
 from .shipped import ShippedTable as _Table
 from .shipped import table as _shipped
 from .tables import TableError
-from .text import brief, fold, fold_ascii, key, key_of_folded, without_article
+from .text import brief, fold, fold_ascii_words, key, key_of_folded, without_article
 
 if TYPE_CHECKING:
     from .compiled import CompiledKeys, CompiledKind, CompiledTable
@@ -94,7 +94,7 @@ _METONYM_TYPES = ix.METONYM_TYPES
 _ENTITY_SHIFT, _ALIAS_SHIFT, _ALIAS_MASK = ix.ENTITY_SHIFT, ix.ALIAS_SHIFT, ix.ALIAS_MASK
 _TYPE_SHIFT, _TYPE_MASK = ix.TYPE_SHIFT, ix.TYPE_MASK
 _DECISIONS = "decisions"  # their key in DERIVED
-_UNFALLEN = "unfallen"  # with a kind, its keys' in DERIVED (Resolution._unfallen_of)
+_UNFALLEN = "unfallen"  # with a kind: the key in DERIVED of Resolution._unfallen_of's keys
 #: What resolve(kind=None) decided once per key: the answers, the view whose
 #: lone keys they leave out, those of the views they were decided over that
 #: refine their keys (as decisions.View), all of them (as the fast path's),
@@ -310,7 +310,7 @@ def _one_fallback(alts: Mapping[str, list[str]], views: _Views, ov: Overlay, fol
             if not isinstance(entity, Entity):
                 return _NOTHING  # several entries, a metonym's
             return ov.entities.get(entity.id, entity) if ov.entities else entity
-    return None  # only acronyms, none as written
+    return None  # only acronyms not as written (and capitals, with metonyms off)
 
 
 class Resolution:
@@ -558,16 +558,21 @@ class Resolution:
         the answer is None without the general path, and where one kind's
         alone names one entity, that entity (:func:`_one_fallback`). With every
         kind over the shipped tables alone, each key's answer comes decided
-        (:meth:`_every_kind_at_once`). tests/test_fast_path.py checks that both
-        paths agree. Returns a :class:`_Slow` when the general path must decide
-        (fallback keys to weigh, which names the kinds that have one; acronyms
-        written apart among several kinds)."""
+        (:meth:`_every_kind_at_once`); with one kind, an acronym's or a
+        capital's key is read by :meth:`_lone_entry`. tests/test_fast_path.py
+        checks that both paths agree. Returns a :class:`_Slow` when the
+        general path must decide (fallback keys to weigh, which names the
+        kinds that have one; acronyms written apart among several kinds; with
+        several kinds, a text with fallback keys of its own, a possessive or
+        an inversion, where its key names something, and a tie, where
+        another kind's fallback keys name something too: :meth:`_weighed`)."""
         if text.isascii():
-            folded = fold_ascii(text)
+            folded, words = fold_ascii_words(text)
             k = folded.lower()
         else:
             folded = fold(text)
             k = key_of_folded(folded)
+            words = False
         if not k or (k.isdigit() and not _just_digits(k, text)):
             return None  # a number in prose ("3.28", "1,000") is no ISO numeric code
         if ov is None:
@@ -580,17 +585,20 @@ class Resolution:
                 every = DERIVED.get(_DECISIONS) or self._decisions()
                 found = every[0].get(k, _ABSENT)
                 if found is _ABSENT or found is BY_KIND or found.__class__ is Acronym:
-                    return self._every_kind_at_once(text, k, folded, every, found)
-                return found
+                    return self._every_kind_at_once(text, k, folded, every, found, words)
+                if words or falls_back_by_key_alone(text):
+                    return found  # (a tie reached by fallback keys of the key alone is decided _SLOW)
+                return self._weighed(found, text, k, k, folded, every[3], False, _NO_ADDITIONS)
             if not k.startswith("the "):
                 found = self._compiled_at_once(k, folded, ov)
                 if found is not _MISSING:
-                    return found
+                    return self._weighed(found, text, k, k, folded, self._views_of(kinds, ov), False, ov)
         elif len(kinds) == 1 and not ov.adds and not ov.compiled:
             # One kind's shipped keys alone, where the key (or, where the kind
-            # has no such key, the key without "the") has one entry, no
-            # acronym's (nearly every look-up with a kind): its entity, as
-            # _fast_key reads it.
+            # has no such key, the key without "the") has one entry (nearly
+            # every look-up with a kind): its entity, as _fast_key reads it,
+            # or for an acronym's or a capital's, _lone_entry's answer; where
+            # the kind has neither key, what its fallback keys name.
             views = DERIVED.get(kinds) or _views(kinds)
             _, keys, plain, entities, refine, _ = views[0]
             rk = refine(k) if refine else k
@@ -611,13 +619,15 @@ class Resolution:
             if entries.__class__ is int:
                 if not entries & 1 and (metonyms or (entries >> _TYPE_SHIFT) & _TYPE_MASK not in _METONYM_TYPES):
                     return entities[entries >> _ENTITY_SHIFT]
-                if not metonyms and rk is k and not k.startswith("the "):
+                if not metonyms and rk == k and not k.startswith("the "):  # (the key itself, not refined)
                     return self._lone_entry(text, k, folded, entries, views)  # an acronym's or a capital's
         views = self._views_of(kinds, ov)
+        used = k
         found = self._fast_key(k, folded, views, metonyms, ov)
         if found is _NOTHING:
             bare = without_article(k)
             if bare != k:
+                used = bare
                 found = self._fast_key(bare, folded, views, metonyms, ov)
             if found is _NOTHING:
                 if _qualified(text) is not None:
@@ -630,7 +640,38 @@ class Resolution:
             and self._bare_elsewhere(k, bare, views, ov)
         ):
             return _SLOW
-        return found
+        return self._weighed(found, text, k, used, folded, views, metonyms, ov) if len(views) > 1 else found
+
+    def _weighed(
+        self, found: object, text: str, k: str, used: str, folded: str, views: _Views, metonyms: bool, ov: Overlay
+    ) -> object:
+        """``found``, what ``text`` (key ``k``) names among the kinds of
+        ``views`` by the key ``used`` (``k``, or ``k`` without "the"): an
+        entity, or None for a tie; ``_SLOW`` where a kind's fallback keys
+        name something the general path weighs beside it
+        (:meth:`_reached_beside`). That is asked where the text has fallback
+        keys of its own (an English possessive, an inversion: not
+        :func:`~geonorm.kinds.base.falls_back_by_key_alone`; "SA'S": the
+        Special Air Service by its key, South Africa by its possessive), and
+        for a tie ("SOMS": the som currencies' tie, and the SOM missile by
+        the weapons' singular)."""
+        if found.__class__ is _Slow or (found is not None and falls_back_by_key_alone(text)):
+            return found
+        alts = self._with_fallback(text, k, views, ov)
+        return _SLOW if alts and self._reached_beside(alts, used, folded, views, metonyms, ov) else found
+
+    def _reached_beside(
+        self, alts: Mapping[str, list[str]], used: str, folded: str, views: _Views, metonyms: bool, ov: Overlay
+    ) -> bool:
+        """Whether a kind of ``alts`` (those with a fallback key that is a
+        key) finds nothing by the key ``used`` itself: the general path
+        falls back to its fallback keys there, and weighs what they name
+        beside what the other kinds name by the key."""
+        for kind in alts:
+            own = tuple(view for view in views if view[0] == kind)
+            if self._fast_key(used, folded, own, metonyms, ov) is _NOTHING:
+                return True
+        return False
 
     def _lone_entry(self, text: str, k: str, folded: str, entry: int, views: _Views) -> object:
         """:meth:`_fast_resolve` of ``text`` (key ``k``, no leading "the")
@@ -646,9 +687,12 @@ class Resolution:
                 return entity
         if _qualified(text) is not None:
             return _SLOW  # the parenthesis rule of _match_kind
-        if falls_back_by_key_alone(text) and k in (DERIVED.get((_UNFALLEN, views[0][0])) or self._unfallen_of(views)):
-            return None  # "mar" for Morocco, "Dushanbe" with metonyms off
-        return self._fallen_back(text, k, views, _NO_ADDITIONS, folded, False)
+        if falls_back_by_key_alone(text):
+            built = DERIVED.get((_UNFALLEN, views[0][0]))
+            unfallen = built[1] if built is not None and built[0] is views else self._unfallen_of(views)
+            if k in unfallen:
+                return None  # "mar" for Morocco, "Dushanbe" with metonyms off
+        return self._fallen_back(text, k, views, _NO_ADDITIONS, folded, False)  # (the caller's overlay adds nothing)
 
     def _unfallen_of(self, views: _Views) -> frozenset[str]:
         """The keys of the one kind of ``views`` (its shipped keys alone)
@@ -657,11 +701,13 @@ class Resolution:
         metonyms off, a text with such a key that its case or the metonym
         rule leaves naming nothing, and whose fallback keys are its key's
         (:func:`falls_back_by_key_alone`), names nothing. Decided once per
-        kind, kept in :data:`geonorm.shipped.DERIVED` until the tables change."""
+        kind, kept in :data:`geonorm.shipped.DERIVED` with the views they were
+        decided over, until the tables change."""
         kind, _, plain, _, refine, _ = views[0]
         with _SHIPPED_LOCK:
-            if (built := DERIVED.get((_UNFALLEN, kind))) is not None:
-                return built  # type: ignore[no-any-return]  # another thread built them meanwhile
+            built = DERIVED.get((_UNFALLEN, kind))
+            if built is not None and built[0] is views:
+                return built[1]  # type: ignore[no-any-return]  # another thread built them meanwhile
             unfallen = frozenset(
                 k
                 for k, entries in plain.items()
@@ -672,15 +718,19 @@ class Resolution:
                 and not self._with_fallback(k, k, views, _NO_ADDITIONS)
             )
             if DERIVED.get((kind,)) is views:
-                DERIVED[(_UNFALLEN, kind)] = unfallen  # (not where the tables changed meanwhile)
+                DERIVED[(_UNFALLEN, kind)] = (views, unfallen)  # (not where the tables changed meanwhile)
             return unfallen
 
-    def _every_kind_at_once(self, text: str, k: str, folded: str, every: _EveryKind, found: object) -> object:
+    def _every_kind_at_once(
+        self, text: str, k: str, folded: str, every: _EveryKind, found: object, words: bool
+    ) -> object:
         """:meth:`_fast_resolve` of ``text`` (ASCII key ``k``) over the
         shipped tables alone, every kind, metonyms off, where the decisions
         (``every``) do not hold the key's answer itself (``found`` is what
         they hold: ``_ABSENT``, :data:`BY_KIND` or an :class:`Acronym`): the
-        same steps, each key's answer decided once (:mod:`geonorm.decisions`)."""
+        same steps, each key's answer decided once (:mod:`geonorm.decisions`).
+        ``words``: the text is words of letters and digits but for what folds
+        away at its ends (:func:`~geonorm.text.fold_ascii_words`)."""
         if (
             found is _ABSENT
             and (k.startswith("the ") or k not in every[1][0])
@@ -693,8 +743,9 @@ class Resolution:
             found = _NOTHING
         else:
             found = self._decided(k, found, folded, every, True)
+        used = k
         if found is _NOTHING:
-            bare = without_article(k)
+            bare = used = without_article(k)
             if bare != k:
                 found = every[0].get(bare, _ABSENT)
                 if found is _ABSENT or found is BY_KIND or found.__class__ is Acronym or bare.startswith("the "):
@@ -705,7 +756,9 @@ class Resolution:
                 if k in every[5] and falls_back_by_key_alone(text):
                     return None  # its fallback keys name nothing ("who" for the agency)
                 return self._fallen_back(text, k, every[3], _NO_ADDITIONS, folded, False)
-        return found
+        if found is not None and words:
+            return found  # no fallback key of the text's own (see _weighed)
+        return self._weighed(found, text, k, used, folded, every[3], False, _NO_ADDITIONS)
 
     def _compiled_at_once(self, k: str, folded: str, ov: Overlay) -> object:
         """:meth:`_fast_key` of the ASCII key ``k`` (no leading "the") over
@@ -832,8 +885,31 @@ class Resolution:
             joined = frozenset(k for plain, _, _ in refining for k in plain if " " not in k)
             every: _EveryKind = (decisions, rest, refining, views, joined, frozenset())
             self._written_apart(every)
-            every = DERIVED[_DECISIONS] = (*every[:5], self._unfallen(every))
+            known = self._weigh_fallbacks(every)
+            every = DERIVED[_DECISIONS] = (*every[:5], self._unfallen(every, known))
             return every
+
+    def _weigh_fallbacks(self, every: _EveryKind) -> dict[str, dict[str, list[str]]]:
+        """Leave to the general path (``_SLOW``) the keys decided a tie
+        (None) where a kind's fallback keys of the key alone
+        (:meth:`_with_fallback`) are keys: the general path weighs them with
+        the tie ("SOMS": the SOM missile by the weapons' singular, beside the
+        som currencies' tie by the key), as the fast path does where it
+        finds a tie itself. The keys that name one entity are left decided:
+        tests/test_fast_path.py checks that the general path agrees on every
+        one that another kind's fallback keys reach. Returns the fallback
+        keys of the key alone of every key decided other than an entity
+        (:meth:`_unfallen` reads them)."""
+        decisions, _, _, views, _ = every[:5]
+        known: dict[str, dict[str, list[str]]] = {}
+        for k, found in list(decisions.items()):
+            if found is _SLOW or isinstance(found, Entity):
+                continue
+            alts = known[k] = self._with_fallback(k, k, views, _NO_ADDITIONS)
+            # (No kind has an acronym's entry under a key decided a tie: its case does not matter.)
+            if found is None and alts and self._reached_beside(alts, k, k, views, False, _NO_ADDITIONS):
+                decisions[k] = _SLOW
+        return known
 
     def _written_apart(self, every: _EveryKind) -> None:
         """Add to the decisions of ``every`` the keys of the names of the
@@ -855,13 +931,14 @@ class Resolution:
                         if isinstance(found, Entity):
                             decisions[k] = found
 
-    def _unfallen(self, every: _EveryKind) -> frozenset[str]:
+    def _unfallen(self, every: _EveryKind, known: Mapping[str, Mapping[str, list[str]]]) -> frozenset[str]:
         """The shipped keys of one word that may name nothing as a text
         writes them (an acronym's in another case, a capital's, a key
         several kinds weigh), and whose fallback keys name nothing either:
         a text with such a key whose fallback keys are its key's alone
         (:func:`falls_back_by_key_alone`) names nothing, without asking every
-        kind for them (:meth:`_fallen_back`)."""
+        kind for them (:meth:`_fallen_back`). ``known``: the fallback keys of
+        the key alone, of the keys they were found for already."""
         decisions, (rest, entities, _), _, views, _ = every[:5]
         maybe = {k for k, found in decisions.items() if found is BY_KIND or found.__class__ is Acronym}
         for _, _, plain, _, _, _ in views:
@@ -874,7 +951,7 @@ class Resolution:
             if " " not in k
             and k.isascii()
             and falls_back_by_key_alone(k)
-            and not self._with_fallback(k, k, views, _NO_ADDITIONS)  # (none, whatever the case)
+            and not (known[k] if k in known else self._with_fallback(k, k, views, _NO_ADDITIONS))  # (whatever the case)
         )
 
     @staticmethod

@@ -182,18 +182,30 @@ def fold_ascii(text: str) -> str:
     >>> fold_ascii(" U.S.-Mexico  & Co ")
     'US Mexico and Co'
     """
+    return fold_ascii_words(text)[0]
+
+
+def fold_ascii_words(text: str) -> tuple[str, bool]:
+    """:func:`fold_ascii` of ``text``, and whether the text is words of
+    letters and digits one space apart, but for what folds away at its ends
+    (then no punctuation is between its words: no apostrophe, comma or
+    parenthesis).
+
+    >>> fold_ascii_words("(India)"), fold_ascii_words("Korea, Rep.")
+    (('India', True), ('Korea Rep', False))
+    """
     if text.isalnum():
-        return text  # one word of letters and digits ("India", "USD") folds to itself
+        return text, True  # one word of letters and digits ("India", "USD") folds to itself
     core = text.strip(_FOLDS_AWAY)
     if core.replace(" ", "").isalnum() and "  " not in core:
         # Words of them, one space apart ("Talovin Barasek"), fold to
         # themselves too, and what folds to spaces or nothing around them
         # folds away (" India ", "(India)", "India.").
-        return core
+        return core, True
     folded = text.encode("ascii").translate(_ASCII_TABLE, _ASCII_DELETED).decode("latin-1")
     if _LONGER in folded:
         folded = text.translate(_TABLE)
-    return " ".join(folded.split())
+    return " ".join(folded.split()), False
 
 
 def fold(text: str) -> str:
@@ -205,7 +217,7 @@ def fold(text: str) -> str:
     'Bosnia and Herzegovina'
     """
     if text.isascii():  # ASCII is already in NFKC
-        return fold_ascii(text)
+        return fold_ascii_words(text)[0]
     return " ".join(unicodedata.normalize("NFKC", text).translate(_TABLE).split())
 
 

@@ -15,8 +15,8 @@ from geonorm import index as ix
 from geonorm.kinds import SPECS
 from geonorm.model import Entity
 from geonorm.registry import Registry
-from geonorm.resolution import _AVAILABLE, _SLOW, _decided, _Slow, _views
-from geonorm.shipped import table
+from geonorm.resolution import _AVAILABLE, _DECISIONS, _NO_ADDITIONS, _SLOW, _decided, _Slow, _views
+from geonorm.shipped import DERIVED, table
 from geonorm.text import _TABLE, fold, fold_ascii, key_of_folded
 
 from .casefile import CASES, read_cases
@@ -89,6 +89,17 @@ STRINGS = [
     "Russia's",
     "the S-400's",
     "ACME's",
+    # A key one kind names, with a possessive another kind's fallback key
+    # reads ("SA'S": South Africa's, beside the SAS), and a tie that another
+    # kind's fallback key of the key alone reaches ("SOMS": the SOM missile).
+    "SA'S",
+    "GU'S",
+    "KUNA's",
+    "BI’S",
+    "SOMs",
+    "SOMS",
+    "the SOMS",
+    "AKMs",
 ]
 
 
@@ -350,3 +361,56 @@ def test_a_capital_reached_by_a_fallback_key_names_nothing_on_the_fast_path_with
     assert registry.resolve(text, kind="country") is None
     capital = registry.resolve(text, kind="country", metonyms=True)
     assert capital is not None and capital.id in ("country:CU", "country:AZ")
+
+
+def _both(registry: Registry, texts: list[str], kind: str | None = None) -> list[tuple[str, object, object]]:
+    """The texts where the fast path and the general path differ."""
+    fast = [registry.resolve(t, kind=kind) for t in texts]
+    original = Registry._fast_resolve
+    Registry._fast_resolve = lambda *args: _SLOW  # type: ignore[method-assign,assignment]
+    try:
+        general = [registry.resolve(t, kind=kind) for t in texts]
+    finally:
+        Registry._fast_resolve = original  # type: ignore[method-assign]
+    return [(t, a, b) for t, a, b in zip(texts, fast, general, strict=True) if a is not b]
+
+
+def test_a_possessive_of_a_decided_key_is_weighed_with_every_kinds_fallback_keys() -> None:
+    """A key every kind decided once, written with an English possessive
+    or an inversion (fallback keys of the text's own, which another kind
+    may have): the general path's answer, for every short key (the
+    acronyms among them) in capitals and in lower case."""
+    registry = geonorm.default_registry
+    geonorm.resolve("India")
+    every = DERIVED[_DECISIONS]
+    short = sorted(k for k in every[0] if " " not in k and len(k) <= 4)
+    assert len(short) > 2_000
+    texts = [form.format(w) for k in short for w in (k, k.upper()) for form in ("{}'S", "{}\u2019s")]
+    texts += [f"{k.upper()}, the" for k in short[::4]]
+    differ = _both(registry, texts)
+    assert not differ, differ[:5]
+
+
+def test_every_decided_key_that_another_kinds_fallback_keys_reach_agrees_with_the_general_path() -> None:
+    """The decisions weigh a key's own entries alone, but for a tie: where
+    another kind's fallback keys of the key alone are keys too (a weapon's
+    singular, a title before a name), the general path's answer is the
+    decided one, in every case."""
+    registry = geonorm.default_registry
+    geonorm.resolve("India")
+    decisions, _, _, views, _, _ = DERIVED[_DECISIONS]
+    reached = []
+    for k, found in decisions.items():
+        alts = registry._with_fallback(k, k, views, _NO_ADDITIONS)
+        if alts and not (isinstance(found, Entity) and set(alts) == {found.kind}):
+            reached.append(k)
+    assert len(reached) >= 5 and "soms" in reached
+    texts = [w for k in reached for w in sorted({k, k.upper(), k.title(), k.capitalize()})]
+    differ = _both(registry, texts)
+    assert not differ, differ[:5]
+
+
+def test_the_ascii_characters_of_a_possessive_or_an_inversion_are_those_checked_first() -> None:
+    from geonorm.kinds.base import _ASCII_MARKS
+
+    assert set(",()'`") == _ASCII_MARKS  # falls_back_by_key_alone tests these five in ASCII text

@@ -4,12 +4,22 @@ extra keys to try for a query, and which hints it reads."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any, Generic, TypeVar
 
 from ..model import Country, Entity, Match
 from ..tables import LINK_FIELDS
-from ..text import invert_comma, invert_parenthesis, key, key_variants, without_article, without_possessive
+from ..text import (
+    _APOSTROPHES,
+    _FOLDS_AWAY,
+    invert_comma,
+    invert_parenthesis,
+    key,
+    key_variants,
+    without_article,
+    without_possessive,
+)
 
 __all__ = [
     "E",
@@ -69,6 +79,12 @@ def common_fallbacks(text: str, primary: str, refine: Callable[[str], str] = str
     return out
 
 
+#: The characters a possessive or an inversion needs (an apostrophe, a
+#: comma, a parenthesis), and those of them in ASCII.
+_MARKS = re.compile(f"[,(){re.escape(_APOSTROPHES)}]")
+_ASCII_MARKS = frozenset(c for c in ",()" + _APOSTROPHES if c.isascii())
+
+
 def falls_back_by_key_alone(text: str) -> bool:
     """Whether the fallback keys of ``text`` are those of its key alone:
     :func:`common_fallbacks` reads the text as written only for an English
@@ -82,6 +98,16 @@ def falls_back_by_key_alone(text: str) -> bool:
     >>> falls_back_by_key_alone("WHO's"), falls_back_by_key_alone("Korea, Republic of")
     (False, False)
     """
+    # Neither has a text without an apostrophe, a comma or a parenthesis
+    # between the characters that fold away at its ends (nearly every text:
+    # "(India)", "India,"): known at once. (Where only such characters
+    # follow a comma or fill a parenthesis, the inversion's key is the key.)
+    if text.isascii():
+        core = text if text.isalnum() else text.strip(_FOLDS_AWAY)
+        if "," not in core and "(" not in core and ")" not in core and "'" not in core and "`" not in core:
+            return True  # (_ASCII_MARKS: tests/test_fast_path.py holds the two to each other)
+    elif _MARKS.search(text) is None:
+        return True
     if without_possessive(text) is not None:
         return False
     return not ("," in text or ")" in text) or (invert_comma(text) is None and invert_parenthesis(text) is None)
