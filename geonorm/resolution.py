@@ -897,9 +897,10 @@ class Resolution:
         som currencies' tie by the key), as the fast path does where it
         finds a tie itself. The keys that name one entity are left decided:
         tests/test_fast_path.py checks that the general path agrees on every
-        one that another kind's fallback keys reach. Returns the fallback
-        keys of the key alone of every key decided other than an entity
-        (:meth:`_unfallen` reads them)."""
+        one that another kind's fallback keys reach. The same weighing of a
+        tie's key with a leading "the", which no kind has ("the pesos"), is
+        decided too. Returns the fallback keys of the key alone of every key
+        decided other than an entity (:meth:`_unfallen` reads them)."""
         decisions, _, _, views, _ = every[:5]
         known: dict[str, dict[str, list[str]]] = {}
         for k, found in list(decisions.items()):
@@ -909,6 +910,9 @@ class Resolution:
             # (No kind has an acronym's entry under a key decided a tie: its case does not matter.)
             if found is None and alts and self._reached_beside(alts, k, k, views, False, _NO_ADDITIONS):
                 decisions[k] = _SLOW
+            elif found is None and not k.startswith("the ") and (the := f"the {k}") not in decisions:
+                # What _every_kind_at_once weighs for a text that adds no fallback key of its own.
+                decisions[the] = self._weighed(None, the, the, k, the, views, False, _NO_ADDITIONS)
         return known
 
     def _written_apart(self, every: _EveryKind) -> None:
