@@ -94,7 +94,7 @@ _METONYM_TYPES = ix.METONYM_TYPES
 _ENTITY_SHIFT, _ALIAS_SHIFT, _ALIAS_MASK = ix.ENTITY_SHIFT, ix.ALIAS_SHIFT, ix.ALIAS_MASK
 _TYPE_SHIFT, _TYPE_MASK = ix.TYPE_SHIFT, ix.TYPE_MASK
 _DECISIONS = "decisions"  # their key in DERIVED
-_UNFALLEN = "unfallen"  # with a kind: the key in DERIVED of Resolution._unfallen_of's keys
+_UNFALLEN = "unfallen"  # with a kind: the key in DERIVED of Resolution._one_kinds_unfallen's keys
 #: What resolve(kind=None) decided once per key: the answers, the view whose
 #: lone keys they leave out, those of the views they were decided over that
 #: refine their keys (as decisions.View), all of them (as the fast path's),
@@ -680,7 +680,7 @@ class Resolution:
         acronym's entity where the text writes it so (the case rule of
         :meth:`_fast_key`); else what its fallback keys name, None at once
         where they are its key's alone and name nothing
-        (:meth:`_unfallen_of`)."""
+        (:meth:`_one_kinds_unfallen`)."""
         if entry & 1 and (entry >> _TYPE_SHIFT) & _TYPE_MASK not in _METONYM_TYPES:
             entity = views[0][3][entry >> _ENTITY_SHIFT]
             if _as_written(alias_of(entity, entry), folded.replace(" ", "")):
@@ -689,12 +689,12 @@ class Resolution:
             return _SLOW  # the parenthesis rule of _match_kind
         if falls_back_by_key_alone(text):
             built = DERIVED.get((_UNFALLEN, views[0][0]))
-            unfallen = built[1] if built is not None and built[0] is views else self._unfallen_of(views)
+            unfallen = built[1] if built is not None and built[0] is views else self._one_kinds_unfallen(views)
             if k in unfallen:
                 return None  # "mar" for Morocco, "Dushanbe" with metonyms off
         return self._fallen_back(text, k, views, _NO_ADDITIONS, folded, False)  # (the caller's overlay adds nothing)
 
-    def _unfallen_of(self, views: _Views) -> frozenset[str]:
+    def _one_kinds_unfallen(self, views: _Views) -> frozenset[str]:
         """The keys of the one kind of ``views`` (its shipped keys alone)
         whose one entry is an acronym's or a capital's, and whose fallback
         keys, those of the key alone, name nothing in the kind: with
