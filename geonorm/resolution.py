@@ -592,6 +592,8 @@ class Resolution:
             if not k.startswith("the "):
                 found = self._compiled_at_once(k, folded, ov)
                 if found is not _MISSING:
+                    if found is not None and words:
+                        return found  # no fallback key of the text's own (see _weighed)
                     return self._weighed(found, text, k, k, folded, self._views_of(kinds, ov), False, ov)
         elif len(kinds) == 1 and not ov.adds and not ov.compiled:
             # One kind's shipped keys alone, where the key (or, where the kind
@@ -640,7 +642,9 @@ class Resolution:
             and self._bare_elsewhere(k, bare, views, ov)
         ):
             return _SLOW
-        return self._weighed(found, text, k, used, folded, views, metonyms, ov) if len(views) > 1 else found
+        if len(views) == 1 or (found is not None and words):
+            return found  # one kind, or no fallback key of the text's own (see _weighed)
+        return self._weighed(found, text, k, used, folded, views, metonyms, ov)
 
     def _weighed(
         self, found: object, text: str, k: str, used: str, folded: str, views: _Views, metonyms: bool, ov: Overlay
