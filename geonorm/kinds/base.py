@@ -80,9 +80,8 @@ def common_fallbacks(text: str, primary: str, refine: Callable[[str], str] = str
 
 
 #: The characters a possessive or an inversion needs (an apostrophe, a
-#: comma, a parenthesis), and those of them in ASCII.
+#: comma, a parenthesis).
 _MARKS = re.compile(f"[,(){re.escape(_APOSTROPHES)}]")
-_ASCII_MARKS = frozenset(c for c in ",()" + _APOSTROPHES if c.isascii())
 
 
 def falls_back_by_key_alone(text: str) -> bool:
@@ -105,7 +104,7 @@ def falls_back_by_key_alone(text: str) -> bool:
     if text.isascii():
         core = text if text.isalnum() else text.strip(_FOLDS_AWAY)
         if "," not in core and "(" not in core and ")" not in core and "'" not in core and "`" not in core:
-            return True  # (_ASCII_MARKS: tests/test_fast_path.py holds the two to each other)
+            return True  # (those of _MARKS in ASCII: tests/test_fast_path.py checks it)
     elif _MARKS.search(text) is None:
         return True
     if without_possessive(text) is not None:
