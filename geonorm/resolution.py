@@ -101,7 +101,8 @@ _UNFALLEN = "unfallen"  # with a kind: the key in DERIVED of Resolution._one_kin
 #: the keys without spaces of those that refine (what a key with its
 #: spaces taken out may be among them: refined_elsewhere, asked for less),
 #: and the keys of one word that may name nothing as a text writes them and
-#: whose fallback keys name nothing (:meth:`Resolution._unfallen`).
+#: whose fallback keys name nothing, bare and with "the"
+#: (:meth:`Resolution._unfallen`).
 _EveryKind = tuple[Decisions, View, list[View], "_Views", frozenset[str], frozenset[str]]
 _KNOWN_HINTS = frozenset(h for k in _AVAILABLE for h in SPECS[k].hints)
 #: Each table's look-up view for the fast path: its kind, its keys, the
@@ -758,7 +759,7 @@ class Resolution:
                 if _qualified(text) is not None:
                     return _SLOW  # the parenthesis rule of _match_kind
                 if k in every[5] and falls_back_by_key_alone(text):
-                    return None  # its fallback keys name nothing ("who" for the agency)
+                    return None  # its fallback keys name nothing ("who" for the agency; "the eCB")
                 return self._fallen_back(text, k, every[3], _NO_ADDITIONS, folded, False)
         if found is not None and words:
             return found  # no fallback key of the text's own (see _weighed)
@@ -924,8 +925,12 @@ class Resolution:
         kinds that refine their keys as the names write them, with spaces
         ("p 270 moskit": the weapons' key is "p270moskit"), where they name
         one entity: what :meth:`_decided` reads off the refined key, for the
-        way a text most often writes a name."""
-        decisions, (rest, _, _), _, views, _ = every[:5]
+        way a text most often writes a name. An acronym's ("m atv": the
+        M-ATV) is decided an :class:`Acronym` (its case rule) where no
+        kind's fallback keys of the key alone are keys: written apart, it
+        could tie with them (see :meth:`_fast_key`), which the general path
+        weighs."""
+        decisions, (rest, _, _), refining, views, _ = every[:5]
         for _, _, plain, entities, refine, _ in views:
             if refine is None:
                 continue
@@ -938,6 +943,18 @@ class Resolution:
                         found = self._decided(k, _ABSENT, k, every, True)
                         if isinstance(found, Entity):
                             decisions[k] = found
+                            continue
+                        refined = refined_elsewhere(k, refining)
+                        if not isinstance(refined, tuple):
+                            continue
+                        entry, named = refined
+                        if (
+                            isinstance(entry, int)
+                            and lone_answer(entry, named) is ACRONYM
+                            and not self._with_fallback(k, k, views, _NO_ADDITIONS)
+                        ):
+                            its = named[entry >> _ENTITY_SHIFT]
+                            decisions[k] = Acronym(its, alias_of(its, entry))  # type: ignore[arg-type]
 
     def _unfallen(self, every: _EveryKind, known: Mapping[str, Mapping[str, list[str]]]) -> frozenset[str]:
         """The shipped keys of one word that may name nothing as a text
@@ -945,22 +962,45 @@ class Resolution:
         several kinds weigh), and whose fallback keys name nothing either:
         a text with such a key whose fallback keys are its key's alone
         (:func:`falls_back_by_key_alone`) names nothing, without asking every
-        kind for them (:meth:`_fallen_back`). ``known``: the fallback keys of
-        the key alone, of the keys they were found for already."""
+        kind for them (:meth:`_fallen_back`); and the same keys with a
+        leading "the" that no kind has, whose fallback keys name nothing but
+        by the key without "the", where that names nothing as the text
+        writes it. ``known``: the fallback keys of the key alone, of the keys
+        they were found for already."""
         decisions, (rest, entities, _), _, views, _ = every[:5]
         maybe = {k for k, found in decisions.items() if found is BY_KIND or found.__class__ is Acronym}
         for _, _, plain, _, _, _ in views:
             maybe.update(k for k in plain if k not in decisions and k not in rest)
         # The largest kind's lone keys that its entries do not decide (an acronym's, a metonym's).
         maybe.update(k for k, entries in rest.items() if not isinstance(lone_answer(entries, entities), Entity))
-        return frozenset(
+        unfallen = {
             k
             for k in maybe
             if " " not in k
             and k.isascii()
             and falls_back_by_key_alone(k)
             and not (known[k] if k in known else self._with_fallback(k, k, views, _NO_ADDITIONS))  # (whatever the case)
-        )
+        }
+        # The same keys with a leading "the" that no kind has ("the eCB"),
+        # where no fallback key of theirs but the key without "the" is a
+        # key: _every_kind_at_once asks for them only where that key names
+        # nothing as the text writes it (its case rule, a capital's).
+        for bare in maybe:
+            the = f"the {bare}"
+            if " " in bare or not bare.isascii() or the in decisions or the in rest:
+                continue
+            if not falls_back_by_key_alone(bare):
+                continue
+            if all(
+                alt == (refine(bare) if refine else bare)
+                for kind, alts in self._with_fallback(the, the, views, _NO_ADDITIONS).items()
+                for view_kind, table, plain, _, refine, _ in views
+                if view_kind == kind
+                for alt in alts
+                if alt in plain or (not alt.isascii() and alt in table)
+            ):
+                unfallen.add(the)
+        return frozenset(unfallen)
 
     @staticmethod
     def _added_keys(ov: Overlay) -> Mapping[str, Mapping[str, tuple[tuple[str, str, int], ...]]] | None:

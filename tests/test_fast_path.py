@@ -176,8 +176,11 @@ def test_a_registry_with_additions_keeps_the_fast_path_and_its_answers(
     general = [mine.resolve(s, kind=kind) for s in LAYERED_STRINGS]
     differ = [(s, a, b) for s, a, b in zip(LAYERED_STRINGS, fast, general, strict=True) if a != b]
     assert not differ, differ[:5]
-    # The additions cost the fast path only the look-ups they touch.
-    assert decided >= shipped - 10 and decided > 300
+    # The additions cost the fast path only the look-ups they touch, and
+    # the acronyms written apart ("M ATV"), which the shipped tables alone
+    # decide once (Resolution._written_apart) and a registry with additions
+    # leaves to the general path (its additions may tie with them).
+    assert decided >= shipped - 60 and decided > 300
 
 
 @pytest.mark.parametrize("text", ["the Netherlands", "THE Killjoy", "CIA", "(NATO)", "the Hong Kong dollar"])
