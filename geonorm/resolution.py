@@ -589,7 +589,7 @@ class Resolution:
                     return self._every_kind_at_once(text, k, folded, every, found, words)
                 if words or falls_back_by_key_alone(text):
                     return found  # (a tie reached by fallback keys of the key alone is decided _SLOW)
-                return self._weighed(found, text, k, k, folded, every[3], False, _NO_ADDITIONS)
+                return self._weighed_decided(found, text, k, k, folded, every[3])
             if not k.startswith("the "):
                 found = self._compiled_at_once(k, folded, ov)
                 if found is not _MISSING:
@@ -664,6 +664,27 @@ class Resolution:
             return found
         alts = self._with_fallback(text, k, views, ov)
         return _SLOW if alts and self._reached_beside(alts, used, folded, views, metonyms, ov) else found
+
+    def _weighed_decided(self, found: object, text: str, k: str, used: str, folded: str, views: _Views) -> object:
+        """:meth:`_weighed` over the shipped tables alone, every kind,
+        metonyms off, for ``found``, what the key ``used`` names as decided
+        (:meth:`_decided`). Where that is an entity, the other kinds'
+        fallback keys of the key alone were weighed beside it once
+        (tests/test_fast_path.py checks every entity they reach): only
+        those the text adds are asked for (:meth:`KindSpec.written_keys`:
+        "SA'S", the Special Air Service by its key and South Africa by its
+        possessive), a few dictionary look-ups where the kinds' fallback
+        rules would be computed."""
+        if found.__class__ is _Slow or found is None or falls_back_by_key_alone(text):
+            return self._weighed(found, text, k, used, folded, views, False, _NO_ADDITIONS)
+        for view in views:
+            kind, keys, plain, _, refine, _ = view
+            for alt in SPECS[kind].written_keys(text, refine(k) if refine else k, keys):
+                if alt in plain or (not alt.isascii() and alt in keys):
+                    if self._fast_key(used, folded, (view,), False, _NO_ADDITIONS) is _NOTHING:
+                        return _SLOW  # the general path weighs it beside what the key names
+                    break
+        return found
 
     def _reached_beside(
         self, alts: Mapping[str, list[str]], used: str, folded: str, views: _Views, metonyms: bool, ov: Overlay
@@ -763,7 +784,7 @@ class Resolution:
                 return self._fallen_back(text, k, every[3], _NO_ADDITIONS, folded, False)
         if found is not None and words:
             return found  # no fallback key of the text's own (see _weighed)
-        return self._weighed(found, text, k, used, folded, every[3], False, _NO_ADDITIONS)
+        return self._weighed_decided(found, text, k, used, folded, every[3])
 
     def _compiled_at_once(self, k: str, folded: str, ov: Overlay) -> object:
         """:meth:`_fast_key` of the ASCII key ``k`` (no leading "the") over

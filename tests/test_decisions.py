@@ -7,6 +7,7 @@ from __future__ import annotations
 import geonorm
 from geonorm.decisions import BY_KIND, Acronym
 from geonorm.kinds import SPECS
+from geonorm.kinds.base import Together
 from geonorm.registry import Registry
 from geonorm.resolution import _AVAILABLE, _DECISIONS, _SLOW, _best, _Slow
 from geonorm.shipped import DERIVED
@@ -159,6 +160,53 @@ def test_a_kinds_own_fallback_keys_come_from_the_key_alone() -> None:
     assert not falls_back_by_key_alone("Korea, Republic of")
     assert not falls_back_by_key_alone("Iran (Islamic Republic of)")
     assert not falls_back_by_key_alone("Russia's")
+
+
+def _first_named(alts: list[str], kind_keys: object) -> list[str]:
+    """What the general path finds among a kind's fallback keys ``alts``:
+    the first that is a key, or all of them where they are weighed
+    together."""
+    named = [alt for alt in alts if alt in kind_keys]  # type: ignore[operator]
+    return named if isinstance(alts, Together) else named[:1]
+
+
+def test_where_no_key_of_the_texts_own_is_a_key_a_kind_falls_back_as_for_its_key() -> None:
+    """What resolve's fast path relies on for a decided key in a text with
+    fallback keys of its own, a possessive or an inversion
+    (Resolution._weighed_decided): where none of a kind's written_keys is
+    one of its keys, the kind's fallback keys for the text name what those
+    for its key alone name."""
+    from geonorm.kinds.base import falls_back_by_key_alone
+    from geonorm.shipped import table
+
+    keys = _every_key()
+    people = [k for k in keys if k in table("person").keys]
+    texts = [
+        *(f"{k.title()}'s" for k in keys[::11]),
+        *(f"{k.upper()}’S" for k in keys[1::11] if " " not in k),
+        *(f"the {k}'s" for k in keys[2::11]),
+        *(", ".join(k.rsplit(" ", 1)[::-1]) for k in keys[3::11] if " " in k),
+        *(f"{k}, the" for k in keys[4::11]),
+        *(f"{k} ({k.split()[0]})" for k in keys[5::11]),
+        *(f"{k.split()[-1]}, {' '.join(k.split()[:-1])}" for k in people if " " in k),
+        *(f"{k.split()[-1]}, {k.split()[0][0]}." for k in people if " " in k),
+        *(f"{k}'s" for k in people),
+    ]
+    asked = reached = 0
+    for text in texts:
+        if falls_back_by_key_alone(text):
+            continue
+        k = key(text)
+        for kind, spec in SPECS.items():
+            primary, kind_keys = spec.refine(k), table(kind).keys
+            written = spec.written_keys(text, primary, kind_keys)
+            if any(alt in kind_keys for alt in written):
+                reached += 1
+                continue
+            asked += 1
+            as_written = _first_named(spec.query_keys(text, primary, kind_keys, k), kind_keys)
+            assert as_written == _first_named(spec.query_keys(k, primary, kind_keys, k), kind_keys), (kind, text)
+    assert asked > 20_000 and reached > 1_000
 
 
 def test_the_shared_fallback_keys_give_every_kind_what_its_own_give() -> None:

@@ -30,6 +30,7 @@ __all__ = [
     "common_fallbacks",
     "falls_back_by_key_alone",
     "rotations",
+    "written_fallbacks",
 ]
 
 E = TypeVar("E", bound=Entity)
@@ -64,6 +65,21 @@ def common_fallbacks(text: str, primary: str, refine: Callable[[str], str] = str
     bare = without_article(primary)
     if bare != primary:
         out.append(refine(bare))
+    return written_fallbacks(text, primary, refine, out)
+
+
+def written_fallbacks(
+    text: str, primary: str, refine: Callable[[str], str] = str, out: list[str] | None = None
+) -> list[str]:
+    """The fallback keys of :func:`common_fallbacks` that come from ``text``
+    as written, not from its key: an English possessive's owner, a comma's
+    or parenthesis's inversion (appended to ``out``, where given).
+
+    >>> written_fallbacks("Korea, Republic of", "korea republic of"), written_fallbacks("the UAE", "the uae")
+    (['republic of korea'], [])
+    """
+    if out is None:
+        out = []
     owner = without_possessive(text)  # "Russia's", "the UAE's": the name, as extract finds it
     if owner is not None:
         owned = key(owner)
@@ -202,6 +218,23 @@ class KindSpec(Generic[E]):
         # None for the common key is none for a refined one either: each is
         # the refinement of one for the common key, or the refined key itself.
         return list(shared)
+
+    def written_keys(self, text: str, primary: str, keys: Mapping[str, Any]) -> list[str]:
+        """The fallback keys :meth:`query_keys` may try for ``text`` (its
+        key refined: ``primary``) beyond those of its key alone, where they
+        are keys of the kind (``keys``): those of the text as written
+        (:func:`written_fallbacks`), and what the kind derives from them.
+        Where none of them is a key, the kind's fallback keys for the text
+        name what those for its key alone name: resolve's fast path decides
+        a key once, and asks only for these where the text has its own
+        (not :func:`falls_back_by_key_alone`). Also those derived from the
+        key where the text's own let the kind go on deriving (a person's
+        key of one word). tests/test_decisions.py checks it.
+
+        >>> KindSpec().written_keys("India's", "indias", {})
+        ['india']
+        """
+        return written_fallbacks(text, primary, self.refine)
 
     def apply_hints(self, matches: list[Match], hints: Mapping[str, Any]) -> list[Match]:
         country = hints.get("country")

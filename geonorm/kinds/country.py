@@ -30,6 +30,19 @@ def _country(r: Mapping[str, Any], successors: tuple[Country, ...] = ()) -> Coun
     )
 
 
+def _expanded(keys: list[str], out: list[str]) -> list[str]:
+    """``out`` with the keys of ``keys`` whose abbreviations are expanded
+    ("st lucia" -> "saint lucia") appended, where new."""
+    for k in keys:
+        words = k.split()
+        if _ABBREVIATIONS.keys().isdisjoint(words):
+            continue  # no abbreviation to expand (nearly every key)
+        expanded = " ".join(_ABBREVIATIONS.get(w, w) for w in words)
+        if expanded != k and expanded not in out:
+            out.append(expanded)
+    return out
+
+
 class CountrySpec(KindSpec[Country]):
     kind = "country"
     entity_class = Country
@@ -43,14 +56,11 @@ class CountrySpec(KindSpec[Country]):
         shared: list[str] | None = None,
     ) -> list[str]:
         out = super().query_keys(text, primary, keys, common, shared)
-        for k in [primary, *out]:
-            words = k.split()
-            if _ABBREVIATIONS.keys().isdisjoint(words):
-                continue  # no abbreviation to expand (nearly every key)
-            expanded = " ".join(_ABBREVIATIONS.get(w, w) for w in words)
-            if expanded != k and expanded not in out:
-                out.append(expanded)
-        return out
+        return _expanded([primary, *out], out)
+
+    def written_keys(self, text: str, primary: str, keys: Mapping[str, Any]) -> list[str]:
+        out = super().written_keys(text, primary, keys)
+        return _expanded(list(out), out) if out else out
 
     def build_entities(self, raw: Sequence[Mapping[str, Any]], lookup: TableLookup) -> list[Country]:
         current: dict[str, Country] = {}

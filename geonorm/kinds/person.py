@@ -282,7 +282,7 @@ class PersonSpec(KindSpec[Person]):
             return out
         remainders = [primary, *self.strip_titles(primary)]
         aux = self._auxiliary(keys)
-        by_surname, vocabulary = aux.by_surname, aux.vocabulary
+        vocabulary = aux.vocabulary
         # Every remainder ends in the key's last word: where no name has it,
         # none of them is a name, nor is its other word order or its
         # initials' surname (most look-ups that reach here name no person).
@@ -295,26 +295,9 @@ class PersonSpec(KindSpec[Person]):
         # "vladimir v putin", whose middle initial the rule below drops.
         others = [k for k in out if k and k not in remainders] if out else []
         for rem in [*remainders, *others] if named else others:
-            words = rem.split()
-            if words[0] in vocabulary and words[-1] in vocabulary:
-                no_initials = [w for w in words[1:-1] if len(w) > 1]
-                if len(words) > 2 and len(no_initials) < len(words) - 2:
-                    cand = " ".join([words[0], *no_initials, words[-1]])
-                    if cand in keys:
-                        return [cand]
-                if all(w in vocabulary for w in words):
-                    for rot in rotations(rem, 4):
-                        if rot in keys:
-                            return [rot]
-            if len(words) >= 2 and all(len(w) == 1 for w in words[:-1]):
-                initials = "".join(words[:-1])
-                found = [
-                    full
-                    for full in by_surname.get(words[-1], ())
-                    if "".join(w[0] for w in full.split()[:-1]).startswith(initials)
-                ]
-                if found:
-                    return Together(found)  # the initials may fit several people
+            named_so = _name_of(rem, keys, aux)
+            if named_so is not None:
+                return named_so
         if primary.isascii() and _word_skeleton(primary.rpartition(" ")[2]) not in aux.skeleton_words:
             # Every remainder ends in the key's last word, as its own spelling
             # (ASCII): none of them has a name's skeleton (see _skeleton_key).
@@ -331,6 +314,20 @@ class PersonSpec(KindSpec[Person]):
                 if found:
                     return Together(found)  # spellings of one name, or of several people's
         return out
+
+    def written_keys(self, text: str, primary: str, keys: Mapping[str, Any]) -> list[str]:
+        out = super().written_keys(text, primary, keys)
+        if not out:
+            return out
+        aux = self._auxiliary(keys)
+        # What query_keys derives from them (another word order, initials),
+        # and the key itself, which it goes on to try (one word) where the
+        # text has keys of its own.
+        derived = [primary]
+        for rem in out:
+            if rem:
+                derived.extend(_name_of(rem, keys, aux) or ())
+        return [*out, *derived]
 
     def office_and_prefix(self, title: str) -> tuple[str | None, str]:
         """The office key a title names, and the words before the office
@@ -368,6 +365,35 @@ class PersonSpec(KindSpec[Person]):
             country=country if isinstance(country, Country) else None,
             roles=tuple([_role(role, lookup) for role in roles]) if roles else (),
         )
+
+
+def _name_of(rem: str, keys: Mapping[str, Any], aux: _Auxiliary) -> list[str] | None:
+    """The key of a name that ``rem`` (a key, or what is left of one)
+    writes otherwise, where ``keys`` has one: without its middle initials,
+    in another word order; or, for initials and a surname, the names they
+    fit (:class:`Together`). None where it writes none."""
+    vocabulary = aux.vocabulary
+    words = rem.split()
+    if words[0] in vocabulary and words[-1] in vocabulary:
+        no_initials = [w for w in words[1:-1] if len(w) > 1]
+        if len(words) > 2 and len(no_initials) < len(words) - 2:
+            cand = " ".join([words[0], *no_initials, words[-1]])
+            if cand in keys:
+                return [cand]
+        if all(w in vocabulary for w in words):
+            for rot in rotations(rem, 4):
+                if rot in keys:
+                    return [rot]
+    if len(words) >= 2 and all(len(w) == 1 for w in words[:-1]):
+        initials = "".join(words[:-1])
+        found = [
+            full
+            for full in aux.by_surname.get(words[-1], ())
+            if "".join(w[0] for w in full.split()[:-1]).startswith(initials)
+        ]
+        if found:
+            return Together(found)  # the initials may fit several people
+    return None
 
 
 def _role(role: Mapping[str, Any], lookup: TableLookup) -> Role:
