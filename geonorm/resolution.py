@@ -33,7 +33,7 @@ from .decisions import (
 )
 from .index import entries_of
 from .kinds import SPECS, KindSpec, refinement
-from .kinds.base import Together, common_fallbacks, falls_back_by_key_alone
+from .kinds.base import Together, common_fallbacks, falls_back_by_key_alone, written_fallbacks
 from .model import KINDS, Country, Entity, How, Match
 from .overlay import Overlay
 from .shipped import _SHIPPED, _SHIPPED_LOCK, DERIVED, FUZZY_TYPES, available_kinds
@@ -677,9 +677,12 @@ class Resolution:
         rules would be computed."""
         if found.__class__ is _Slow or found is None or falls_back_by_key_alone(text):
             return self._weighed(found, text, k, used, folded, views, False, _NO_ADDITIONS)
+        written = written_fallbacks(text, k)
+        if not written:
+            return found
         for view in views:
             kind, keys, plain, _, refine, _ = view
-            for alt in SPECS[kind].written_keys(text, refine(k) if refine else k, keys):
+            for alt in SPECS[kind].written_keys(written, refine(k) if refine else k, keys):
                 if alt in plain or (not alt.isascii() and alt in keys):
                     if self._fast_key(used, folded, (view,), False, _NO_ADDITIONS) is _NOTHING:
                         return _SLOW  # the general path weighs it beside what the key names

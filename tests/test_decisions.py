@@ -176,7 +176,7 @@ def test_where_no_key_of_the_texts_own_is_a_key_a_kind_falls_back_as_for_its_key
     (Resolution._weighed_decided): where none of a kind's written_keys is
     one of its keys, the kind's fallback keys for the text name what those
     for its key alone name."""
-    from geonorm.kinds.base import falls_back_by_key_alone
+    from geonorm.kinds.base import falls_back_by_key_alone, written_fallbacks
     from geonorm.shipped import table
 
     keys = _every_key()
@@ -199,7 +199,7 @@ def test_where_no_key_of_the_texts_own_is_a_key_a_kind_falls_back_as_for_its_key
         k = key(text)
         for kind, spec in SPECS.items():
             primary, kind_keys = spec.refine(k), table(kind).keys
-            written = spec.written_keys(text, primary, kind_keys)
+            written = spec.written_keys(written_fallbacks(text, k), primary, kind_keys)
             if any(alt in kind_keys for alt in written):
                 reached += 1
                 continue

@@ -219,22 +219,26 @@ class KindSpec(Generic[E]):
         # the refinement of one for the common key, or the refined key itself.
         return list(shared)
 
-    def written_keys(self, text: str, primary: str, keys: Mapping[str, Any]) -> list[str]:
-        """The fallback keys :meth:`query_keys` may try for ``text`` (its
-        key refined: ``primary``) beyond those of its key alone, where they
-        are keys of the kind (``keys``): those of the text as written
-        (:func:`written_fallbacks`), and what the kind derives from them.
-        Where none of them is a key, the kind's fallback keys for the text
-        name what those for its key alone name: resolve's fast path decides
-        a key once, and asks only for these where the text has its own
-        (not :func:`falls_back_by_key_alone`). Also those derived from the
-        key where the text's own let the kind go on deriving (a person's
-        key of one word). tests/test_decisions.py checks it.
+    def written_keys(self, written: Sequence[str], primary: str, keys: Mapping[str, Any]) -> list[str]:
+        """The fallback keys :meth:`query_keys` may try for a text (its key
+        refined: ``primary``) beyond those of its key alone, where they are
+        keys of the kind (``keys``): those of the text as written
+        (``written``, :func:`written_fallbacks` of the text and its key),
+        refined, and what the kind derives from them; also those it derives
+        from the key where the text's own let it go on deriving (a person's
+        key of one word). Where none of them is a key, the kind's fallback
+        keys for the text name what those for its key alone name: resolve's
+        fast path decides a key once, and asks only for these where the text
+        has fallback keys of its own (not :func:`falls_back_by_key_alone`).
+        tests/test_decisions.py checks it.
 
-        >>> KindSpec().written_keys("India's", "indias", {})
+        >>> KindSpec().written_keys(written_fallbacks("India's", "indias"), "indias", {})
         ['india']
         """
-        return written_fallbacks(text, primary, self.refine)
+        refine = self.refine
+        if type(self).refine is KindSpec.refine:
+            return list(written)
+        return [r for r in map(refine, written) if r]
 
     def apply_hints(self, matches: list[Match], hints: Mapping[str, Any]) -> list[Match]:
         country = hints.get("country")

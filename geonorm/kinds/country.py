@@ -58,8 +58,8 @@ class CountrySpec(KindSpec[Country]):
         out = super().query_keys(text, primary, keys, common, shared)
         return _expanded([primary, *out], out)
 
-    def written_keys(self, text: str, primary: str, keys: Mapping[str, Any]) -> list[str]:
-        out = super().written_keys(text, primary, keys)
+    def written_keys(self, written: Sequence[str], primary: str, keys: Mapping[str, Any]) -> list[str]:
+        out = super().written_keys(written, primary, keys)
         return _expanded(list(out), out) if out else out
 
     def build_entities(self, raw: Sequence[Mapping[str, Any]], lookup: TableLookup) -> list[Country]:

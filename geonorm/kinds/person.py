@@ -315,8 +315,8 @@ class PersonSpec(KindSpec[Person]):
                     return Together(found)  # spellings of one name, or of several people's
         return out
 
-    def written_keys(self, text: str, primary: str, keys: Mapping[str, Any]) -> list[str]:
-        out = super().written_keys(text, primary, keys)
+    def written_keys(self, written: Sequence[str], primary: str, keys: Mapping[str, Any]) -> list[str]:
+        out = super().written_keys(written, primary, keys)
         if not out:
             return out
         aux = self._auxiliary(keys)
