@@ -100,10 +100,11 @@ _UNFALLEN = "unfallen"  # with a kind: the key in DERIVED of Resolution._one_kin
 #: refine their keys (as decisions.View), all of them (as the fast path's),
 #: the keys without spaces of those that refine (what a key with its
 #: spaces taken out may be among them: refined_elsewhere, asked for less),
-#: and the keys of one word that may name nothing as a text writes them and
-#: whose fallback keys name nothing, bare and with "the"
+#: the keys of one word that may name nothing as a text writes them and
+#: whose fallback keys name nothing, and those of them whose fallback keys
+#: with a leading "the" name nothing but by the key
 #: (:meth:`Resolution._unfallen`).
-_EveryKind = tuple[Decisions, View, list[View], "_Views", frozenset[str], frozenset[str]]
+_EveryKind = tuple[Decisions, View, list[View], "_Views", frozenset[str], frozenset[str], frozenset[str]]
 _KNOWN_HINTS = frozenset(h for k in _AVAILABLE for h in SPECS[k].hints)
 #: Each table's look-up view for the fast path: its kind, its keys, the
 #: mapping of its ASCII keys (:attr:`KeyTable.plain`), its entities, its
@@ -782,7 +783,7 @@ class Resolution:
             if found is _NOTHING:
                 if _qualified(text) is not None:
                     return _SLOW  # the parenthesis rule of _match_kind
-                if k in every[5] and falls_back_by_key_alone(text):
+                if (k in every[5] or (bare != k and bare in every[6])) and falls_back_by_key_alone(text):
                     return None  # its fallback keys name nothing ("who" for the agency; "the eCB")
                 return self._fallen_back(text, k, every[3], _NO_ADDITIONS, folded, False)
         if found is not None and words:
@@ -842,7 +843,7 @@ class Resolution:
         without it leaves the answer to the general path), or that key
         without "the"; ``_NOTHING`` where it names nothing. ``found`` is
         what the decisions hold for ``k`` (``_ABSENT`` for none)."""
-        _, (rest, entities, _), refining, views, _, _ = every
+        _, (rest, entities, _), refining, views = every[:4]
         if found is _ABSENT:
             # The keys that are the largest kind's alone (a key with a leading
             # "the" is among the decided ones, or names nothing).
@@ -912,10 +913,10 @@ class Resolution:
             decisions, rest = decide_every_key(deciding, decide, _NOTHING, alias_of)  # type: ignore[arg-type]
             refining = [view for view in deciding if view[2] is not None]
             joined = frozenset(k for plain, _, _ in refining for k in plain if " " not in k)
-            every: _EveryKind = (decisions, rest, refining, views, joined, frozenset())
+            every: _EveryKind = (decisions, rest, refining, views, joined, frozenset(), frozenset())
             self._written_apart(every)
             known = self._weigh_fallbacks(every)
-            every = DERIVED[_DECISIONS] = (*every[:5], self._unfallen(every, known))
+            every = DERIVED[_DECISIONS] = (*every[:5], *self._unfallen(every, known))
             return every
 
     def _weigh_fallbacks(self, every: _EveryKind) -> dict[str, dict[str, list[str]]]:
@@ -980,35 +981,38 @@ class Resolution:
                             its = named[entry >> _ENTITY_SHIFT]
                             decisions[k] = Acronym(its, alias_of(its, entry))  # type: ignore[arg-type]
 
-    def _unfallen(self, every: _EveryKind, known: Mapping[str, Mapping[str, list[str]]]) -> frozenset[str]:
+    def _unfallen(
+        self, every: _EveryKind, known: Mapping[str, Mapping[str, list[str]]]
+    ) -> tuple[frozenset[str], frozenset[str]]:
         """The shipped keys of one word that may name nothing as a text
         writes them (an acronym's in another case, a capital's, a key
         several kinds weigh), and whose fallback keys name nothing either:
         a text with such a key whose fallback keys are its key's alone
         (:func:`falls_back_by_key_alone`) names nothing, without asking every
-        kind for them (:meth:`_fallen_back`); and the same keys with a
-        leading "the" that no kind has, whose fallback keys name nothing but
-        by the key without "the", where that names nothing as the text
-        writes it. ``known``: the fallback keys of the key alone, of the keys
-        they were found for already."""
+        kind for them (:meth:`_fallen_back`); and those of the same keys
+        whose fallback keys with a leading "the" that no kind has name
+        nothing but by the key, where that names nothing as the text writes
+        it ("the eCB"). ``known``: the fallback keys of the key alone, of the
+        keys they were found for already."""
         decisions, (rest, entities, _), _, views, _ = every[:5]
         maybe = {k for k, found in decisions.items() if found is BY_KIND or found.__class__ is Acronym}
         for _, _, plain, _, _, _ in views:
             maybe.update(k for k in plain if k not in decisions and k not in rest)
         # The largest kind's lone keys that its entries do not decide (an acronym's, a metonym's).
         maybe.update(k for k, entries in rest.items() if not isinstance(lone_answer(entries, entities), Entity))
-        unfallen = {
+        unfallen = frozenset(
             k
             for k in maybe
             if " " not in k
             and k.isascii()
             and falls_back_by_key_alone(k)
             and not (known[k] if k in known else self._with_fallback(k, k, views, _NO_ADDITIONS))  # (whatever the case)
-        }
-        # The same keys with a leading "the" that no kind has ("the eCB"),
-        # where no fallback key of theirs but the key without "the" is a
-        # key: _every_kind_at_once asks for them only where that key names
+        )
+        # With a leading "the" that no kind has ("the eCB"), where no
+        # fallback key of theirs but the key without "the" is a key:
+        # _every_kind_at_once asks for them only where that key names
         # nothing as the text writes it (its case rule, a capital's).
+        the_unfallen = set()
         for bare in maybe:
             the = f"the {bare}"
             if " " in bare or not bare.isascii() or the in decisions or the in rest:
@@ -1023,8 +1027,8 @@ class Resolution:
                 for alt in alts
                 if alt in plain or (not alt.isascii() and alt in table)
             ):
-                unfallen.add(the)
-        return frozenset(unfallen)
+                the_unfallen.add(bare)
+        return unfallen, frozenset(the_unfallen)
 
     @staticmethod
     def _added_keys(ov: Overlay) -> Mapping[str, Mapping[str, tuple[tuple[str, str, int], ...]]] | None:
