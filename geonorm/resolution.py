@@ -89,7 +89,6 @@ _SCORES = ix.SCORES
 #: The kinds whose fallback keys are the common ones alone (the currencies'),
 #: and those with none of their own for a key of one word.
 _COMMON_ONLY = frozenset(k for k, spec in SPECS.items() if type(spec).query_keys is KindSpec.query_keys)
-_NOT_ONE_WORD = frozenset(k for k, spec in SPECS.items() if not spec.falls_back_from_one_word)
 _METONYM_TYPES = ix.METONYM_TYPES
 _ENTITY_SHIFT, _ALIAS_SHIFT, _ALIAS_MASK = ix.ENTITY_SHIFT, ix.ALIAS_SHIFT, ix.ALIAS_MASK
 _TYPE_SHIFT, _TYPE_MASK = ix.TYPE_SHIFT, ix.TYPE_MASK
@@ -1070,8 +1069,7 @@ class Resolution:
             if (
                 alts is None
                 and not shared
-                and refine is None
-                and (kind in _COMMON_ONLY or (one_word and kind in _NOT_ONE_WORD))
+                and (kind in _COMMON_ONLY or (one_word and not SPECS[kind].falls_back_from_word(k)))
             ):
                 continue  # no common fallback key, and none of the kind's own
             if alts is None:

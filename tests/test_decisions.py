@@ -282,19 +282,26 @@ def test_weapons_written_apart_and_acronyms_in_any_case() -> None:
 
 
 def test_a_kind_that_says_so_has_no_fallback_key_of_its_own_for_one_word() -> None:
-    """KindSpec.falls_back_from_one_word: resolve's fast path does not ask a
-    kind that says False for the fallback keys of a key of one word (where
-    the common fallback keys are none)."""
+    """KindSpec.falls_back_from_word (and falls_back_from_one_word, its
+    default): resolve's fast path does not ask a kind that says False for
+    the fallback keys of a key of one word (where the common fallback keys
+    are none)."""
     from geonorm.shipped import table
 
     words = sorted({w for k in _every_key() for w in k.split()})
     assert len(words) > 10_000
+    words = [*words[::3], *(f"{w}s" for w in words[1::9]), "st", "mt", "rep", "s400s", "migs", "c400"]
+    said_no = 0
     for kind, spec in SPECS.items():
-        if spec.falls_back_from_one_word:
-            continue
         keys = table(kind).keys
-        for word in words[::3]:
+        for word in words:
+            if spec.falls_back_from_word(word):
+                continue
+            said_no += 1
             assert spec.query_keys(word, spec.refine(word), keys, word, []) == [], (kind, word)
+    assert said_no > 10_000
+    assert SPECS["weapon"].falls_back_from_word("s400s") and not SPECS["weapon"].falls_back_from_word("s400")
+    assert SPECS["country"].falls_back_from_word("st") and not SPECS["country"].falls_back_from_word("india")
 
 
 def test_the_quick_gates_of_the_fallback_keys_change_no_fallback_key() -> None:

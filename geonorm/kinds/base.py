@@ -153,8 +153,21 @@ class KindSpec(Generic[E]):
     fuzzy: bool = True
     #: Whether :meth:`query_keys` may give a key of one word, where the
     #: common fallback keys are none, fallback keys of the kind's own (a
-    #: kind that says False is not asked: tests/test_decisions.py checks it).
+    #: kind that says False is not asked: tests/test_decisions.py checks
+    #: it); :meth:`falls_back_from_word` tells it per word.
     falls_back_from_one_word: bool = True
+
+    def falls_back_from_word(self, word: str) -> bool:
+        """Whether :meth:`query_keys` may give fallback keys of the kind's
+        own for a key of one word, ``word``, where the common fallback keys
+        are none (resolve's fast path asks a kind that says False for none:
+        tests/test_decisions.py checks it). :attr:`falls_back_from_one_word`
+        by default.
+
+        >>> KindSpec().falls_back_from_word("india")
+        True
+        """
+        return self.falls_back_from_one_word
 
     def configure(self, extra: Mapping[str, Any]) -> None:
         """Take the kind's auxiliary tables (legal forms, titles) from its index."""

@@ -58,6 +58,9 @@ class CountrySpec(KindSpec[Country]):
         out = super().query_keys(text, primary, keys, common, shared)
         return _expanded([primary, *out], out)
 
+    def falls_back_from_word(self, word: str) -> bool:
+        return word in _ABBREVIATIONS  # its expansion ("mt": "mount"), the one fallback key of a word
+
     def written_keys(self, written: Sequence[str], primary: str, keys: Mapping[str, Any]) -> list[str]:
         out = super().written_keys(written, primary, keys)
         return _expanded(list(out), out) if out else out

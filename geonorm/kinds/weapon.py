@@ -106,6 +106,11 @@ class WeaponSpec(LinkedKindSpec[Weapon]):
     def refine(self, k: str) -> str:
         return designator_key(k)
 
+    def falls_back_from_word(self, word: str) -> bool:
+        # One word's fallback key is its designator's singular (see query_keys).
+        designator = designator_key(word)
+        return _singular(designator) != designator
+
     def query_keys(
         self,
         text: str,
