@@ -237,13 +237,11 @@ class KindSpec(Generic[E]):
         refined: ``primary``) beyond those of its key alone, where they are
         keys of the kind (``keys``): those of the text as written
         (``written``, :func:`written_fallbacks` of the text and its key),
-        refined, and what the kind derives from them; also those it derives
-        from the key where the text's own let it go on deriving (a person's
-        key of one word). Where none of them is a key, the kind's fallback
-        keys for the text name what those for its key alone name: resolve's
-        fast path decides a key once, and asks only for these where the text
-        has fallback keys of its own (not :func:`falls_back_by_key_alone`).
-        tests/test_decisions.py checks it.
+        refined, and what the kind derives from them. Where none of them is
+        a key, the kind's fallback keys for the text name what those for its
+        key alone name: resolve's fast path decides a key once, and asks
+        only for these where the text has fallback keys of its own (not
+        :func:`falls_back_by_key_alone`). tests/test_decisions.py checks it.
 
         >>> KindSpec().written_keys(written_fallbacks("India's", "indias"), "indias", {})
         ['india']

@@ -320,10 +320,10 @@ class PersonSpec(KindSpec[Person]):
         if not out:
             return out
         aux = self._auxiliary(keys)
-        # What query_keys derives from them (another word order, initials),
-        # and the key itself, which it goes on to try (one word) where the
-        # text has keys of its own.
-        derived = [primary]
+        # What query_keys derives from them: another word order, initials.
+        # (Where they let it go on past a key of one word, it derives
+        # nothing from the key: no other word order, no initials.)
+        derived: list[str] = []
         for rem in out:
             if rem:
                 derived.extend(_name_of(rem, keys, aux) or ())
