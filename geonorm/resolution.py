@@ -262,6 +262,16 @@ def _qualified(text: str) -> _Qualified | None:
     return head, fh, kh, inner, fi, ki
 
 
+def _has_qualifier(text: str) -> bool:
+    """Whether ``text`` is a name with a qualifier in parentheses
+    (:func:`_qualified`): where its key names something in one kind, a kind
+    that finds nothing by it tries the head and the qualifier, which may
+    name one entity there and outweigh the key ("Afganistan (afghani)": the
+    key is a name of the afghani's, head and qualifier name Afghanistan).
+    The general path weighs them."""
+    return "(" in text and _qualified(text) is not None
+
+
 def _just_digits(digits: str, text: str) -> bool:
     """Whether ``text`` is written as ``digits`` and nothing else (in ASCII or
     fullwidth digits, invisible format characters aside): only then is it an
@@ -659,9 +669,12 @@ class Resolution:
         :func:`~geonorm.kinds.base.falls_back_by_key_alone`; "SA'S": the
         Special Air Service by its key, South Africa by its possessive), and
         for a tie ("SOMS": the som currencies' tie, and the SOM missile by
-        the weapons' singular)."""
+        the weapons' singular). A text with a qualifier in parentheses is
+        left to the general path (:func:`_has_qualifier`)."""
         if found.__class__ is _Slow or (found is not None and falls_back_by_key_alone(text)):
             return found
+        if _has_qualifier(text):
+            return _SLOW
         alts = self._with_fallback(text, k, views, ov)
         return _SLOW if alts and self._reached_beside(alts, used, folded, views, metonyms, ov) else found
 
@@ -677,6 +690,8 @@ class Resolution:
         rules would be computed."""
         if found.__class__ is _Slow or found is None or falls_back_by_key_alone(text):
             return self._weighed(found, text, k, used, folded, views, False, _NO_ADDITIONS)
+        if _has_qualifier(text):
+            return _SLOW
         written = written_fallbacks(text, k)
         if not written:
             return found
@@ -985,7 +1000,8 @@ class Resolution:
     ) -> tuple[frozenset[str], frozenset[str]]:
         """The shipped keys of one word that may name nothing as a text
         writes them (an acronym's in another case, a capital's, a key
-        several kinds weigh), and whose fallback keys name nothing either:
+        several kinds weigh), and the acronyms written apart ("m atv"), whose
+        fallback keys name nothing either:
         a text with such a key whose fallback keys are its key's alone
         (:func:`falls_back_by_key_alone`) names nothing, without asking every
         kind for them (:meth:`_fallen_back`); and those of the same keys
@@ -1002,7 +1018,7 @@ class Resolution:
         unfallen = frozenset(
             k
             for k in maybe
-            if " " not in k
+            if (" " not in k or decisions.get(k).__class__ is Acronym)  # (an acronym written apart: _written_apart)
             and k.isascii()
             and falls_back_by_key_alone(k)
             and not (known[k] if k in known else self._with_fallback(k, k, views, _NO_ADDITIONS))  # (whatever the case)
