@@ -312,9 +312,9 @@ def test_the_quick_gates_of_the_fallback_keys_change_no_fallback_key() -> None:
     from geonorm.kinds.organisation import strip_forms
     from geonorm.shipped import table
 
+    keys = [k for k in _every_key() if " " in k][::5]  # (every table loaded: the legal forms configured)
     org = SPECS["organisation"]
     forms = sorted(org.forms)  # type: ignore[attr-defined]
-    keys = [k for k in _every_key() if " " in k][::5]
     texts = [
         *keys,
         *(f"{k} {forms[i % len(forms)]}" for i, k in enumerate(keys)),
@@ -340,8 +340,8 @@ def _person_fallbacks_ungated(spec: object, primary: str, keys: object) -> list[
     """The people's fallback keys as PersonSpec.query_keys gave them before
     its quick gates (the rule itself, word for word), for a key with no
     common fallback key: the oracle of the test above."""
-    from geonorm.kinds.base import Together, rotations
-    from geonorm.kinds.person import MAX_QUERY_WORDS, skeleton, transliterate
+    from geonorm.kinds.base import Together
+    from geonorm.kinds.person import MAX_QUERY_WORDS, _name_of, skeleton, transliterate
 
     out: list[str] = []
     if primary.count(" ") >= MAX_QUERY_WORDS or " " not in primary:
@@ -352,26 +352,9 @@ def _person_fallbacks_ungated(spec: object, primary: str, keys: object) -> list[
             return [rem]
     aux = spec._auxiliary(keys)  # type: ignore[attr-defined]
     for rem in remainders:
-        words = rem.split()
-        if words[0] in aux.vocabulary and words[-1] in aux.vocabulary:
-            no_initials = [w for w in words[1:-1] if len(w) > 1]
-            if len(words) > 2 and len(no_initials) < len(words) - 2:
-                cand = " ".join([words[0], *no_initials, words[-1]])
-                if cand in keys:  # type: ignore[operator]
-                    return [cand]
-            if all(w in aux.vocabulary for w in words):
-                for rot in rotations(rem, 4):
-                    if rot in keys:  # type: ignore[operator]
-                        return [rot]
-        if len(words) >= 2 and all(len(w) == 1 for w in words[:-1]):
-            initials = "".join(words[:-1])
-            found = [
-                full
-                for full in aux.by_surname.get(words[-1], ())
-                if "".join(w[0] for w in full.split()[:-1]).startswith(initials)
-            ]
-            if found:
-                return Together(found)
+        named = _name_of(rem, keys, aux)  # type: ignore[arg-type]  # (no gate: every remainder)
+        if named is not None:
+            return named
     for rem in remainders:
         if " " not in rem:
             continue
