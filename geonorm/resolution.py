@@ -86,8 +86,7 @@ _NO_ADDITIONS = Overlay()
 _MISSING = object()
 _KIND_TUPLES: dict[str | None, tuple[str, ...]] = {None: _AVAILABLE, **{k: (k,) for k in _AVAILABLE}}
 _SCORES = ix.SCORES
-#: The kinds whose fallback keys are the common ones alone (the currencies'),
-#: and those with none of their own for a key of one word.
+#: The kinds whose fallback keys are the common ones alone (the currencies').
 _COMMON_ONLY = frozenset(k for k, spec in SPECS.items() if type(spec).query_keys is KindSpec.query_keys)
 _METONYM_TYPES = ix.METONYM_TYPES
 _ENTITY_SHIFT, _ALIAS_SHIFT, _ALIAS_MASK = ix.ENTITY_SHIFT, ix.ALIAS_SHIFT, ix.ALIAS_MASK

@@ -246,10 +246,9 @@ class KindSpec(Generic[E]):
         >>> KindSpec().written_keys(written_fallbacks("India's", "indias"), "indias", {})
         ['india']
         """
-        refine = self.refine
         if type(self).refine is KindSpec.refine:
             return list(written)
-        return [r for r in map(refine, written) if r]
+        return [r for r in map(self.refine, written) if r]
 
     def apply_hints(self, matches: list[Match], hints: Mapping[str, Any]) -> list[Match]:
         country = hints.get("country")
