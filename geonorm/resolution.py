@@ -263,11 +263,12 @@ def _qualified(text: str) -> _Qualified | None:
 
 def _has_qualifier(text: str) -> bool:
     """Whether ``text`` is a name with a qualifier in parentheses
-    (:func:`_qualified`): where its key names something in one kind, a kind
-    that finds nothing by it tries the head and the qualifier, which may
-    name one entity there and outweigh the key ("Afganistan (afghani)": the
-    key is a name of the afghani's, head and qualifier name Afghanistan).
-    The general path weighs them."""
+    (:func:`_qualified`), which the fast path leaves to the general path: a
+    kind that finds nothing by the key tries the head and the qualifier
+    (the parenthesis rule of :meth:`Resolution._match_kind`), which may
+    name one entity there, and outweigh what another kind names by the key
+    ("Afganistan (afghani)": the key is a name of the afghani's, head and
+    qualifier name Afghanistan)."""
     return "(" in text and _qualified(text) is not None
 
 
@@ -625,7 +626,7 @@ class Resolution:
                         entries = keys.beyond_ascii(rk)
                 if entries is None:
                     # The kind has neither key: what its fallback keys name.
-                    if _qualified(text) is not None:
+                    if _has_qualifier(text):
                         return _SLOW  # the parenthesis rule of _match_kind
                     return self._fallen_back(text, k, views, ov, folded, metonyms)
             if entries.__class__ is int:
@@ -642,7 +643,7 @@ class Resolution:
                 used = bare
                 found = self._fast_key(bare, folded, views, metonyms, ov)
             if found is _NOTHING:
-                if _qualified(text) is not None:
+                if _has_qualifier(text):
                     return _SLOW  # the parenthesis rule of _match_kind
                 return self._fallen_back(text, k, views, ov, folded, metonyms)
         elif (
@@ -728,7 +729,7 @@ class Resolution:
             entity = views[0][3][entry >> _ENTITY_SHIFT]
             if _as_written(alias_of(entity, entry), folded.replace(" ", "")):
                 return entity
-        if _qualified(text) is not None:
+        if _has_qualifier(text):
             return _SLOW  # the parenthesis rule of _match_kind
         if falls_back_by_key_alone(text):
             built = DERIVED.get((_UNFALLEN, views[0][0]))
@@ -794,7 +795,7 @@ class Resolution:
                 if found is _ABSENT or found is BY_KIND or found.__class__ is Acronym or bare.startswith("the "):
                     found = self._decided(bare, found, folded, every, False)  # (else the answer, decided)
             if found is _NOTHING:
-                if _qualified(text) is not None:
+                if _has_qualifier(text):
                     return _SLOW  # the parenthesis rule of _match_kind
                 if (k in every[5] or (bare != k and bare in every[6])) and falls_back_by_key_alone(text):
                     return None  # its fallback keys name nothing ("who" for the agency; "the eCB")
