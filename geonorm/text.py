@@ -187,12 +187,12 @@ def fold_ascii(text: str) -> str:
 
 def fold_ascii_words(text: str) -> tuple[str, bool]:
     """:func:`fold_ascii` of ``text``, and whether the text is words of
-    letters and digits one space apart, but for what folds away at its ends
-    (then no punctuation is between its words: no apostrophe, comma or
-    parenthesis).
+    letters and digits with nothing but spaces and hyphens between them,
+    but for what folds away at its ends (then no apostrophe, comma or
+    parenthesis is between its words).
 
-    >>> fold_ascii_words("(India)"), fold_ascii_words("Korea, Rep.")
-    (('India', True), ('Korea Rep', False))
+    >>> fold_ascii_words("(India)"), fold_ascii_words("T-90M,"), fold_ascii_words("Korea, Rep.")
+    (('India', True), ('T 90M', True), ('Korea Rep', False))
     """
     if text.isalnum():
         return text, True  # one word of letters and digits ("India", "USD") folds to itself
@@ -202,6 +202,12 @@ def fold_ascii_words(text: str) -> tuple[str, bool]:
         # themselves too, and what folds to spaces or nothing around them
         # folds away (" India ", "(India)", "India.").
         return core, True
+    if "-" in core:
+        # Words joined by hyphens ("T-90M", "Guinea-Bissau"): a hyphen folds
+        # to a space, and nothing else is between the words.
+        spaced = core.replace("-", " ")
+        if spaced.replace(" ", "").isalnum():
+            return " ".join(spaced.split()), True
     folded = text.encode("ascii").translate(_ASCII_TABLE, _ASCII_DELETED).decode("latin-1")
     if _LONGER in folded:
         folded = text.translate(_TABLE)

@@ -14,11 +14,12 @@ import geonorm
 from geonorm import index as ix
 from geonorm.decisions import Acronym
 from geonorm.kinds import SPECS
+from geonorm.kinds.base import falls_back_by_key_alone
 from geonorm.model import Entity
 from geonorm.registry import Registry
 from geonorm.resolution import _AVAILABLE, _DECISIONS, _NO_ADDITIONS, _SLOW, _best, _decided, _Slow, _views
 from geonorm.shipped import DERIVED, table
-from geonorm.text import _TABLE, fold, fold_ascii, key, key_of_folded
+from geonorm.text import _TABLE, fold, fold_ascii, fold_ascii_words, key, key_of_folded
 
 from .casefile import CASES, read_cases
 
@@ -317,9 +318,20 @@ def test_the_byte_fold_of_ascii_text_is_the_fold_of_the_table() -> None:
         for _ in range(40_000)
     ]
     texts += ["(India)", "India.", '"India"', "the U.S.", "&India&", "'s India", "India's", "-a b-", ". a  b ."]
+    # Words joined by hyphens (a designator, a double-barrelled name), with marks about.
+    hyphened = words + "---"
+    texts += [
+        "".join(rng.choice(marks) for _ in range(rng.randrange(3)))
+        + "".join(rng.choice(hyphened) for _ in range(rng.randrange(12)))
+        + "".join(rng.choice(marks) for _ in range(rng.randrange(3)))
+        for _ in range(40_000)
+    ]
+    texts += ["T-90M", "F-35s,", "(Su-30MKI)", "Guinea-Bissau", "a - b", "a--b", "-", "a-", "-a", "a -b."]
     for text in texts:
         assert text.isascii()
         assert fold_ascii(text) == " ".join(text.translate(_TABLE).split()) == fold(text), repr(text)
+        # The words flag: no mark a fallback key of the text's own reads is between its words.
+        assert not fold_ascii_words(text)[1] or falls_back_by_key_alone(text), repr(text)
 
 
 @functools.cache
