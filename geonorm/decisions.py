@@ -23,6 +23,13 @@ The largest kind's keys that are its alone stay out of the dict (the
 currencies' names in dozens of languages: a megabyte saved): the caller
 reads them off their one entry in that kind's own keys.
 
+The keys beyond ASCII (Cyrillic, Arabic, Chinese...) stay in each kind's
+trie (:class:`~geonorm.keytable.KeyTable`): a dict of them would cost
+megabytes. For them :func:`flag_lone_keys` marks, one byte per key, those
+that one kind alone has, with one entry that is no metonym's: the caller
+reads the answer off the first kind that has the key, where it is marked,
+rather than asking every kind.
+
 The rule that decides stays in one place: this module only asks it.
 """
 
@@ -30,9 +37,12 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Callable, Mapping, Sequence
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 from . import index as ix
+
+if TYPE_CHECKING:
+    from .keytable import KeyTable
 
 __all__ = [
     "ACRONYM",
@@ -44,6 +54,7 @@ __all__ = [
     "View",
     "acronym",
     "decide_every_key",
+    "flag_lone_keys",
     "lone_answer",
     "refined_elsewhere",
 ]
@@ -150,6 +161,38 @@ def decide_every_key(
         if found is not nothing:
             out[k] = found
     return out, rest
+
+
+def flag_lone_keys(views: Sequence[tuple[KeyTable, Callable[[str], str] | None]]) -> list[bytearray | None]:
+    """For each kind of ``views`` (its keys and its refinement of a key, or
+    None) that refines no key, one byte per key beyond ASCII
+    (:meth:`~geonorm.keytable.KeyTable.key_ids`), 1 where the key has one
+    entry, no metonym's, and no other kind has the key (refined as that
+    kind refines it); None for a kind that refines its keys (a text's key
+    is not its key: "с 400" is the weapons' "s400").
+
+    >>> from geonorm.index import ENTITY_SHIFT
+    >>> from geonorm.keytable import KeyTable
+    >>> one, other = KeyTable({"индия": 0, "грузия": 1 << ENTITY_SHIFT}), KeyTable({"грузия": 0})
+    >>> flags = flag_lone_keys([(one, None), (other, None)])[0]
+    >>> flags[one.key_id("индия")], flags[one.key_id("грузия")]  # ("грузия": the other kind has it too)
+    (1, 0)
+    """
+    out: list[bytearray | None] = []
+    for keys, refine in views:
+        if refine is not None:
+            out.append(None)
+            continue
+        others = [(other, other_refine) for other, other_refine in views if other is not keys]
+        flags = bytearray(keys.id_count())
+        for k, i in keys.key_ids():
+            entries = keys.entries_at(i)
+            if entries.__class__ is not int or (entries >> _TYPE_SHIFT) & _TYPE_MASK in _METONYM_TYPES:
+                continue
+            if not any((refine_other(k) if refine_other else k) in other for other, refine_other in others):
+                flags[i] = 1
+        out.append(flags)
+    return out
 
 
 def acronym(k: str, entry: int, entities: Sequence[object], alias_of: Callable[[object, int], str]) -> object:

@@ -81,6 +81,35 @@ class KeyTable(Mapping[str, Entries]):
         value: int = self._values[i]
         return self._several[i] if value == _SEVERAL else value
 
+    def key_id(self, k: str) -> int | None:
+        """The id of ``k``, a key beyond ASCII, among :meth:`key_ids` (what
+        :meth:`entries_at` reads), or None where it is not one.
+
+        >>> t = KeyTable({"india": 5, "индия": 5})
+        >>> t.entries_at(t.key_id("индия")), t.key_id("india"), t.key_id("индиа")
+        (5, None, None)
+        """
+        if "\0" in k:
+            return None  # such keys are in plain (the trie would read "ж\0x" as "ж")
+        try:
+            return self._trie.get(k)  # type: ignore[no-any-return]
+        except UnicodeEncodeError:
+            return None  # a lone surrogate: no key has one (the trie holds UTF-8)
+
+    def entries_at(self, i: int) -> Entries:
+        """The entries of the key whose id is ``i`` (:meth:`key_id`)."""
+        value: int = self._values[i]
+        return self._several[i] if value == _SEVERAL else value
+
+    def key_ids(self) -> Iterator[tuple[str, int]]:
+        """The keys beyond ASCII (those not in :attr:`plain`) and their ids,
+        from 0 to :meth:`id_count` less one."""
+        return self._trie.iteritems()  # type: ignore[no-any-return]
+
+    def id_count(self) -> int:
+        """How many keys :meth:`key_ids` gives."""
+        return len(self._trie)
+
     @overload
     def get(self, k: str, /) -> Entries | None: ...
     @overload

@@ -28,6 +28,7 @@ from .decisions import (
     View,
     acronym,
     decide_every_key,
+    flag_lone_keys,
     lone_answer,
     refined_elsewhere,
 )
@@ -101,8 +102,16 @@ _UNFALLEN = "unfallen"  # with a kind: the key in DERIVED of Resolution._one_kin
 #: the keys of one word that may name nothing as a text writes them and
 #: whose fallback keys name nothing, and those of them whose fallback keys
 #: with a leading "the" name nothing but by the key
-#: (:meth:`Resolution._unfallen`).
-_EveryKind = tuple[Decisions, View, list[View], "_Views", frozenset[str], frozenset[str], frozenset[str]]
+#: (:meth:`Resolution._unfallen`), and each kind's keys beyond ASCII with
+#: the flags of those it alone has (:func:`geonorm.decisions.flag_lone_keys`):
+#: its keys, their flags (None for a kind that refines its keys), its ASCII
+#: keys, its entities and its refinement.
+_Lone = tuple[
+    "KeyTable", bytearray | None, "Mapping[str, ix.Entries]", "Sequence[Entity]", "Callable[[str], str] | None"
+]
+_EveryKind = tuple[
+    Decisions, View, list[View], "_Views", frozenset[str], frozenset[str], frozenset[str], tuple[_Lone, ...]
+]
 _KNOWN_HINTS = frozenset(h for k in _AVAILABLE for h in SPECS[k].hints)
 #: Each table's look-up view for the fast path: its kind, its keys, the
 #: mapping of its ASCII keys (:attr:`KeyTable.plain`), its entities, its
@@ -588,8 +597,21 @@ class Resolution:
             return None  # a number in prose ("3.28", "1,000") is no ISO numeric code
         if ov is None:
             ov = self._ov
-        if kinds is _AVAILABLE and not metonyms and k.isascii() and not ov.adds:
-            if not ov.compiled:
+        if kinds is _AVAILABLE and not metonyms and not ov.adds:
+            if not k.isascii():
+                # Every kind over the shipped tables alone, a key beyond
+                # ASCII: where the first kind that has it has it alone, its
+                # entry's answer; where none has it, what the fallback keys
+                # name; else the steps below.
+                if not ov.compiled and not k.startswith("the ") and falls_back_by_key_alone(text):
+                    found = self._beyond_ascii_at_once(k, folded)
+                    if found is _NOTHING:
+                        if _has_qualifier(text):
+                            return _SLOW  # the parenthesis rule of _match_kind
+                        return self._fallen_back(text, k, self._views_of(kinds, ov), ov, folded, False)
+                    if found is not _MISSING:
+                        return found
+            elif not ov.compiled:
                 # Every kind over the shipped tables alone: the key's answer
                 # as decided (nearly every key), else the steps below, each
                 # key's answer decided once.
@@ -804,6 +826,43 @@ class Resolution:
             return found  # no fallback key of the text's own (see _weighed)
         return self._weighed_decided(found, text, k, used, folded, every[3])
 
+    def _beyond_ascii_at_once(self, k: str, folded: str) -> object:
+        """:meth:`_fast_key` of the key ``k`` beyond ASCII (no leading
+        "the"; its text ``folded``) over the shipped tables alone, every
+        kind, metonyms off, where the first kind that has the key has it
+        alone (its flag: :func:`~geonorm.decisions.flag_lone_keys`; the
+        last kind's is alone once the others lack it): its entry's entity,
+        an acronym's as the text writes it; ``_NOTHING`` where no kind has
+        the key, or an acronym's is not written so; ``_MISSING`` where
+        :meth:`_fast_key` must weigh the kinds."""
+        if "\0" in k:
+            return _MISSING  # (such keys are among the ASCII keys)
+        every = DERIVED.get(_DECISIONS) or self._decisions()
+        lone = every[7]
+        last = lone[-1][0]
+        for keys, flags, plain, entities, refine in lone:
+            rk = refine(k) if refine else k
+            if rk.isascii():
+                i = None
+                entries = plain.get(rk)  # a refined key ("с-400": the weapons' "s400")
+            else:
+                i = keys.key_id(rk)
+                entries = None if i is None else keys.entries_at(i)
+            if entries is None:
+                continue
+            if keys is not last and (flags is None or i is None or not flags[i]):
+                return _MISSING  # another kind may have it too
+            found = lone_answer(entries, entities)
+            if found is NAMES_NOTHING:
+                return _NOTHING  # a capital's, metonyms off
+            if found is ACRONYM:
+                if " " in k:
+                    return _MISSING  # written apart, it may tie with a fallback key (see _fast_key)
+                entity = entities[entries >> _ENTITY_SHIFT]  # type: ignore[operator]
+                return entity if _as_written(alias_of(entity, entries), folded.replace(" ", "")) else _NOTHING  # type: ignore[arg-type]
+            return found if found is not SEVERAL else _MISSING
+        return _NOTHING
+
     def _compiled_at_once(self, k: str, folded: str, ov: Overlay) -> object:
         """:meth:`_fast_key` of the ASCII key ``k`` (no leading "the") over
         the shipped tables and the compiled tables of ``ov`` (which adds
@@ -927,10 +986,15 @@ class Resolution:
             decisions, rest = decide_every_key(deciding, decide, _NOTHING, alias_of)  # type: ignore[arg-type]
             refining = [view for view in deciding if view[2] is not None]
             joined = frozenset(k for plain, _, _ in refining for k in plain if " " not in k)
-            every: _EveryKind = (decisions, rest, refining, views, joined, frozenset(), frozenset())
+            flags = flag_lone_keys([(keys, refine) for _, keys, _, _, refine, _ in views])  # type: ignore[misc]
+            lone = tuple(
+                (keys, its_flags, plain, entities, refine)
+                for (_, keys, plain, entities, refine, _), its_flags in zip(views, flags, strict=True)
+            )
+            every: _EveryKind = (decisions, rest, refining, views, joined, frozenset(), frozenset(), lone)
             self._written_apart(every)
             known = self._weigh_fallbacks(every)
-            every = DERIVED[_DECISIONS] = (*every[:5], *self._unfallen(every, known))
+            every = DERIVED[_DECISIONS] = (*every[:5], *self._unfallen(every, known), lone)
             return every
 
     def _weigh_fallbacks(self, every: _EveryKind) -> dict[str, dict[str, list[str]]]:

@@ -58,6 +58,29 @@ def test_every_shipped_key_is_decided_as_the_loop_decides() -> None:
     _agree(registry, texts)
 
 
+def test_every_shipped_key_beyond_ascii_is_read_as_the_loop_reads_it() -> None:
+    """A key beyond ASCII (Cyrillic, Arabic, Chinese...) that the first
+    kind with it has alone (geonorm.decisions.flag_lone_keys) is read off
+    that kind's entry: the same answer as the per-kind loop's, for every
+    such key of every kind, in capitals, and for every name beyond ASCII
+    as written (an acronym's case rule), bare, decorated and with its words
+    joined by hyphens (the weapons' "С-400")."""
+    registry = geonorm.default_registry
+    geonorm.resolve("India")
+    views = DERIVED[_AVAILABLE]
+    keys = sorted({k for _, table, _, _, _, _ in views for k, _ in table.key_ids()})
+    assert len(keys) > 60_000
+    names = sorted(
+        {n for _, _, _, entities, _, _ in views for e in entities for n in (e.name, *e.aliases) if not n.isascii()}
+    )
+    assert len(names) > 30_000
+    texts = [*keys, *(k.upper() for k in keys), *names, *(f"({n})" for n in names[::5])]
+    texts += [f"{n}," for n in names[1::5]] + [n.replace(" ", "-") for n in names if " " in n][::3]
+    flagged = sum(flags.count(1) for _, flags, _, _, _ in DERIVED[_DECISIONS][7] if flags is not None)
+    assert flagged > 40_000  # nearly every key beyond ASCII is one kind's alone
+    _agree(registry, texts)
+
+
 def test_names_written_apart_and_keys_in_another_case_are_decided_as_the_loop_decides() -> None:
     """The weapons' names as they write them, with spaces (decided, though
     the weapons' keys are without them), and the keys of one word whose
