@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+import random
 from collections import defaultdict
 
 import pytest
 
 import geonorm
 from geonorm import Country, Organisation, Person, Weapon
+from geonorm.kinds.weapon import _LOOKALIKE, _NOT_CYRILLIC_LETTER, designator_key
 
 
 def test_issue_examples_organisations() -> None:
@@ -143,3 +145,25 @@ def test_mcdonnell_douglas_made_them_and_boeing_owns_it_since_1997(name: str) ->
     assert weapon is not None and weapon.manufacturer is not None  # type: ignore[attr-defined]
     assert weapon.manufacturer.id == "organisation:mcdonnell-douglas"  # type: ignore[attr-defined]
     assert weapon.manufacturer.parent.id == "organisation:boeing"  # type: ignore[attr-defined]
+
+
+def test_the_designator_key_reads_look_alike_letters_only_where_a_word_mixes_scripts_or_precedes_a_number() -> None:
+    """designator_key skips its per-word reading where a key with Cyrillic
+    letters has no other letter or digit: the same keys as reading every
+    word, over random keys of Cyrillic, Latin, digits and other scripts."""
+    def per_word(k: str) -> str:
+        words = k.split()
+        for i, w in enumerate(words):
+            if any("\u0400" <= c <= "\u04ff" for c in w):
+                lone = len(w) == 1 and i + 1 < len(words) and words[i + 1][:1].isdigit()
+                if lone or _NOT_CYRILLIC_LETTER.search(w):
+                    words[i] = w.translate(_LOOKALIKE)
+        return "".join(words)
+
+    rng = random.Random(11)
+    alphabet = "сасрвмкиуеонтх" + "scapbmkyeonth" + "0123456789" + "²٣" + "中ا" + "   -"
+    keys = ["".join(rng.choice(alphabet) for _ in range(rng.randrange(1, 10))) for _ in range(50_000)]
+    keys += ["с 400", "бук м1", "ан 2", "су 57", "ми 6", "с 3", "мig 29", "пао лукоил", "中国", "x²"]
+    for k in keys:
+        assert designator_key(k) == per_word(k), k
+    assert designator_key("с 400") == "s400" and designator_key("пао лукоил") == "паолукоил"

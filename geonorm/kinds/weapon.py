@@ -75,6 +75,9 @@ _GENERIC = frozenset(
 
 _CYRILLIC = re.compile(f"[{CYRILLIC}]")
 _NOT_CYRILLIC_LETTER = re.compile(rf"[^\W\d_{CYRILLIC}]")
+#: A letter or digit beyond Cyrillic: where a key with Cyrillic letters has
+#: none, no word of it mixes scripts or stands before a number.
+_BEYOND_CYRILLIC = re.compile(rf"[^\W_{CYRILLIC}]")
 
 
 def designator_key(k: str) -> str:
@@ -85,7 +88,7 @@ def designator_key(k: str) -> str:
     >>> designator_key("с 400"), designator_key("s 400"), designator_key("mig 29"), designator_key("ан 2")
     ('s400', 's400', 'mig29', 'ан2')
     """
-    if not k.isascii():
+    if not k.isascii() and _CYRILLIC.search(k) and _BEYOND_CYRILLIC.search(k):
         words = k.split()
         for i, w in enumerate(words):
             if not _CYRILLIC.search(w):
