@@ -167,6 +167,10 @@ def test_a_kinds_own_fallback_keys_come_from_the_key_alone() -> None:
         *(f"{k} pjsc" for k in keys[4::9]),
         *(f"the {k}s" for k in keys[5::9]),
     ]
+    # Keys beyond ASCII, with marks at their ends that fold away (or do not: "’").
+    beyond = sorted({k for kind in SPECS for k, _ in table(kind).keys.key_ids()})[::40]
+    marks = ["({})", "{},", "{}'", "'{}'", "{}'s", "{}’", "«{}»", "({}),", "{}.", ")({}", "{} (x)"]
+    texts += [mark.format(k.title()) for i, k in enumerate(beyond) for mark in marks[i % len(marks) :][:3]]
     asked = 0
     for text in texts:
         if not falls_back_by_key_alone(text):
@@ -180,6 +184,8 @@ def test_a_kinds_own_fallback_keys_come_from_the_key_alone() -> None:
             )
             asked += 1
     assert asked > 10_000
+    assert falls_back_by_key_alone("(Индия)") and falls_back_by_key_alone("Путин,")
+    assert not falls_back_by_key_alone("Путин’s") and not falls_back_by_key_alone("Корея, Республика")
     assert not falls_back_by_key_alone("Korea, Republic of")
     assert not falls_back_by_key_alone("Iran (Islamic Republic of)")
     assert not falls_back_by_key_alone("Russia's")

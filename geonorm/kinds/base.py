@@ -117,11 +117,11 @@ def falls_back_by_key_alone(text: str) -> bool:
     # between the characters that fold away at its ends (nearly every text:
     # "(India)", "India,"): known at once. (Where only such characters
     # follow a comma or fill a parenthesis, the inversion's key is the key.)
+    core = text if text.isalnum() else text.strip(_FOLDS_AWAY)
     if text.isascii():
-        core = text if text.isalnum() else text.strip(_FOLDS_AWAY)
         if "," not in core and "(" not in core and ")" not in core and "'" not in core and "`" not in core:
             return True  # (those of _MARKS in ASCII: tests/test_fast_path.py checks it)
-    elif _MARKS.search(text) is None:
+    elif _MARKS.search(core) is None:
         return True
     if without_possessive(text) is not None:
         return False
