@@ -47,8 +47,11 @@ if TYPE_CHECKING:
 __all__ = [
     "ACRONYM",
     "BY_KIND",
+    "FALLS_TO_NOTHING",
+    "LONE",
     "NAMES_NOTHING",
     "SEVERAL",
+    "THE_FALLS_TO_NOTHING",
     "Acronym",
     "Decisions",
     "View",
@@ -163,13 +166,25 @@ def decide_every_key(
     return out, rest
 
 
-def flag_lone_keys(views: Sequence[tuple[KeyTable, Callable[[str], str] | None]]) -> list[bytearray | None]:
+#: The flags of :func:`flag_lone_keys`: one kind alone has the key, with
+#: one entry; and, for such a key of one word whose entry is an acronym's or
+#: a metonym's (which may name nothing as a text writes it), its fallback
+#: keys name nothing, and those of it after "the" name nothing but by it.
+LONE, FALLS_TO_NOTHING, THE_FALLS_TO_NOTHING = 1, 2, 4
+
+
+def flag_lone_keys(
+    views: Sequence[tuple[KeyTable, Callable[[str], str] | None]], falls: Callable[[str], int] | None = None
+) -> list[bytearray | None]:
     """For each kind of ``views`` (its keys and its refinement of a key, or
     None) that refines no key, one byte per key beyond ASCII
-    (:meth:`~geonorm.keytable.KeyTable.key_ids`), 1 where the key has one
-    entry, no metonym's, and no other kind has the key (refined as that
-    kind refines it); None for a kind that refines its keys (a text's key
-    is not its key: "с 400" is the weapons' "s400").
+    (:meth:`~geonorm.keytable.KeyTable.key_ids`): :data:`LONE` where the key
+    has one entry and no other kind has the key (refined as that kind
+    refines it), with, for such a key of one word whose entry is an
+    acronym's or a metonym's, the bits ``falls(key)`` gives
+    (:data:`FALLS_TO_NOTHING`, :data:`THE_FALLS_TO_NOTHING`); None for a
+    kind that refines its keys (a text's key is not its key: "с 400" is
+    the weapons' "s400").
 
     >>> from geonorm.index import ENTITY_SHIFT
     >>> from geonorm.keytable import KeyTable
@@ -187,10 +202,13 @@ def flag_lone_keys(views: Sequence[tuple[KeyTable, Callable[[str], str] | None]]
         flags = bytearray(keys.id_count())
         for k, i in keys.key_ids():
             entries = keys.entries_at(i)
-            if entries.__class__ is not int or (entries >> _TYPE_SHIFT) & _TYPE_MASK in _METONYM_TYPES:
+            if entries.__class__ is not int:
                 continue
             if not any((refine_other(k) if refine_other else k) in other for other, refine_other in others):
-                flags[i] = 1
+                flags[i] = LONE
+                entry: int = entries
+                if falls and " " not in k and (entry & 1 or (entry >> _TYPE_SHIFT) & _TYPE_MASK in _METONYM_TYPES):
+                    flags[i] |= falls(k)
         out.append(flags)
     return out
 

@@ -21,8 +21,10 @@ from . import index as ix
 from .decisions import (
     ACRONYM,
     BY_KIND,
+    FALLS_TO_NOTHING,
     NAMES_NOTHING,
     SEVERAL,
+    THE_FALLS_TO_NOTHING,
     Acronym,
     Decisions,
     View,
@@ -85,6 +87,7 @@ _ABSENT = object()  # a key the decisions lack
 #: A new registry's overlay (immutable, so every registry may share it).
 _NO_ADDITIONS = Overlay()
 _MISSING = object()
+_FALLS_TO_NOTHING = object()  # a key that names nothing, nor do its fallback keys
 _KIND_TUPLES: dict[str | None, tuple[str, ...]] = {None: _AVAILABLE, **{k: (k,) for k in _AVAILABLE}}
 _SCORES = ix.SCORES
 #: The kinds whose fallback keys are the common ones alone (the currencies').
@@ -603,11 +606,13 @@ class Resolution:
                 # ASCII: where the first kind that has it has it alone, its
                 # entry's answer; where none has it, what the fallback keys
                 # name; else the steps below.
-                if not ov.compiled and not k.startswith("the ") and falls_back_by_key_alone(text):
+                if not ov.compiled and falls_back_by_key_alone(text):
                     found = self._beyond_ascii_at_once(k, folded)
-                    if found is _NOTHING:
+                    if found is _NOTHING or found is _FALLS_TO_NOTHING:
                         if _has_qualifier(text):
                             return _SLOW  # the parenthesis rule of _match_kind
+                        if found is _FALLS_TO_NOTHING:
+                            return None
                         return self._fallen_back(text, k, self._views_of(kinds, ov), ov, folded, False)
                     if found is not _MISSING:
                         return found
@@ -827,18 +832,39 @@ class Resolution:
         return self._weighed_decided(found, text, k, used, folded, every[3])
 
     def _beyond_ascii_at_once(self, k: str, folded: str) -> object:
-        """:meth:`_fast_key` of the key ``k`` beyond ASCII (no leading
-        "the"; its text ``folded``) over the shipped tables alone, every
-        kind, metonyms off, where the first kind that has the key has it
-        alone (its flag: :func:`~geonorm.decisions.flag_lone_keys`; the
-        last kind's is alone once the others lack it): its entry's entity,
-        an acronym's as the text writes it; ``_NOTHING`` where no kind has
-        the key, or an acronym's is not written so; ``_MISSING`` where
-        :meth:`_fast_key` must weigh the kinds."""
+        """:meth:`_fast_resolve` of a text (folded ``folded``) whose key
+        ``k`` is beyond ASCII, over the shipped tables alone, every kind,
+        metonyms off, where the text adds no fallback key of its own
+        (:func:`~geonorm.kinds.base.falls_back_by_key_alone`), as the flags
+        of the keys one kind alone has tell it
+        (:func:`~geonorm.decisions.flag_lone_keys`): the entity; ``_NOTHING``
+        where the key (or, for "the" and a key no kind has, the key without
+        it) names nothing as the text writes it, and its fallback keys must
+        be asked; ``_FALLS_TO_NOTHING`` where they name nothing either;
+        ``_MISSING`` where :meth:`_fast_key` must weigh the kinds."""
         if "\0" in k:
             return _MISSING  # (such keys are among the ASCII keys)
-        every = DERIVED.get(_DECISIONS) or self._decisions()
-        lone = every[7]
+        lone = (DERIVED.get(_DECISIONS) or self._decisions())[7]
+        found, flags = self._lone_answer(k, folded, lone)
+        if not k.startswith("the "):
+            if found is _ABSENT:
+                return _NOTHING
+            return _FALLS_TO_NOTHING if flags & FALLS_TO_NOTHING else found
+        if found is not _ABSENT:
+            return _MISSING  # a kind has the key with "the": _fast_key weighs it
+        found, flags = self._lone_answer(k[4:], folded, lone)
+        if found is _ABSENT or found is _NOTHING:
+            return _FALLS_TO_NOTHING if flags & THE_FALLS_TO_NOTHING else _NOTHING
+        return found
+
+    @staticmethod
+    def _lone_answer(k: str, folded: str, lone: tuple[_Lone, ...]) -> tuple[object, int]:
+        """What the key ``k`` beyond ASCII (its text ``folded``) names where
+        the first kind that has it has it alone (its flags say so; the last
+        kind's key is alone once the others lack it), with its flags: its
+        entity, ``_NOTHING`` for a metonym's or an acronym's not as the text
+        writes it, ``_ABSENT`` where no kind has it, ``_MISSING`` where
+        :meth:`_fast_key` must weigh the kinds."""
         last = lone[-1][0]
         for keys, flags, plain, entities, refine in lone:
             rk = refine(k) if refine else k
@@ -850,18 +876,21 @@ class Resolution:
                 entries = None if i is None else keys.entries_at(i)
             if entries is None:
                 continue
-            if keys is not last and (flags is None or i is None or not flags[i]):
-                return _MISSING  # another kind may have it too
+            flag = flags[i] if flags is not None and i is not None else 0
+            if not flag and keys is not last:
+                return _MISSING, 0  # another kind may have it too
             found = lone_answer(entries, entities)
             if found is NAMES_NOTHING:
-                return _NOTHING  # a capital's, metonyms off
+                return _NOTHING, flag  # a capital's, metonyms off
             if found is ACRONYM:
                 if " " in k:
-                    return _MISSING  # written apart, it may tie with a fallback key (see _fast_key)
-                entity = entities[entries >> _ENTITY_SHIFT]  # type: ignore[operator]
-                return entity if _as_written(alias_of(entity, entries), folded.replace(" ", "")) else _NOTHING  # type: ignore[arg-type]
-            return found if found is not SEVERAL else _MISSING
-        return _NOTHING
+                    return _MISSING, 0  # written apart, it may tie with a fallback key (see _fast_key)
+                entity: Entity = entities[entries >> _ENTITY_SHIFT]  # type: ignore[operator]
+                if _as_written(alias_of(entity, entries), folded.replace(" ", "")):  # type: ignore[arg-type]
+                    return entity, 0
+                return _NOTHING, flag
+            return (_MISSING if found is SEVERAL else found), 0
+        return _ABSENT, 0
 
     def _compiled_at_once(self, k: str, folded: str, ov: Overlay) -> object:
         """:meth:`_fast_key` of the ASCII key ``k`` (no leading "the") over
@@ -986,7 +1015,10 @@ class Resolution:
             decisions, rest = decide_every_key(deciding, decide, _NOTHING, alias_of)  # type: ignore[arg-type]
             refining = [view for view in deciding if view[2] is not None]
             joined = frozenset(k for plain, _, _ in refining for k in plain if " " not in k)
-            flags = flag_lone_keys([(keys, refine) for _, keys, _, _, refine, _ in views])  # type: ignore[misc]
+            flags = flag_lone_keys(
+                [(keys, refine) for _, keys, _, _, refine, _ in views],  # type: ignore[misc]
+                functools.partial(self._falls_to_nothing, views=views),
+            )
             lone = tuple(
                 (keys, its_flags, plain, entities, refine)
                 for (_, keys, plain, entities, refine, _), its_flags in zip(views, flags, strict=True)
@@ -996,6 +1028,29 @@ class Resolution:
             known = self._weigh_fallbacks(every)
             every = DERIVED[_DECISIONS] = (*every[:5], *self._unfallen(every, known), lone)
             return every
+
+    def _falls_to_nothing(self, k: str, views: _Views) -> int:
+        """For a key of one word beyond ASCII that one kind alone has, where
+        it may name nothing as a text writes it (an acronym's, a capital's),
+        :data:`~geonorm.decisions.FALLS_TO_NOTHING` where no fallback key
+        of it is a key, and :data:`~geonorm.decisions.THE_FALLS_TO_NOTHING`
+        where none of it after "the" is a key but the key itself: what
+        :meth:`_unfallen` finds for the ASCII keys. (Whatever the text's
+        case, where it adds no fallback key of its own.)"""
+        if not falls_back_by_key_alone(k):
+            return 0
+        bits = 0 if self._with_fallback(k, k, views, _NO_ADDITIONS) else FALLS_TO_NOTHING
+        the = f"the {k}"
+        if all(
+            alt == (refine(k) if refine else k)
+            for kind, alts in self._with_fallback(the, the, views, _NO_ADDITIONS).items()
+            for view_kind, table, plain, _, refine, _ in views
+            if view_kind == kind
+            for alt in alts
+            if alt in plain or (not alt.isascii() and alt in table)
+        ):
+            bits |= THE_FALLS_TO_NOTHING
+        return bits
 
     def _weigh_fallbacks(self, every: _EveryKind) -> dict[str, dict[str, list[str]]]:
         """Leave to the general path (``_SLOW``) the keys decided a tie

@@ -5,7 +5,7 @@ tables, as written in capitals and in lower case, bare and with "the"."""
 from __future__ import annotations
 
 import geonorm
-from geonorm.decisions import BY_KIND, Acronym
+from geonorm.decisions import BY_KIND, FALLS_TO_NOTHING, LONE, THE_FALLS_TO_NOTHING, Acronym
 from geonorm.kinds import SPECS
 from geonorm.kinds.base import Together
 from geonorm.registry import Registry
@@ -61,10 +61,13 @@ def test_every_shipped_key_is_decided_as_the_loop_decides() -> None:
 def test_every_shipped_key_beyond_ascii_is_read_as_the_loop_reads_it() -> None:
     """A key beyond ASCII (Cyrillic, Arabic, Chinese...) that the first
     kind with it has alone (geonorm.decisions.flag_lone_keys) is read off
-    that kind's entry: the same answer as the per-kind loop's, for every
-    such key of every kind, in capitals, and for every name beyond ASCII
-    as written (an acronym's case rule), bare, decorated and with its words
-    joined by hyphens (the weapons' "С-400")."""
+    that kind's entry, and where it names nothing as written (an acronym in
+    another case, a capital) and its fallback keys name nothing either, it
+    is None at once: the same answer as the per-kind loop's (or, where that
+    leaves it to the general path, the general path's), for every such key
+    of every kind, in capitals and after "the", and for every name beyond
+    ASCII as written (an acronym's case rule), bare, decorated, after "the"
+    and with its words joined by hyphens (the weapons' "С-400")."""
     registry = geonorm.default_registry
     geonorm.resolve("India")
     views = DERIVED[_AVAILABLE]
@@ -76,8 +79,13 @@ def test_every_shipped_key_beyond_ascii_is_read_as_the_loop_reads_it() -> None:
     assert len(names) > 30_000
     texts = [*keys, *(k.upper() for k in keys), *names, *(f"({n})" for n in names[::5])]
     texts += [f"{n}," for n in names[1::5]] + [n.replace(" ", "-") for n in names if " " in n][::3]
-    flagged = sum(flags.count(1) for _, flags, _, _, _ in DERIVED[_DECISIONS][7] if flags is not None)
-    assert flagged > 40_000  # nearly every key beyond ASCII is one kind's alone
+    texts += [f"the {k}" for k in keys[::3]] + [f"the {n}" for n in names[2::4]]
+    flags = [f for _, its, _, _, _ in DERIVED[_DECISIONS][7] if its is not None for f in its]
+    assert sum(f & LONE for f in flags) > 40_000  # nearly every key beyond ASCII is one kind's alone
+    # The acronyms' and capitals' keys whose fallback keys name nothing (with "the": but by the key).
+    assert sum(f & FALLS_TO_NOTHING > 0 for f in flags) > 300 and sum(f & THE_FALLS_TO_NOTHING > 0 for f in flags) > 300
+    assert registry._falls_to_nothing("нато", views) == FALLS_TO_NOTHING | THE_FALLS_TO_NOTHING
+    assert registry._falls_to_nothing("с300s", views) == 0  # the weapons' "s300": its singular, in Latin letters
     _agree(registry, texts)
 
 

@@ -151,6 +151,7 @@ def test_the_designator_key_reads_look_alike_letters_only_where_a_word_mixes_scr
     """designator_key skips its per-word reading where a key with Cyrillic
     letters has no other letter or digit: the same keys as reading every
     word, over random keys of Cyrillic, Latin, digits and other scripts."""
+
     def per_word(k: str) -> str:
         words = k.split()
         for i, w in enumerate(words):
