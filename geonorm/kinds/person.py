@@ -374,18 +374,21 @@ def _name_of(rem: str, keys: Mapping[str, Any], aux: _Auxiliary) -> list[str] | 
     fit (:class:`Together`). None where it writes none."""
     vocabulary = aux.vocabulary
     words = rem.split()
+    if len(words) < 2:
+        return None  # one word: no initials to drop, no other order, no surname after initials
     if words[0] in vocabulary and words[-1] in vocabulary:
-        no_initials = [w for w in words[1:-1] if len(w) > 1]
-        if len(words) > 2 and len(no_initials) < len(words) - 2:
-            cand = " ".join([words[0], *no_initials, words[-1]])
-            if cand in keys:
-                return [cand]
-        if all(w in vocabulary for w in words):
+        if len(words) > 2:
+            no_initials = [w for w in words[1:-1] if len(w) > 1]
+            if len(no_initials) < len(words) - 2:
+                cand = " ".join([words[0], *no_initials, words[-1]])
+                if cand in keys:
+                    return [cand]
+        if vocabulary.issuperset(words):
             for rot in rotations(rem, 4):
                 if rot in keys:
                     return [rot]
-    if len(words) >= 2 and all(len(w) == 1 for w in words[:-1]):
-        initials = "".join(words[:-1])
+    initials = "".join(words[:-1])
+    if len(initials) == len(words) - 1:  # each word before the last is one letter
         found = [
             full
             for full in aux.by_surname.get(words[-1], ())

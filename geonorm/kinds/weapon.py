@@ -147,18 +147,22 @@ class WeaponSpec(LinkedKindSpec[Weapon]):
             # An ASCII designator is its words run together (designator_key):
             # the same candidates, in the same order, without the strings
             # of the words' other orders.
-            orders = [words, *([trimmed] if variants else [])]
+            orders = [words, trimmed] if variants else [words]
             joined = ["".join(w) for w in orders]
             for w in orders:
-                if 1 < len(w) <= 4:
-                    joined += ["".join(w[i:] + w[:i]) for i in range(1, len(w))]
+                n = len(w)
+                if 1 < n <= 4:
+                    twice = w + w
+                    joined += ["".join(twice[i : i + n]) for i in range(1, n)]
         else:
             for v in [base, *variants]:
                 variants.extend(rotations(v, 4))
             joined = [designator_key(v) for v in [base, *variants]]
+        seen = {"", primary, *out}
         for designator in joined:
             for cand in (designator, _singular(designator)):
-                if cand and cand != primary and cand not in out:
+                if cand not in seen:
+                    seen.add(cand)
                     out.append(cand)
         return out
 
