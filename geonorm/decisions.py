@@ -200,6 +200,7 @@ def flag_lone_keys(
             continue
         others = [(other, other_refine) for other, other_refine in views if other is not keys]
         flags = bytearray(keys.id_count())
+        may_fall: list[tuple[str, int]] = []
         for k, i in keys.key_ids():
             entries = keys.entries_at(i)
             if entries.__class__ is not int:
@@ -208,7 +209,10 @@ def flag_lone_keys(
                 flags[i] = LONE
                 entry: int = entries
                 if falls and " " not in k and (entry & 1 or (entry >> _TYPE_SHIFT) & _TYPE_MASK in _METONYM_TYPES):
-                    flags[i] |= falls(k)
+                    may_fall.append((k, i))
+        if falls:
+            for k, i in may_fall:  # (after the keys read above are freed)
+                flags[i] |= falls(k)
         out.append(flags)
     return out
 

@@ -1015,6 +1015,12 @@ class Resolution:
             decisions, rest = decide_every_key(deciding, decide, _NOTHING, alias_of)  # type: ignore[arg-type]
             refining = [view for view in deciding if view[2] is not None]
             joined = frozenset(k for plain, _, _ in refining for k in plain if " " not in k)
+            every: _EveryKind = (decisions, rest, refining, views, joined, frozenset(), frozenset(), ())
+            self._written_apart(every)
+            known = self._weigh_fallbacks(every)
+            unfallen = self._unfallen(every, known)
+            # Last: what the flags' build reads of every key beyond ASCII is
+            # freed before the other builds' objects take the heap around it.
             flags = flag_lone_keys(
                 [(keys, refine) for _, keys, _, _, refine, _ in views],  # type: ignore[misc]
                 functools.partial(self._falls_to_nothing, views=views),
@@ -1023,10 +1029,7 @@ class Resolution:
                 (keys, its_flags, plain, entities, refine)
                 for (_, keys, plain, entities, refine, _), its_flags in zip(views, flags, strict=True)
             )
-            every: _EveryKind = (decisions, rest, refining, views, joined, frozenset(), frozenset(), lone)
-            self._written_apart(every)
-            known = self._weigh_fallbacks(every)
-            every = DERIVED[_DECISIONS] = (*every[:5], *self._unfallen(every, known), lone)
+            every = DERIVED[_DECISIONS] = (*every[:5], *unfallen, lone)
             return every
 
     def _falls_to_nothing(self, k: str, views: _Views) -> int:
