@@ -1043,17 +1043,22 @@ class Resolution:
         if not falls_back_by_key_alone(k):
             return 0
         bits = 0 if self._with_fallback(k, k, views, _NO_ADDITIONS) else FALLS_TO_NOTHING
-        the = f"the {k}"
-        if all(
-            alt == (refine(k) if refine else k)
+        if self._the_falls_to_it(k, views):
+            bits |= THE_FALLS_TO_NOTHING
+        return bits
+
+    def _the_falls_to_it(self, bare: str, views: _Views) -> bool:
+        """Whether no fallback key of "the" and ``bare`` (over the shipped
+        tables) is a key, but ``bare`` itself (as each kind refines it)."""
+        the = f"the {bare}"
+        return all(
+            alt == (refine(bare) if refine else bare)
             for kind, alts in self._with_fallback(the, the, views, _NO_ADDITIONS).items()
             for view_kind, table, plain, _, refine, _ in views
             if view_kind == kind
             for alt in alts
             if alt in plain or (not alt.isascii() and alt in table)
-        ):
-            bits |= THE_FALLS_TO_NOTHING
-        return bits
+        )
 
     def _weigh_fallbacks(self, every: _EveryKind) -> dict[str, dict[str, list[str]]]:
         """Leave to the general path (``_SLOW``) the keys decided a tie
@@ -1154,16 +1159,7 @@ class Resolution:
             the = f"the {bare}"
             if " " in bare or not bare.isascii() or the in decisions or the in rest:
                 continue
-            if not falls_back_by_key_alone(bare):
-                continue
-            if all(
-                alt == (refine(bare) if refine else bare)
-                for kind, alts in self._with_fallback(the, the, views, _NO_ADDITIONS).items()
-                for view_kind, table, plain, _, refine, _ in views
-                if view_kind == kind
-                for alt in alts
-                if alt in plain or (not alt.isascii() and alt in table)
-            ):
+            if falls_back_by_key_alone(bare) and self._the_falls_to_it(bare, views):
                 the_unfallen.add(bare)
         return unfallen, frozenset(the_unfallen)
 
