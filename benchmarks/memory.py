@@ -3,8 +3,9 @@ repeated calls grow it.
 
 Two fresh child processes take the steps in two orders: resolution first
 (every kind's table, then the extract matcher, the fuzzy indexes, repeated
-calls on English text in ASCII, then the automata that texts with Latin
-letters beyond ASCII and in other scripts build), and extraction first (a
+calls on English text in ASCII, a name beyond ASCII resolved with every
+kind, then the automata that texts with Latin letters beyond ASCII and in
+other scripts build), and extraction first (a
 pipeline that only extracts loads no resolution keys). Each reports its resident set (VmRSS) after each step;
 the tables show the growth over a bare interpreter.
 
@@ -58,6 +59,8 @@ for i in range(100):
     geonorm.extract(text)
     geonorm.resolve(f"India {i}")
 steps.append(("after 100 more calls", rss()))
+geonorm.resolve("Индия")
+steps.append(("+ a resolve beyond ASCII (the flags of those keys)", rss()))
 geonorm.extract("Erdoğan met Lula in São Paulo; Türkiye and Brazil signed.")
 steps.append(("+ a text with Latin letters beyond ASCII", rss()))
 geonorm.extract("Путин и Моди; 中美关系; Ελλάδα")

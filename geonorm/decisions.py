@@ -26,9 +26,11 @@ reads them off their one entry in that kind's own keys.
 The keys beyond ASCII (Cyrillic, Arabic, Chinese...) stay in each kind's
 trie (:class:`~geonorm.keytable.KeyTable`): a dict of them would cost
 megabytes. For them :func:`flag_lone_keys` marks, one byte per key, those
-that one kind alone has, with one entry that is no metonym's: the caller
-reads the answer off the first kind that has the key, where it is marked,
-rather than asking every kind.
+that one kind alone has, with one entry (for an acronym's or a metonym's,
+which may name nothing as a text writes it, also whether its fallback keys
+name nothing): the caller reads the answer off the first kind that has the
+key, where it is marked, rather than asking every kind. They are built on
+the first look-up of such a key, not with the dict.
 
 The rule that decides stays in one place: this module only asks it.
 """
@@ -198,18 +200,29 @@ def flag_lone_keys(
         if refine is not None:
             out.append(None)
             continue
-        others = [(other, other_refine) for other, other_refine in views if other is not keys]
+        # The other kinds' tests: their trie's own for a key as it is; for
+        # a refined key, which may be ASCII, their keys as a mapping.
+        plain = [other.beyond_ascii_test() for other, other_refine in views if other is not keys and not other_refine]
+        refined = [(other, other_refine) for other, other_refine in views if other is not keys and other_refine]
         flags = bytearray(keys.id_count())
         may_fall: list[tuple[str, int]] = []
+        entries_at = keys.entries_at
         for k, i in keys.key_ids():
-            entries = keys.entries_at(i)
+            entries = entries_at(i)
             if entries.__class__ is not int:
                 continue
-            if not any((refine_other(k) if refine_other else k) in other for other, refine_other in others):
-                flags[i] = LONE
-                entry: int = entries
-                if falls and " " not in k and (entry & 1 or (entry >> _TYPE_SHIFT) & _TYPE_MASK in _METONYM_TYPES):
-                    may_fall.append((k, i))
+            for has in plain:
+                if has(k):
+                    break
+            else:
+                for other, its in refined:
+                    if its(k) in other:
+                        break
+                else:
+                    flags[i] = LONE
+                    entry: int = entries
+                    if falls and " " not in k and (entry & 1 or (entry >> _TYPE_SHIFT) & _TYPE_MASK in _METONYM_TYPES):
+                        may_fall.append((k, i))
         if falls:
             for k, i in may_fall:  # (after the keys read above are freed)
                 flags[i] |= falls(k)

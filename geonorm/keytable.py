@@ -14,7 +14,7 @@ writes; nothing binary is shipped or loaded.
 from __future__ import annotations
 
 from array import array
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import TypeVar, overload
 
 import marisa_trie
@@ -105,6 +105,16 @@ class KeyTable(Mapping[str, Entries]):
         """The keys beyond ASCII (those not in :attr:`plain`) and their ids,
         from 0 to :meth:`id_count` less one."""
         return self._trie.iteritems()  # type: ignore[no-any-return]
+
+    def beyond_ascii_test(self) -> Callable[[str], bool]:
+        """Whether a key beyond ASCII, as :meth:`key_ids` gives them (no NUL,
+        no lone surrogate), is one of the keys: the trie's own test, for a
+        build that asks it of many keys.
+
+        >>> KeyTable({"индия": 5}).beyond_ascii_test()("индия")
+        True
+        """
+        return self._trie.__contains__  # type: ignore[no-any-return]
 
     def id_count(self) -> int:
         """How many keys :meth:`key_ids` gives."""

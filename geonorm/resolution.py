@@ -105,15 +105,15 @@ _UNFALLEN = "unfallen"  # with a kind: the key in DERIVED of Resolution._one_kin
 #: the keys of one word that may name nothing as a text writes them and
 #: whose fallback keys name nothing, and those of them whose fallback keys
 #: with a leading "the" name nothing but by the key
-#: (:meth:`Resolution._unfallen`), and each kind's keys beyond ASCII with
-#: the flags of those it alone has (:func:`geonorm.decisions.flag_lone_keys`):
-#: its keys, their flags (None for a kind that refines its keys), its ASCII
-#: keys, its entities and its refinement.
+#: (:meth:`Resolution._unfallen`).
+_EveryKind = tuple[Decisions, View, list[View], "_Views", frozenset[str], frozenset[str], frozenset[str]]
+_LONE = "lone"  # their key in DERIVED
+#: Each kind's keys beyond ASCII with the flags of those it alone has
+#: (:func:`geonorm.decisions.flag_lone_keys`), built on the first look-up of
+#: such a key with every kind: its keys, their flags (None for a kind that
+#: refines its keys), its ASCII keys, its entities and its refinement.
 _Lone = tuple[
     "KeyTable", bytearray | None, "Mapping[str, ix.Entries]", "Sequence[Entity]", "Callable[[str], str] | None"
-]
-_EveryKind = tuple[
-    Decisions, View, list[View], "_Views", frozenset[str], frozenset[str], frozenset[str], tuple[_Lone, ...]
 ]
 _KNOWN_HINTS = frozenset(h for k in _AVAILABLE for h in SPECS[k].hints)
 #: Each table's look-up view for the fast path: its kind, its keys, the
@@ -627,7 +627,9 @@ class Resolution:
                 if words or falls_back_by_key_alone(text):
                     return found  # (a tie reached by fallback keys of the key alone is decided _SLOW)
                 return self._weighed_decided(found, text, k, k, folded, every[3])
-            if not k.startswith("the "):
+            elif not k.startswith("the "):
+                # With compiled tables, an ASCII key (the decisions and the
+                # tables' shipped overlap know those alone).
                 found = self._compiled_at_once(k, folded, ov)
                 if found is not _MISSING:
                     if found is not None and words:
@@ -842,9 +844,7 @@ class Resolution:
         it) names nothing as the text writes it, and its fallback keys must
         be asked; ``_FALLS_TO_NOTHING`` where they name nothing either;
         ``_MISSING`` where :meth:`_fast_key` must weigh the kinds."""
-        if "\0" in k:
-            return _MISSING  # (such keys are among the ASCII keys)
-        lone = (DERIVED.get(_DECISIONS) or self._decisions())[7]
+        lone = DERIVED.get(_LONE) or self._lone_keys()
         found, flags = self._lone_answer(k, folded, lone)
         if not k.startswith("the "):
             if found is _ABSENT:
@@ -1015,22 +1015,33 @@ class Resolution:
             decisions, rest = decide_every_key(deciding, decide, _NOTHING, alias_of)  # type: ignore[arg-type]
             refining = [view for view in deciding if view[2] is not None]
             joined = frozenset(k for plain, _, _ in refining for k in plain if " " not in k)
-            every: _EveryKind = (decisions, rest, refining, views, joined, frozenset(), frozenset(), ())
+            every: _EveryKind = (decisions, rest, refining, views, joined, frozenset(), frozenset())
             self._written_apart(every)
             known = self._weigh_fallbacks(every)
-            unfallen = self._unfallen(every, known)
-            # Last: what the flags' build reads of every key beyond ASCII is
-            # freed before the other builds' objects take the heap around it.
+            every = DERIVED[_DECISIONS] = (*every[:5], *self._unfallen(every, known))
+            return every
+
+    def _lone_keys(self) -> tuple[_Lone, ...]:
+        """Each kind's keys beyond ASCII with the flags of those it alone
+        has (:func:`~geonorm.decisions.flag_lone_keys`), built on the first
+        look-up of such a key with every kind over the shipped tables
+        (about 0.3 s on the benchmarks' machine; a pipeline of ASCII names
+        never pays it), kept in :data:`geonorm.shipped.DERIVED` until the
+        tables change."""
+        with _SHIPPED_LOCK:
+            built: tuple[_Lone, ...] | None = DERIVED.get(_LONE)
+            if built is not None:
+                return built  # another thread built them meanwhile
+            views = DERIVED.get(_AVAILABLE) or _views(_AVAILABLE)
             flags = flag_lone_keys(
                 [(keys, refine) for _, keys, _, _, refine, _ in views],  # type: ignore[misc]
                 functools.partial(self._falls_to_nothing, views=views),
             )
-            lone = tuple(
+            lone = DERIVED[_LONE] = tuple(
                 (keys, its_flags, plain, entities, refine)
                 for (_, keys, plain, entities, refine, _), its_flags in zip(views, flags, strict=True)
             )
-            every = DERIVED[_DECISIONS] = (*every[:5], *unfallen, lone)
-            return every
+            return lone
 
     def _falls_to_nothing(self, k: str, views: _Views) -> int:
         """For a key of one word beyond ASCII that one kind alone has, where

@@ -19,6 +19,7 @@ import geonorm
 from geonorm import Registry, TableError
 from geonorm.compiled import VERSION, read_compiled
 from geonorm.kinds import SPECS
+from geonorm.resolution import _AVAILABLE
 from geonorm.tables import MAX_LINK_DEPTH
 
 # Entries with every feature the look-ups weigh: acronyms, weak names, a
@@ -817,3 +818,42 @@ def test_ids_of_takes_any_strings(tables: tuple[Path, Path, Path]) -> None:
     # "Zed Two", a person and an organisation, is "zed two"; the organisation's is "zedtwo" too.
     assert table.ids_of([], ["zedtwo"]) == table.ids_of(["zed two", "zedtwo"])
     assert len(table.ids_of(["zed two", "zedtwo"])) == 2
+
+
+def test_names_beyond_ascii_weigh_the_shipped_tables_too(tmp_path: Path) -> None:
+    """A compiled table whose names beyond ASCII are shipped keys too
+    (weak aliases "Россия", "Индия") or new ones: every kind at once weighs
+    the shipped tables beside it, as the same table loaded does ("Россия"
+    is Russia, the country's strong name outweighing a weak alias)."""
+    (tmp_path / "cyr.toml").write_text(
+        textwrap.dedent(
+            """
+            [[organisation]]
+            id = "organisation:rossiya-holding"
+            name = "Rossiya Holding"
+            aliases = ["Россия Холдинг"]
+            weak_aliases = ["Россия", "Индия", "ОДКБ"]
+            type = "company"
+
+            [[person]]
+            id = "person:ivan-testov"
+            name = "Ivan Testov"
+            aliases = ["Иван Тестов", "Тестов"]
+            """
+        ),
+        encoding="utf-8",
+    )
+    geonorm.compile_table([tmp_path / "cyr.toml"], tmp_path / "cyr.compiled")
+    loaded, fast = Registry(), Registry()
+    loaded.load(tmp_path / "cyr.toml")
+    fast.load_compiled(tmp_path / "cyr.compiled")
+    geonorm.resolve("Индия")
+    shipped = sorted({k for _, table, *_ in geonorm.shipped.DERIVED[_AVAILABLE] for k, _ in table.key_ids()})
+    names = ["Россия", "Индия", "ОДКБ", "Россия Холдинг", "Иван Тестов", "Тестов", *shipped[::25]]
+    queries = [q for n in names for q in (n, n.upper(), n.lower(), f"({n})", f"{n},", f"the {n}")]
+    assert len(queries) > 10_000
+    for q in queries:
+        assert fast.resolve(q) == loaded.resolve(q), q
+    russia = fast.resolve("Россия")
+    assert russia is not None and russia.id == "country:RU"
+    assert fast.resolve("Россия Холдинг") == fast.get("organisation:rossiya-holding")

@@ -88,16 +88,17 @@ def designator_key(k: str) -> str:
     >>> designator_key("с 400"), designator_key("s 400"), designator_key("mig 29"), designator_key("ан 2")
     ('s400', 's400', 'mig29', 'ан2')
     """
-    if not k.isascii() and _CYRILLIC.search(k) and _BEYOND_CYRILLIC.search(k):
-        words = k.split()
+    if k.isascii():
+        return k.replace(" ", "")
+    words = k.split()
+    if _CYRILLIC.search(k) and _BEYOND_CYRILLIC.search(k):
         for i, w in enumerate(words):
             if not _CYRILLIC.search(w):
                 continue
             lone = len(w) == 1 and i + 1 < len(words) and words[i + 1][:1].isdigit()
             if lone or _NOT_CYRILLIC_LETTER.search(w):
                 words[i] = w.translate(_LOOKALIKE)
-        k = " ".join(words)
-    return k.replace(" ", "")
+    return "".join(words)
 
 
 class WeaponSpec(LinkedKindSpec[Weapon]):
