@@ -1025,7 +1025,7 @@ class Resolution:
         """Each kind's keys beyond ASCII with the flags of those it alone
         has (:func:`~geonorm.decisions.flag_lone_keys`), built on the first
         look-up of such a key with every kind over the shipped tables
-        (about 0.3 s on the benchmarks' machine; a pipeline of ASCII names
+        (about 0.33 s on the benchmarks' machine; a pipeline of ASCII names
         never pays it), kept in :data:`geonorm.shipped.DERIVED` until the
         tables change."""
         with _SHIPPED_LOCK:
