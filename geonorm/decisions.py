@@ -202,7 +202,7 @@ def flag_lone_keys(
             continue
         # The other kinds' tests: their trie's own for a key as it is; for
         # a refined key, which may be ASCII, their keys as a mapping.
-        plain = [other.beyond_ascii_test() for other, other_refine in views if other is not keys and not other_refine]
+        as_is = [other.beyond_ascii_test() for other, other_refine in views if other is not keys and not other_refine]
         refined = [(other, other_refine) for other, other_refine in views if other is not keys and other_refine]
         flags = bytearray(keys.id_count())
         may_fall: list[tuple[str, int]] = []
@@ -211,7 +211,7 @@ def flag_lone_keys(
             entries = entries_at(i)
             if entries.__class__ is not int:
                 continue
-            for has in plain:
+            for has in as_is:
                 if has(k):
                     break
             else:
