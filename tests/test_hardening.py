@@ -62,6 +62,7 @@ _FAST = settings(max_examples=150, deadline=2000, suppress_health_check=[HealthC
 def _warm() -> None:
     """Build the lazy tables, fuzzy indexes and matcher once, outside the deadlines."""
     geonorm.candidates("warm up", fuzzy=True, metonyms=True)
+    geonorm.resolve("Индия")  # the flags of the keys beyond ASCII
     geonorm.extract("warm up")
 
 
