@@ -273,17 +273,6 @@ def _qualified(text: str) -> _Qualified | None:
     return head, fh, kh, inner, fi, ki
 
 
-def _has_qualifier(text: str) -> bool:
-    """Whether ``text`` is a name with a qualifier in parentheses
-    (:func:`_qualified`), which the fast path leaves to the general path: a
-    kind that finds nothing by the key tries the head and the qualifier
-    (the parenthesis rule of :meth:`Resolution._match_kind`), which may
-    name one entity there, and outweigh what another kind names by the key
-    ("Afganistan (afghani)": the key is a name of the afghani's, head and
-    qualifier name Afghanistan)."""
-    return "(" in text and _qualified(text) is not None
-
-
 def _just_digits(digits: str, text: str) -> bool:
     """Whether ``text`` is written as ``digits`` and nothing else (in ASCII or
     fullwidth digits, invisible format characters aside): only then is it an
@@ -609,7 +598,7 @@ class Resolution:
                 if not ov.compiled and falls_back_by_key_alone(text):
                     found = self._beyond_ascii_at_once(k, folded)
                     if found is _NOTHING or found is _FALLS_TO_NOTHING:
-                        if _has_qualifier(text):
+                        if self._qualifier_may_name(text, self._views_of(kinds, ov), ov):
                             return _SLOW  # the parenthesis rule of _match_kind
                         if found is _FALLS_TO_NOTHING:
                             return None
@@ -655,7 +644,7 @@ class Resolution:
                         entries = keys.beyond_ascii(rk)
                 if entries is None:
                     # The kind has neither key: what its fallback keys name.
-                    if _has_qualifier(text):
+                    if self._qualifier_may_name(text, views, ov):
                         return _SLOW  # the parenthesis rule of _match_kind
                     return self._fallen_back(text, k, views, ov, folded, metonyms)
             if entries.__class__ is int:
@@ -672,7 +661,7 @@ class Resolution:
                 used = bare
                 found = self._fast_key(bare, folded, views, metonyms, ov)
             if found is _NOTHING:
-                if _has_qualifier(text):
+                if self._qualifier_may_name(text, views, ov):
                     return _SLOW  # the parenthesis rule of _match_kind
                 return self._fallen_back(text, k, views, ov, folded, metonyms)
         elif (
@@ -699,10 +688,11 @@ class Resolution:
         Special Air Service by its key, South Africa by its possessive), and
         for a tie ("SOMS": the som currencies' tie, and the SOM missile by
         the weapons' singular). A text with a qualifier in parentheses is
-        left to the general path (:func:`_has_qualifier`)."""
+        left to the general path where its parenthesis rule may name
+        something (:meth:`_qualifier_may_name`)."""
         if found.__class__ is _Slow or (found is not None and falls_back_by_key_alone(text)):
             return found
-        if _has_qualifier(text):
+        if self._qualifier_may_name(text, views, ov):
             return _SLOW
         alts = self._with_fallback(text, k, views, ov)
         return _SLOW if alts and self._reached_beside(alts, used, folded, views, metonyms, ov) else found
@@ -719,7 +709,7 @@ class Resolution:
         rules would be computed."""
         if found.__class__ is _Slow or found is None or falls_back_by_key_alone(text):
             return self._weighed(found, text, k, used, folded, views, False, _NO_ADDITIONS)
-        if _has_qualifier(text):
+        if self._qualifier_may_name(text, views, _NO_ADDITIONS):
             return _SLOW
         written = written_fallbacks(text, k)
         if not written:
@@ -732,6 +722,42 @@ class Resolution:
                         return _SLOW  # the general path weighs it beside what the key names
                     break
         return found
+
+    def _qualifier_may_name(self, text: str, views: _Views, ov: Overlay) -> bool:
+        """Whether ``text`` is a name with a qualifier in parentheses
+        (:func:`_qualified`) that the parenthesis rule of
+        :meth:`_match_kind` may read in a kind of ``views``: a kind that
+        finds nothing by the key tries the head and the qualifier, which
+        may name one entity there, and outweigh what another kind names by
+        the key ("Afganistan (afghani)": the key is a name of the afghani's,
+        head and qualifier name Afghanistan). The fast path leaves such a
+        text to the general path. The rule names nothing in a kind where
+        the head or the qualifier names nothing, by its key or by a fallback
+        key ("Korea (North)": no kind has "north"): there the text is read
+        as any other, by its key and its fallback keys (the parenthesis's
+        inversion, "north korea", among them)."""
+        if "(" not in text:
+            return False
+        qualified = _qualified(text)
+        if qualified is None:
+            return False
+        head, _, kh, inner, _, ki = qualified
+        named = self._kinds_with_key(inner, ki, views, ov)
+        return bool(named) and not named.isdisjoint(self._kinds_with_key(head, kh, views, ov))
+
+    def _kinds_with_key(self, text: str, k: str, views: _Views, ov: Overlay) -> set[str]:
+        """The kinds of ``views`` where ``text`` (key ``k``) may name
+        something: the key (refined), or a fallback key of theirs
+        (:meth:`_with_fallback`), is one of their keys, shipped or added,
+        whatever the case rule or the metonyms then say."""
+        added = self._added_keys(ov)
+        kinds = set(self._with_fallback(text, k, views, ov))
+        for kind, keys, plain, _, refine, _ in views:
+            rk = refine(k) if refine else k
+            extra = added.get(kind) if added else None
+            if rk in plain or (not rk.isascii() and rk in keys) or (extra and rk in extra):
+                kinds.add(kind)
+        return kinds
 
     def _reached_beside(
         self, alts: Mapping[str, list[str]], used: str, folded: str, views: _Views, metonyms: bool, ov: Overlay
@@ -758,7 +784,7 @@ class Resolution:
             entity = views[0][3][entry >> _ENTITY_SHIFT]
             if _as_written(alias_of(entity, entry), folded.replace(" ", "")):
                 return entity
-        if _has_qualifier(text):
+        if self._qualifier_may_name(text, views, _NO_ADDITIONS):
             return _SLOW  # the parenthesis rule of _match_kind
         if falls_back_by_key_alone(text):
             built = DERIVED.get((_UNFALLEN, views[0][0]))
@@ -824,7 +850,7 @@ class Resolution:
                 if found is _ABSENT or found is BY_KIND or found.__class__ is Acronym or bare.startswith("the "):
                     found = self._decided(bare, found, folded, every, False)  # (else the answer, decided)
             if found is _NOTHING:
-                if _has_qualifier(text):
+                if self._qualifier_may_name(text, every[3], _NO_ADDITIONS):
                     return _SLOW  # the parenthesis rule of _match_kind
                 if (k in every[5] or (bare != k and bare in every[6])) and falls_back_by_key_alone(text):
                     return None  # its fallback keys name nothing ("who" for the agency; "the eCB")

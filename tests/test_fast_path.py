@@ -153,6 +153,69 @@ def test_a_qualifier_in_parentheses_is_weighed_as_the_general_path_weighs_it() -
         assert not differ, differ[:5]
 
 
+@functools.cache
+def _qualified_texts(n: int) -> list[str]:
+    """Heads with a qualifier in parentheses: shipped names, their words,
+    and the splits of shipped keys of several words, in every case, after
+    "the", with a possessive or an inversion before the parenthesis."""
+    rng = random.Random(20261206)
+    names = [a for kind in _AVAILABLE for e in table(kind).entities for a in e.aliases[:4]]
+    words = sorted({w for a in names for w in a.split()})
+    shapes = ["{} ({})", "{}({})", "the {} ({})", "{} ({}) ", "({} ({}))", "{} ({}),", "{}'s ({})", "{}, Rep. ({})"]
+
+    def part() -> str:
+        picked = rng.choice(names) if rng.random() < 0.6 else " ".join(rng.sample(words, rng.randint(1, 2)))
+        shape = rng.random()
+        return picked.upper() if shape < 0.2 else picked.lower() if shape < 0.4 else picked
+
+    out = {rng.choice(shapes).format(part(), part()): None for _ in range(n)}
+    for a in rng.sample(names, n // 2):
+        split = a.split()
+        if len(split) > 1:
+            i = rng.randint(1, len(split) - 1)
+            out[f"{' '.join(split[:i])} ({' '.join(split[i:])})"] = None
+    return list(out)
+
+
+@pytest.mark.parametrize("kind", [None, "country", "organisation", "person"])
+@pytest.mark.parametrize("layered", [False, True])
+def test_a_qualifier_that_names_nothing_beside_its_head_stays_on_the_fast_path(
+    kind: str | None, layered: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Where the head or the qualifier in parentheses names nothing in any
+    kind, by its key or a fallback key ("Korea (North)": no kind has
+    "north"), the parenthesis rule cannot name anything, and the fast path
+    reads the text by its key and its fallback keys: the general path's
+    answer, shipped names and additions alike."""
+    registry = _layered() if layered else geonorm.default_registry
+    texts = _qualified_texts(3_000)
+    fast = [registry.resolve(t, kind=kind) for t in texts]
+    monkeypatch.setattr(Registry, "_fast_resolve", lambda *args: _SLOW)
+    general = [registry.resolve(t, kind=kind) for t in texts]
+    differ = [(t, a, b) for t, a, b in zip(texts, fast, general, strict=True) if a is not b]
+    assert not differ, differ[:5]
+    assert sum(e is not None for e in general) > (300 if kind is None else 50)
+    monkeypatch.undo()
+    kinds = _AVAILABLE if kind is None else (kind,)
+    assert sum(_decided(registry._fast_resolve(t, kinds, False)) for t in texts) > 0.9 * len(texts)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Korea (North)", "country:KP"),
+        ("Korea (Republic of)", "country:KR"),
+        ("Iran (Islamic Republic of)", "country:IR"),
+        ("the Netherlands (Kingdom of the)", "country:NL"),
+        ("Bolivia (Plurinational State of)", "country:BO"),
+    ],
+)
+def test_a_qualifier_no_kind_has_is_decided_on_the_fast_path(text: str, expected: str) -> None:
+    registry = geonorm.default_registry
+    found = registry._fast_resolve(text, _AVAILABLE, False)
+    assert _decided(found) and isinstance(found, Entity) and found.id == expected
+
+
 @pytest.mark.parametrize("kind", [None, "country", "currency", "organisation", "person", "weapon"])
 @pytest.mark.parametrize("metonyms", [False, True])
 def test_the_fast_path_agrees_with_the_general_path(
