@@ -92,6 +92,12 @@ _KIND_TUPLES: dict[str | None, tuple[str, ...]] = {None: _AVAILABLE, **{k: (k,) 
 _SCORES = ix.SCORES
 #: The kinds whose fallback keys are the common ones alone (the currencies').
 _COMMON_ONLY = frozenset(k for k, spec in SPECS.items() if type(spec).query_keys is KindSpec.query_keys)
+#: Each kind's test of whether it derives a fallback key of its own from a
+#: key of one word (:meth:`KindSpec.falls_back_from_word`), but for the kinds
+#: whose fallback keys are the common ones alone, which derive none: where
+#: none does, a text of one word that adds no fallback key of its own names
+#: nothing but by its key (:meth:`Resolution._with_fallback` skips them too).
+_FROM_ONE_WORD = tuple(SPECS[k].falls_back_from_word for k in _AVAILABLE if k not in _COMMON_ONLY)
 _METONYM_TYPES = ix.METONYM_TYPES
 _ENTITY_SHIFT, _ALIAS_SHIFT, _ALIAS_MASK = ix.ENTITY_SHIFT, ix.ALIAS_SHIFT, ix.ALIAS_MASK
 _TYPE_SHIFT, _TYPE_MASK = ix.TYPE_SHIFT, ix.TYPE_MASK
@@ -850,6 +856,15 @@ class Resolution:
                 if found is _ABSENT or found is BY_KIND or found.__class__ is Acronym or bare.startswith("the "):
                     found = self._decided(bare, found, folded, every, False)  # (else the answer, decided)
             if found is _NOTHING:
+                if words and " " not in k:
+                    # One word, and no fallback key of the text's own: the
+                    # fallback keys are those a kind derives from the word
+                    # alone (see _with_fallback); where none does, None.
+                    for falls_back in _FROM_ONE_WORD:
+                        if falls_back(k):
+                            break
+                    else:
+                        return None  # "Tatarstan", "Copenhagen"
                 if self._qualifier_may_name(text, every[3], _NO_ADDITIONS):
                     return _SLOW  # the parenthesis rule of _match_kind
                 if (k in every[5] or (bare != k and bare in every[6])) and falls_back_by_key_alone(text):

@@ -315,6 +315,38 @@ def test_a_miss_that_no_fallback_key_can_reach_is_decided_on_the_fast_path(text:
     assert geonorm.default_registry._fast_resolve(text, kinds, False) is None
 
 
+def test_a_word_that_names_nothing_gets_the_general_paths_answer(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A text of one word whose key no kind has is None at once where no kind
+    derives a fallback key of its own from the word (an abbreviation's
+    expansion, a designator's singular): the general path's answer for the
+    words of every kind's keys, their plurals, their capitals and random
+    words, bare and decorated."""
+    geonorm.resolve("India")  # every kind's views, built
+    rng = random.Random(20261207)
+    words = sorted({w for view in DERIVED[_AVAILABLE] for k in view[2] for w in k.split() if w.isascii()})
+    picked = rng.sample(words, 6_000)
+    texts = [
+        *picked,
+        *(w + "s" for w in picked[:2_000]),
+        *(w.upper() + "S" for w in picked[2_000:3_000]),
+        *("".join(rng.choices(string.ascii_lowercase, k=rng.randint(3, 9))) for _ in range(2_000)),
+        *(rng.choice(["({})", "{},", " {}.", '"{}"']).format(w.title()) for w in picked[3_000:]),
+        "S400s",
+        "MIGS",
+        "St",
+        "Mt",
+    ]
+    registry = geonorm.default_registry
+    fast = [registry.resolve(t) for t in texts]
+    monkeypatch.setattr(Registry, "_fast_resolve", lambda *args: _SLOW)
+    general = [registry.resolve(t) for t in texts]
+    differ = [(t, a, b) for t, a, b in zip(texts, fast, general, strict=True) if a is not b]
+    assert not differ, differ[:5]
+    assert sum(e is not None for e in general) > 500
+    monkeypatch.undo()
+    assert sum(registry._fast_resolve(t, _AVAILABLE, False) is None for t in texts) > len(texts) // 2
+
+
 @pytest.mark.parametrize(
     ("text", "kind"),
     [
