@@ -604,8 +604,8 @@ class Resolution:
                 if not ov.compiled and falls_back_by_key_alone(text):
                     found = self._beyond_ascii_at_once(k, folded)
                     if found is _NOTHING or found is _FALLS_TO_NOTHING:
-                        if self._qualifier_may_name(text, self._views_of(kinds, ov), ov):
-                            return _SLOW  # the parenthesis rule of _match_kind
+                        # (A qualifier in parentheses is a fallback key of the
+                        # text's own, its inversion: none reaches here.)
                         if found is _FALLS_TO_NOTHING:
                             return None
                         return self._fallen_back(text, k, self._views_of(kinds, ov), ov, folded, False)
@@ -670,6 +670,8 @@ class Resolution:
                 if self._qualifier_may_name(text, views, ov):
                     return _SLOW  # the parenthesis rule of _match_kind
                 return self._fallen_back(text, k, views, ov, folded, metonyms)
+            if self._read_before(text, k, bare, folded, views, metonyms, ov):
+                return _SLOW  # found by the key without "the": a kind may read another fallback key first
         elif (
             len(views) > 1
             and k.startswith("the ")
@@ -680,6 +682,36 @@ class Resolution:
         if len(views) == 1 or (found is not None and words):
             return found  # one kind, or no fallback key of the text's own (see _weighed)
         return self._weighed(found, text, k, used, folded, views, metonyms, ov)
+
+    def _read_before(
+        self, text: str, k: str, bare: str, folded: str, views: _Views, metonyms: bool, ov: Overlay
+    ) -> bool:
+        """Whether the general path, given ``text`` (key ``k``, which names
+        nothing in any kind of ``views``), reads a kind otherwise than by
+        the key without "the" (``bare``), which the fast path reads: a
+        fallback key of the kind that is a key comes before it ("the Boeing
+        Co" with an added "The Boeing Ltd": "the boeing", its legal form
+        taken off, before "boeing co"), or the kind has it but it names
+        nothing there as the text writes it (the general path goes on to
+        the next one)."""
+        added = self._added_keys(ov)
+        for kind, alts in self._with_fallback(text, k, views, ov).items():
+            if isinstance(alts, Together):
+                return True  # weighed together
+            own = tuple(view for view in views if view[0] == kind)
+            refine = own[0][4]
+            rb = refine(bare) if refine else bare
+            extra = added.get(kind) if added else None
+            for alt in alts:
+                if alt == rb:
+                    if self._fast_key(bare, folded, own, metonyms, ov) is _NOTHING:
+                        return True
+                    break
+                if (extra and alt in extra) or any(
+                    alt in plain or (not alt.isascii() and alt in keys) for _, keys, plain, _, _, _ in own
+                ):
+                    return True
+        return False
 
     def _weighed(
         self, found: object, text: str, k: str, used: str, folded: str, views: _Views, metonyms: bool, ov: Overlay
@@ -737,16 +769,25 @@ class Resolution:
         may name one entity there, and outweigh what another kind names by
         the key ("Afganistan (afghani)": the key is a name of the afghani's,
         head and qualifier name Afghanistan). The fast path leaves such a
-        text to the general path. The rule names nothing in a kind where
-        the head or the qualifier names nothing, by its key or by a fallback
-        key ("Korea (North)": no kind has "north"): there the text is read
-        as any other, by its key and its fallback keys (the parenthesis's
-        inversion, "north korea", among them)."""
+        text to the general path.
+
+        The rule names something only in a kind where both the head and
+        the qualifier may name something, by their keys or fallback keys.
+        Where no kind may name both ("Korea (North)": no kind has "north"),
+        the text is read as any other, by its key and its fallback keys (the
+        parenthesis's inversion, "north korea", among them). With additions
+        or compiled tables in ``ov``, every such text is left to the general
+        path, as before: there a kind's fallback key may come before the key
+        without "the" that the fast path reads, which it does not weigh ("the
+        (Boeing Co)" with an added "The Boeing Ltd": "the boeing", its legal
+        form taken off)."""
         if "(" not in text:
             return False
         qualified = _qualified(text)
         if qualified is None:
             return False
+        if ov.adds or ov.compiled:
+            return True
         head, _, kh, inner, _, ki = qualified
         named = self._kinds_with_key(inner, ki, views, ov)
         return bool(named) and not named.isdisjoint(self._kinds_with_key(head, kh, views, ov))
@@ -1239,7 +1280,8 @@ class Resolution:
     def _with_fallback(self, text: str, k: str, views: _Views, ov: Overlay) -> dict[str, list[str]]:
         """The kinds where the general path, given ``text`` (key ``k``) that
         names nothing by its key or its key without "the" and has no
-        qualifier in parentheses, could find something, each with its
+        qualifier in parentheses that may name something
+        (:meth:`_qualifier_may_name`), could find something, each with its
         fallback keys (:meth:`KindSpec.query_keys`): those where one of them
         is a key, shipped or added. None of them: it finds nothing."""
         added = self._added_keys(ov)
