@@ -90,14 +90,18 @@ _MISSING = object()
 _FALLS_TO_NOTHING = object()  # a key that names nothing, nor do its fallback keys
 _KIND_TUPLES: dict[str | None, tuple[str, ...]] = {None: _AVAILABLE, **{k: (k,) for k in _AVAILABLE}}
 _SCORES = ix.SCORES
-#: The kinds whose fallback keys are the common ones alone (the currencies').
-_COMMON_ONLY = frozenset(k for k, spec in SPECS.items() if type(spec).query_keys is KindSpec.query_keys)
-#: Each kind's test of whether it derives a fallback key of its own from a
-#: key of one word (:meth:`KindSpec.falls_back_from_word`), but for the kinds
-#: whose fallback keys are the common ones alone, which derive none: where
-#: none does, a text of one word that adds no fallback key of its own names
-#: nothing but by its key (:meth:`Resolution._with_fallback` skips them too).
-_FROM_ONE_WORD = tuple(SPECS[k].falls_back_from_word for k in _AVAILABLE if k not in _COMMON_ONLY)
+#: Per kind, its test of whether it derives a fallback key of its own from a
+#: key of one word (:meth:`KindSpec.falls_back_from_word`); None for the kinds
+#: whose fallback keys are the common ones alone (the currencies'), which
+#: derive none from any key. Where no kind's test holds, a text of one word
+#: that adds no fallback key of its own names nothing but by its key
+#: (:meth:`Resolution._with_fallback` asks no kind for it).
+_FROM_WORD: dict[str, Callable[[str], bool] | None] = {
+    kind: None if type(spec).query_keys is KindSpec.query_keys else spec.falls_back_from_word
+    for kind, spec in SPECS.items()
+}
+#: The tests of :data:`_FROM_WORD` of the kinds asked with every kind at once.
+_FROM_ONE_WORD = tuple(test for kind in _AVAILABLE if (test := _FROM_WORD[kind]) is not None)
 _METONYM_TYPES = ix.METONYM_TYPES
 _ENTITY_SHIFT, _ALIAS_SHIFT, _ALIAS_MASK = ix.ENTITY_SHIFT, ix.ALIAS_SHIFT, ix.ALIAS_MASK
 _TYPE_SHIFT, _TYPE_MASK = ix.TYPE_SHIFT, ix.TYPE_MASK
@@ -1294,11 +1298,7 @@ class Resolution:
                 continue
             extra = added.get(kind) if added else None
             alts = derived.get(kind)
-            if (
-                alts is None
-                and not shared
-                and (kind in _COMMON_ONLY or (one_word and not SPECS[kind].falls_back_from_word(k)))
-            ):
+            if alts is None and not shared and ((test := _FROM_WORD[kind]) is None or (one_word and not test(k))):
                 continue  # no common fallback key, and none of the kind's own
             if alts is None:
                 # Over the shipped keys (a kind's first view), also for a
