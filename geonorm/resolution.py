@@ -793,20 +793,18 @@ class Resolution:
         if ov.adds or ov.compiled:
             return True
         head, _, kh, inner, _, ki = qualified
-        named = self._kinds_with_key(inner, ki, views, ov)
-        return bool(named) and not named.isdisjoint(self._kinds_with_key(head, kh, views, ov))
+        named = self._kinds_with_key(inner, ki, views)
+        return bool(named) and not named.isdisjoint(self._kinds_with_key(head, kh, views))
 
-    def _kinds_with_key(self, text: str, k: str, views: _Views, ov: Overlay) -> set[str]:
-        """The kinds of ``views`` where ``text`` (key ``k``) may name
-        something: the key (refined), or a fallback key of theirs
-        (:meth:`_with_fallback`), is one of their keys, shipped or added,
-        whatever the case rule or the metonyms then say."""
-        added = self._added_keys(ov)
-        kinds = set(self._with_fallback(text, k, views, ov))
+    def _kinds_with_key(self, text: str, k: str, views: _Views) -> set[str]:
+        """The kinds of ``views`` (the shipped tables' alone) where ``text``
+        (key ``k``) may name something: the key (refined), or a fallback key
+        of theirs (:meth:`_with_fallback`), is one of their keys, whatever
+        the case rule or the metonyms then say."""
+        kinds = set(self._with_fallback(text, k, views, _NO_ADDITIONS))
         for kind, keys, plain, _, refine, _ in views:
             rk = refine(k) if refine else k
-            extra = added.get(kind) if added else None
-            if rk in plain or (not rk.isascii() and rk in keys) or (extra and rk in extra):
+            if rk in plain or (not rk.isascii() and rk in keys):
                 kinds.add(kind)
         return kinds
 
