@@ -51,6 +51,7 @@ from __future__ import annotations
 
 import itertools
 import json
+import mmap
 import operator
 import os
 import re
@@ -78,7 +79,7 @@ __all__ = ["FORMAT_NAME", "VERSION", "CompiledKeys", "CompiledKind", "CompiledTa
 #: The ``format`` of a compiled table's header.
 FORMAT_NAME: Final = "geonorm-compiled-table"
 #: The version of the layout below the header.
-VERSION: Final = 3
+VERSION: Final = 4
 #: Entities built from their lines and kept, per kind of a compiled table:
 #: enough for the entities a document or a batch names again and again. A
 #: kept entity outlives the collector's young generations, and the full
@@ -538,6 +539,33 @@ class CompiledKind:
         self.refine = refinement(self.kind)
 
 
+@attrs.frozen
+class CompiledPatterns:
+    """Where a compiled table's file holds its extraction patterns."""
+
+    offset: int
+    length: int
+    kinds: tuple[str, ...]
+    sha256: str
+
+    def read(self, path: str) -> mmap.mmap:
+        """The file, mapped, its patterns checked against their digest.
+        Raises :class:`~geonorm.TableError` where they do not match (the
+        file changed since it was loaded, or is damaged)."""
+        import hashlib
+
+        with open(path, "rb") as fh:
+            try:
+                data = mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ)
+            except (OSError, ValueError) as exc:
+                raise TableError(f"{path}: its patterns cannot be read: {exc}") from exc
+        end = self.offset + self.length
+        if len(data) < end or hashlib.sha256(memoryview(data)[self.offset : end]).hexdigest() != self.sha256:
+            data.close()
+            raise TableError(f"{path}: damaged or changed since it was loaded (its patterns do not match); reload it")
+        return data
+
+
 @attrs.define(eq=False)
 class CompiledTable:
     """A compiled table, loaded (:func:`read_compiled`). It pickles as its
@@ -552,6 +580,10 @@ class CompiledTable:
     rest: TableFile | None
     #: The keys of every kind (:attr:`CompiledKind.keys` are its parts).
     index: KeyIndex
+    #: Where the file holds the table's extraction patterns (read when a
+    #: registry first extracts with the table): their offset and length
+    #: in bytes, the kinds they are of, and their SHA-256 digest.
+    patterns: CompiledPatterns | None = None
     _by_code: tuple[CompiledKind, ...] = attrs.field(init=False)
     _refining: tuple[tuple[int, CompiledKind], ...] = attrs.field(init=False)
     _as_they_are: tuple[Sequence[Entity] | None, ...] = attrs.field(init=False)
@@ -833,6 +865,8 @@ def _compiled_text(files: Sequence[TableFile], ov: Overlay) -> tuple[bytes, dict
         "kind_bytes": "".join(codes).encode("ascii"),
         "several_bytes": "".join(sorted(several)).encode("utf-8"),
     }
+    patterns_kinds = [part["kind"] for part in layout]
+    patterns_block = _patterns_block(ov, new_ids, patterns_kinds)
     body = b"".join([*key_blocks.values(), *blocks])
     head = {
         "format": FORMAT_NAME,
@@ -843,8 +877,50 @@ def _compiled_text(files: Sequence[TableFile], ov: Overlay) -> tuple[bytes, dict
         "keys": {"keys": len(in_id_order), **{name: len(block) for name, block in key_blocks.items()}},
         "rest": {"records": rest_records, "not": rest_not},
         "sha256": hashlib.sha256(body).hexdigest(),
+        "patterns": {
+            "bytes": len(patterns_block),
+            "kinds": patterns_kinds,
+            "sha256": hashlib.sha256(patterns_block).hexdigest(),
+        },
     }
-    return json.dumps(head, ensure_ascii=False, sort_keys=True).encode("utf-8") + b"\n" + body, counts
+    head_line = json.dumps(head, ensure_ascii=False, sort_keys=True).encode("utf-8") + b"\n"
+    return head_line + body + patterns_block, counts
+
+
+def _patterns_block(ov: Overlay, new_ids: set[str], kinds: list[str]) -> bytes:
+    """The extraction patterns of the table's new entities, in the format
+    of ``patterns.tsv`` (:func:`geonorm.extraction.patterns.dump`): those
+    after a space first, in the order a MARISA trie of them numbers them
+    (:class:`~geonorm.extraction.trie.PatternTrie`), then the others. Each
+    pattern's candidates are the table's own: a registry that extracts
+    with the table adds what the shipped tables and its other tables give
+    the same pattern."""
+    import marisa_trie
+
+    from .extraction import patterns as pt
+    from .extraction.matcher import load_rules, not_surnames
+
+    rules = load_rules()
+    builder = pt.PatternBuilder(rules)
+    for kind in sorted(kinds):
+        if kind not in SPECS:
+            continue
+        names: dict[tuple[str, str], tuple[Entity, str, int]] = {}
+        for entries in ov.keys.get(kind, {}).values():
+            for eid, alias, etype in entries:
+                if eid in new_ids:
+                    names.setdefault((eid, alias), (ov.entities[eid], alias, etype))
+        builder.add_names(kind, names.values())
+        del names
+    builder.add_surnames(not_surnames(rules))
+    made = pt.entries(builder.patterns, builder.surnames)
+    del builder.patterns
+    spaced = [entry for entry in made if entry[1] == pt.START_SPACE]
+    others = [entry for entry in made if entry[1] != pt.START_SPACE]
+    del made
+    trie = marisa_trie.Trie([entry[0] for entry in spaced], num_tries=1)
+    spaced.sort(key=lambda entry: trie.key_id(entry[0]))
+    return pt.dump(kinds, spaced + others, builder.symbols, builder.demonyms).encode("utf-8")
 
 
 # -- reading ------------------------------------------------------------------
@@ -852,6 +928,8 @@ def _compiled_text(files: Sequence[TableFile], ov: Overlay) -> tuple[bytes, dict
 #: The longest header line read (it lists the names a table gives shipped
 #: entities, so it may be long; not without end).
 MAX_HEADER_BYTES: Final = 64 * 1024 * 1024
+#: How much of a compiled table's patterns is read at a time to check them.
+_PIECE_BYTES: Final = 1 << 23
 _KEY_BLOCKS = ("key_bytes", "value_bytes", "kind_bytes", "several_bytes")
 #: The kinds a compiled table may define (the countries and currencies come from the standards).
 _COMPILED_KINDS = frozenset(KINDS) - {"country", "currency"}
@@ -893,7 +971,16 @@ def _read(p: Path, shown: str) -> CompiledTable:
                 f"compiled with geonorm {head.get('geonorm')}, this is {_geonorm_version()}; "
                 "recompile it (its keys follow the normalisation of the version that wrote it)"
             )
-        layout, sizes = head.get("kinds"), head.get("keys")
+        layout, sizes, patterns = head.get("kinds"), head.get("keys"), head.get("patterns")
+        if (
+            not isinstance(patterns, dict)
+            or not isinstance(layout, list)
+            or not isinstance(patterns.get("bytes"), int)
+            or patterns["bytes"] < 0
+            or not isinstance(patterns.get("sha256"), str)
+            or patterns.get("kinds") != [part.get("kind") for part in layout if isinstance(part, dict)]
+        ):
+            raise TableError("malformed header")
         if (
             not isinstance(layout, list)
             or not isinstance(sizes, dict)
@@ -914,7 +1001,7 @@ def _read(p: Path, shown: str) -> CompiledTable:
         # entity lines would add to. A file whose digest does not match is
         # "damaged", whatever its keys' blocks held.
         lengths = [sizes[b] for b in _KEY_BLOCKS] + [part["entity_bytes"] for part in layout]
-        if sum(lengths) != os.fstat(fh.fileno()).st_size - len(line):
+        if sum(lengths) + patterns["bytes"] != os.fstat(fh.fileno()).st_size - len(line):
             raise TableError("damaged (its blocks do not add up to its length); recompile it")
         digest = hashlib.sha256()
 
@@ -931,7 +1018,20 @@ def _read(p: Path, shown: str) -> CompiledTable:
         except (KeyError, TypeError, ValueError) as exc:
             problem = exc
         entity_blocks = [read(part["entity_bytes"]) for part in layout]
-        if fh.read(1) or digest.hexdigest() != head.get("sha256"):
+        # The patterns are checked against their own digest here, a piece
+        # at a time, and read when a registry first extracts with the table
+        # (and checked again then).
+        where = fh.tell()
+        patterns_digest = hashlib.sha256()
+        left = patterns["bytes"]
+        while left > 0:
+            piece = fh.read(min(left, _PIECE_BYTES))
+            if not piece:
+                break
+            patterns_digest.update(piece)
+            left -= len(piece)
+        del piece
+        if fh.read(1) or digest.hexdigest() != head.get("sha256") or patterns_digest.hexdigest() != patterns["sha256"]:
             raise TableError("damaged (its content does not match its digest); recompile it")
     try:
         if problem is not None:
@@ -949,7 +1049,12 @@ def _read(p: Path, shown: str) -> CompiledTable:
             raise
         raise TableError(f"malformed: {type(exc).__name__}: {exc}") from exc
     table = CompiledTable(
-        path=str(p.resolve()), digest=digest.hexdigest(), kinds=kinds, rest=_rest(head, shown), index=index
+        path=str(p.resolve()),
+        digest=digest.hexdigest(),
+        kinds=kinds,
+        rest=_rest(head, shown),
+        index=index,
+        patterns=CompiledPatterns(where, patterns["bytes"], tuple(patterns["kinds"]), patterns["sha256"]),
     )
     for ck in kinds.values():
         ck.entities._others = _others_of(table)

@@ -11,6 +11,7 @@ that makes its own ``Registry()`` never sees, or disturbs, another's.
 from __future__ import annotations
 
 import itertools
+import mmap
 import os
 import reprlib
 from collections.abc import Callable, Iterable, Iterator, Mapping
@@ -19,15 +20,14 @@ from typing import TYPE_CHECKING, Any
 import attrs
 
 from . import _forksafe
-from . import index as ix
 from ._gcpause import collector_paused
 from .compiled import CompiledTable, read_compiled, refer_through
-from .extraction.matcher import matcher
+from .extraction.matcher import Matcher, matcher
 from .extraction.mentions import scan_text
 from .model import KINDS, Country, Currency, Entity, Organisation, Person, Weapon
 from .offices import PeopleResolver
 from .overlay import Overlay
-from .resolution import _NO_ADDITIONS, MAX_TEXT_LENGTH, Resolution, _compiled_of, alias_of
+from .resolution import _NO_ADDITIONS, MAX_TEXT_LENGTH, Resolution, _compiled_of
 from .resolvers import KindResolver
 from .shipped import available_kinds
 from .shipped import table as _shipped
@@ -109,22 +109,7 @@ class Registry(Resolution):
         built = self._text_matcher
         if built is None or built[0] is not ov:
             with collector_paused():  # a large build of objects that live on (see _gcpause)
-                names = {
-                    (eid, alias): (self._any_entity(eid, ov), alias, etype)
-                    for kind_keys in ov.keys.values()
-                    for entries in kind_keys.values()
-                    for eid, alias, etype in entries
-                }
-                for ct in ov.compiled:
-                    for ck in ct.kinds.values():
-                        for entries in ck.keys.entries():
-                            for entry in entries:
-                                ent = ck.entities[entry >> ix.ENTITY_SHIFT]
-                                alias = alias_of(ent, entry)
-                                etype = (entry >> ix.TYPE_SHIFT) & ix.TYPE_MASK
-                                names.setdefault((ent.id, alias), (ov.entities.get(ent.id, ent), alias, etype))
-                found = [(ent, alias, etype) for ent, alias, etype in names.values() if ent is not None]
-                built = (ov, matcher().with_additions(found, ov.blocked))
+                built = (ov, _text_matcher(ov, self._any_entity))
             self._text_matcher = built
         mentions = scan_text(built[1], text, kinds=kinds, metonyms=metonyms)
         if ov.entities:
@@ -491,3 +476,40 @@ def _registry_with(overlay: Overlay) -> Registry:
     registry = Registry()
     registry._ov = overlay
     return registry
+
+
+def _text_matcher(ov: Overlay, entity_of: Callable[[str, Overlay], Entity | None]) -> Matcher:
+    """The matcher of a registry's overlay ``ov``: the shipped patterns,
+    each compiled table's (written by its compile step, read from its file
+    and checked against their digest), and the additions' (derived here),
+    in that order of growing precedence; ``entity_of(id, ov)`` is the
+    registry's entity of an id."""
+    base = matcher()
+    sources = []
+    for ct in ov.compiled:
+        if ct.patterns is None:
+            continue
+        data = ct.patterns.read(ct.path)
+
+        def lookup(eid: str, ct: CompiledTable = ct) -> Entity | None:
+            return ov.entities.get(eid) or ct.get(eid)
+
+        end = ct.patterns.offset + ct.patterns.length
+        sources.append((data, ct.patterns.offset, end, ct.patterns.kinds, lookup))
+    try:
+        with_tables = base.with_compiled(sources, ov.blocked) if sources else base
+    except ValueError as exc:
+        raise TableError(f"{ov.compiled[0].path}: {exc}; recompile it") from exc
+    for data, *_ in sources:
+        if hasattr(mmap, "MADV_DONTNEED"):
+            # Read once; a page comes back from the file when a pattern on it
+            # is first matched.
+            data.madvise(mmap.MADV_DONTNEED)
+    names = {
+        (eid, alias): (entity_of(eid, ov), alias, etype)
+        for kind_keys in ov.keys.values()
+        for entries in kind_keys.values()
+        for eid, alias, etype in entries
+    }
+    found = [(ent, alias, etype) for ent, alias, etype in names.values() if ent is not None]
+    return with_tables.with_additions(found, ov.blocked) if found or not sources else with_tables

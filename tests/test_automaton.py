@@ -4,6 +4,8 @@ on random pattern sets and texts, surrogates and other scripts included."""
 
 from __future__ import annotations
 
+import random
+
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -75,3 +77,32 @@ def test_a_count_mismatch_and_empty_sets() -> None:
         raise AssertionError("a pattern count that differs from the ids must raise")
     empty = Automaton([], [])
     assert (empty.longest("abc"), empty.every("abc"), empty.get("abc"), len(empty)) == ([], [], None, 0)
+
+
+def test_a_pattern_trie_answers_as_the_automaton_of_the_same_names() -> None:
+    """:class:`PatternTrie` (a compiled table's names after a space) finds
+    what an automaton of the same names, each after a space, finds: the
+    longest names, every name, one name; over random names that share
+    prefixes and run into each other, given in any order of ids."""
+    from geonorm.extraction.trie import PatternTrie
+
+    rng = random.Random(3)
+    words = ["Ka", "Kal", "Kalo", "lo", "Vin", "vin", "Ж", "Жук", "ra", "é", "Ké"]
+    for _ in range(40):
+        names = sorted({" ".join(rng.choice(words) for _ in range(rng.randint(1, 3))) for _ in range(30)})
+        rng.shuffle(names)
+        first = rng.randint(0, 1000)
+        ids = list(range(first, first + len(names)))
+        if rng.random() < 0.5:
+            rng.shuffle(ids)
+        trie = PatternTrie(names, ids)
+        automaton = Automaton([" " + n for n in names], ids)
+        for _ in range(30):
+            text = " " + " ".join(rng.choice(words + ["x", "", "the"]) for _ in range(rng.randint(0, 12)))
+            assert trie.longest(text) == automaton.longest(text), text
+            cut = rng.randint(0, len(text))
+            assert trie.every(text, cut) == automaton.every(text, cut), text
+            assert trie.every(text) == automaton.every(text), text
+        for name in names + ["Kalov", "Ka Ka Ka Ka", "lo\0x"]:
+            assert trie.get(" " + name) == automaton.get(" " + name)
+            assert trie.get(name) is None

@@ -13,13 +13,13 @@ import pytest
 import geonorm
 from geonorm import index as ix
 from geonorm.extraction import patterns as pt
-from geonorm.extraction.matcher import _load_rules, matcher
+from geonorm.extraction.matcher import load_rules, matcher
 from geonorm.shipped import available_kinds
 from geonorm.shipped import lookup as _lookup_any
 
 
 def _builder() -> pt.PatternBuilder:
-    builder = pt.PatternBuilder(_load_rules())
+    builder = pt.PatternBuilder(load_rules())
     india = geonorm.get("country:IN")
     rupee = geonorm.get("currency:INR")
     s400 = geonorm.get("weapon:s-400")

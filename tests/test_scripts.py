@@ -55,7 +55,7 @@ def test_no_searched_script_starts_before_first_beyond_latin() -> None:
         abbreviations._HAN,
         abbreviations._KANA,
         abbreviations._HANGUL,
-        re.compile("[" + matcher._load_rules()["traditional_characters"] + "]"),
+        re.compile("[" + matcher.load_rules()["traditional_characters"] + "]"),
     ]
     for pattern in searched:
         for found in pattern.finditer(every):

@@ -16,6 +16,7 @@ names in one pass, and the rules run only on what they found.
 from __future__ import annotations
 
 import copy
+import mmap
 import re
 import tomllib
 from array import array
@@ -42,6 +43,7 @@ from .patterns import (
     AUTOMATON_LATIN,
     AUTOMATON_OTHER,
     AUTOMATON_UNSPACED,
+    BARE_SURNAME,
     CYRILLIC_LETTER,
     END_FREE,
     LATIN_BEYOND_ASCII,
@@ -53,8 +55,9 @@ from .patterns import (
     PatternBuilder,
     PatternTable,
 )
+from .trie import PatternTrie
 
-__all__ = ["UNSPACED_TEXT", "Matcher", "build_patterns", "matcher", "not_surnames"]
+__all__ = ["UNSPACED_TEXT", "Matcher", "build_patterns", "load_rules", "matcher", "not_surnames"]
 
 # Byte translations to masks of 0s and 1s: 1 where the byte is not 0.
 _NONZERO = bytes([0] + [1] * 255)
@@ -63,7 +66,7 @@ _FREE_END = bytes(1 if b == END_FREE else 0 for b in range(256))
 UNSPACED_TEXT = re.compile(f"[{HANGUL_SYLLABLES}{HEBREW}{HEBREW_PRESENTATION}{ARABIC}{UNSPACED}]")
 
 
-def _load_rules() -> dict[str, Any]:
+def load_rules() -> dict[str, Any]:
     ref = resources.files("geonorm").joinpath("data", "extract.toml")
     with ref.open("rb") as fh:
         return tomllib.load(fh)
@@ -87,6 +90,7 @@ _SPACED_GROUPS = ("cyrillic", "other")
 _GROUP_NAMES = {AUTOMATON_LATIN: "latin", AUTOMATON_CYRILLIC: "cyrillic", AUTOMATON_OTHER: "other"}
 # Byte translations of a batch's automaton groups to masks of 0s and 1s.
 _IS_GROUP = {g: bytes(1 if b == g else 0 for b in range(256)) for g in range(AUTOMATON_UNSPACED + 1)}
+_IS_SPACED = bytes(1 if b < AUTOMATON_UNSPACED else 0 for b in range(256))
 _IS_LATIN = bytes(1 if b in (AUTOMATON_FIRST, AUTOMATON_LATIN) else 0 for b in range(256))
 #: How many patterns an automaton built later reads as strings at a time.
 _BATCH = 8192
@@ -226,6 +230,28 @@ class _Automata:
         return [a for a in (latin, *(self._get(g) for g in (*_SPACED_GROUPS, "unspaced"))) if len(a)]
 
 
+class _Split:
+    """A compiled table's patterns as they are read, by where they go:
+    names after a space (a batch a string, a line each) to a trie, the
+    others to an automaton; with their ids."""
+
+    def __init__(self) -> None:
+        self.spaced: list[str] = []
+        self.spaced_ids = array("I")
+        self.others: list[str] = []
+        self.other_ids = array("I")
+
+    def take(self, first: int, patterns: list[str], groups: bytes) -> None:
+        """Patterns with ids from ``first`` and the automaton of each (in C)."""
+        ids = range(first, first + len(patterns))
+        after_space = groups.translate(_IS_SPACED)
+        self.spaced.append("\n".join(compress(patterns, after_space)))
+        self.spaced_ids.extend(compress(ids, after_space))
+        unspaced = groups.translate(_IS_GROUP[AUTOMATON_UNSPACED])
+        self.others.extend(compress(patterns, unspaced))
+        self.other_ids.extend(compress(ids, unspaced))
+
+
 def not_surnames(rules: Mapping[str, Any]) -> frozenset[str]:
     """Words never read as a person's surname standing alone (lower-cased):
     the function words and the ``not_surnames`` of ``extract.toml``."""
@@ -235,7 +261,7 @@ def not_surnames(rules: Mapping[str, Any]) -> frozenset[str]:
 def build_patterns(kinds: Iterable[str], rules: Mapping[str, Any] | None = None) -> PatternBuilder:
     """The patterns of the shipped tables of ``kinds``, derived from the
     tables (what the compile step writes to ``patterns.tsv``)."""
-    rules = _load_rules() if rules is None else rules
+    rules = load_rules() if rules is None else rules
     builder = PatternBuilder(rules)
     kinds = tuple(kinds)
     for kind in kinds:
@@ -271,7 +297,7 @@ class Matcher:
         symbols: Mapping[str, list[Candidate]],
         demonyms: frozenset[str],
     ) -> None:
-        rules = _load_rules()
+        rules = load_rules()
         self.rules = rules
         #: Pattern id -> (pattern, candidates). The automata read the text in
         #: its own case: a name matches as its alias is written, in capitals,
@@ -289,9 +315,13 @@ class Matcher:
         #: run, even on text it never matches).
         self._automata = automata
         self.automaton = automata.spaced
-        #: A registry's additions: automata of their own, read first (see
-        #: :meth:`with_additions`); empty for the shipped tables.
-        self.extra_automata: tuple[Automaton, ...] = ()
+        #: A registry's additions and compiled tables: automata (or tries)
+        #: of their own, read first (see :meth:`with_additions` and
+        #: :meth:`with_compiled`); empty for the shipped tables.
+        self.extra_automata: tuple[Automaton | PatternTrie, ...] = ()
+        #: Per compiled table read (:meth:`with_compiled`): its ids (first,
+        #: end) and what holds its names after a space and its others.
+        self._compiled: tuple[tuple[int, int, PatternTrie, Automaton], ...] = ()
         #: Currency signs ("$", "US$", "₹") by key, matched by :data:`SYMBOL_RUN`.
         self.symbols: Mapping[str, list[Candidate]] = symbols
         self.demonyms = demonyms
@@ -402,12 +432,101 @@ class Matcher:
         return checked
 
     def find(self, pattern: str) -> int | None:
-        """The id of a shipped pattern, or None."""
-        if pt.start_rule(pattern) == START_SPACE:
+        """The id of a pattern of a compiled table read, or else of a
+        shipped pattern; None where neither has it."""
+        spaced = pt.start_rule(pattern) == START_SPACE
+        for _, _, trie, unspaced in self._compiled:
+            found = trie.get(" " + pattern) if spaced else unspaced.get(pattern)
+            if found is not None:
+                return found
+        return self._shipped_id(pattern, spaced)
+
+    def _shipped_id(self, pattern: str, spaced: bool) -> int | None:
+        if spaced:
             found = self._automata.spaced_of(pattern).get(" " + pattern)
         else:
             found = self.unspaced_automaton.get(pattern)
         return None if found is None else int(found)
+
+    def with_compiled(
+        self,
+        sources: Iterable[tuple[bytes | mmap.mmap, int, int, tuple[str, ...], Callable[[str], Entity | None]]],
+        blocked: Mapping[str, frozenset[str]],
+    ) -> Matcher:
+        """A matcher that also finds the names of compiled tables, from the
+        patterns their compile step wrote (:func:`geonorm.compile_table`):
+        each source is ``(bytes, start, end, kinds, entity look-up)``, its
+        patterns in ``patterns.tsv``'s format, those after a space first, in
+        the order a :class:`~.trie.PatternTrie` numbers them. Their names
+        after a space go into a trie (a few bytes a name, where an automaton
+        takes several a letter), the others into an automaton; nothing is
+        made per pattern until a text matches it. A pattern that several
+        sources know (the shipped tables among them) carries every one's
+        candidates, the first source's first; a bare surname gives way to a
+        name of its own. ``blocked`` are the keys per kind the registry
+        declared not to be names. Raises ValueError for patterns that are
+        not what the compile step writes."""
+        table = self.entries.layered(blocked)
+        symbols: dict[str, list[Candidate]] = {k: list(v) for k, v in self.symbols.items()}
+        demonyms = set(self.demonyms)
+        compiled = list(self._compiled)
+        for data, start, end, kinds, lookup in sources:
+            first = len(table)
+            split = _Split()
+            read = table.read(kinds, lookup, data, split.take, start, end)
+            if read is None:
+                raise ValueError("the patterns are not those the compile step writes")
+            signs, their_demonyms = read
+            for k in signs:
+                bucket = symbols.setdefault(k, [])
+                bucket.extend(c for c in signs[k] if c not in bucket)
+            demonyms |= their_demonyms
+            trie = PatternTrie.of_batches([batch for batch in split.spaced if batch], split.spaced_ids)
+            compiled.append((first, len(table), trie, Automaton(split.others, split.other_ids)))
+            del split
+        new = copy.copy(self)
+        new._compiled = tuple(compiled)
+        table.merge = new._merged
+        new.entries = table
+        new.start_rule, new.end_rule, new.lengths = table.start_rule, table.end_rule, table.lengths
+        new.extra_automata = (
+            *self.extra_automata,
+            *(a for _, _, trie, unspaced in compiled[len(self._compiled) :] for a in (trie, unspaced) if len(a)),
+        )
+        new.checked = self.checked + new._checked(table, len(self.checked))[len(self.checked) :]
+        new.symbols = symbols
+        new.demonyms = frozenset(demonyms)
+        new._decisions = ({}, {})
+        give_back()
+        return new
+
+    def _merged(self, pid: int, pattern: str, cands: tuple[Candidate, ...]) -> tuple[Candidate, ...]:
+        """The candidates of a compiled table's pattern ``pid``, ``cands``
+        its own, with those the other compiled tables and the shipped
+        tables give the same pattern (as one table of them all would)."""
+        spaced = pt.start_rule(pattern) == START_SPACE
+        found = [
+            other
+            for first, end, trie, unspaced in self._compiled
+            if not first <= pid < end
+            and (other := trie.get(" " + pattern) if spaced else unspaced.get(pattern)) is not None
+        ]
+        shipped = self._shipped_id(pattern, spaced)
+        if not found and shipped is None:
+            return cands
+        surname = cands is BARE_SURNAME
+        out = [] if surname else list(cands)
+        seen = {c.entity.id for c in out}
+        for theirs in [
+            *(self.entries.own(other)[1] for other in found),
+            *([] if shipped is None else [self.entries[shipped][1]]),
+        ]:
+            if theirs is BARE_SURNAME:
+                continue
+            surname = False  # a name of its own, or a known non-name, wins
+            out.extend(c for c in theirs if c.entity.id not in seen)
+            seen.update(c.entity.id for c in theirs)
+        return BARE_SURNAME if surname and not out else tuple(out)
 
     def with_additions(
         self,
@@ -446,7 +565,7 @@ class Matcher:
         new = copy.copy(self)
         new.entries = table
         new.start_rule, new.end_rule, new.lengths = table.start_rule, table.end_rule, table.lengths
-        new.extra_automata = tuple(automata.every())
+        new.extra_automata = (*automata.every(), *self.extra_automata)
         new.checked = self.checked + new._checked(table, len(self.checked))[len(self.checked) :]
         new.symbols = builder.symbols
         new.demonyms = frozenset(builder.demonyms)

@@ -28,6 +28,7 @@ from .patterns import BARE_SURNAME, END_FREE, Candidate
 from .prepare import SIGN_CHARS as _SIGN_CHARS
 from .prepare import WORDS
 from .signs import find_signs
+from .trie import PatternTrie
 
 __all__ = ["Mention", "MentionHow", "extract"]
 
@@ -107,13 +108,13 @@ class _Scan(TextContext):
         TextContext.__init__(self, m, text, kinds, metonyms)  # (not super(): no proxy made per text)
         #: The ids of the mentions that count only with another currency near.
         self.needs_company: set[int] = set()
-        self._automata: list[Automaton] | None = None
+        self._automata: list[Automaton | PatternTrie] | None = None
         shared = m.decisions(metonyms)
         # Every kind: the set of the default is the common case, one test.
         every_kind = kinds is _ALL_KINDS or kinds >= _ALL_KINDS
         self.decisions: dict[int, object] = shared if every_kind else _WithinKinds(shared, m.entries, kinds)
 
-    def automata(self) -> list[Automaton]:
+    def automata(self) -> list[Automaton | PatternTrie]:
         """The automata this text needs: the second only for a text with
         letters of the scripts written without a space before a name."""
         if self._automata is None:
@@ -482,7 +483,7 @@ def _with_signs(mentions: list[Mention], signs: list[Mention]) -> tuple[list[Men
     return kept, dropped
 
 
-def _merged_hits(automata: list[Automaton], prepared: str, lengths: Sequence[int]) -> Iterable[Match]:
+def _merged_hits(automata: list[Automaton | PatternTrie], prepared: str, lengths: Sequence[int]) -> Iterable[Match]:
     """The longest names of every automaton of ``automata`` in ``prepared``
     text, by start, the longer name first where two start together ("חץ 3"
     of the unspaced automaton over "חץ" of the spaced one)."""

@@ -36,6 +36,7 @@ import mmap
 import os
 import re
 from array import array
+from bisect import bisect_right
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from importlib import resources
 from importlib.resources.abc import Traversable
@@ -574,8 +575,10 @@ class PatternTable:
     end rules and length in flat arrays.
 
     A table loaded from ``patterns.tsv`` keeps the file's bytes and makes a
-    pattern's candidates only when a text first matches it; entries added
-    later (a registry's additions) are held as they are given.
+    pattern's candidates only when a text first matches it; so do the
+    patterns of compiled tables read after it (:meth:`read`), each a
+    segment of ids of its own; entries added later (a registry's additions)
+    are held as they are given.
     """
 
     def __init__(self) -> None:
@@ -587,6 +590,13 @@ class PatternTable:
         self._lookup: Callable[[str], Entity | None] = lambda _: None
         self._made: dict[int, tuple[str, tuple[Candidate, ...]]] = {}
         self._blocked: Mapping[str, frozenset[str]] = {}
+        #: The segments read after the first file: their first ids, and per
+        #: segment its bytes, line offsets and entity look-up.
+        self._segment_firsts: list[int] = []
+        self._segments: list[tuple[bytes | mmap.mmap, array[int], Callable[[str], Entity | None]]] = []
+        #: What a segment's pattern also names elsewhere (set by the matcher
+        #: that reads several sources): ``merge(pid, pattern, candidates)``.
+        self.merge: Callable[[int, str, tuple[Candidate, ...]], tuple[Candidate, ...]] | None = None
 
     def __len__(self) -> int:
         return len(self.lengths)
@@ -597,15 +607,33 @@ class PatternTable:
             made = self._made.setdefault(pid, self._make(pid))
         return made
 
-    def _make(self, pid: int) -> tuple[str, tuple[Candidate, ...]]:
-        off = self._offsets[pid]
-        line = self._blob[off : self._blob.find(b"\n", off)].decode("utf-8")
+    def _line(self, pid: int) -> tuple[bytes | mmap.mmap, int, Callable[[str], Entity | None]]:
+        """The bytes that hold pattern ``pid``'s line, where it starts, and
+        the look-up of its entities."""
+        if pid < len(self._offsets):
+            return self._blob, self._offsets[pid], self._lookup
+        n = bisect_right(self._segment_firsts, pid) - 1
+        blob, offsets, lookup = self._segments[n]
+        return blob, offsets[pid - self._segment_firsts[n]], lookup
+
+    def own(self, pid: int) -> tuple[str, tuple[Candidate, ...]]:
+        """Pattern ``pid`` and the candidates its own file gives it (what
+        :attr:`merge` reads of the other sources), not kept."""
+        blob, off, lookup = self._line(pid)
+        line = blob[off : blob.find(b"\n", off)].decode("utf-8")
         _, pattern, _, _, _, raw = line.split("\t")
         if raw == _SURNAME_FIELD:
             return pattern, BARE_SURNAME
-        cands = [decode_candidate(c, self._lookup) for c in json.loads(raw)]
-        kept = tuple(c for c in cands if c is not None and not (self._blocked and is_blocked(c, self._blocked)))
-        return pattern, kept
+        cands = [decode_candidate(c, lookup) for c in json.loads(raw)]
+        return pattern, tuple(c for c in cands if c is not None)
+
+    def _make(self, pid: int) -> tuple[str, tuple[Candidate, ...]]:
+        pattern, cands = self.own(pid)
+        if self.merge is not None and pid >= len(self._offsets):
+            cands = self.merge(pid, pattern, cands)
+        if cands is BARE_SURNAME or not self._blocked:
+            return pattern, cands
+        return pattern, _unblocked(cands, self._blocked)
 
     def append(self, pattern: str, start: int, end: int, cands: tuple[Candidate, ...]) -> int:
         """Add an entry; returns its id."""
@@ -626,13 +654,16 @@ class PatternTable:
         new.end_rule = array("B", self.end_rule)
         new.lengths = array("B", self.lengths)
         new._blob, new._offsets, new._lookup = self._blob, self._offsets, self._lookup
+        new._segment_firsts, new._segments = list(self._segment_firsts), list(self._segments)
+        new.merge = self.merge
         new._blocked = blocked
         if blocked:
-            # Entries made from the file are made again, without the blocked.
+            # Entries made from the files are made again, without the blocked.
+            in_files = len(self._offsets) + sum(len(offsets) for _, offsets, _ in self._segments)
             new._made = {
                 pid: (pattern, _unblocked(cands, blocked))
                 for pid, (pattern, cands) in self._made.items()
-                if pid >= len(self._offsets)
+                if pid >= in_files
             }
         else:
             new._made = dict(self._made)
@@ -644,8 +675,12 @@ class PatternTable:
         made = self._made.get(pid)
         if made is not None:
             return made[0]
-        start = self._offsets[pid] + 2  # after "p\t"
-        return self._blob[start : self._blob.find(b"\t", start)].decode("utf-8")
+        if pid < len(self._offsets):
+            blob, start = self._blob, self._offsets[pid] + 2  # after "p\t"
+        else:
+            blob, off, _ = self._line(pid)
+            start = off + 2
+        return blob[start : blob.find(b"\t", start)].decode("utf-8")
 
     @classmethod
     def load(
@@ -658,32 +693,55 @@ class PatternTable:
         """The compiled patterns of ``kinds`` (``data``, by default the shipped
         file): the table, the signs (made on first look-up) and the demonyms.
         None when there is no file, or it has another format or other kinds,
-        or is damaged.
-
-        The patterns are read in batches of about a megabyte of the file;
-        ``take(first id, patterns, automata)`` is given each batch in id
-        order (to fill the automata with), and nothing of a batch is kept
-        but the flat arrays. A load that returns None may have given some
-        batches to ``take`` first.
-        """
+        or is damaged (see :meth:`read`)."""
         if data is None:
             ref = resources.files("geonorm").joinpath("data", "index", PATTERNS_FILE)
             if not ref.is_file():
                 return None
             data = _map(ref)
-        nl = data.find(b"\n")
+        table = cls()
+        read = table.read(kinds, lookup, data, take)
+        if read is None:
+            return None
+        if isinstance(data, mmap.mmap) and hasattr(mmap, "MADV_DONTNEED"):
+            # Read once; a page comes back from the file when a pattern on it
+            # is first matched (and is shared by every process that maps it).
+            data.madvise(mmap.MADV_DONTNEED)
+        return table, *read
+
+    def read(
+        self,
+        kinds: Iterable[str],
+        lookup: Callable[[str], Entity | None],
+        data: bytes | mmap.mmap,
+        take: Callable[[int, list[str], bytes], object] | None = None,
+        start: int = 0,
+        end: int | None = None,
+    ) -> tuple[Mapping[str, list[Candidate]], frozenset[str]] | None:
+        """Add the patterns written in ``patterns.tsv``'s format in
+        ``data[start:end]`` (of ``kinds``) after this table's, their
+        candidates made on first look-up through ``lookup``; returns their
+        signs (made on first look-up) and demonyms. None when they have
+        another format or other kinds, or are damaged (the table may then
+        have some of them).
+
+        The patterns are read in batches of about a megabyte;
+        ``take(first id, patterns, automata)`` is given each batch in id
+        order (to fill the automata with), and nothing of a batch is kept
+        but the flat arrays.
+        """
+        end = len(data) if end is None else end
+        nl = data.find(b"\n", start, end)
         try:
-            head = json.loads(data[:nl])
+            head = json.loads(data[start:nl])
         except ValueError:
             return None
         if not isinstance(head, dict) or head.get("format") != FORMAT or head.get("kinds") != list(kinds):
             return None
-        table = cls()
-        table._blob, table._lookup = data, lookup
         signs: dict[str, str] = {}
         demonyms: set[str] = set()
         # The signs and demonyms come first; then the patterns.
-        first = data.find(b"\np\t", nl) + 1 or len(data)
+        first = data.find(b"\np\t", nl, end) + 1 or end
         for line in bytes(data[nl + 1 : first]).decode("utf-8").splitlines():
             if line[:2] == "s\t":
                 _, k, raw = line.split("\t")
@@ -691,14 +749,21 @@ class PatternTable:
             elif line[:2] == "d\t":
                 demonyms.add(line[2:])
         count = head.get("patterns")
-        if not isinstance(count, int) or data[-1:] not in (b"\n", b""):
+        if not isinstance(count, int) or data[end - 1 : end] not in (b"\n", b""):
             return None  # a damaged file: the caller derives the patterns instead
+        base = len(self)
+        if base:
+            offsets = array("Q")
+            self._segment_firsts.append(base)
+            self._segments.append((data, offsets, lookup))
+        else:
+            self._blob, self._lookup, offsets = data, lookup, self._offsets
         # Each batch runs in C over all its lines at once, but the automata's
         # own add_word calls (in ``take``); at most one batch's line objects
         # are alive at a time.
-        pid, pos = 0, first
-        while pos < len(data):
-            stop = data.find(b"\n", pos + _BATCH_BYTES) + 1 or len(data)
+        pid, pos = base, first
+        while pos < end:
+            stop = data.find(b"\n", min(pos + _BATCH_BYTES, end - 1), end) + 1 or end
             chunk = data[pos:stop]
             fields = _PATTERN_LINE.findall(chunk)
             lines = chunk.split(b"\n")
@@ -708,22 +773,18 @@ class PatternTable:
             patterns = list(map(bytes.decode, names))
             # Each line's three digits, "s\te\ta": start rule, end rule, automaton.
             digits = b"".join(map(getitem, fields, repeat(_DIGITS_PART))).translate(_DIGIT_VALUES)
-            table.start_rule.frombytes(digits[0::5])
-            table.end_rule.frombytes(digits[2::5])
-            table.lengths.extend(map(len, patterns))
-            table._offsets.extend(accumulate(map((1).__add__, map(len, lines[:-2])), initial=pos))
+            self.start_rule.frombytes(digits[0::5])
+            self.end_rule.frombytes(digits[2::5])
+            self.lengths.extend(map(len, patterns))
+            offsets.extend(accumulate(map((1).__add__, map(len, lines[:-2])), initial=pos))
             if take is not None:
                 take(pid, patterns, digits[4::5])
             pid += len(patterns)
             pos = stop
             del chunk, fields, lines, names, patterns, digits
-        if pid != count:
+        if pid - base != count:
             return None
-        if isinstance(data, mmap.mmap) and hasattr(mmap, "MADV_DONTNEED"):
-            # Read once; a page comes back from the file when a pattern on it
-            # is first matched (and is shared by every process that maps it).
-            data.madvise(mmap.MADV_DONTNEED)
-        return table, _Signs(signs, lookup), frozenset(demonyms)
+        return _Signs(signs, lookup), frozenset(demonyms)
 
 
 class _Signs(Mapping[str, list[Candidate]]):
