@@ -548,10 +548,12 @@ class CompiledPatterns:
     kinds: tuple[str, ...]
     sha256: str
 
-    def read(self, path: str) -> mmap.mmap:
-        """The file, mapped, its patterns checked against their digest.
-        Raises :class:`~geonorm.TableError` where they do not match (the
-        file changed since it was loaded, or is damaged)."""
+    def read(self, path: str) -> tuple[mmap.mmap, FileBytes]:
+        """The file mapped (to read the patterns once, in order), its
+        patterns checked against their digest, and the file opened to read
+        a pattern's line where a text first matches it (no page of it kept
+        in the process). Raises :class:`~geonorm.TableError` where they do
+        not match (the file changed since it was loaded, or is damaged)."""
         import hashlib
 
         with open(path, "rb") as fh:
@@ -563,7 +565,51 @@ class CompiledPatterns:
         if len(data) < end or hashlib.sha256(memoryview(data)[self.offset : end]).hexdigest() != self.sha256:
             data.close()
             raise TableError(f"{path}: damaged or changed since it was loaded (its patterns do not match); reload it")
-        return data
+        return data, FileBytes(path)
+
+
+class FileBytes:
+    """The bytes of a file, read where asked (:func:`os.pread`, or a seek
+    and a read where the system has no ``pread``): what
+    :class:`~geonorm.extraction.patterns.PatternTable` reads of a compiled
+    table's pattern lines once they are loaded, so that the pages of the
+    file a scan meets take no memory of the process. The file stays open
+    while the object lives."""
+
+    #: How much is read at a time to find a byte.
+    STEP: Final = 512
+
+    def __init__(self, path: str) -> None:
+        import threading
+
+        self._file = open(path, "rb")  # noqa: SIM115 - open while the matcher that reads it lives
+        self._lock = threading.Lock()
+
+    def __del__(self) -> None:
+        self._file.close()
+
+    def _read(self, start: int, size: int) -> bytes:
+        if hasattr(os, "pread"):
+            return os.pread(self._file.fileno(), size, start)
+        with self._lock:
+            self._file.seek(start)
+            return self._file.read(size)
+
+    def find(self, sub: bytes, start: int) -> int:
+        """Where the byte ``sub`` next is from ``start``, or -1."""
+        at = start
+        while True:
+            piece = self._read(at, self.STEP)
+            if not piece:
+                return -1
+            found = piece.find(sub)
+            if found >= 0:
+                return at + found
+            at += len(piece)
+
+    def __getitem__(self, where: slice) -> bytes:
+        start, stop = where.start or 0, where.stop
+        return self._read(start, max(stop - start, 0))
 
 
 @attrs.define(eq=False)

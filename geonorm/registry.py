@@ -11,7 +11,6 @@ that makes its own ``Registry()`` never sees, or disturbs, another's.
 from __future__ import annotations
 
 import itertools
-import mmap
 import os
 import reprlib
 from collections.abc import Callable, Iterable, Iterator, Mapping
@@ -489,22 +488,20 @@ def _text_matcher(ov: Overlay, entity_of: Callable[[str, Overlay], Entity | None
     for ct in ov.compiled:
         if ct.patterns is None:
             continue
-        data = ct.patterns.read(ct.path)
+        data, lines = ct.patterns.read(ct.path)
 
         def lookup(eid: str, ct: CompiledTable = ct) -> Entity | None:
             return ov.entities.get(eid) or ct.get(eid)
 
         end = ct.patterns.offset + ct.patterns.length
-        sources.append((data, ct.patterns.offset, end, ct.patterns.kinds, lookup))
+        sources.append((data, lines, ct.patterns.offset, end, ct.patterns.kinds, lookup))
     try:
         with_tables = base.with_compiled(sources, ov.blocked) if sources else base
     except ValueError as exc:
         raise TableError(f"{ov.compiled[0].path}: {exc}; recompile it") from exc
-    for data, *_ in sources:
-        if hasattr(mmap, "MADV_DONTNEED"):
-            # Read once; a page comes back from the file when a pattern on it
-            # is first matched.
-            data.madvise(mmap.MADV_DONTNEED)
+    finally:
+        for data, *_ in sources:
+            data.close()  # read once: the lines are read from the file where a text matches them
     names = {
         (eid, alias): (entity_of(eid, ov), alias, etype)
         for kind_keys in ov.keys.values()

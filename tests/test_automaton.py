@@ -98,11 +98,11 @@ def test_a_pattern_trie_answers_as_the_automaton_of_the_same_names() -> None:
         trie = PatternTrie(names, ids)
         automaton = Automaton([" " + n for n in names], ids)
         for _ in range(30):
-            text = " " + " ".join(rng.choice(words + ["x", "", "the"]) for _ in range(rng.randint(0, 12)))
+            text = " " + " ".join(rng.choice([*words, "x", "", "the"]) for _ in range(rng.randint(0, 12)))
             assert trie.longest(text) == automaton.longest(text), text
             cut = rng.randint(0, len(text))
             assert trie.every(text, cut) == automaton.every(text, cut), text
             assert trie.every(text) == automaton.every(text), text
-        for name in names + ["Kalov", "Ka Ka Ka Ka", "lo\0x"]:
+        for name in [*names, "Kalov", "Ka Ka Ka Ka", "lo\0x"]:
             assert trie.get(" " + name) == automaton.get(" " + name)
             assert trie.get(name) is None

@@ -450,13 +450,15 @@ class Matcher:
 
     def with_compiled(
         self,
-        sources: Iterable[tuple[bytes | mmap.mmap, int, int, tuple[str, ...], Callable[[str], Entity | None]]],
+        sources: Iterable[tuple[bytes | mmap.mmap, Any, int, int, tuple[str, ...], Callable[[str], Entity | None]]],
         blocked: Mapping[str, frozenset[str]],
     ) -> Matcher:
         """A matcher that also finds the names of compiled tables, from the
         patterns their compile step wrote (:func:`geonorm.compile_table`):
-        each source is ``(bytes, start, end, kinds, entity look-up)``, its
-        patterns in ``patterns.tsv``'s format, those after a space first, in
+        each source is ``(bytes, lines, start, end, kinds, entity look-up)``,
+        its patterns in ``patterns.tsv``'s format in ``bytes[start:end]``
+        (read once, in order; ``lines`` reads the same bytes where a text
+        first matches a pattern, or None to read ``bytes`` again), those after a space first, in
         the order a :class:`~.trie.PatternTrie` numbers them. Their names
         after a space go into a trie (a few bytes a name, where an automaton
         takes several a letter), the others into an automaton; nothing is
@@ -470,10 +472,10 @@ class Matcher:
         symbols: dict[str, list[Candidate]] = {k: list(v) for k, v in self.symbols.items()}
         demonyms = set(self.demonyms)
         compiled = list(self._compiled)
-        for data, start, end, kinds, lookup in sources:
+        for data, lines, start, end, kinds, lookup in sources:
             first = len(table)
             split = _Split()
-            read = table.read(kinds, lookup, data, split.take, start, end)
+            read = table.read(kinds, lookup, data, split.take, start, end, lines)
             if read is None:
                 raise ValueError("the patterns are not those the compile step writes")
             signs, their_demonyms = read

@@ -42,7 +42,7 @@ from importlib import resources
 from importlib.resources.abc import Traversable
 from itertools import accumulate, repeat
 from operator import getitem
-from typing import Any, Final
+from typing import Any, Final, Protocol
 
 import attrs
 
@@ -570,6 +570,15 @@ def dump(
     return "\n".join(lines) + "\n"
 
 
+class _Lines(Protocol):
+    """What a table reads its pattern lines from: bytes, a mapped file, or
+    a file read where asked (:class:`geonorm.compiled.FileBytes`)."""
+
+    def find(self, sub: bytes, start: int, /) -> int: ...
+
+    def __getitem__(self, where: slice, /) -> bytes: ...
+
+
 class PatternTable:
     """Pattern id -> ``(pattern, candidates)``, with each pattern's start and
     end rules and length in flat arrays.
@@ -593,7 +602,7 @@ class PatternTable:
         #: The segments read after the first file: their first ids, and per
         #: segment its bytes, line offsets and entity look-up.
         self._segment_firsts: list[int] = []
-        self._segments: list[tuple[bytes | mmap.mmap, array[int], Callable[[str], Entity | None]]] = []
+        self._segments: list[tuple[_Lines, array[int], Callable[[str], Entity | None]]] = []
         #: What a segment's pattern also names elsewhere (set by the matcher
         #: that reads several sources): ``merge(pid, pattern, candidates)``.
         self.merge: Callable[[int, str, tuple[Candidate, ...]], tuple[Candidate, ...]] | None = None
@@ -607,7 +616,7 @@ class PatternTable:
             made = self._made.setdefault(pid, self._make(pid))
         return made
 
-    def _line(self, pid: int) -> tuple[bytes | mmap.mmap, int, Callable[[str], Entity | None]]:
+    def _line(self, pid: int) -> tuple[_Lines, int, Callable[[str], Entity | None]]:
         """The bytes that hold pattern ``pid``'s line, where it starts, and
         the look-up of its entities."""
         if pid < len(self._offsets):
@@ -675,6 +684,7 @@ class PatternTable:
         made = self._made.get(pid)
         if made is not None:
             return made[0]
+        blob: _Lines
         if pid < len(self._offsets):
             blob, start = self._blob, self._offsets[pid] + 2  # after "p\t"
         else:
@@ -717,6 +727,7 @@ class PatternTable:
         take: Callable[[int, list[str], bytes], object] | None = None,
         start: int = 0,
         end: int | None = None,
+        reread: _Lines | None = None,
     ) -> tuple[Mapping[str, list[Candidate]], frozenset[str]] | None:
         """Add the patterns written in ``patterns.tsv``'s format in
         ``data[start:end]`` (of ``kinds``) after this table's, their
@@ -728,7 +739,9 @@ class PatternTable:
         The patterns are read in batches of about a megabyte;
         ``take(first id, patterns, automata)`` is given each batch in id
         order (to fill the automata with), and nothing of a batch is kept
-        but the flat arrays.
+        but the flat arrays. A pattern's line is read again from ``reread``
+        (by default ``data``; the same bytes at the same offsets) when a
+        text first matches it.
         """
         end = len(data) if end is None else end
         nl = data.find(b"\n", start, end)
@@ -755,7 +768,7 @@ class PatternTable:
         if base:
             offsets = array("Q")
             self._segment_firsts.append(base)
-            self._segments.append((data, offsets, lookup))
+            self._segments.append((data if reread is None else reread, offsets, lookup))
         else:
             self._blob, self._lookup, offsets = data, lookup, self._offsets
         # Each batch runs in C over all its lines at once, but the automata's
