@@ -28,9 +28,15 @@ then, for each kind with new entities, a block of lines
   array, or nothing where its name is its one alias, and its other fields
   as a JSON object (an empty list left out).
 
+and last the table's extraction patterns, in the line format of the
+shipped ``patterns.tsv`` (:func:`geonorm.extraction.patterns.dump`), those
+that start after a space first, in the order a MARISA trie of them numbers
+them (:class:`~geonorm.extraction.trie.PatternTrie`).
+
 The header names the format, the geonorm version that wrote it (its keys
 are that version's normalisation, so another version refuses the file), the
-byte length of every block and a SHA-256 digest of the body; the names the
+byte length of every block, a SHA-256 digest of the body before the
+patterns and one of the patterns; the names the
 tables give shipped entities, and their ``[[not_<kind>]]`` lists, travel in
 the header and are applied as :meth:`Registry.load <geonorm.Registry.load>`
 would apply them.
@@ -790,7 +796,10 @@ def compile_table(
     :meth:`Registry.load <geonorm.Registry.load>` would, and write them to
     ``out`` as one compiled table, which :meth:`Registry.load_compiled
     <geonorm.Registry.load_compiled>` loads in a fraction of the time and
-    memory. Returns the number of new entities per kind. Raises
+    memory, with the extraction patterns of the table's names, which
+    :meth:`Registry.extract <geonorm.Registry.extract>` reads from the file
+    without deriving them again. Returns the number of new entities per
+    kind. Raises
     :class:`~geonorm.TableError` for any problem in the tables; ``out`` is
     written only when they are sound (through a temporary file, replaced at
     once).

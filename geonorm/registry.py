@@ -187,7 +187,13 @@ class Registry(Resolution):
         returned by :meth:`get` and :meth:`entities` as if the tables it was
         compiled from had been loaded with :meth:`load`, but a table of a
         million entities loads in seconds and a fraction of the memory
-        (entities are built from their compact form when returned).
+        (entities are built from their compact form when returned). The
+        first :meth:`extract` reads the extraction patterns the compile step
+        wrote (seconds for a million names, and tens of megabytes); after
+        that a pattern is read from the file when a text first matches it,
+        so the file must stay where it is, unchanged, while the registry
+        extracts with it (a changed file raises :class:`~geonorm.TableError`
+        at that first :meth:`extract`).
 
         The checks :meth:`load` makes were made when it was compiled; here
         its ids must be new to this registry, and its strong names must not
