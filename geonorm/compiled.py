@@ -562,16 +562,23 @@ class CompiledPatterns:
         not match (the file changed since it was loaded, or is damaged)."""
         import hashlib
 
-        with open(path, "rb") as fh:
-            try:
+        try:
+            with open(path, "rb") as fh:
+                # Checked a piece at a time (read, not mapped: no page of
+                # the file counts in the process's memory).
+                fh.seek(self.offset)
+                digest, left = hashlib.sha256(), self.length
+                while left > 0 and (piece := fh.read(min(left, _PIECE_BYTES))):
+                    digest.update(piece)
+                    left -= len(piece)
+                if left or digest.hexdigest() != self.sha256:
+                    raise TableError(
+                        f"{path}: damaged or changed since it was loaded (its patterns do not match); reload it"
+                    )
                 data = mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ)
-            except (OSError, ValueError) as exc:
-                raise TableError(f"{path}: its patterns cannot be read: {exc}") from exc
-        end = self.offset + self.length
-        if len(data) < end or hashlib.sha256(memoryview(data)[self.offset : end]).hexdigest() != self.sha256:
-            data.close()
-            raise TableError(f"{path}: damaged or changed since it was loaded (its patterns do not match); reload it")
-        return data, FileBytes(path)
+            return data, FileBytes(path)
+        except (OSError, ValueError) as exc:
+            raise TableError(f"{path}: its extraction patterns cannot be read: {exc}") from exc
 
 
 class FileBytes:
@@ -592,7 +599,9 @@ class FileBytes:
         self._lock = threading.Lock()
 
     def __del__(self) -> None:
-        self._file.close()
+        file = getattr(self, "_file", None)  # (none where opening it failed)
+        if file is not None:
+            file.close()
 
     def _read(self, start: int, size: int) -> bytes:
         if hasattr(os, "pread"):

@@ -952,7 +952,7 @@ def test_extraction_with_compiled_tables_is_that_of_the_tables_loaded(tmp_path: 
     assert {"person:lena-talovin", "organisation:orbit-two", "person:ada-talovin", "weapon:kx-9-kestrel"} <= found
 
 
-def test_a_compiled_table_s_patterns_changed_after_the_load_are_refused(tmp_path: Path) -> None:
+def test_a_compiled_table_changed_or_gone_after_the_load_is_a_table_error(tmp_path: Path) -> None:
     (tmp_path / "beside.toml").write_text(_BESIDE, encoding="utf-8")
     geonorm.compile_table([tmp_path / "beside.toml"], tmp_path / "t.compiled")
     reg = Registry()
@@ -961,3 +961,9 @@ def test_a_compiled_table_s_patterns_changed_after_the_load_are_refused(tmp_path
     (tmp_path / "t.compiled").write_bytes(data.replace(b"Lena Talovin", b"Lena Talovan"))
     with pytest.raises(TableError, match="patterns do not match"):
         reg.extract("Lena Talovin spoke.")
+    (tmp_path / "t.compiled").write_bytes(data)
+    again = Registry()
+    again.load_compiled(tmp_path / "t.compiled")
+    (tmp_path / "t.compiled").unlink()
+    with pytest.raises(TableError, match="patterns cannot be read"):
+        again.extract("Lena Talovan spoke.")

@@ -793,6 +793,11 @@ class PatternTable:
             if take is not None:
                 take(pid, patterns, digits[4::5])
             pid += len(patterns)
+            if isinstance(data, mmap.mmap) and hasattr(mmap, "MADV_DONTNEED") and stop - pos > mmap.PAGESIZE:
+                # Read once: the pages read so far leave the process's memory
+                # as it goes (a compiled table's patterns are hundreds of MB).
+                low = pos - pos % mmap.PAGESIZE
+                data.madvise(mmap.MADV_DONTNEED, low, stop - stop % mmap.PAGESIZE - low)
             pos = stop
             del chunk, fields, lines, names, patterns, digits
         if pid - base != count:
