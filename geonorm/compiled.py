@@ -30,8 +30,9 @@ then, for each kind with new entities, a block of lines
 
 and last the table's extraction patterns, in the line format of the
 shipped ``patterns.tsv`` (:func:`geonorm.extraction.patterns.dump`), those
-that start after a space first, in the order a MARISA trie of them numbers
-them (:class:`~geonorm.extraction.trie.PatternTrie`).
+that start after a space first, by their first letter's part of a
+:class:`~geonorm.extraction.trie.PatternTrie`, each part's in the order a
+MARISA trie of them numbers them.
 
 The header names the format, the geonorm version that wrote it (its keys
 are that version's normalisation, so another version refuses the file), the
@@ -954,8 +955,9 @@ def _compiled_text(files: Sequence[TableFile], ov: Overlay) -> tuple[bytes, dict
 def _patterns_block(ov: Overlay, new_ids: set[str], kinds: list[str]) -> bytes:
     """The extraction patterns of the table's new entities, in the format
     of ``patterns.tsv`` (:func:`geonorm.extraction.patterns.dump`): those
-    after a space first, in the order a MARISA trie of them numbers them
-    (:class:`~geonorm.extraction.trie.PatternTrie`), then the others. Each
+    after a space first, by the part of a
+    :class:`~geonorm.extraction.trie.PatternTrie` that holds them, each
+    part's in the order a MARISA trie of them numbers them; then the others. Each
     pattern's candidates are the table's own: a registry that extracts
     with the table adds what the shipped tables and its other tables give
     the same pattern."""
@@ -963,6 +965,7 @@ def _patterns_block(ov: Overlay, new_ids: set[str], kinds: list[str]) -> bytes:
 
     from .extraction import patterns as pt
     from .extraction.matcher import load_rules, not_surnames
+    from .extraction.trie import PARTS, part_of
 
     rules = load_rules()
     builder = pt.PatternBuilder(rules)
@@ -982,9 +985,12 @@ def _patterns_block(ov: Overlay, new_ids: set[str], kinds: list[str]) -> bytes:
     spaced = [entry for entry in made if entry[1] == pt.START_SPACE]
     others = [entry for entry in made if entry[1] != pt.START_SPACE]
     del made
-    trie = marisa_trie.Trie([entry[0] for entry in spaced], num_tries=1)
-    spaced.sort(key=lambda entry: trie.key_id(entry[0]))
-    return pt.dump(kinds, spaced + others, builder.symbols, builder.demonyms).encode("utf-8")
+    in_order: list[pt.Entry] = []
+    for part in range(PARTS):
+        group = [entry for entry in spaced if part_of(entry[0]) == part]
+        trie = marisa_trie.Trie([entry[0] for entry in group], num_tries=1)
+        in_order += sorted(group, key=lambda entry: trie.key_id(entry[0]))
+    return pt.dump(kinds, in_order + others, builder.symbols, builder.demonyms).encode("utf-8")
 
 
 # -- reading ------------------------------------------------------------------

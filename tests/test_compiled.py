@@ -947,6 +947,11 @@ def test_extraction_with_compiled_tables_is_that_of_the_tables_loaded(tmp_path: 
                         for m in fast.extract(text, kinds=kinds, metonyms=metonyms)
                     ]
                     assert got == want, text
+    # The compile step wrote each part of each table's trie in its trie's
+    # numbering: no table of ids is kept.
+    matcher = fast._text_matcher[1]  # type: ignore[index]
+    parts = [part for _, _, trie, _ in matcher._compiled for part in trie._parts if part is not None]
+    assert len(parts) >= 2 and all(part.ids is None for part in parts)
     # Every table's names are found, in each script.
     found = {m.entity.id for text in texts for m in fast.extract(text)}
     assert {"person:lena-talovin", "organisation:orbit-two", "person:ada-talovin", "weapon:kx-9-kestrel"} <= found

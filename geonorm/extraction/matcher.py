@@ -23,6 +23,7 @@ from array import array
 from collections.abc import Callable, Iterable, Mapping
 from importlib import resources
 from itertools import compress
+from operator import itemgetter
 from typing import Any
 
 from .. import _forksafe
@@ -55,7 +56,7 @@ from .patterns import (
     PatternBuilder,
     PatternTable,
 )
-from .trie import PatternTrie
+from .trie import PARTS, PatternTrie
 
 __all__ = ["UNSPACED_TEXT", "Matcher", "build_patterns", "load_rules", "matcher", "not_surnames"]
 
@@ -90,6 +91,9 @@ _SPACED_GROUPS = ("cyrillic", "other")
 _GROUP_NAMES = {AUTOMATON_LATIN: "latin", AUTOMATON_CYRILLIC: "cyrillic", AUTOMATON_OTHER: "other"}
 # Byte translations of a batch's automaton groups to masks of 0s and 1s.
 _IS_GROUP = {g: bytes(1 if b == g else 0 for b in range(256)) for g in range(AUTOMATON_UNSPACED + 1)}
+#: A code point's part (:func:`~.trie.part_of`), and masks of each part.
+_PART_OF_CODE = PARTS.__rmod__
+_IS_PART = {n: bytes(1 if b == n else 0 for b in range(256)) for n in range(PARTS)}
 _IS_SPACED = bytes(1 if b < AUTOMATON_UNSPACED else 0 for b in range(256))
 _IS_LATIN = bytes(1 if b in (AUTOMATON_FIRST, AUTOMATON_LATIN) else 0 for b in range(256))
 #: How many patterns an automaton built later reads as strings at a time.
@@ -232,12 +236,12 @@ class _Automata:
 
 class _Split:
     """A compiled table's patterns as they are read, by where they go:
-    names after a space (a batch a string, a line each) to a trie, the
-    others to an automaton; with their ids."""
+    names after a space to the :data:`~.trie.PARTS` tries of a
+    :class:`~.trie.PatternTrie` by their first letter (a batch a string, a
+    line each), the others to an automaton; with their ids."""
 
     def __init__(self) -> None:
-        self.spaced: list[str] = []
-        self.spaced_ids = array("I")
+        self.spaced: list[tuple[list[str], array[int]]] = [([], array("I")) for _ in range(PARTS)]
         self.others: list[str] = []
         self.other_ids = array("I")
 
@@ -245,8 +249,13 @@ class _Split:
         """Patterns with ids from ``first`` and the automaton of each (in C)."""
         ids = range(first, first + len(patterns))
         after_space = groups.translate(_IS_SPACED)
-        self.spaced.append("\n".join(compress(patterns, after_space)))
-        self.spaced_ids.extend(compress(ids, after_space))
+        spaced = list(compress(patterns, after_space))
+        spaced_ids = list(compress(ids, after_space))
+        parts = bytes(map(_PART_OF_CODE, map(ord, map(itemgetter(0), spaced))))
+        for n, (batches, part_ids) in enumerate(self.spaced):
+            mask = parts.translate(_IS_PART[n])
+            batches.append("\n".join(compress(spaced, mask)))
+            part_ids.extend(compress(spaced_ids, mask))
         unspaced = groups.translate(_IS_GROUP[AUTOMATON_UNSPACED])
         self.others.extend(compress(patterns, unspaced))
         self.other_ids.extend(compress(ids, unspaced))
@@ -483,7 +492,7 @@ class Matcher:
                 bucket = symbols.setdefault(k, [])
                 bucket.extend(c for c in signs[k] if c not in bucket)
             demonyms |= their_demonyms
-            trie = PatternTrie.of_batches([batch for batch in split.spaced if batch], split.spaced_ids)
+            trie = PatternTrie.of_parts(split.spaced)
             compiled.append((first, len(table), trie, Automaton(split.others, split.other_ids)))
             del split
         new = copy.copy(self)
