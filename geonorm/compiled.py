@@ -596,8 +596,14 @@ class FileBytes:
     def __init__(self, path: str) -> None:
         import threading
 
+        self.path = path
         self._file = open(path, "rb")  # noqa: SIM115 - open while the matcher that reads it lives
         self._lock = threading.Lock()
+        self._stamp = self._stat()
+
+    def _stat(self) -> tuple[int, int]:
+        found = os.fstat(self._file.fileno())
+        return found.st_size, found.st_mtime_ns
 
     def __del__(self) -> None:
         file = getattr(self, "_file", None)  # (none where opening it failed)
@@ -605,6 +611,12 @@ class FileBytes:
             file.close()
 
     def _read(self, start: int, size: int) -> bytes:
+        if self._stat() != self._stamp:
+            # Written over in place since it was read (its lines may have
+            # moved): no answer from it is sound.
+            raise TableError(
+                f"{self.path}: changed since a registry first extracted with it; load it into a new Registry"
+            )
         if hasattr(os, "pread"):
             return os.pread(self._file.fileno(), size, start)
         with self._lock:
@@ -964,7 +976,7 @@ def _patterns_block(ov: Overlay, new_ids: set[str], kinds: list[str]) -> bytes:
     import marisa_trie
 
     from .extraction import patterns as pt
-    from .extraction.matcher import load_rules, not_surnames
+    from .extraction.matcher import load_rules, matcher, not_surnames
     from .extraction.trie import PARTS, part_of
 
     rules = load_rules()
@@ -979,8 +991,19 @@ def _patterns_block(ov: Overlay, new_ids: set[str], kinds: list[str]) -> bytes:
                     names.setdefault((eid, alias), (ov.entities[eid], alias, etype))
         builder.add_names(kind, names.values())
         del names
-    builder.add_surnames(not_surnames(rules))
-    made = pt.entries(builder.patterns, builder.surnames)
+    # As when one builder derives these patterns with the shipped ones (a
+    # registry that extracts with the table adds the shipped candidates of
+    # a pattern both have): no bare surname that a shipped pattern has, and
+    # the entry after CJK letters of a pattern whose shipped candidates
+    # have one.
+    shipped = matcher()
+
+    def after_script_shipped(pattern: str) -> bool:
+        pid = shipped.find(pattern)
+        return pid is not None and any(map(pt.after_script, shipped.entries[pid][1]))
+
+    builder.add_surnames(not_surnames(rules), known=lambda word: shipped.find(word) is not None)
+    made = pt.entries(builder.patterns, builder.surnames, after_script_shipped)
     del builder.patterns
     spaced = [entry for entry in made if entry[1] == pt.START_SPACE]
     others = [entry for entry in made if entry[1] != pt.START_SPACE]

@@ -66,6 +66,8 @@ class Registry(Resolution):
         # The extraction matcher with this registry's additions, and the
         # overlay it was built for.
         self._text_matcher: tuple[Overlay, Any] | None = None
+        # The matcher of the compiled tables, kept while they stay (see _text_matcher).
+        self._compiled_layers: dict[tuple[int, ...], tuple[tuple[CompiledTable, ...], Any, Matcher]] = {}
         self._people = PeopleResolver(self, "person", Person)
         self._compiled_views = {}
 
@@ -108,7 +110,7 @@ class Registry(Resolution):
         built = self._text_matcher
         if built is None or built[0] is not ov:
             with collector_paused():  # a large build of objects that live on (see _gcpause)
-                built = (ov, _text_matcher(ov, self._any_entity))
+                built = (ov, _text_matcher(ov, self._any_entity, self._compiled_layers))
             self._text_matcher = built
         mentions = scan_text(built[1], text, kinds=kinds, metonyms=metonyms)
         if ov.entities:
@@ -192,8 +194,9 @@ class Registry(Resolution):
         wrote (seconds for a million names, and tens of megabytes); after
         that a pattern is read from the file when a text first matches it,
         so the file must stay where it is, unchanged, while the registry
-        extracts with it (a changed file raises :class:`~geonorm.TableError`
-        at that first :meth:`extract`).
+        extracts with it: a file gone or changed raises
+        :class:`~geonorm.TableError` at the first :meth:`extract` that reads
+        it.
 
         The checks :meth:`load` makes were made when it was compiled; here
         its ids must be new to this registry, and its strong names must not
@@ -483,31 +486,29 @@ def _registry_with(overlay: Overlay) -> Registry:
     return registry
 
 
-def _text_matcher(ov: Overlay, entity_of: Callable[[str, Overlay], Entity | None]) -> Matcher:
+def _text_matcher(
+    ov: Overlay,
+    entity_of: Callable[[str, Overlay], Entity | None],
+    layers: dict[tuple[int, ...], tuple[tuple[CompiledTable, ...], Any, Matcher]],
+) -> Matcher:
     """The matcher of a registry's overlay ``ov``: the shipped patterns,
     each compiled table's (written by its compile step, read from its file
     and checked against their digest), and the additions' (derived here),
     in that order of growing precedence; ``entity_of(id, ov)`` is the
-    registry's entity of an id."""
-    base = matcher()
-    sources = []
-    for ct in ov.compiled:
-        if ct.patterns is None:
-            continue
-        data, lines = ct.patterns.read(ct.path)
-
-        def lookup(eid: str, ct: CompiledTable = ct) -> Entity | None:
-            return ov.entities.get(eid) or ct.get(eid)
-
-        end = ct.patterns.offset + ct.patterns.length
-        sources.append((data, lines, ct.patterns.offset, end, ct.patterns.kinds, lookup))
-    try:
-        with_tables = base.with_compiled(sources, ov.blocked) if sources else base
-    except ValueError as exc:
-        raise TableError(f"{ov.compiled[0].path}: {exc}; recompile it") from exc
-    finally:
-        for data, *_ in sources:
-            data.close()  # read once: the lines are read from the file where a text matches them
+    registry's entity of an id. The layer of the compiled tables is kept in
+    ``layers`` (by the tables and the names declared not to be names), so
+    that an addition does not read the tables' patterns again."""
+    with_tables = matcher()
+    if ov.compiled:
+        tables = tuple(id(ct) for ct in ov.compiled)
+        kept = layers.get(tables)
+        if kept is not None and kept[1] == ov.blocked:
+            with_tables = kept[2]
+        else:
+            for ct in ov.compiled:
+                with_tables = _with_compiled(with_tables, ct, ov)
+            layers.clear()
+            layers[tables] = (ov.compiled, ov.blocked, with_tables)  # (the tables kept: their ids stay theirs)
     names = {
         (eid, alias): (entity_of(eid, ov), alias, etype)
         for kind_keys in ov.keys.values()
@@ -515,4 +516,24 @@ def _text_matcher(ov: Overlay, entity_of: Callable[[str, Overlay], Entity | None
         for eid, alias, etype in entries
     }
     found = [(ent, alias, etype) for ent, alias, etype in names.values() if ent is not None]
-    return with_tables.with_additions(found, ov.blocked) if found or not sources else with_tables
+    return with_tables.with_additions(found, ov.blocked) if found or not ov.compiled else with_tables
+
+
+def _with_compiled(base: Matcher, ct: CompiledTable, ov: Overlay) -> Matcher:
+    """``base`` and the patterns of the compiled table ``ct``."""
+    if ct.patterns is None:
+        return base
+    data, lines = ct.patterns.read(ct.path)
+
+    def lookup(eid: str) -> Entity | None:
+        return ov.entities.get(eid) or ct.get(eid)
+
+    try:
+        return base.with_compiled(
+            [(data, lines, ct.patterns.offset, ct.patterns.offset + ct.patterns.length, ct.patterns.kinds, lookup)],
+            ov.blocked,
+        )
+    except ValueError as exc:
+        raise TableError(f"{ct.path}: {exc}; recompile it") from exc
+    finally:
+        data.close()  # read once: the lines are read from the file where a text matches them

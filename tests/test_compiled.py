@@ -972,3 +972,100 @@ def test_a_compiled_table_changed_or_gone_after_the_load_is_a_table_error(tmp_pa
     (tmp_path / "t.compiled").unlink()
     with pytest.raises(TableError, match="patterns cannot be read"):
         again.extract("Lena Talovan spoke.")
+
+
+# Where a compiled table's names meet the shipped patterns and additions:
+# a name that is a shipped name's designator written after CJK letters, a
+# person whose surname is a shipped name ("India"), an addition naming what
+# a compiled name names, with a tie (found by a review's differential fuzz).
+_MEETING = """
+[[organisation]]
+id = "organisation:acme"
+name = "Acme Group"
+type = "company"
+aliases = ["J-15"]
+
+[[organisation]]
+id = "organisation:su57-club"
+name = "Su-57"
+type = "company"
+
+[[not_weapon]]
+names = ["Su-57"]
+reason = "a club's name in these texts"
+
+[[organisation]]
+id = "organisation:zanput-oil"
+name = "Zanput Oil"
+type = "company"
+weak_aliases = ["Rosneft"]
+
+[[person]]
+id = "person:ravi-india"
+name = "Ravi India"
+
+[[person]]
+id = "person:lena"
+name = "Lena Talovin"
+
+[[weapon]]
+id = "weapon:kx-9"
+name = "KX-9"
+category = "other"
+"""
+
+
+def test_compiled_names_meet_shipped_names_and_additions_as_loaded_ones_do(tmp_path: Path) -> None:
+    (tmp_path / "t.toml").write_text(_MEETING, encoding="utf-8")
+    geonorm.compile_table([tmp_path / "t.toml"], tmp_path / "t.compiled")
+    loaded, fast = Registry(), Registry()
+    loaded.load(tmp_path / "t.toml")
+    fast.load_compiled(tmp_path / "t.compiled")
+    texts = [
+        "购买J-15导弹",
+        "日本はSu-57を購入した",
+        "日本は Su-57 を購入した",
+        "Zanput Oil,India and Japan signed.",
+        "Zanput Oil India deal",
+        "Rosneft and Lena Talovin met; Rosneft bought KX-9s.",
+    ]
+
+    def mentions(reg: Registry) -> list[list[tuple[str, int, str]]]:
+        return [[(m.text, m.start, m.entity.id) for m in reg.extract(text)] for text in texts]
+
+    want = mentions(loaded)
+    assert want[0] == [("J-15", 2, "organisation:acme")]
+    assert ("Su-57", 3, "organisation:su57-club") in want[1]
+    assert [m[2] for m in want[3]] == ["organisation:zanput-oil", "country:JP"]  # "India" inside "Oil India"
+    assert mentions(fast) == want
+    for reg in (loaded, fast):
+        reg.add_alias("organisation:zanput-oil", "Lena Talovin")  # a tie with the person
+        reg.add_alias("weapon:kx-9", "Zanput Oil")  # a tie with the company
+    want = mentions(loaded)
+    assert ("Lena Talovin", 12, "person:lena") not in want[5]
+    assert mentions(fast) == want
+
+
+def test_a_pattern_line_edited_with_its_digest_made_to_match_is_a_table_error(tmp_path: Path) -> None:
+    import hashlib
+
+    (tmp_path / "t.toml").write_text(_MEETING, encoding="utf-8")
+    geonorm.compile_table([tmp_path / "t.toml"], tmp_path / "t.compiled")
+    data = (tmp_path / "t.compiled").read_bytes()
+    newline = data.index(b"\n")
+    head = json.loads(data[:newline])
+    start = len(data) - head["patterns"]["bytes"]
+    patterns = data[start:].replace(b'[["person:lena"', b'[["person:lena" 7')
+    assert patterns != data[start:]
+    head["patterns"]["bytes"] = len(patterns)
+    head["patterns"]["sha256"] = hashlib.sha256(patterns).hexdigest()
+    (tmp_path / "t.compiled").write_bytes(json.dumps(head).encode() + data[newline:start] + patterns)
+    reg = Registry()
+    reg.load_compiled(tmp_path / "t.compiled")
+    with pytest.raises(TableError, match="a pattern line is malformed"):
+        reg.extract("Lena Talovin spoke.")
+    # An addition does not read the table's patterns again.
+    layers = dict(reg._compiled_layers)
+    reg.add_alias("organisation:acme", "Acme Works")
+    assert [m.entity.id for m in reg.extract("Acme Works and Acme Group")] == ["organisation:acme"] * 2
+    assert reg._compiled_layers == layers

@@ -62,7 +62,7 @@ class TextContext:
         self.coref: dict[str, Person] = {}
         #: The candidates that pass the rules that read no context, per
         #: pattern and span as written.
-        self.passing: dict[tuple[str, str], list[Candidate]] = {}
+        self.passing: dict[tuple[str, str, int], tuple[tuple[Candidate, ...], list[Candidate]]] = {}
         #: Where the last mention found ends (the name-collision rule).
         self.last_end = -1
         self._title_lines: dict[int, bool] = {}
@@ -140,8 +140,12 @@ class TextContext:
 
     def static_pass(self, pattern: str, span: str, cands: tuple[Candidate, ...]) -> list[Candidate]:
         """Candidates that pass the rules that do not read context."""
-        slot = (pattern, span)
-        found = self.passing.get(slot)
+        # By the candidates too: a registry's additions and the shipped
+        # tables may give one pattern two lists. The list is kept with the
+        # answer, so its id names it while the scan runs.
+        slot = (pattern, span, id(cands))
+        kept = self.passing.get(slot)
+        found = None if kept is None else kept[1]
         if found is None:
             words = WORDS.findall(span)
             compact = "".join(WORDS.findall(fold(span))) if any(c.acronym for c in cands) else ""
@@ -156,7 +160,7 @@ class TextContext:
                 and case_ok(c, words, compact)
                 and not (spaced and c.entity.kind == "weapon")
             ]
-            self.passing[slot] = found
+            self.passing[slot] = (cands, found)
         return found
 
     def literal_place(self, s: int, e: int) -> bool:

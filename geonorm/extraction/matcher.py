@@ -55,6 +55,7 @@ from .patterns import (
     Candidate,
     PatternBuilder,
     PatternTable,
+    Segments,
 )
 from .trie import PARTS, PatternTrie
 
@@ -232,6 +233,48 @@ class _Automata:
         """All the automata, built, that hold a name (each name in one)."""
         latin = self._get("latin") if self._needs_latin is not None else self.spaced
         return [a for a in (latin, *(self._get(g) for g in (*_SPACED_GROUPS, "unspaced"))) if len(a)]
+
+
+class _Merge:
+    """What a compiled table's pattern also names elsewhere: called with a
+    pattern's id, the pattern and its own candidates, it adds those the
+    other compiled tables (``compiled``, read through ``segments``) and the
+    shipped tables (``shipped``) give the same pattern, as one table of
+    them all would: its own first, an entity once, a bare surname giving
+    way to a name of its own or to a known non-name. It holds no reference
+    to the table it serves (which holds it)."""
+
+    __slots__ = ("compiled", "segments", "shipped")
+
+    def __init__(
+        self, compiled: tuple[tuple[int, int, PatternTrie, Automaton], ...], segments: Segments, shipped: Matcher
+    ) -> None:
+        self.compiled, self.segments, self.shipped = compiled, segments, shipped
+
+    def __call__(self, pid: int, pattern: str, cands: tuple[Candidate, ...]) -> tuple[Candidate, ...]:
+        spaced = pt.start_rule(pattern) == START_SPACE
+        found = [
+            other
+            for first, end, trie, unspaced in self.compiled
+            if not first <= pid < end
+            and (other := trie.get(" " + pattern) if spaced else unspaced.get(pattern)) is not None
+        ]
+        shipped = self.shipped.find(pattern)
+        if not found and shipped is None:
+            return cands
+        surname = cands is BARE_SURNAME
+        out = [] if surname else list(cands)
+        seen = {c.entity.id for c in out}
+        for theirs in [
+            *(self.segments.own(other)[1] for other in found),
+            *([] if shipped is None else [self.shipped.entries[shipped][1]]),
+        ]:
+            if theirs is BARE_SURNAME:
+                continue
+            surname = False  # a name of its own, or a known non-name, wins
+            out.extend(c for c in theirs if c.entity.id not in seen)
+            seen.update(c.entity.id for c in theirs)
+        return BARE_SURNAME if surname and not out else tuple(out)
 
 
 class _Split:
@@ -473,8 +516,8 @@ class Matcher:
         takes several a letter), the others into an automaton; nothing is
         made per pattern until a text matches it. A pattern that several
         sources know (the shipped tables among them) carries every one's
-        candidates, the first source's first; a bare surname gives way to a
-        name of its own. ``blocked`` are the keys per kind the registry
+        candidates, the matched table's first; a bare surname gives way to a
+        name of its own or a known non-name. ``blocked`` are the keys per kind the registry
         declared not to be names. Raises ValueError for patterns that are
         not what the compile step writes."""
         table = self.entries.layered(blocked)
@@ -497,7 +540,7 @@ class Matcher:
             del split
         new = copy.copy(self)
         new._compiled = tuple(compiled)
-        table.merge = new._merged
+        table.merge = _Merge(new._compiled, table.segments, matcher())
         new.entries = table
         new.start_rule, new.end_rule, new.lengths = table.start_rule, table.end_rule, table.lengths
         new.extra_automata = (
@@ -510,34 +553,6 @@ class Matcher:
         new._decisions = ({}, {})
         give_back()
         return new
-
-    def _merged(self, pid: int, pattern: str, cands: tuple[Candidate, ...]) -> tuple[Candidate, ...]:
-        """The candidates of a compiled table's pattern ``pid``, ``cands``
-        its own, with those the other compiled tables and the shipped
-        tables give the same pattern (as one table of them all would)."""
-        spaced = pt.start_rule(pattern) == START_SPACE
-        found = [
-            other
-            for first, end, trie, unspaced in self._compiled
-            if not first <= pid < end
-            and (other := trie.get(" " + pattern) if spaced else unspaced.get(pattern)) is not None
-        ]
-        shipped = self._shipped_id(pattern, spaced)
-        if not found and shipped is None:
-            return cands
-        surname = cands is BARE_SURNAME
-        out = [] if surname else list(cands)
-        seen = {c.entity.id for c in out}
-        for theirs in [
-            *(self.entries.own(other)[1] for other in found),
-            *([] if shipped is None else [self.entries[shipped][1]]),
-        ]:
-            if theirs is BARE_SURNAME:
-                continue
-            surname = False  # a name of its own, or a known non-name, wins
-            out.extend(c for c in theirs if c.entity.id not in seen)
-            seen.update(c.entity.id for c in theirs)
-        return BARE_SURNAME if surname and not out else tuple(out)
 
     def with_additions(
         self,
@@ -572,6 +587,14 @@ class Matcher:
         first = len(table)
         for pattern, start, end, cands in entries:
             table.append(pattern, start, end, cands)
+            # A compiled table's entry of the same pattern (a layer below the
+            # additions') carries the same candidates, as one automaton of
+            # both would have one entry: where their choice fails, the
+            # scan's next hit at the span is the shipped one.
+            for _, _, trie, unspaced in self._compiled:
+                pid = trie.get(" " + pattern) if start == START_SPACE else unspaced.get(pattern)
+                if pid is not None:
+                    table.set(pid, pattern, cands)
         automata = _Automata.of([e[0] for e in entries], [e[1] for e in entries], first)
         new = copy.copy(self)
         new.entries = table

@@ -63,6 +63,7 @@ from ..scripts import (
     katakana,
     unspaced,
 )
+from ..tables import TableError
 from ..text import fold, key
 from .coreference import surname_word
 from .prepare import SIGN_CHARS, WORDS, prepare
@@ -247,7 +248,7 @@ def _pattern(text: str) -> str:
     return prepare(text).strip(" ")
 
 
-def _after_script(cand: Candidate) -> bool:
+def after_script(cand: Candidate) -> bool:
     """Names that Chinese, Japanese and Korean text writes right after its own
     letters: designators with digits and acronyms."""
     return cand.acronym or (cand.entity.kind == "weapon" and any(ch.isdigit() for ch in cand.alias))
@@ -350,20 +351,32 @@ _SURNAME_FIELD = '"surname"'
 Entry = tuple[str, int, int, tuple[Candidate, ...]]
 
 
-def entries(patterns: Mapping[str, Iterable[Candidate]], surnames: Iterable[str] = ()) -> list[Entry]:
+def entries(
+    patterns: Mapping[str, Iterable[Candidate]],
+    surnames: Iterable[str] = (),
+    after_script_elsewhere: Callable[[str], bool] = lambda _: False,
+) -> list[Entry]:
     """The automata's entries for ``patterns`` and the bare ``surnames``
     (:data:`BARE_SURNAME`): one per pattern, and a second for an ASCII
     designator or acronym that Chinese, Japanese or Korean text writes right
-    after its own letters ("J15戦闘機"). Sorted by automaton
-    (:func:`automaton_of`), then by pattern: each automaton's ids are
-    consecutive, so a match's index in its automaton gives its id."""
+    after its own letters ("J15戦闘機"), or for a pattern whose candidates
+    elsewhere are such (``after_script_elsewhere``: a compiled table's
+    pattern that the shipped tables have too, whose candidates the scan
+    adds). Sorted by automaton (:func:`automaton_of`), then by pattern: each
+    automaton's ids are consecutive, so a match's index in its automaton
+    gives its id."""
     out: list[Entry] = []
     every = {**dict.fromkeys(surnames, BARE_SURNAME), **patterns}  # a name of its own wins
     for pattern, cand_list in sorted(every.items()):
         cands = cand_list if cand_list is BARE_SURNAME else tuple(cand_list)
         start, end = start_rule(pattern), end_rule(pattern)
         out.append((pattern, start, end, cands))
-        if not start and pattern.isascii() and len(pattern) <= 15 and any(_after_script(c) for c in cands):
+        if (
+            not start
+            and pattern.isascii()
+            and len(pattern) <= 15
+            and (any(map(after_script, cands)) or after_script_elsewhere(pattern))
+        ):
             out.append((pattern, START_SCRIPT, end, cands))
     out.sort(key=lambda entry: automaton_of(entry[0], entry[1]))  # stable: by pattern within each
     return out
@@ -570,6 +583,63 @@ def dump(
     return "\n".join(lines) + "\n"
 
 
+def _decoded(blob: _Lines, off: int, lookup: Callable[[str], Entity | None]) -> tuple[str, tuple[Candidate, ...]]:
+    """The pattern and candidates of the line at ``off`` of ``blob``. Raises
+    :class:`~geonorm.TableError` for a line that is not what the compile
+    step writes (a compiled table's file edited with its digest made to
+    match, or changed since it was read)."""
+    try:
+        line = blob[off : blob.find(b"\n", off)].decode("utf-8")
+        _, pattern, _, _, _, raw = line.split("\t")
+        if raw == _SURNAME_FIELD:
+            return pattern, BARE_SURNAME
+        cands = [decode_candidate(c, lookup) for c in json.loads(raw)]
+    except TableError:
+        raise  # (the file said so itself: changed since it was read)
+    except (ValueError, KeyError, TypeError, IndexError, AttributeError) as exc:
+        where = getattr(blob, "path", "the patterns")
+        raise TableError(f"{where}: a pattern line is malformed ({type(exc).__name__}); recompile it") from exc
+    return pattern, tuple(c for c in cands if c is not None)
+
+
+class Segments:
+    """The pattern files a table read after its first (compiled tables'):
+    per file its first id, its bytes, the offsets of its lines and the
+    look-up of its entities."""
+
+    __slots__ = ("files", "firsts")
+
+    def __init__(
+        self,
+        firsts: Iterable[int] = (),
+        files: Iterable[tuple[_Lines, array[int], Callable[[str], Entity | None]]] = (),
+    ) -> None:
+        self.firsts = list(firsts)
+        self.files = list(files)
+
+    def copy(self) -> Segments:
+        return Segments(self.firsts, self.files)
+
+    def add(self, first: int, blob: _Lines, offsets: array[int], lookup: Callable[[str], Entity | None]) -> None:
+        self.firsts.append(first)
+        self.files.append((blob, offsets, lookup))
+
+    def count(self) -> int:
+        """How many patterns the files hold."""
+        return sum(len(offsets) for _, offsets, _ in self.files)
+
+    def line(self, pid: int) -> tuple[_Lines, int, Callable[[str], Entity | None]]:
+        """The bytes that hold pattern ``pid``'s line, where it starts, and
+        the look-up of its entities."""
+        n = bisect_right(self.firsts, pid) - 1
+        blob, offsets, lookup = self.files[n]
+        return blob, offsets[pid - self.firsts[n]], lookup
+
+    def own(self, pid: int) -> tuple[str, tuple[Candidate, ...]]:
+        """Pattern ``pid`` and the candidates its file gives it."""
+        return _decoded(*self.line(pid))
+
+
 class _Lines(Protocol):
     """What a table reads its pattern lines from: bytes, a mapped file, or
     a file read where asked (:class:`geonorm.compiled.FileBytes`)."""
@@ -599,10 +669,8 @@ class PatternTable:
         self._lookup: Callable[[str], Entity | None] = lambda _: None
         self._made: dict[int, tuple[str, tuple[Candidate, ...]]] = {}
         self._blocked: Mapping[str, frozenset[str]] = {}
-        #: The segments read after the first file: their first ids, and per
-        #: segment its bytes, line offsets and entity look-up.
-        self._segment_firsts: list[int] = []
-        self._segments: list[tuple[_Lines, array[int], Callable[[str], Entity | None]]] = []
+        #: The files read after the first (:meth:`read`).
+        self.segments = Segments()
         #: What a segment's pattern also names elsewhere (set by the matcher
         #: that reads several sources): ``merge(pid, pattern, candidates)``.
         self.merge: Callable[[int, str, tuple[Candidate, ...]], tuple[Candidate, ...]] | None = None
@@ -621,20 +689,12 @@ class PatternTable:
         the look-up of its entities."""
         if pid < len(self._offsets):
             return self._blob, self._offsets[pid], self._lookup
-        n = bisect_right(self._segment_firsts, pid) - 1
-        blob, offsets, lookup = self._segments[n]
-        return blob, offsets[pid - self._segment_firsts[n]], lookup
+        return self.segments.line(pid)
 
     def own(self, pid: int) -> tuple[str, tuple[Candidate, ...]]:
         """Pattern ``pid`` and the candidates its own file gives it (what
         :attr:`merge` reads of the other sources), not kept."""
-        blob, off, lookup = self._line(pid)
-        line = blob[off : blob.find(b"\n", off)].decode("utf-8")
-        _, pattern, _, _, _, raw = line.split("\t")
-        if raw == _SURNAME_FIELD:
-            return pattern, BARE_SURNAME
-        cands = [decode_candidate(c, lookup) for c in json.loads(raw)]
-        return pattern, tuple(c for c in cands if c is not None)
+        return _decoded(*self._line(pid))
 
     def _make(self, pid: int) -> tuple[str, tuple[Candidate, ...]]:
         pattern, cands = self.own(pid)
@@ -643,6 +703,11 @@ class PatternTable:
         if cands is BARE_SURNAME or not self._blocked:
             return pattern, cands
         return pattern, _unblocked(cands, self._blocked)
+
+    def set(self, pid: int, pattern: str, cands: tuple[Candidate, ...]) -> None:
+        """Give entry ``pid`` (of a file) the candidates ``cands`` instead of
+        its file's (a registry's additions that have its pattern too)."""
+        self._made[pid] = (pattern, cands if cands is BARE_SURNAME else _unblocked(cands, self._blocked))
 
     def append(self, pattern: str, start: int, end: int, cands: tuple[Candidate, ...]) -> int:
         """Add an entry; returns its id."""
@@ -663,12 +728,12 @@ class PatternTable:
         new.end_rule = array("B", self.end_rule)
         new.lengths = array("B", self.lengths)
         new._blob, new._offsets, new._lookup = self._blob, self._offsets, self._lookup
-        new._segment_firsts, new._segments = list(self._segment_firsts), list(self._segments)
+        new.segments = self.segments.copy()
         new.merge = self.merge
         new._blocked = blocked
         if blocked:
             # Entries made from the files are made again, without the blocked.
-            in_files = len(self._offsets) + sum(len(offsets) for _, offsets, _ in self._segments)
+            in_files = len(self._offsets) + self.segments.count()
             new._made = {
                 pid: (pattern, _unblocked(cands, blocked))
                 for pid, (pattern, cands) in self._made.items()
@@ -767,8 +832,7 @@ class PatternTable:
         base = len(self)
         if base:
             offsets = array("Q")
-            self._segment_firsts.append(base)
-            self._segments.append((data if reread is None else reread, offsets, lookup))
+            self.segments.add(base, data if reread is None else reread, offsets, lookup)
         else:
             self._blob, self._lookup, offsets = data, lookup, self._offsets
         # Each batch runs in C over all its lines at once, but the automata's
