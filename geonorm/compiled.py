@@ -561,23 +561,20 @@ class CompiledPatterns:
         a pattern's line where a text first matches it (no page of it kept
         in the process). Raises :class:`~geonorm.TableError` where they do
         not match (the file changed since it was loaded, or is damaged)."""
-        import hashlib
 
         try:
             with open(path, "rb") as fh:
                 # Checked a piece at a time (read, not mapped: no page of
                 # the file counts in the process's memory).
                 fh.seek(self.offset)
-                digest, left = hashlib.sha256(), self.length
-                while left > 0 and (piece := fh.read(min(left, _PIECE_BYTES))):
-                    digest.update(piece)
-                    left -= len(piece)
-                if left or digest.hexdigest() != self.sha256:
+                if _digest_of(fh, self.length) != self.sha256:
                     raise TableError(
                         f"{path}: damaged or changed since it was loaded (its patterns do not match); reload it"
                     )
                 data = mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ)
             return data, FileBytes(path)
+        except TableError:
+            raise
         except (OSError, ValueError) as exc:
             raise TableError(f"{path}: its extraction patterns cannot be read: {exc}") from exc
 
@@ -1115,16 +1112,8 @@ def _read(p: Path, shown: str) -> CompiledTable:
         # at a time, and read when a registry first extracts with the table
         # (and checked again then).
         where = fh.tell()
-        patterns_digest = hashlib.sha256()
-        left = patterns["bytes"]
-        while left > 0:
-            piece = fh.read(min(left, _PIECE_BYTES))
-            if not piece:
-                break
-            patterns_digest.update(piece)
-            left -= len(piece)
-        del piece
-        if fh.read(1) or digest.hexdigest() != head.get("sha256") or patterns_digest.hexdigest() != patterns["sha256"]:
+        patterns_digest = _digest_of(fh, patterns["bytes"])
+        if fh.read(1) or digest.hexdigest() != head.get("sha256") or patterns_digest != patterns["sha256"]:
             raise TableError("damaged (its content does not match its digest); recompile it")
     try:
         if problem is not None:
@@ -1152,6 +1141,21 @@ def _read(p: Path, shown: str) -> CompiledTable:
     for ck in kinds.values():
         ck.entities._others = _others_of(table)
     return table
+
+
+def _digest_of(fh: Any, length: int) -> str | None:
+    """The SHA-256 digest of the next ``length`` bytes of the file ``fh``,
+    read a piece at a time; None where the file ends before."""
+    import hashlib
+
+    digest = hashlib.sha256()
+    while length > 0:
+        piece = fh.read(min(length, _PIECE_BYTES))
+        if not piece:
+            return None
+        digest.update(piece)
+        length -= len(piece)
+    return digest.hexdigest()
 
 
 def _key_index(sizes: Mapping[str, int], kinds: int, blocks: list[bytes]) -> KeyIndex:
