@@ -235,6 +235,12 @@ class _Automata:
         return [a for a in (latin, *(self._get(g) for g in (*_SPACED_GROUPS, "unspaced"))) if len(a)]
 
 
+def _id_in(trie: PatternTrie, unspaced: Automaton, pattern: str, spaced: bool) -> int | None:
+    """The id of ``pattern`` in a compiled table read (its trie of names
+    after a space, its automaton of the others), or None."""
+    return trie.get(" " + pattern) if spaced else unspaced.get(pattern)
+
+
 class _Merge:
     """What a compiled table's pattern also names elsewhere: called with a
     pattern's id, the pattern and its own candidates, it adds those the
@@ -256,8 +262,7 @@ class _Merge:
         found = [
             other
             for first, end, trie, unspaced in self.compiled
-            if not first <= pid < end
-            and (other := trie.get(" " + pattern) if spaced else unspaced.get(pattern)) is not None
+            if not first <= pid < end and (other := _id_in(trie, unspaced, pattern, spaced)) is not None
         ]
         shipped = self.shipped.find(pattern)
         if not found and shipped is None:
@@ -488,7 +493,7 @@ class Matcher:
         shipped pattern; None where neither has it."""
         spaced = pt.start_rule(pattern) == START_SPACE
         for _, _, trie, unspaced in self._compiled:
-            found = trie.get(" " + pattern) if spaced else unspaced.get(pattern)
+            found = _id_in(trie, unspaced, pattern, spaced)
             if found is not None:
                 return found
         return self._shipped_id(pattern, spaced)
@@ -510,8 +515,9 @@ class Matcher:
         each source is ``(bytes, lines, start, end, kinds, entity look-up)``,
         its patterns in ``patterns.tsv``'s format in ``bytes[start:end]``
         (read once, in order; ``lines`` reads the same bytes where a text
-        first matches a pattern, or None to read ``bytes`` again), those after a space first, in
-        the order a :class:`~.trie.PatternTrie` numbers them. Their names
+        first matches a pattern, or None to read ``bytes`` again), those after a space first, by
+        the part of a :class:`~.trie.PatternTrie` that holds them, each part's in its
+        trie's numbering. Their names
         after a space go into a trie (a few bytes a name, where an automaton
         takes several a letter), the others into an automaton; nothing is
         made per pattern until a text matches it. A pattern that several
@@ -592,7 +598,7 @@ class Matcher:
             # both would have one entry: where their choice fails, the
             # scan's next hit at the span is the shipped one.
             for _, _, trie, unspaced in self._compiled:
-                pid = trie.get(" " + pattern) if start == START_SPACE else unspaced.get(pattern)
+                pid = _id_in(trie, unspaced, pattern, start == START_SPACE)
                 if pid is not None:
                     table.set(pid, pattern, cands)
         automata = _Automata.of([e[0] for e in entries], [e[1] for e in entries], first)
