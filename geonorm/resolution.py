@@ -100,6 +100,13 @@ _FROM_WORD: dict[str, Callable[[str], bool] | None] = {
     kind: None if type(spec).query_keys is KindSpec.query_keys else spec.falls_back_from_word
     for kind, spec in SPECS.items()
 }
+#: Per kind, its test of whether a fallback key it gives for a key may be one
+#: of its shipped keys (:meth:`KindSpec.may_fall_back_to_key`): where it says
+#: no, the kind is not asked for them (:meth:`Resolution._with_fallback`, over
+#: the shipped tables alone).
+_MAY_FALL_BACK: dict[str, Callable[[str, Mapping[str, Any], Sequence[str]], bool]] = {
+    kind: spec.may_fall_back_to_key for kind, spec in SPECS.items()
+}
 #: The tests of :data:`_FROM_WORD` of the kinds asked with every kind at once.
 _FROM_ONE_WORD = tuple(test for kind in _AVAILABLE if (test := _FROM_WORD[kind]) is not None)
 _METONYM_TYPES = ix.METONYM_TYPES
@@ -1291,13 +1298,20 @@ class Resolution:
         derived: dict[str, list[str]] = {}
         shared = common_fallbacks(text, k)  # those of every kind that refines no key
         one_word = " " not in k
+        # Over the shipped tables alone, each kind's one view holds its keys:
+        # one that says none of its fallback keys may be a key there is not
+        # asked for them.
+        shipped_alone = added is None and not ov.compiled
         for kind, keys, plain, _, refine, _ in views:
             if kind in out:
                 continue
             extra = added.get(kind) if added else None
             alts = derived.get(kind)
-            if alts is None and not shared and ((test := _FROM_WORD[kind]) is None or (one_word and not test(k))):
-                continue  # no common fallback key, and none of the kind's own
+            if alts is None:
+                if not shared and ((test := _FROM_WORD[kind]) is None or (one_word and not test(k))):
+                    continue  # no common fallback key, and none of the kind's own
+                if shipped_alone and not _MAY_FALL_BACK[kind](k, keys, shared):
+                    continue
             if alts is None:
                 # Over the shipped keys (a kind's first view), also for a
                 # compiled table's (see _match_kind).

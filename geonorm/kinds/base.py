@@ -50,6 +50,18 @@ class Together(list[str]):
     """
 
 
+def any_key(candidates: Sequence[str], keys: Mapping[str, Any]) -> bool:
+    """Whether one of ``candidates`` is a key of ``keys``.
+
+    >>> any_key(["caspian", "india"], {"india": 0}), any_key([], {"india": 0})
+    (True, False)
+    """
+    for candidate in candidates:  # noqa: SIM110 (a loop: no generator to build, on resolve's fast path)
+        if candidate in keys:
+            return True
+    return False
+
+
 def common_fallbacks(text: str, primary: str, refine: Callable[[str], str] = str) -> list[str]:
     """The fallback keys every kind tries (:meth:`KindSpec.query_keys`) for
     ``text``, whose key (refined with ``refine``) is ``primary``: the key
@@ -168,6 +180,25 @@ class KindSpec(Generic[E]):
         True
         """
         return self.falls_back_from_one_word
+
+    def may_fall_back_to_key(self, k: str, keys: Mapping[str, Any], shared: Sequence[str] = ()) -> bool:
+        """Whether a fallback key that :meth:`query_keys` gives for the key
+        ``k`` (the common fallback keys of its text ``shared``) may be a key
+        of ``keys``: False only where none is, so that resolve's fast path,
+        over the shipped tables alone, asks no such kind for them
+        (tests/test_decisions.py checks it on the keys of every kind, their
+        words in other orders and run together, and their texts with a
+        leading "the", a possessive and an inversion). A kind that derives
+        fallback keys of its own tells where they may be keys.
+
+        >>> KindSpec().may_fall_back_to_key("caspian sea", {"india": 0}, [])
+        False
+        """
+        if shared:
+            return True
+        if type(self).query_keys is KindSpec.query_keys:
+            return False  # the common fallback keys alone: none
+        return self.falls_back_from_word(k) if " " not in k else True
 
     def configure(self, extra: Mapping[str, Any]) -> None:
         """Take the kind's auxiliary tables (legal forms, titles) from its index."""

@@ -6,7 +6,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from ..model import Country, direct_constructor
-from .base import KindSpec, TableLookup
+from .base import KindSpec, TableLookup, any_key
 
 _COUNTRY = direct_constructor(Country)  # Country(...), built for half the time
 
@@ -60,6 +60,14 @@ class CountrySpec(KindSpec[Country]):
 
     def falls_back_from_word(self, word: str) -> bool:
         return word in _ABBREVIATIONS  # its expansion ("mt": "mount"), the one fallback key of a word
+
+    def may_fall_back_to_key(self, k: str, keys: Mapping[str, Any], shared: Sequence[str] = ()) -> bool:
+        # The common fallback keys, and the key's and theirs with their
+        # abbreviations expanded (see _expanded).
+        abbreviations = _ABBREVIATIONS.keys()
+        if shared and (any_key(shared, keys) or not all(abbreviations.isdisjoint(s.split()) for s in shared)):
+            return True
+        return k in abbreviations if " " not in k else not abbreviations.isdisjoint(k.split())
 
     def written_keys(self, written: Sequence[str], primary: str, keys: Mapping[str, Any]) -> list[str]:
         out = super().written_keys(written, primary, keys)

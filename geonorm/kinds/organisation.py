@@ -10,7 +10,7 @@ from typing import Any
 
 from ..model import Country, Organisation, direct_constructor
 from ..text import key
-from .base import LinkedKindSpec, TableLookup
+from .base import LinkedKindSpec, TableLookup, any_key
 
 _ORGANISATION = direct_constructor(Organisation)  # Organisation(...), built for half the time
 
@@ -78,6 +78,14 @@ class OrganisationSpec(LinkedKindSpec[Organisation]):
         self.max_form_words = max((len(f.split()) for f in forms), default=1)
         # The first and last words of the legal forms (see strip_forms).
         self.form_ends = (frozenset(f.split()[0] for f in forms), frozenset(f.split()[-1] for f in forms))
+
+    def may_fall_back_to_key(self, k: str, keys: Mapping[str, Any], shared: Sequence[str] = ()) -> bool:
+        # The common fallback keys, and the key with a legal form taken off
+        # (see query_keys), where one begins or ends it.
+        if shared and any_key(shared, keys):
+            return True
+        starts, ends = self.form_ends
+        return " " in k and (k.partition(" ")[0] in starts or k.rpartition(" ")[2] in ends)
 
     def index_keys(self, text: str) -> list[str]:
         keys = super().index_keys(text)

@@ -13,7 +13,7 @@ from typing import Any, NamedTuple
 from .. import _forksafe
 from ..model import Country, Organisation, Person, Role, direct_constructor
 from ..text import key
-from .base import KindSpec, TableLookup, Together, rotations
+from .base import KindSpec, TableLookup, Together, any_key, rotations
 
 _PERSON = direct_constructor(Person)  # Person(...), built for half the time
 
@@ -264,6 +264,27 @@ class PersonSpec(KindSpec[Person]):
                 break
             out.append(" ".join(words[i + 1 :]))
         return out
+
+    def may_fall_back_to_key(self, k: str, keys: Mapping[str, Any], shared: Sequence[str] = ()) -> bool:
+        # What query_keys gives but the common fallback keys: a remainder of
+        # the key, or a name in another order, without initials or of a
+        # spelling, each found by the last word of the key or of a common
+        # fallback key, a word of a name (or, in ASCII, of a name's
+        # skeleton; see query_keys and _name_of).
+        if shared and any_key(shared, keys):
+            return True
+        if " " not in k and not shared:
+            return False
+        if k.count(" ") >= MAX_QUERY_WORDS:
+            return False
+        if not k.isascii():
+            return True  # (another script's spelling, transliterated)
+        aux = self._auxiliary(keys)
+        vocabulary = aux.vocabulary
+        last = k.rpartition(" ")[2]
+        if last in vocabulary or _word_skeleton(last) in aux.skeleton_words:
+            return True
+        return bool(shared) and not vocabulary.isdisjoint([s.rpartition(" ")[2] for s in shared])
 
     def query_keys(
         self,

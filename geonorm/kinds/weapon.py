@@ -6,7 +6,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from ..model import Country, Organisation, Weapon, direct_constructor
@@ -114,6 +114,31 @@ class WeaponSpec(LinkedKindSpec[Weapon]):
         # One word's fallback key is its designator's singular (see query_keys).
         designator = designator_key(word)
         return _singular(designator) != designator
+
+    def may_fall_back_to_key(self, k: str, keys: Mapping[str, Any], shared: Sequence[str] = ()) -> bool:
+        if not k.isascii():
+            return True  # (Cyrillic look-alike letters: see designator_key)
+        # A designator of a common fallback key ("the S-400s": the S-400),
+        # or the words of the key run together, in the orders query_keys
+        # takes, perhaps without generic words; each perhaps without a last
+        # "s". (ASCII: the ASCII keys alone, which KeyTable.plain holds.)
+        plain = getattr(keys, "plain", keys)
+        joined = [designator_key(s) for s in shared] if shared else []
+        if " " not in k:
+            joined.append(k)
+        else:
+            words = k.split()
+            trimmed = words if _GENERIC.isdisjoint(words) else [w for w in words if w not in _GENERIC] or words
+            for order in (words, trimmed) if trimmed != words else (words,):
+                n = len(order)
+                if n == 2:
+                    joined += (order[0] + order[1], order[1] + order[0])
+                else:
+                    joined.extend("".join(order[i:] + order[:i]) for i in range(n if 1 < n <= 4 else 1))
+        for designator in joined:
+            if designator in plain or (designator.endswith("s") and _singular(designator) in plain):
+                return True
+        return False
 
     def query_keys(
         self,
