@@ -128,16 +128,16 @@ class WeaponSpec(LinkedKindSpec[Weapon]):
             joined.append(k)
         else:
             words = k.split()
-            trimmed = words if _GENERIC.isdisjoint(words) else [w for w in words if w not in _GENERIC] or words
-            for order in (words, trimmed) if trimmed != words else (words,):
-                n = len(order)
-                if n == 2:
-                    joined += (order[0] + order[1], order[1] + order[0])
-                else:
-                    joined.extend("".join(order[i:] + order[:i]) for i in range(n if 1 < n <= 4 else 1))
-        for designator in joined:
-            if designator in plain or (designator.endswith("s") and _singular(designator) in plain):
-                return True
+            orders = [words]
+            if not _GENERIC.isdisjoint(words):
+                trimmed = [w for w in words if w not in _GENERIC]
+                if trimmed and len(trimmed) < len(words):
+                    orders.append(trimmed)
+            for order in orders:
+                joined.extend(_rotations_joined(order))
+        for designator in joined:  # noqa: SIM110 (a loop: no generator to build, on resolve's fast path)
+            if designator in plain or (designator[-1:] == "s" and designator[:-1] in plain):
+                return True  # (without its "s": what _singular gives, and more)
         return False
 
     def query_keys(
@@ -206,6 +206,26 @@ class WeaponSpec(LinkedKindSpec[Weapon]):
             designations=tuple(raw.get("designations", ())),
             reporting_names=tuple(raw.get("reporting_names", ())),
         )
+
+
+def _rotations_joined(words: list[str]) -> tuple[str, ...] | list[str]:
+    """The words run together in each of their orders that :meth:`WeaponSpec.query_keys`
+    takes: as they come, and for two to four words each rotation.
+
+    >>> _rotations_joined(["triumf", "s", "400"])
+    ('triumfs400', 's400triumf', '400triumfs')
+    """
+    n = len(words)
+    if n == 2:
+        a, b = words
+        return a + b, b + a
+    if n == 3:
+        a, b, c = words
+        return a + b + c, b + c + a, c + a + b
+    if n == 4:
+        a, b, c, d = words
+        return a + b + c + d, b + c + d + a, c + d + a + b, d + a + b + c
+    return ["".join(words)]
 
 
 def _singular(k: str) -> str:
