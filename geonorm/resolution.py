@@ -128,10 +128,47 @@ _LONE = "lone"  # their key in DERIVED
 #: Each kind's keys beyond ASCII with the flags of those it alone has
 #: (:func:`geonorm.decisions.flag_lone_keys`), built on the first look-up of
 #: such a key with every kind: its keys, their flags (None for a kind that
-#: refines its keys), its ASCII keys, its entities and its refinement.
+#: refines its keys), its ASCII keys, its entities and its refinement, and
+#: where it refines none, the table of which kinds have a key of each hash
+#: (:func:`_hashes_of_keys`) and its bit there (0 for one that refines them).
 _Lone = tuple[
-    "KeyTable", bytearray | None, "Mapping[str, ix.Entries]", "Sequence[Entity]", "Callable[[str], str] | None"
+    "KeyTable",
+    bytearray | None,
+    "Mapping[str, ix.Entries]",
+    "Sequence[Entity]",
+    "Callable[[str], str] | None",
+    bytearray,
+    int,
 ]
+#: The size of the table of :func:`_hashes_of_keys` (a power of two): at
+#: one byte a slot, 512 kB for the 66,000 shipped keys beyond ASCII, where a
+#: kind's keys fill at most about 5% of the slots.
+_HASH_SLOTS = 1 << 19
+
+
+def _hashes_of_keys(tables: Sequence[KeyTable | None]) -> bytearray:
+    """Per slot, the bits of the kinds among ``tables`` (bit ``1 << i`` for
+    ``tables[i]``; None for a kind left out) with a key beyond ASCII (:meth:`KeyTable.key_ids`) whose
+    hash (this process's ``hash``) falls in the slot, modulo
+    :data:`_HASH_SLOTS`: a kind without its bit in a key's slot lacks the
+    key, and is not asked for it (:meth:`Resolution._lone_answer`).
+
+    >>> from geonorm.keytable import KeyTable
+    >>> present = _hashes_of_keys([KeyTable({"индия": 0}), KeyTable({"грузия": 0})])
+    >>> present[hash("индия") % _HASH_SLOTS] & 1, present[hash("грузия") % _HASH_SLOTS] & 2
+    (1, 2)
+    """
+    present = bytearray(_HASH_SLOTS)
+    mask = _HASH_SLOTS - 1
+    for i, keys in enumerate(tables):
+        if keys is None:
+            continue
+        bit = 1 << i
+        for k, _ in keys.key_ids():
+            present[hash(k) & mask] |= bit
+    return present
+
+
 _KNOWN_HINTS = frozenset(h for k in _AVAILABLE for h in SPECS[k].hints)
 #: Each table's look-up view for the fast path: its kind, its keys, the
 #: mapping of its ASCII keys (:attr:`KeyTable.plain`), its entities, its
@@ -957,7 +994,10 @@ class Resolution:
         writes it, ``_ABSENT`` where no kind has it, ``_MISSING`` where
         :meth:`_fast_key` must weigh the kinds."""
         last = lone[-1][0]
-        for keys, flags, plain, entities, refine in lone:
+        slot = hash(k) & (_HASH_SLOTS - 1)
+        for keys, flags, plain, entities, refine, present, bit in lone:
+            if bit and not present[slot] & bit:
+                continue  # no key of the kind has the key's hash: it lacks the key
             rk = refine(k) if refine else k
             if rk.isascii():
                 i = None
@@ -1128,9 +1168,11 @@ class Resolution:
                 [(keys, refine) for _, keys, _, _, refine, _ in views],  # type: ignore[misc]
                 functools.partial(self._falls_to_nothing, views=views),
             )
+            # (A kind that refines its keys is asked for every key: its bit is 0.)
+            present = _hashes_of_keys([None if refine else keys for _, keys, _, _, refine, _ in views])  # type: ignore[misc]
             lone = DERIVED[_LONE] = tuple(
-                (keys, its_flags, plain, entities, refine)
-                for (_, keys, plain, entities, refine, _), its_flags in zip(views, flags, strict=True)
+                (keys, its_flags, plain, entities, refine, present, 0 if refine else 1 << i)
+                for i, ((_, keys, plain, entities, refine, _), its_flags) in enumerate(zip(views, flags, strict=True))
             )
             return lone
 

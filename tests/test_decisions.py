@@ -81,7 +81,7 @@ def test_every_shipped_key_beyond_ascii_is_read_as_the_loop_reads_it() -> None:
     texts += [f"{n}," for n in names[1::5]] + [n.replace(" ", "-") for n in names if " " in n][::3]
     texts += [f"the {k}" for k in keys[::3]] + [f"the {n}" for n in names[2::4]]
     geonorm.resolve("Индия")  # (builds the flags)
-    flags = [f for _, its, _, _, _ in DERIVED[_LONE] if its is not None for f in its]
+    flags = [f for _, its, *_ in DERIVED[_LONE] if its is not None for f in its]
     assert sum(f & LONE for f in flags) > 40_000  # nearly every key beyond ASCII is one kind's alone
     # The acronyms' and capitals' keys whose fallback keys name nothing (with "the": but by the key).
     assert sum(f & FALLS_TO_NOTHING > 0 for f in flags) > 300 and sum(f & THE_FALLS_TO_NOTHING > 0 for f in flags) > 300
