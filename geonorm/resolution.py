@@ -1337,23 +1337,28 @@ class Resolution:
         is a key, shipped or added. None of them: it finds nothing."""
         added = self._added_keys(ov)
         out: dict[str, list[str]] = {}
-        derived: dict[str, list[str]] = {}
         shared = common_fallbacks(text, k)  # those of every kind that refines no key
+        if added is None and not ov.compiled:
+            # Over the shipped tables alone, each kind's one view holds its
+            # keys: one that says none of its fallback keys may be a key
+            # there is not asked for them.
+            for kind, keys, plain, _, refine, _ in views:
+                if (shared or _FROM_WORD[kind] is not None) and _MAY_FALL_BACK[kind](k, keys, shared):
+                    found = SPECS[kind].query_keys(text, refine(k) if refine else k, keys, k, shared)
+                    for alt in found:
+                        if alt in plain or (not alt.isascii() and alt in keys):
+                            out[kind] = found
+                            break
+            return out
+        derived: dict[str, list[str]] = {}
         one_word = " " not in k
-        # Over the shipped tables alone, each kind's one view holds its keys:
-        # one that says none of its fallback keys may be a key there is not
-        # asked for them.
-        shipped_alone = added is None and not ov.compiled
         for kind, keys, plain, _, refine, _ in views:
             if kind in out:
                 continue
             extra = added.get(kind) if added else None
             alts = derived.get(kind)
-            if alts is None:
-                if not shared and ((test := _FROM_WORD[kind]) is None or (one_word and not test(k))):
-                    continue  # no common fallback key, and none of the kind's own
-                if shipped_alone and not _MAY_FALL_BACK[kind](k, keys, shared):
-                    continue
+            if alts is None and not shared and ((test := _FROM_WORD[kind]) is None or (one_word and not test(k))):
+                continue  # no common fallback key, and none of the kind's own
             if alts is None:
                 # Over the shipped keys (a kind's first view), also for a
                 # compiled table's (see _match_kind).
