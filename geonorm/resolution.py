@@ -108,7 +108,16 @@ _MAY_FALL_BACK: dict[str, Callable[[str, Mapping[str, Any], Sequence[str]], bool
     kind: spec.may_fall_back_to_key for kind, spec in SPECS.items()
 }
 #: The tests of :data:`_FROM_WORD` of the kinds asked with every kind at once.
-_FROM_ONE_WORD = tuple(test for kind in _AVAILABLE if (test := _FROM_WORD[kind]) is not None)
+#: (Not those that say no for every word: see falls_back_from_one_word.)
+_FROM_ONE_WORD = tuple(
+    test
+    for kind in _AVAILABLE
+    if (test := _FROM_WORD[kind]) is not None
+    and (
+        type(spec := SPECS[kind]).falls_back_from_word is not KindSpec.falls_back_from_word
+        or spec.falls_back_from_one_word
+    )
+)
 _METONYM_TYPES = ix.METONYM_TYPES
 _ENTITY_SHIFT, _ALIAS_SHIFT, _ALIAS_MASK = ix.ENTITY_SHIFT, ix.ALIAS_SHIFT, ix.ALIAS_MASK
 _TYPE_SHIFT, _TYPE_MASK = ix.TYPE_SHIFT, ix.TYPE_MASK
