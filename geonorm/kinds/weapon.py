@@ -116,7 +116,7 @@ class WeaponSpec(LinkedKindSpec[Weapon]):
         return _singular(designator) != designator
 
     def may_fall_back_to_key(self, k: str, keys: Mapping[str, Any], shared: Sequence[str] = ()) -> bool:
-        if not k.isascii():
+        if not k.isascii() or (shared and not all(map(str.isascii, shared))):
             return True  # (Cyrillic look-alike letters: see designator_key)
         # A designator of a common fallback key ("the S-400s": the S-400),
         # or the words of the key run together, in the orders query_keys
